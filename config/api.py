@@ -1,0 +1,38 @@
+"""The one NinjaAPI: every app's router under /api/v1/, errors in one shape (core.http)."""
+
+from ninja import NinjaAPI
+
+from quanzi.core.http import install_error_handlers
+
+api = NinjaAPI(
+    title="Quanzi API",
+    version="1",
+    description="Quanzi (圈子) social e-commerce platform. Money is integer fen; errors are "
+                '`{"error": {"code", "message", "fields"}}`; POSTs that create orders or move money '
+                "accept an `Idempotency-Key` header.",
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api)
+
+
+def _mount() -> None:
+    from quanzi.accounts.api import router as accounts
+    from quanzi.catalog.api import router as catalog
+    from quanzi.console.api import router as console
+    from quanzi.orders.api import router as orders
+    from quanzi.payments.api import router as payments
+    from quanzi.shipping.api import router as shipping
+    from quanzi.shops.api import router as shops
+
+    api.add_router("/accounts", accounts)
+    api.add_router("/catalog", catalog)
+    api.add_router("/shops", shops)
+    api.add_router("/", orders)
+    api.add_router("/payments", payments)
+    api.add_router("/shipping", shipping)
+    api.add_router("/merchant", console)
+
+
+_mount()

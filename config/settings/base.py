@@ -1,0 +1,189 @@
+"""Settings shared by every environment.
+
+Environment selects the module: QUANZI_ENV=dev|test|prod (see manage.py). Secrets and
+service addresses come only from the environment.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+SRC_DIR = BASE_DIR / "src" / "quanzi"
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(name, default)
+
+
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def database_from_url(url: str | None) -> dict:
+    """Parse DATABASE_URL (postgres://user:pass@host:port/name or sqlite:///path)."""
+    if not url:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": BASE_DIR / "var" / "quanzi.sqlite3",
+            "OPTIONS": {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
+        }
+    parts = urlparse(url)
+    if parts.scheme == "sqlite":
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": parts.path[1:] or ":memory:",
+                "OPTIONS": {"timeout": 20}}
+    if parts.scheme in ("postgres", "postgresql", "pgsql"):
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parts.path[1:]),
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(parts.port or ""),
+            "CONN_MAX_AGE": int(query.pop("conn_max_age", 60)),
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": query,
+        }
+    raise ValueError(f"unsupported DATABASE_URL scheme: {parts.scheme}")
+
+
+SECRET_KEY = env("SECRET_KEY", "dev-insecure-key-change-me-0123456789-quanzi-abcdefghijklmnop")
+DEBUG = False
+ALLOWED_HOSTS = [h for h in (env("ALLOWED_HOSTS", "127.0.0.1,localhost") or "").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "template_partials",
+    "quanzi.core",
+    "quanzi.accounts",
+    "quanzi.shops",
+    "quanzi.catalog",
+    "quanzi.ledger",
+    "quanzi.orders",
+    "quanzi.payments",
+    "quanzi.shipping",
+    "quanzi.settlement",
+    "quanzi.storefront",
+    "quanzi.console",
+    "quanzi.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [SRC_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "quanzi.storefront.context.site",
+            ],
+        },
+    }
+]
+
+DATABASES = {"default": database_from_url(env("DATABASE_URL"))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["quanzi.accounts.backends.PhoneOrEmailBackend"]
+LOGIN_URL = "accounts:login"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [SRC_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "quanzi"}}
+if env("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}}
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Celery (production). The embedded default runs sweeps with `manage.py run_sweeps --loop`.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", env("REDIS_URL") or "memory://")
+CELERY_TASK_ALWAYS_EAGER = not bool(env("CELERY_BROKER_URL") or env("REDIS_URL"))
+CELERY_BEAT_SCHEDULE = {
+    "run-sweeps": {"task": "quanzi.core.tasks.run_sweeps", "schedule": 30.0},
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "quanzi": {"handlers": ["console"], "level": env("QUANZI_LOG_LEVEL", "INFO")},
+        "django.request": {"handlers": ["console"], "level": "ERROR"},
+    },
+}
+
+# Business settings (every one configurable through the environment).
+QUANZI = {
+    "CURRENCY": "CNY",
+    "PAYMENT_TIMEOUT_SECONDS": env_int("QUANZI_PAYMENT_TIMEOUT_SECONDS", 15 * 60),
+    "AUTO_CONFIRM_DAYS": env_int("QUANZI_AUTO_CONFIRM_DAYS", 10),
+    "RETURN_WINDOW_DAYS": env_int("QUANZI_RETURN_WINDOW_DAYS", 7),
+    "DEFAULT_TAKE_RATE_BPS": env_int("QUANZI_DEFAULT_TAKE_RATE_BPS", 500),
+    "MAX_QUANTITY_PER_LINE": env_int("QUANZI_MAX_QUANTITY_PER_LINE", 99),
+    "MAX_CART_LINES": env_int("QUANZI_MAX_CART_LINES", 50),
+    "LOW_STOCK_THRESHOLD": env_int("QUANZI_LOW_STOCK_THRESHOLD", 5),
+    "FREE_SHIPPING_THRESHOLD": env_int("QUANZI_FREE_SHIPPING_THRESHOLD", 9900),
+    "MIN_PAYOUT": env_int("QUANZI_MIN_PAYOUT", 100),
+    "SANDBOX_PAY_SECRET": env("QUANZI_SANDBOX_PAY_SECRET", "sandbox-pay-secret-dev"),
+    "SANDBOX_CARRIER_SECRET": env("QUANZI_SANDBOX_CARRIER_SECRET", "sandbox-carrier-secret-dev"),
+    "SITE_URL": env("QUANZI_SITE_URL", "http://127.0.0.1:8000"),
+    "LOGIN_THROTTLE_ATTEMPTS": env_int("QUANZI_LOGIN_THROTTLE_ATTEMPTS", 5),
+    "LOGIN_THROTTLE_WINDOW_SECONDS": env_int("QUANZI_LOGIN_THROTTLE_WINDOW_SECONDS", 300),
+    "MAX_UPLOAD_BYTES": env_int("QUANZI_MAX_UPLOAD_BYTES", 5 * 1024 * 1024),
+    "MAX_IMAGE_PIXELS": env_int("QUANZI_MAX_IMAGE_PIXELS", 40_000_000),
+}

@@ -1,0 +1,22 @@
+"""Test settings: fast hashing only where tests do not check Argon2, eager timers."""
+
+from .base import *  # noqa: F401,F403
+from .base import BASE_DIR, DATABASES, QUANZI, env
+
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+if DATABASES["default"]["ENGINE"].endswith("sqlite3") and not env("DATABASE_URL"):
+    DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "var" / "test.sqlite3",
+                            "TEST": {"NAME": None}, "OPTIONS": {"timeout": 30}}
+# Argon2 stays first (a test checks it); the tests create users with the fast MD5 hasher below
+# only when they ask for it explicitly through `make_password(..., hasher="md5")`.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+]
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+QUANZI = {**QUANZI, "SITE_URL": "http://testserver", "SANDBOX_TRANSPORT": "inprocess"}

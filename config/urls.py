@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+from quanzi.core.views import json_or_html_404, json_or_html_500
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("quanzi.payments.urls")),
+    path("", include("quanzi.accounts.urls")),
+    path("merchant/", include("quanzi.console.urls")),
+    path("", include("quanzi.storefront.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+else:
+    from django.urls import re_path
+    from django.views.static import serve
+
+    # The embedded default serves uploads itself; production puts object storage or nginx in front.
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+
+handler404 = json_or_html_404
+handler500 = json_or_html_500

@@ -1,0 +1,293 @@
+"""Catalog use cases: products with options and SKUs, images, shelf status, and stock.
+
+Stock rules (see docs/catalog.md):
+- `stock_take` takes stock for order lines with one conditional UPDATE per SKU, in primary-key
+  order, so concurrent buyers never oversell and never deadlock; it raises `out_of_stock` and the
+  caller's transaction rolls back what it took.
+- `stock_return` gives stock back (cancel, timeout, refund before shipping).
+- `stock_set_aside` / `stock_release_aside` move stock between a SKU and a campaign's pool.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Min
+from django.utils.translation import gettext as _
+
+from quanzi.catalog import search
+from quanzi.catalog.images import save_product_image
+from quanzi.catalog.models import Category, CampaignStock, Product, ProductImage, ProductOption, ProductStatus, SearchTerm, Sku
+from quanzi.core.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
+from quanzi.core.events import publish
+from quanzi.shops.models import Shop
+
+MAX_OPTIONS, MAX_VALUES, MAX_SKUS, MAX_IMAGES = 3, 30, 200, 9
+MAX_PRICE = 10_000_000_00  # ten million yuan
+MAX_STOCK = 10_000_000
+
+
+@dataclass(frozen=True)
+class StockItem:
+    sku_id: int
+    quantity: int
+    campaign_key: str | None = None
+
+
+class OutOfStock(BusinessRuleViolation):
+    code = "out_of_stock"
+
+
+def _clean_price(value, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_PRICE:
+        raise ValidationFailed(_("A price is a whole number of fen above zero."), fields={field: "invalid"})
+    return value
+
+
+def _clean_stock(value, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_STOCK:
+        raise ValidationFailed(_("Stock is a whole number from 0."), fields={field: "invalid"})
+    return value
+
+
+def _clean_options(options: list[dict]) -> list[dict]:
+    if len(options) > MAX_OPTIONS:
+        raise ValidationFailed(_("At most %(n)d options.") % {"n": MAX_OPTIONS}, fields={"options": "too many"})
+    cleaned = []
+    for i, opt in enumerate(options):
+        name = str(opt.get("name") or "").strip()
+        values = [str(v).strip() for v in opt.get("values") or [] if str(v).strip()]
+        if not name or not values or len(values) > MAX_VALUES or len(set(values)) != len(values):
+            raise ValidationFailed(_("Each option needs a name and distinct values."), fields={f"options.{i}": "invalid"})
+        cleaned.append({"name": name[:20], "values": [v[:30] for v in values]})
+    if len({o["name"] for o in cleaned}) != len(cleaned):
+        raise ValidationFailed(_("Option names must differ."), fields={"options": "duplicate"})
+    return cleaned
+
+
+def sku_combinations(options: list[dict]) -> list[dict[str, str]]:
+    """All option-value combinations (colour × size); one empty combination without options."""
+    if not options:
+        return [{}]
+    names = [o["name"] for o in options]
+    return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*[o["values"] for o in options])]
+
+
+def _label(option_values: dict[str, str], options: list[dict]) -> str:
+    return " / ".join(option_values[o["name"]] for o in options if o["name"] in option_values)
+
+
+def _clean_product_fields(data: dict, *, partial: bool = False) -> dict:
+    out, errors = {}, {}
+    for name, limit in (("title", 120), ("subtitle", 200), ("description", 20000)):
+        if name in data or not partial:
+            value = str(data.get(name) or "").strip()
+            if name == "title" and not value:
+                errors[name] = _("This field is required.")
+            if len(value) > limit:
+                errors[name] = _("Too long.")
+            out[name] = value
+    if "category_id" in data or not partial:
+        category = Category.objects.filter(pk=data.get("category_id")).first()
+        if category is None:
+            errors["category_id"] = _("Choose a category.")
+        out["category"] = category
+    for flag in ("returnable_7day",):
+        if flag in data:
+            out[flag] = bool(data[flag])
+    if "max_per_order" in data:
+        mpo = data["max_per_order"]
+        if not isinstance(mpo, int) or isinstance(mpo, bool) or not 0 <= mpo <= 9999:
+            errors["max_per_order"] = _("A whole number from 0.")
+        out["max_per_order"] = mpo
+    if errors:
+        raise ValidationFailed(_("Some product fields are invalid."), fields=errors)
+    return out
+
+
+@transaction.atomic
+def product_create(*, shop: Shop, data: dict, options: list[dict] | None = None,
+                   skus: list[dict] | None = None) -> Product:
+    """Create a draft product. `skus` gives price/stock per combination ({"options": {...}, ...});
+    without it every combination gets `data["price"]` and `data["stock"]`."""
+    fields = _clean_product_fields(data)
+    options = _clean_options(options or [])
+    product = Product.objects.create(shop=shop, **fields)
+    ProductOption.objects.bulk_create(
+        [ProductOption(product=product, name=o["name"], values=o["values"], sort=i) for i, o in enumerate(options)])
+    by_combo = {tuple(sorted((s.get("options") or {}).items())): s for s in skus or []}
+    combos = sku_combinations(options)
+    if len(combos) > MAX_SKUS:
+        raise ValidationFailed(_("Too many SKUs."), fields={"options": "too many combinations"})
+    rows = []
+    for i, combo in enumerate(combos):
+        spec = by_combo.get(tuple(sorted(combo.items())), {})
+        rows.append(Sku(product=product, option_values=combo, label=_label(combo, options),
+                        code=str(spec.get("code") or "")[:40],
+                        price=_clean_price(spec.get("price", data.get("price")), f"skus.{i}.price"),
+                        compare_at_price=spec.get("compare_at_price", data.get("compare_at_price")),
+                        stock=_clean_stock(spec.get("stock", data.get("stock", 0)), f"skus.{i}.stock")))
+    Sku.objects.bulk_create(rows)
+    _refresh_listing_fields(product)
+    product_reindex(product=product)
+    return product
+
+
+@transaction.atomic
+def product_update(*, product: Product, data: dict) -> Product:
+    for name, value in _clean_product_fields(data, partial=True).items():
+        setattr(product, name, value)
+    product.save()
+    product_reindex(product=product)
+    return product
+
+
+@transaction.atomic
+def sku_update(*, product: Product, sku_id: int, price: int | None = None, stock: int | None = None,
+               compare_at_price: int | None = None, is_active: bool | None = None, code: str | None = None) -> Sku:
+    sku = Sku.objects.select_for_update().filter(product=product, pk=sku_id).first()
+    if sku is None:
+        raise NotFound(_("SKU not found."))
+    if price is not None:
+        sku.price = _clean_price(price, "price")
+    if stock is not None:
+        sku.stock = _clean_stock(stock, "stock")
+    if compare_at_price is not None:
+        sku.compare_at_price = compare_at_price or None
+    if is_active is not None:
+        sku.is_active = is_active
+    if code is not None:
+        sku.code = code[:40]
+    sku.save()
+    _refresh_listing_fields(product)
+    if stock is not None and stock <= settings.QUANZI["LOW_STOCK_THRESHOLD"]:
+        publish("catalog.low_stock", sku_id=sku.pk, product_id=product.pk, shop_id=product.shop_id, stock=stock)
+    return sku
+
+
+@transaction.atomic
+def product_set_status(*, product: Product, status: str) -> Product:
+    if status not in ProductStatus.values:
+        raise ValidationFailed(_("Unknown status."), fields={"status": "invalid"})
+    if status == ProductStatus.ON_SHELF:
+        if not product.shop.is_selling:
+            raise BusinessRuleViolation(_("Your shop is not approved yet, so it cannot sell."), code="shop_not_approved")
+        if not product.skus.filter(is_active=True).exists():
+            raise BusinessRuleViolation(_("Add at least one SKU before putting it on the shelf."), code="no_skus")
+    product.status = status
+    product.save(update_fields=["status", "updated_at"])
+    if status == ProductStatus.ON_SHELF:
+        publish("catalog.product_on_shelf", product_id=product.pk, shop_id=product.shop_id)
+    return product
+
+
+@transaction.atomic
+def product_add_image(*, product: Product, upload, sku_id: int | None = None) -> ProductImage:
+    if product.images.count() >= MAX_IMAGES:
+        raise BusinessRuleViolation(_("A product has at most %(n)d images.") % {"n": MAX_IMAGES}, code="too_many_images")
+    full, thumb = save_product_image(upload)
+    return product_attach_image(product=product, image=full, thumb=thumb, sku_id=sku_id)
+
+
+@transaction.atomic
+def product_attach_image(*, product: Product, image: str, thumb: str, sku_id: int | None = None) -> ProductImage:
+    """Attach already-stored image files (upload path above, or generated demo images)."""
+    img = ProductImage.objects.create(product=product, image=image, thumb=thumb, sort=product.images.count())
+    if not product.cover:
+        product.cover, product.cover_thumb = image, thumb
+        product.save(update_fields=["cover", "cover_thumb"])
+    if sku_id:
+        Sku.objects.filter(product=product, pk=sku_id).update(image=thumb)
+    return img
+
+
+@transaction.atomic
+def product_remove_image(*, product: Product, image_id: int) -> None:
+    img = ProductImage.objects.filter(product=product, pk=image_id).first()
+    if img is None:
+        raise NotFound(_("Image not found."))
+    img.delete()
+    first = product.images.first()
+    product.cover, product.cover_thumb = (first.image, first.thumb) if first else ("", "")
+    product.save(update_fields=["cover", "cover_thumb"])
+
+
+def _refresh_listing_fields(product: Product) -> None:
+    price = Sku.objects.filter(product=product, is_active=True).aggregate(m=Min("price"))["m"] or 0
+    Product.objects.filter(pk=product.pk).update(min_price=price)
+    product.min_price = price
+
+
+def product_reindex(*, product: Product) -> None:
+    """Rebuild the product's search terms (title weighs more than subtitle and category)."""
+    weights: dict[str, int] = {}
+    for text, weight in ((product.title, 3), (product.subtitle, 1), (product.category.name, 1),
+                         (product.category.name_en, 1), (product.shop.name, 1)):
+        for term in search.segment(text):
+            weights[term] = max(weights.get(term, 0), weight)
+    SearchTerm.objects.filter(product=product).delete()
+    SearchTerm.objects.bulk_create([SearchTerm(term=t, product=product, weight=w) for t, w in weights.items()])
+
+
+def stock_take(items: Iterable[StockItem]) -> None:
+    """Take stock for order lines atomically; call inside the order's transaction."""
+    merged: dict[tuple[int, str | None], int] = {}
+    for item in items:
+        if item.quantity <= 0:
+            raise ValidationFailed(_("Quantities must be at least 1."), fields={"quantity": "invalid"})
+        key = (item.sku_id, item.campaign_key)
+        merged[key] = merged.get(key, 0) + item.quantity
+    for (sku_id, campaign_key), qty in sorted(merged.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        if campaign_key:
+            updated = CampaignStock.objects.filter(sku_id=sku_id, campaign_key=campaign_key, quantity__gte=qty) \
+                .update(quantity=F("quantity") - qty)
+        else:
+            updated = Sku.objects.filter(pk=sku_id, stock__gte=qty).update(stock=F("stock") - qty)
+        if updated != 1:
+            raise OutOfStock(_("Not enough stock left."), fields={"sku_id": str(sku_id)})
+
+
+def stock_return(items: Iterable[StockItem]) -> None:
+    for item in sorted(items, key=lambda i: (i.sku_id, i.campaign_key or "")):
+        if item.quantity <= 0:
+            continue
+        if item.campaign_key:
+            CampaignStock.objects.filter(sku_id=item.sku_id, campaign_key=item.campaign_key) \
+                .update(quantity=F("quantity") + item.quantity)
+        else:
+            Sku.objects.filter(pk=item.sku_id).update(stock=F("stock") + item.quantity)
+
+
+@transaction.atomic
+def stock_set_aside(*, sku_id: int, campaign_key: str, quantity: int) -> CampaignStock:
+    """Move `quantity` from the SKU's free stock into the campaign's pool."""
+    if quantity <= 0:
+        raise ValidationFailed(_("Set aside at least 1."), fields={"quantity": "invalid"})
+    stock_take([StockItem(sku_id, quantity)])
+    pool, _created = CampaignStock.objects.get_or_create(sku_id=sku_id, campaign_key=campaign_key)
+    CampaignStock.objects.filter(pk=pool.pk).update(quantity=F("quantity") + quantity)
+    pool.refresh_from_db()
+    return pool
+
+
+@transaction.atomic
+def stock_release_aside(*, sku_id: int, campaign_key: str) -> int:
+    """Return whatever is left in a campaign's pool to the SKU; returns the quantity moved."""
+    pool = CampaignStock.objects.select_for_update().filter(sku_id=sku_id, campaign_key=campaign_key).first()
+    if pool is None:
+        raise Conflict(_("Nothing set aside for this campaign."), code="no_campaign_stock")
+    moved = pool.quantity
+    pool.quantity = 0
+    pool.save(update_fields=["quantity"])
+    stock_return([StockItem(sku_id, moved)])
+    return moved
+
+
+def product_record_sales(*, quantities: dict[int, int]) -> None:
+    """Add paid quantities to products' sold counts ({product_id: qty})."""
+    for product_id, qty in sorted(quantities.items()):
+        Product.objects.filter(pk=product_id).update(sold_count=F("sold_count") + qty)

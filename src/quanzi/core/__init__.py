@@ -1,0 +1,1 @@
+"""Shared kernel: money, clock, errors, domain events, idempotency, sweeps. Imports no app."""

@@ -1,0 +1,27 @@
+"""The one clock. Tests and the demo's time machine shift it instead of patching timezone.now."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator
+
+from django.utils import timezone
+
+_offset = dt.timedelta(0)
+
+
+def now() -> dt.datetime:
+    return timezone.now() + _offset
+
+
+@contextlib.contextmanager
+def travel(delta: dt.timedelta) -> Iterator[None]:
+    """Move the clock forward by `delta` inside the block (tests only)."""
+    global _offset
+    previous = _offset
+    _offset = previous + delta
+    try:
+        yield
+    finally:
+        _offset = previous

@@ -1,0 +1,180 @@
+"""The HTTP edge shared by every API router: the one error shape, idempotency, cursor pages."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpRequest, JsonResponse
+
+from quanzi.core.errors import DomainError, ValidationFailed
+
+logger = logging.getLogger("quanzi.http")
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def error_response(status: int, code: str, message: str, fields: dict | None = None) -> JsonResponse:
+    return JsonResponse(error_body(code, message, fields), status=status,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+def validation_fields(errors: list[dict]) -> dict[str, str]:
+    """Turn pydantic/ninja error lists into {"field.path": "message"}."""
+    fields: dict[str, str] = {}
+    for err in errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "form", "payload")]
+        fields[".".join(loc) or "body"] = err.get("msg", "invalid")
+    return fields
+
+
+def install_error_handlers(api: Any) -> None:
+    """Make a NinjaAPI answer every error in the one shape, never with a 500 for bad input."""
+    from ninja.errors import AuthenticationError, HttpError
+    from ninja.errors import ValidationError as NinjaValidationError
+
+    @api.exception_handler(DomainError)
+    def _domain(request, exc: DomainError):
+        return error_response(exc.status, exc.code, exc.message, exc.fields)
+
+    @api.exception_handler(NinjaValidationError)
+    def _validation(request, exc):
+        fields = validation_fields(exc.errors)
+        if any("parse" in str(e.get("msg", "")).lower() for e in exc.errors):
+            return error_response(400, "malformed_json", "The request body is not valid JSON.", fields)
+        return error_response(400, "validation_error", "Some fields are invalid.", fields)
+
+    @api.exception_handler(AuthenticationError)
+    def _auth(request, exc):
+        return error_response(401, "not_authenticated", "Log in first.")
+
+    @api.exception_handler(HttpError)
+    def _http(request, exc):
+        return error_response(exc.status_code, "http_error", str(exc))
+
+    @api.exception_handler(Http404)
+    def _404(request, exc):
+        return error_response(404, "not_found", "Not found.")
+
+    @api.exception_handler(json.JSONDecodeError)
+    def _json(request, exc):
+        return error_response(400, "malformed_json", "The request body is not valid JSON.")
+
+    @api.exception_handler(Exception)
+    def _unexpected(request, exc):
+        logger.exception("unhandled API error on %s %s", request.method, request.path)
+        return error_response(500, "internal_error", "Something went wrong on our side.")
+
+
+def _hash_body(request: HttpRequest) -> str:
+    return hashlib.sha256(request.body or b"").hexdigest()
+
+
+def idempotent(scope: str) -> Callable:
+    """Decorate a Ninja operation so a retry with the same Idempotency-Key replays the first result.
+
+    The operation and the record commit in one transaction; a concurrent duplicate blocks on the
+    unique (scope, key) index, fails, and then replays the winner's stored response. A reused key
+    with a different body answers 409.
+    """
+    from quanzi.core.models import IdempotencyRecord
+
+    def decorate(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def wrapper(request: HttpRequest, *args, **kwargs):
+            key = request.headers.get("Idempotency-Key", "").strip()
+            if not key:
+                return fn(request, *args, **kwargs)
+            if len(key) > 200:
+                raise ValidationFailed("Idempotency-Key is too long (200 characters at most).",
+                                       fields={"Idempotency-Key": "too long"})
+            user_id = getattr(getattr(request, "auth", None), "pk", None) or getattr(request.user, "pk", None)
+            full_scope = f"{scope}:{user_id or 'anon'}"
+            body_hash = _hash_body(request)
+            replay = _replay(full_scope, key, body_hash)
+            if replay is not None:
+                return replay
+            try:
+                with transaction.atomic():
+                    status, body = _call_json(fn, request, *args, **kwargs)
+                    if status >= 500 or status == 409 and body.get("error", {}).get("code") == "idempotency_key_reused":
+                        return JsonResponse(body, status=status)
+                    IdempotencyRecord.objects.create(scope=full_scope, key=key, request_hash=body_hash,
+                                                     status_code=status, response_body=body)
+            except DomainError as exc:
+                return error_response(exc.status, exc.code, exc.message, exc.fields)
+            except IntegrityError:
+                replay = _replay(full_scope, key, body_hash)
+                if replay is not None:
+                    return replay
+                raise
+            return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+        return wrapper
+
+    return decorate
+
+
+def _call_json(fn: Callable, request: HttpRequest, *args, **kwargs) -> tuple[int, dict]:
+    """Run the operation; domain errors are results too (a retry must see the same error)."""
+    from ninja.responses import NinjaJSONEncoder
+
+    try:
+        result = fn(request, *args, **kwargs)
+    except DomainError as exc:
+        raise exc
+    status = 200
+    if isinstance(result, tuple):
+        status, result = result
+    if hasattr(result, "model_dump"):
+        result = result.model_dump(mode="json")
+    body = json.loads(json.dumps(result, cls=NinjaJSONEncoder))
+    return status, body
+
+
+def _replay(scope: str, key: str, body_hash: str) -> JsonResponse | None:
+    from quanzi.core.models import IdempotencyRecord
+
+    record = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
+    if record is None:
+        return None
+    if record.request_hash != body_hash:
+        return error_response(409, "idempotency_key_reused",
+                              "This Idempotency-Key was already used with a different request.")
+    response = JsonResponse(record.response_body, status=record.status_code,
+                            json_dumps_params={"ensure_ascii": False})
+    response["Idempotent-Replay"] = "true"
+    return response
+
+
+def encode_cursor(value: int) -> str:
+    return base64.urlsafe_b64encode(str(value).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int | None:
+    if not cursor:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        return int(base64.urlsafe_b64decode(padded.encode()).decode())
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationFailed("The cursor is not valid.", fields={"cursor": "invalid"})
+
+
+def cursor_page(queryset, *, cursor: str | None, limit: int, key: str = "id") -> tuple[list, str | None]:
+    """Keyset pagination, newest first, on a unique integer column. Returns (items, next_cursor)."""
+    limit = max(1, min(int(limit or 20), 100))
+    after = decode_cursor(cursor)
+    if after is not None:
+        queryset = queryset.filter(**{f"{key}__lt": after})
+    items = list(queryset.order_by(f"-{key}")[: limit + 1])
+    next_cursor = encode_cursor(getattr(items[limit - 1], key)) if len(items) > limit else None
+    return items[:limit], next_cursor

@@ -1,0 +1,91 @@
+"""Money is integer fen. Rates are basis points. One rounding rule, written down once.
+
+Rounding rule (tested in core/tests/test_money.py):
+- `apply_rate(amount, bps)` rounds *down* (toward zero for positive amounts). Whoever pays the
+  rate (the merchant paying the take rate, the platform paying a commission) keeps the fraction
+  of a fen; the caller books `amount - apply_rate(...)` to the other side, so nothing disappears.
+- `allocate(total, weights)` splits a total in proportion to weights with the largest-remainder
+  method: the parts always sum exactly to the total, and ties go to the earliest weight.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+BPS_DENOMINATOR = 10_000
+CNY = "CNY"
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    amount: int
+    currency: str = CNY
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, int) or isinstance(self.amount, bool):
+            raise TypeError("Money.amount must be an int number of fen")
+
+    def __add__(self, other: Money) -> Money:
+        self._same_currency(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same_currency(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def _same_currency(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise ValueError(f"currency mismatch: {self.currency} vs {other.currency}")
+
+    def as_dict(self) -> dict:
+        return {"amount": self.amount, "currency": self.currency}
+
+    def __str__(self) -> str:
+        return format_yuan(self.amount)
+
+
+def apply_rate(amount: int, bps: int) -> int:
+    """Return `amount * bps / 10000` rounded down, for non-negative amount and bps."""
+    if amount < 0 or bps < 0:
+        raise ValueError("apply_rate takes a non-negative amount and rate")
+    if bps > BPS_DENOMINATOR:
+        raise ValueError("a rate above 100% is not a rate")
+    return amount * bps // BPS_DENOMINATOR
+
+
+def allocate(total: int, weights: list[int]) -> list[int]:
+    """Split `total` in proportion to `weights` so the parts sum to `total` exactly."""
+    if not weights:
+        return []
+    if any(w < 0 for w in weights):
+        raise ValueError("weights must be non-negative")
+    weight_sum = sum(weights)
+    if weight_sum == 0:
+        parts = [0] * len(weights)
+        parts[0] = total
+        return parts
+    floors = [total * w // weight_sum for w in weights]
+    remainders = [(total * w % weight_sum, -i) for i, w in enumerate(weights)]
+    leftover = total - sum(floors)
+    for _, neg_index in sorted(remainders, reverse=True)[:leftover]:
+        floors[-neg_index] += 1
+    return floors
+
+
+def format_yuan(fen: int) -> str:
+    """12345 -> '123.45' (no symbol); negative amounts keep their sign."""
+    sign = "-" if fen < 0 else ""
+    fen = abs(fen)
+    return f"{sign}{fen // 100}.{fen % 100:02d}"
+
+
+def yuan_to_fen(text: str) -> int:
+    """Parse a provider's yuan string ('12.30') into fen exactly; reject more than 2 decimals."""
+    try:
+        value = Decimal(str(text).strip())
+    except (InvalidOperation, ValueError):
+        raise ValueError(f"not an amount: {text!r}")
+    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
+        raise ValueError(f"not an amount with at most two decimals: {text!r}")
+    return int((value * 100).to_integral_value(rounding=ROUND_HALF_UP))

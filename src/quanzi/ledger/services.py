@@ -1,0 +1,91 @@
+"""The one way money moves: `ledger_post` writes a balanced, idempotent transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from quanzi.core.errors import Conflict
+from quanzi.ledger.models import Account, AccountKind, Posting, Transaction
+
+
+@dataclass(frozen=True)
+class Entry:
+    account: str  # account code
+    amount: int  # + debit / − credit, fen
+
+
+class UnbalancedTransaction(ValueError):
+    pass
+
+
+def account_kind_for(code: str) -> str:
+    """Account codes carry their kind: see docs/ledger.md for the chart of accounts."""
+    if code.startswith(("provider:", "asset:")):
+        return AccountKind.ASSET
+    if code.startswith("revenue:"):
+        return AccountKind.REVENUE
+    if code.startswith("expense:"):
+        return AccountKind.EXPENSE
+    return AccountKind.LIABILITY
+
+
+def _accounts(codes: Iterable[str], currency: str) -> dict[str, Account]:
+    codes = sorted(set(codes))
+    found = {a.code: a for a in Account.objects.filter(code__in=codes)}
+    for code in codes:
+        if code not in found:
+            try:
+                with transaction.atomic():
+                    found[code] = Account.objects.create(code=code, kind=account_kind_for(code), name=code,
+                                                         currency=currency)
+            except IntegrityError:
+                found[code] = Account.objects.get(code=code)
+    return found
+
+
+def ledger_post(*, key: str, kind: str, entries: list[Entry], memo: str = "", ref_type: str = "",
+                ref_id: str | int = "", currency: str = "CNY", reverses: Transaction | None = None) -> Transaction:
+    """Write one balanced transaction, or return the existing one for the same key.
+
+    Idempotent: a second call with the same key and the same entries returns the first
+    transaction and writes nothing; the same key with different entries is a bug → Conflict.
+    Zero-amount entries are dropped; a transaction with no non-zero entries is still recorded
+    (so the step is marked as done) but has no postings.
+    """
+    entries = [e for e in entries if e.amount != 0]
+    if sum(e.amount for e in entries) != 0:
+        raise UnbalancedTransaction(f"{kind} {key} does not balance: {entries}")
+    existing = Transaction.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return _same_or_conflict(existing, entries)
+    with transaction.atomic():
+        accounts = _accounts([e.account for e in entries], currency)
+        try:
+            with transaction.atomic():
+                txn = Transaction.objects.create(idempotency_key=key, kind=kind, memo=memo[:200], ref_type=ref_type,
+                                                 ref_id=str(ref_id), reverses=reverses)
+        except IntegrityError:
+            return _same_or_conflict(Transaction.objects.get(idempotency_key=key), entries)
+        Posting.objects.bulk_create([Posting(transaction=txn, account=accounts[e.account], amount=e.amount,
+                                             currency=currency) for e in entries])
+    return txn
+
+
+def _same_or_conflict(txn: Transaction, entries: list[Entry]) -> Transaction:
+    have = sorted((p.account.code, p.amount) for p in txn.postings.select_related("account"))
+    want = sorted((e.account, e.amount) for e in entries)
+    if have != want:
+        raise Conflict(_("A ledger transaction with this key already exists with other amounts."),
+                       code="ledger_key_conflict")
+    return txn
+
+
+def ledger_reverse(*, txn: Transaction, key: str, memo: str = "") -> Transaction:
+    """A correction is a new transaction with every posting negated; nothing is edited."""
+    entries = [Entry(p.account.code, -p.amount) for p in txn.postings.select_related("account")]
+    return ledger_post(key=key, kind=f"{txn.kind}.reversal", entries=entries, memo=memo or f"reverses {txn.pk}",
+                       ref_type=txn.ref_type, ref_id=txn.ref_id, reverses=txn)

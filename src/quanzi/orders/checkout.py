@@ -1,0 +1,56 @@
+"""Checkout → payment: place the orders and open one payment for all of them."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from quanzi.core import clock
+from quanzi.core.errors import Conflict, NotFound
+from quanzi.orders.models import Order, OrderStatus
+from quanzi.orders.services import CheckoutItem, checkout_place, order_attach_payment
+from quanzi.payments.models import Payment, PaymentStatus
+from quanzi.payments.services import payment_create
+
+
+def _subject(orders: list[Order]) -> str:
+    first = orders[0].lines.all()[0].title if orders[0].lines.all() else "Quanzi"
+    return first if len(orders) == 1 else _("%(t)s and more (%(n)d shops)") % {"t": first[:60], "n": len(orders)}
+
+
+@transaction.atomic
+def checkout_and_pay(*, user, items: list[CheckoutItem], address_id: int, notes: dict | None = None,
+                     context: dict | None = None, clear_cart: bool = True) -> tuple[list[Order], Payment]:
+    orders = checkout_place(user=user, items=items, address_id=address_id, notes=notes, context=context,
+                            clear_cart=clear_cart)
+    payment = payment_create(user=user, purpose="orders", subject=_subject(orders),
+                             items=[{"ref": o.number, "amount": o.total} for o in orders],
+                             expires_at=orders[0].pay_deadline)
+    order_attach_payment(order_ids=[o.pk for o in orders], payment_number=payment.number)
+    for order in orders:
+        order.payment_number = payment.number
+    return orders, payment
+
+
+@transaction.atomic
+def order_payment_start(*, user, order_number: str) -> Payment:
+    """Pay (again) for one unpaid order: reuse its open payment if it covers only unpaid orders of
+    this user, else close it and open a new payment for this order alone."""
+    order = Order.objects.select_for_update().filter(user=user, number=order_number).first()
+    if order is None:
+        raise NotFound(_("Order not found."), code="order_not_found")
+    if order.status != OrderStatus.PENDING_PAYMENT or order.pay_deadline <= clock.now():
+        raise Conflict(_("This order can no longer be paid."), code="order_not_payable",
+                       fields={"status": order.status})
+    current = Payment.objects.filter(number=order.payment_number).first() if order.payment_number else None
+    if current is not None and current.status == PaymentStatus.CREATED:
+        refs = {i["ref"] for i in current.items}
+        if Order.objects.filter(number__in=refs, status=OrderStatus.PENDING_PAYMENT).count() == len(refs):
+            return current
+        from quanzi.payments.services import payment_close
+
+        payment_close(payment_number=current.number)
+    payment = payment_create(user=user, purpose="orders", subject=_subject([order]),
+                             items=[{"ref": order.number, "amount": order.total}], expires_at=order.pay_deadline)
+    order_attach_payment(order_ids=[order.pk], payment_number=payment.number)
+    return payment

@@ -1,0 +1,176 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from quanzi.core import clock
+from quanzi.shops.models import Shop
+
+
+def new_order_number() -> str:
+    """Date + 10 random digits: unique enough, not guessable, not a sales counter."""
+    return clock.now().strftime("%Y%m%d") + f"{secrets.randbelow(10**10):010d}"
+
+
+class OrderStatus(models.TextChoices):
+    PENDING_PAYMENT = "pending_payment", _("Awaiting payment")
+    AWAITING_RELEASE = "awaiting_release", _("Paid, waiting (e.g. for the group)")
+    PAID = "paid", _("Paid, to be shipped")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+    CLOSED = "closed", _("Closed (fully refunded)")
+
+
+class CartLine(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart_lines")
+    sku = models.ForeignKey("catalog.Sku", on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField()
+    selected = models.BooleanField(default=True)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "sku"], name="uniq_cart_line")]
+        ordering = ["-added_at", "-id"]
+
+
+class Order(models.Model):
+    """One shop's part of a checkout. Money in fen; totals fixed at placement."""
+
+    number = models.CharField(max_length=20, unique=True, default=new_order_number)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="orders")
+    checkout_id = models.CharField(max_length=32, db_index=True)  # orders placed together share it
+    status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING_PAYMENT)
+    currency = models.CharField(max_length=3, default="CNY")
+    items_total = models.BigIntegerField()
+    shipping_fee = models.BigIntegerField(default=0)
+    discount_total = models.BigIntegerField(default=0)
+    total = models.BigIntegerField()
+    refunded_total = models.BigIntegerField(default=0)
+    address = models.JSONField()
+    note = models.CharField(max_length=200, blank=True)
+    payment_number = models.CharField(max_length=32, blank=True, db_index=True)
+    hold_key = models.CharField(max_length=80, blank=True)  # set by a price source that holds paid orders
+    cancel_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+    pay_deadline = models.DateTimeField()
+    paid_at = models.DateTimeField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    auto_confirm_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    return_window_closes_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        indexes = [
+            models.Index(fields=["user", "-id"]),
+            models.Index(fields=["shop", "status", "-id"]),
+            models.Index(fields=["status", "pay_deadline"]),
+            models.Index(fields=["status", "auto_confirm_at"]),
+            models.Index(fields=["settled_at", "return_window_closes_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(refunded_total__gte=0) & Q(refunded_total__lte=models.F("total")),
+                                   name="order_refund_within_total"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def paid_total(self) -> int:
+        return self.total if self.paid_at else 0
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    sku = models.ForeignKey("catalog.Sku", on_delete=models.PROTECT, related_name="+")
+    product_id = models.BigIntegerField()
+    category_id = models.BigIntegerField()
+    title = models.CharField(max_length=120)
+    sku_label = models.CharField(max_length=120, blank=True)
+    image = models.CharField(max_length=255, blank=True)
+    list_price = models.BigIntegerField()  # the SKU's price at placement
+    unit_price = models.BigIntegerField()  # what the chosen price source charged
+    price_source = models.CharField(max_length=30, default="list")
+    price_source_ref = models.CharField(max_length=80, blank=True)
+    campaign_key = models.CharField(max_length=80, blank=True)  # stock pool the line took from
+    quantity = models.PositiveIntegerField()
+    line_total = models.BigIntegerField()  # unit_price × quantity − allocated discount
+    refunded_quantity = models.PositiveIntegerField(default=0)
+    refunded_amount = models.BigIntegerField(default=0)
+    returnable_7day = models.BooleanField(default=True)
+    attribution = models.JSONField(default=dict, blank=True)  # filled once at placement, never changed
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(refunded_amount__lte=models.F("line_total")), name="line_refund_within_total"),
+            models.CheckConstraint(condition=Q(refunded_quantity__lte=models.F("quantity")), name="line_refund_within_qty"),
+        ]
+
+    @property
+    def refundable_amount(self) -> int:
+        return self.line_total - self.refunded_amount
+
+
+class OrderEvent(models.Model):
+    """The order's timeline: every state change and tracking step, in order."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=40)
+    message = models.CharField(max_length=300, blank=True)
+    actor = models.CharField(max_length=20, default="system")  # shopper | merchant | operator | system | carrier
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class AfterSaleKind(models.TextChoices):
+    REFUND_ONLY = "refund_only", _("Refund only")
+    RETURN_REFUND = "return_refund", _("Return and refund")
+
+
+class AfterSaleStatus(models.TextChoices):
+    REQUESTED = "requested", _("Waiting for the merchant")
+    APPROVED_AWAITING_RETURN = "awaiting_return", _("Approved, send the goods back")
+    RETURN_SHIPPED = "return_shipped", _("Goods on the way back")
+    REJECTED = "rejected", _("Rejected by the merchant")
+    ESCALATED = "escalated", _("With the platform")
+    REFUNDED = "refunded", _("Refunded")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Withdrawn")
+
+
+class AfterSale(models.Model):
+    number = models.CharField(max_length=20, unique=True, default=new_order_number)
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="after_sales")
+    line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="after_sales")
+    kind = models.CharField(max_length=20, choices=AfterSaleKind.choices)
+    status = models.CharField(max_length=20, choices=AfterSaleStatus.choices, default=AfterSaleStatus.REQUESTED)
+    quantity = models.PositiveIntegerField()
+    amount = models.BigIntegerField()
+    reason = models.CharField(max_length=40)
+    description = models.CharField(max_length=500, blank=True)
+    merchant_note = models.CharField(max_length=300, blank=True)
+    operator_note = models.CharField(max_length=300, blank=True)
+    return_carrier = models.CharField(max_length=40, blank=True)
+    return_tracking = models.CharField(max_length=40, blank=True)
+    restock = models.BooleanField(default=False)  # stock returns (refund before shipping)
+    merchant_respond_by = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["status", "merchant_respond_by"])]

@@ -1,0 +1,119 @@
+"""Server-side pricing, the extension point for every price a later feature brings.
+
+A line is priced by one *price source*, chosen by name on the line ("list" by default). A group
+buy, flash sale, live room, bargain or member price registers its own source; the source checks
+its own rules (is the flash sale on? is this user in the group?) and returns a `PriceQuote`, which
+the order line records (`price_source`, `price_source_ref`). A quote may also name a campaign
+stock pool to take from and a hold key (a paid order waits until the holder releases it).
+Order-level adjusters (coupons, later) return discounts that are spread over the lines.
+The client never sends prices; anything it sends besides sku, quantity and source is ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from quanzi.core.errors import ValidationFailed
+
+
+@dataclass(frozen=True)
+class PriceQuote:
+    unit_price: int
+    source: str = "list"
+    ref: str = ""
+    campaign_key: str = ""  # take stock from this CampaignStock pool instead of the SKU
+    hold_key: str = ""  # hold the paid order until the holder releases it
+    max_quantity: int | None = None  # the source's own per-order limit
+
+
+class PriceSource(Protocol):
+    name: str
+
+    def quote(self, *, user: Any, sku: Any, quantity: int, ref: str) -> PriceQuote: ...
+
+
+class ListPriceSource:
+    """The SKU's own price: what every line costs unless another source applies."""
+
+    name = "list"
+
+    def quote(self, *, user, sku, quantity, ref) -> PriceQuote:
+        return PriceQuote(unit_price=sku.price, source=self.name)
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    amount: int  # a discount, fen, > 0
+    label: str
+    source: str
+    ref: str = ""
+
+
+@dataclass
+class PricedLine:
+    sku: Any
+    quantity: int
+    quote: PriceQuote
+    attribution: dict = field(default_factory=dict)
+
+    @property
+    def subtotal(self) -> int:
+        return self.quote.unit_price * self.quantity
+
+
+OrderAdjuster = Callable[..., list[Adjustment]]  # (user=, shop_id=, lines=) -> adjustments
+AttributionProvider = Callable[..., dict]  # (user=, sku=, context=) -> {"share": {...}} or {}
+
+_sources: dict[str, PriceSource] = {"list": ListPriceSource()}
+_adjusters: list[OrderAdjuster] = []
+_attribution_providers: list[AttributionProvider] = []
+
+
+def register_price_source(source: PriceSource) -> None:
+    _sources[source.name] = source
+
+
+def register_order_adjuster(adjuster: OrderAdjuster) -> None:
+    if adjuster not in _adjusters:
+        _adjusters.append(adjuster)
+
+
+def register_attribution_provider(provider: AttributionProvider) -> None:
+    if provider not in _attribution_providers:
+        _attribution_providers.append(provider)
+
+
+def quote_line(*, user, sku, quantity: int, source: str = "list", ref: str = "") -> PriceQuote:
+    impl = _sources.get(source or "list")
+    if impl is None:
+        raise ValidationFailed(_("Unknown price source."), code="unknown_price_source", fields={"price_source": source})
+    quote = impl.quote(user=user, sku=sku, quantity=quantity, ref=ref or "")
+    if quote.unit_price <= 0:
+        raise ValidationFailed(_("This price is not available."), code="price_unavailable")
+    return quote
+
+
+def order_adjustments(*, user, shop_id: int, lines: list[PricedLine]) -> list[Adjustment]:
+    found: list[Adjustment] = []
+    for adjuster in _adjusters:
+        found.extend(adjuster(user=user, shop_id=shop_id, lines=lines))
+    return found
+
+
+def attribution_snapshot(*, user, sku, context: dict) -> dict:
+    """Merge what every provider says about where this purchase came from (share, note, live)."""
+    snapshot: dict = {}
+    for provider in _attribution_providers:
+        snapshot.update(provider(user=user, sku=sku, context=context) or {})
+    return snapshot
+
+
+def shipping_fee(items_total: int) -> int:
+    """Flat fee per shop, free above the threshold (both in settings, fen)."""
+    threshold = settings.QUANZI["FREE_SHIPPING_THRESHOLD"]
+    return 0 if items_total >= threshold else settings.QUANZI.get("SHIPPING_FEE", 800)

@@ -1,0 +1,116 @@
+"""The platform's view of payments and refunds (provider-neutral), and the sandbox provider's own
+records (`Sandbox*`), kept apart as if they lived in another company's database."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from quanzi.core import clock
+
+
+def new_payment_number() -> str:
+    return "P" + clock.now().strftime("%Y%m%d") + secrets.token_hex(6).upper()
+
+
+def new_refund_number() -> str:
+    return "R" + clock.now().strftime("%Y%m%d") + secrets.token_hex(6).upper()
+
+
+class PaymentStatus(models.TextChoices):
+    CREATED = "created", _("Waiting for payment")
+    PAID = "paid", _("Paid")
+    CLOSED = "closed", _("Closed")
+
+
+class Payment(models.Model):
+    """Money the shopper is asked to pay once, for one or more items (orders, a tip, a fee)."""
+
+    number = models.CharField(max_length=32, unique=True, default=new_payment_number)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments")
+    provider = models.CharField(max_length=20, default="sandbox")
+    purpose = models.CharField(max_length=20, default="orders")  # who handles payment.captured
+    items = models.JSONField(default=list)  # [{"ref": "<order number>", "amount": fen}, …]
+    subject = models.CharField(max_length=120)
+    amount = models.BigIntegerField()
+    currency = models.CharField(max_length=3, default="CNY")
+    status = models.CharField(max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.CREATED)
+    provider_trade_no = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+    expires_at = models.DateTimeField()
+    paid_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        indexes = [models.Index(fields=["status", "expires_at"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class RefundStatus(models.TextChoices):
+    PENDING = "pending", _("Processing")
+    SUCCEEDED = "succeeded", _("Refunded")
+    FAILED = "failed", _("Failed, will retry")
+
+
+class Refund(models.Model):
+    number = models.CharField(max_length=32, unique=True, default=new_refund_number)
+    key = models.CharField(max_length=120, unique=True)  # one refund per business reason, ever
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.BigIntegerField()
+    reason = models.CharField(max_length=200, blank=True)
+    reference = models.CharField(max_length=60, blank=True)  # e.g. the order number
+    status = models.CharField(max_length=10, choices=RefundStatus.choices, default=RefundStatus.PENDING)
+    provider_refund_no = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("refund")
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="refund_positive")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class PaymentNotification(models.Model):
+    """Every notification a provider sent, valid or not, kept for audit and debugging."""
+
+    provider = models.CharField(max_length=20)
+    payment_number = models.CharField(max_length=32, blank=True, db_index=True)
+    body = models.JSONField()
+    signature_ok = models.BooleanField(default=False)
+    outcome = models.CharField(max_length=40)
+    received_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["-id"]
+
+
+# ---------------------------------------------------------------- the sandbox provider's own books
+
+class SandboxTrade(models.Model):
+    out_trade_no = models.CharField(max_length=32, unique=True)
+    trade_no = models.CharField(max_length=40, unique=True)
+    total_amount = models.CharField(max_length=20)  # yuan with two decimals, as Alipay speaks
+    subject = models.CharField(max_length=120)
+    status = models.CharField(max_length=20, default="WAIT_BUYER_PAY")  # TRADE_SUCCESS / TRADE_CLOSED
+    notify_url = models.CharField(max_length=300)
+    return_url = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=clock.now)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    notify_attempts = models.PositiveIntegerField(default=0)
+    next_notify_at = models.DateTimeField(null=True, blank=True)
+    notified = models.BooleanField(default=False)
+
+
+class SandboxRefund(models.Model):
+    trade = models.ForeignKey(SandboxTrade, on_delete=models.CASCADE, related_name="refunds")
+    out_request_no = models.CharField(max_length=40, unique=True)
+    refund_amount = models.CharField(max_length=20)
+    created_at = models.DateTimeField(default=clock.now)

@@ -1,0 +1,63 @@
+import secrets
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from quanzi.core import clock
+from quanzi.shops.models import Shop
+
+
+class TakeRatePolicy(models.Model):
+    """The platform default take rate (one row). Category and shop overrides live on those rows."""
+
+    default_bps = models.PositiveIntegerField(_("default take rate (bps)"), default=500,
+                                              help_text=_("500 = 5% of each settled order's goods."))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("take rate policy")
+        verbose_name_plural = _("take rate policy")
+
+    def __str__(self) -> str:
+        return f"{self.default_bps} bps"
+
+
+class Settlement(models.Model):
+    """What one order paid out to its merchant: gross, take rate, net (mirrors the ledger entry)."""
+
+    order_id = models.BigIntegerField(unique=True)
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="settlements")
+    gross = models.BigIntegerField()
+    fee = models.BigIntegerField()
+    net = models.BigIntegerField()
+    created_at = models.DateTimeField(default=clock.now)
+
+
+class PayoutStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    PAID = "paid", _("Paid")
+    REJECTED = "rejected", _("Rejected")
+
+
+def new_payout_number() -> str:
+    return "W" + clock.now().strftime("%Y%m%d") + secrets.token_hex(5).upper()
+
+
+class Payout(models.Model):
+    number = models.CharField(max_length=24, unique=True, default=new_payout_number)
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="payouts")
+    amount = models.BigIntegerField()
+    status = models.CharField(max_length=10, choices=PayoutStatus.choices, default=PayoutStatus.REQUESTED)
+    bank_account = models.CharField(_("bank account"), max_length=60)
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="payout_positive")]
+
+    def __str__(self) -> str:
+        return self.number

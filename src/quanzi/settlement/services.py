@@ -1,0 +1,148 @@
+"""Settlement: order money moves clearing → merchant pending (paid) → merchant available minus
+the take rate (settled after the return window) → out (payout). Every step is one idempotent
+ledger transaction; running any of them twice changes nothing."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from quanzi.catalog.models import Category
+from quanzi.core import clock
+from quanzi.core.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
+from quanzi.core.money import apply_rate
+from quanzi.ledger.selectors import balance
+from quanzi.ledger.services import Entry, ledger_post
+from quanzi.orders.models import Order
+from quanzi.orders.services import order_mark_settled
+from quanzi.settlement import accounts as acct
+from quanzi.settlement.models import Payout, PayoutStatus, Settlement, TakeRatePolicy
+from quanzi.shops.models import Shop
+
+MIN_PAYOUT_DEFAULT = 100
+
+
+def default_take_rate_bps() -> int:
+    policy = TakeRatePolicy.objects.order_by("id").first()
+    if policy is None:
+        from django.conf import settings
+
+        return settings.QUANZI["DEFAULT_TAKE_RATE_BPS"]
+    return policy.default_bps
+
+
+def take_rate_bps(*, shop: Shop, category_id: int, default_bps: int, category_rates: dict[int, int | None]) -> int:
+    """Shop override, else category override, else the platform default."""
+    if shop.take_rate_bps is not None:
+        return shop.take_rate_bps
+    rate = category_rates.get(category_id)
+    return default_bps if rate is None else rate
+
+
+def order_fee(order: Order) -> int:
+    """Take rate per line on what the shopper kept (line total − refunds), rounded down per line
+    (core.money.apply_rate); shipping carries no take rate."""
+    lines = list(order.lines.all())
+    rates = dict(Category.objects.filter(pk__in={ln.category_id for ln in lines}).values_list("id", "take_rate_bps"))
+    default = default_take_rate_bps()
+    return sum(apply_rate(ln.line_total - ln.refunded_amount,
+                          take_rate_bps(shop=order.shop, category_id=ln.category_id, default_bps=default,
+                                        category_rates=rates)) for ln in lines)
+
+
+def on_order_paid(*, order_id: int, shop_id: int, total: int) -> None:
+    ledger_post(key=f"order-paid:{order_id}", kind="order.allocate", ref_type="order", ref_id=order_id,
+                entries=[Entry(acct.CLEARING, total), Entry(acct.merchant_pending(shop_id), -total)])
+
+
+def on_order_refunded(*, order_id: int, key: str, amount: int) -> None:
+    shop_id = Order.objects.values_list("shop_id", flat=True).get(pk=order_id)
+    ledger_post(key=f"order-refund:{key}", kind="order.refund", ref_type="order", ref_id=order_id,
+                entries=[Entry(acct.merchant_pending(shop_id), amount), Entry(acct.CLEARING, -amount)])
+
+
+@transaction.atomic
+def order_settle(*, order_id: int) -> Settlement | None:
+    """Move a finished order's money to the merchant's available balance, minus the take rate."""
+    order = Order.objects.select_for_update().select_related("shop").get(pk=order_id)
+    existing = Settlement.objects.filter(order_id=order_id).first()
+    if existing is not None:
+        return existing
+    gross = order.total - order.refunded_total
+    fee = min(order_fee(order), gross)
+    ledger_post(key=f"order-settle:{order.pk}", kind="order.settle", ref_type="order", ref_id=order.pk,
+                entries=[Entry(acct.merchant_pending(order.shop_id), gross),
+                         Entry(acct.merchant_available(order.shop_id), -(gross - fee)),
+                         Entry(acct.TAKE_RATE_REVENUE, -fee)])
+    order_mark_settled(order_id=order.pk)
+    return Settlement.objects.create(order_id=order.pk, shop=order.shop, gross=gross, fee=fee, net=gross - fee)
+
+
+def merchant_balances(*, shop_id: int) -> dict[str, int]:
+    """Pending (paid, not yet settled), available, held for payouts, and paid out — in fen."""
+    from django.db.models import Sum
+
+    paid_out = Payout.objects.filter(shop_id=shop_id, status=PayoutStatus.PAID).aggregate(s=Sum("amount"))["s"] or 0
+    return {"pending": -balance(acct.merchant_pending(shop_id)),
+            "available": -balance(acct.merchant_available(shop_id)),
+            "payout_in_progress": -balance(acct.merchant_payout_hold(shop_id)),
+            "paid_out": paid_out}
+
+
+@transaction.atomic
+def payout_request(*, shop: Shop, amount: int, bank_account: str) -> Payout:
+    from django.conf import settings
+
+    minimum = settings.QUANZI.get("MIN_PAYOUT", MIN_PAYOUT_DEFAULT)
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount < minimum:
+        raise ValidationFailed(_("The minimum payout is %(m)s.") % {"m": f"¥{minimum / 100:.2f}"},
+                               code="payout_below_minimum", fields={"amount": f"min {minimum}"})
+    if not (bank_account or "").strip() or len(bank_account) > 60:
+        raise ValidationFailed(_("Enter the bank account."), fields={"bank_account": "required"})
+    Shop.objects.select_for_update().get(pk=shop.pk)  # one payout request at a time per shop
+    available = -balance(acct.merchant_available(shop.pk))
+    if amount > available:
+        raise BusinessRuleViolation(_("You can withdraw at most %(a)s.") % {"a": f"¥{available / 100:.2f}"},
+                                    code="insufficient_balance", fields={"amount": f"max {available}"})
+    payout = Payout.objects.create(shop=shop, amount=amount, bank_account=bank_account.strip())
+    ledger_post(key=f"payout-hold:{payout.number}", kind="payout.hold", ref_type="payout", ref_id=payout.number,
+                entries=[Entry(acct.merchant_available(shop.pk), amount),
+                         Entry(acct.merchant_payout_hold(shop.pk), -amount)])
+    return payout
+
+
+def _lock_payout(payout_id: int) -> Payout:
+    payout = Payout.objects.select_for_update().filter(pk=payout_id).first()
+    if payout is None:
+        raise NotFound(_("Payout not found."))
+    return payout
+
+
+@transaction.atomic
+def payout_approve_and_pay(*, payout_id: int, note: str = "") -> Payout:
+    """The operator approves; the bank transfer (sandbox) is sent and the money leaves the books."""
+    payout = _lock_payout(payout_id)
+    if payout.status != PayoutStatus.REQUESTED:
+        raise Conflict(_("This payout was already decided."), code="invalid_payout_state")
+    now = clock.now()
+    payout.status, payout.decided_at, payout.paid_at, payout.note = PayoutStatus.PAID, now, now, note[:200]
+    payout.save(update_fields=["status", "decided_at", "paid_at", "note"])
+    ledger_post(key=f"payout-paid:{payout.number}", kind="payout.paid", ref_type="payout", ref_id=payout.number,
+                entries=[Entry(acct.merchant_payout_hold(payout.shop_id), payout.amount),
+                         Entry(acct.PAYOUT_CASH, -payout.amount)])
+    return payout
+
+
+@transaction.atomic
+def payout_reject(*, payout_id: int, note: str) -> Payout:
+    if not (note or "").strip():
+        raise ValidationFailed(_("Give a reason."), fields={"note": "required"})
+    payout = _lock_payout(payout_id)
+    if payout.status != PayoutStatus.REQUESTED:
+        raise Conflict(_("This payout was already decided."), code="invalid_payout_state")
+    payout.status, payout.decided_at, payout.note = PayoutStatus.REJECTED, clock.now(), note[:200]
+    payout.save(update_fields=["status", "decided_at", "note"])
+    ledger_post(key=f"payout-return:{payout.number}", kind="payout.return", ref_type="payout", ref_id=payout.number,
+                entries=[Entry(acct.merchant_payout_hold(payout.shop_id), payout.amount),
+                         Entry(acct.merchant_available(payout.shop_id), -payout.amount)])
+    return payout

@@ -1,0 +1,12 @@
+from quanzi.core.sweeps import register_sweep
+from quanzi.orders.selectors import orders_due_for_settlement
+from quanzi.settlement.services import order_settle
+
+
+@register_sweep("settlement")
+def settle_due_orders() -> int:
+    done = 0
+    for order_id in orders_due_for_settlement():
+        order_settle(order_id=order_id)
+        done += 1
+    return done

@@ -1,0 +1,60 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from quanzi.core import clock
+
+CARRIERS = {
+    "sandbox": _("Quanzi Sandbox Express"),
+    "sf": _("SF Express"),
+    "zto": _("ZTO Express"),
+    "yto": _("YTO Express"),
+    "jd": _("JD Logistics"),
+    "ems": _("EMS"),
+}
+
+
+class TrackingStatus(models.TextChoices):
+    SHIPPED = "shipped", _("Handed to the carrier")
+    PICKED_UP = "picked_up", _("Picked up")
+    IN_TRANSIT = "in_transit", _("In transit")
+    OUT_FOR_DELIVERY = "out_for_delivery", _("Out for delivery")
+    DELIVERED = "delivered", _("Delivered")
+
+
+class Shipment(models.Model):
+    order_id = models.BigIntegerField(unique=True)
+    carrier = models.CharField(max_length=20)
+    tracking_number = models.CharField(max_length=40)
+    status = models.CharField(max_length=20, choices=TrackingStatus.choices, default=TrackingStatus.SHIPPED)
+    created_at = models.DateTimeField(default=clock.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["carrier", "tracking_number"], name="uniq_tracking")]
+
+    @property
+    def carrier_name(self) -> str:
+        return str(CARRIERS.get(self.carrier, self.carrier))
+
+
+class TrackingEvent(models.Model):
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="events")
+    event_id = models.CharField(max_length=64, unique=True)  # the carrier's id: duplicates are ignored
+    status = models.CharField(max_length=20, choices=TrackingStatus.choices)
+    description = models.CharField(max_length=200)
+    location = models.CharField(max_length=80, blank=True)
+    occurred_at = models.DateTimeField()
+    received_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+
+
+class SandboxParcel(models.Model):
+    """The sandbox carrier's own record: what it will report next, and when."""
+
+    tracking_number = models.CharField(max_length=40, unique=True)
+    webhook_url = models.CharField(max_length=300)
+    step = models.PositiveSmallIntegerField(default=0)  # index into SANDBOX_ROUTE
+    next_event_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=clock.now)

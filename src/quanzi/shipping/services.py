@@ -1,0 +1,159 @@
+"""Shipping: the merchant hands a parcel to a carrier; carriers push signed tracking events; the
+delivered event starts the order's return window (orders.order_mark_delivered)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from quanzi.core import clock
+from quanzi.core.errors import Conflict, NotFound, ValidationFailed
+from quanzi.orders.models import Order
+from quanzi.orders.services import order_add_event, order_mark_delivered, order_mark_shipped
+from quanzi.shipping.models import CARRIERS, SandboxParcel, Shipment, TrackingEvent, TrackingStatus
+
+logger = logging.getLogger("quanzi.shipping")
+SANDBOX_ROUTE = [
+    (TrackingStatus.PICKED_UP, "快递员已揽收 Parcel picked up", "上海 Shanghai"),
+    (TrackingStatus.IN_TRANSIT, "运输中，已到达转运中心 Arrived at sorting centre", "杭州 Hangzhou"),
+    (TrackingStatus.OUT_FOR_DELIVERY, "派送中 Out for delivery", "目的地 Destination city"),
+    (TrackingStatus.DELIVERED, "已签收 Delivered, signed for", "目的地 Destination"),
+]
+
+
+def carrier_secret() -> bytes:
+    return settings.QUANZI["SANDBOX_CARRIER_SECRET"].encode()
+
+
+def carrier_signature(body: bytes) -> str:
+    return hmac.new(carrier_secret(), body, hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def shipment_create(*, shop, order_number: str, carrier: str, tracking_number: str = "") -> Shipment:
+    """The merchant ships a paid order. With the sandbox carrier the tracking number is issued."""
+    if carrier not in CARRIERS:
+        raise ValidationFailed(_("Choose a carrier."), fields={"carrier": "unknown"})
+    tracking_number = (tracking_number or "").strip()
+    if carrier == "sandbox" and not tracking_number:
+        tracking_number = "QZ" + f"{secrets.randbelow(10**12):012d}"
+    if not tracking_number or len(tracking_number) > 40 or not tracking_number.replace("-", "").isalnum():
+        raise ValidationFailed(_("Enter the tracking number."), fields={"tracking_number": "invalid"})
+    order = Order.objects.filter(shop=shop, number=order_number).first()
+    if order is None:
+        raise NotFound(_("Order not found."))
+    order_mark_shipped(order_id=order.pk, carrier=carrier, tracking_number=tracking_number)
+    try:
+        with transaction.atomic():
+            shipment = Shipment.objects.create(order_id=order.pk, carrier=carrier, tracking_number=tracking_number)
+    except IntegrityError:
+        raise Conflict(_("This tracking number is already used."), code="tracking_in_use",
+                       fields={"tracking_number": "in use"})
+    if carrier == "sandbox":
+        SandboxParcel.objects.create(
+            tracking_number=tracking_number, next_event_at=clock.now() + _step_delay(),
+            webhook_url=settings.QUANZI["SITE_URL"].rstrip("/") + reverse("api:tracking_webhook", kwargs={"carrier": "sandbox"}))
+    return shipment
+
+
+def _step_delay() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.QUANZI.get("SANDBOX_CARRIER_STEP_SECONDS", 60))
+
+
+def tracking_webhook(*, carrier: str, body: bytes, signature: str) -> dict:
+    """Apply one signed carrier event. Duplicate event ids are acknowledged and ignored."""
+    if carrier != "sandbox":
+        raise NotFound(_("Unknown carrier."))
+    if not signature or not hmac.compare_digest(signature, carrier_signature(body)):
+        logger.warning("tracking webhook with a bad signature")
+        raise ValidationFailed(_("Bad signature."), code="bad_signature")
+    try:
+        data = json.loads(body)
+        event_id, number, status = str(data["event_id"]), str(data["tracking_number"]), str(data["status"])
+        occurred = parse_datetime(str(data.get("occurred_at", ""))) or clock.now()
+    except (ValueError, KeyError, TypeError):
+        raise ValidationFailed(_("Malformed tracking event."), code="malformed_event")
+    if status not in TrackingStatus.values:
+        raise ValidationFailed(_("Unknown tracking status."), fields={"status": status})
+    return _apply_event(carrier, event_id, number, status, str(data.get("description", ""))[:200],
+                        str(data.get("location", ""))[:80], occurred)
+
+
+@transaction.atomic
+def _apply_event(carrier, event_id, number, status, description, location, occurred) -> dict:
+    shipment = Shipment.objects.select_for_update().filter(carrier=carrier, tracking_number=number).first()
+    if shipment is None:
+        raise NotFound(_("Unknown tracking number."))
+    if TrackingEvent.objects.filter(event_id=event_id).exists():
+        return {"ok": True, "duplicate": True}
+    TrackingEvent.objects.create(shipment=shipment, event_id=event_id, status=status, description=description,
+                                 location=location, occurred_at=occurred)
+    order_add_event(order_id=shipment.order_id, kind=f"tracking_{status}", actor="carrier",
+                    message=f"{description} {location}".strip(), when=clock.now())
+    if status == TrackingStatus.DELIVERED and shipment.status != TrackingStatus.DELIVERED:
+        shipment.status, shipment.delivered_at = status, occurred
+        shipment.save(update_fields=["status", "delivered_at"])
+        try:
+            order_mark_delivered(order_id=shipment.order_id)
+        except Conflict:
+            pass  # the order was refunded or closed meanwhile; the parcel still arrived
+    elif status != TrackingStatus.DELIVERED and shipment.status != TrackingStatus.DELIVERED:
+        shipment.status = status
+        shipment.save(update_fields=["status"])
+    return {"ok": True, "duplicate": False}
+
+
+# ---------------------------------------------------------------- the sandbox carrier (its side)
+
+def sandbox_event_body(parcel: SandboxParcel, step: int) -> bytes:
+    status, description, location = SANDBOX_ROUTE[step]
+    return json.dumps({"event_id": f"{parcel.tracking_number}-{step}", "tracking_number": parcel.tracking_number,
+                       "status": str(status), "description": description, "location": location,
+                       "occurred_at": clock.now().isoformat()}, ensure_ascii=False).encode()
+
+
+def sandbox_carrier_advance(*, tracking_number: str) -> bool:
+    """The sandbox carrier reports its parcel's next step to the platform's webhook."""
+    with transaction.atomic():
+        parcel = SandboxParcel.objects.select_for_update().filter(tracking_number=tracking_number).first()
+        if parcel is None or parcel.step >= len(SANDBOX_ROUTE):
+            return False
+        body = sandbox_event_body(parcel, parcel.step)
+        parcel.step += 1
+        parcel.next_event_at = clock.now() + _step_delay() if parcel.step < len(SANDBOX_ROUTE) else None
+        parcel.save(update_fields=["step", "next_event_at"])
+    _post_event(parcel.webhook_url, body)
+    return True
+
+
+def _post_event(url: str, body: bytes) -> None:
+    headers = {"Content-Type": "application/json", "X-Carrier-Signature": carrier_signature(body)}
+    if settings.QUANZI.get("SANDBOX_TRANSPORT", "http") == "inprocess":
+        from django.test import Client
+        from urllib.parse import urlparse
+
+        Client(HTTP_HOST="testserver").post(urlparse(url).path, body, content_type="application/json",
+                                            HTTP_X_CARRIER_SIGNATURE=headers["X-Carrier-Signature"])
+        return
+    import urllib.request
+
+    try:
+        request = urllib.request.Request(url, data=body, method="POST", headers=headers)
+        urllib.request.urlopen(request, timeout=5).read()  # noqa: S310 - our own webhook
+    except Exception as exc:  # noqa: BLE001 - the carrier logs and moves on; the order page can re-sync
+        logger.warning("sandbox carrier webhook failed: %s", exc)
+
+
+def sandbox_carrier_sweep() -> int:
+    due = SandboxParcel.objects.filter(next_event_at__lte=clock.now())
+    return sum(sandbox_carrier_advance(tracking_number=t) for t in list(due.values_list("tracking_number", flat=True)[:200]))

@@ -1,0 +1,97 @@
+"""Shop lifecycle: a merchant applies, the operator approves or rejects, only approved shops sell."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from quanzi.core import clock
+from quanzi.core.errors import Conflict, ValidationFailed
+from quanzi.core.events import publish
+from quanzi.shops.models import Shop, ShopStatus
+
+LICENCE_MIN, LICENCE_MAX = 8, 40
+
+
+def _clean(data: dict) -> dict:
+    cleaned = {k: str(data.get(k) or "").strip() for k in
+               ("name", "description", "licence_number", "contact_name", "contact_phone")}
+    errors = {}
+    if not 2 <= len(cleaned["name"]) <= 60:
+        errors["name"] = _("A shop name has 2 to 60 characters.")
+    if not LICENCE_MIN <= len(cleaned["licence_number"]) <= LICENCE_MAX or not cleaned["licence_number"].isalnum():
+        errors["licence_number"] = _("Enter the unified social credit code on the business licence.")
+    if not cleaned["contact_name"]:
+        errors["contact_name"] = _("This field is required.")
+    if not cleaned["contact_phone"] or len(cleaned["contact_phone"]) > 20:
+        errors["contact_phone"] = _("This field is required.")
+    if len(cleaned["description"]) > 2000:
+        errors["description"] = _("Too long.")
+    if errors:
+        raise ValidationFailed(_("Some shop fields are invalid."), fields=errors)
+    return cleaned
+
+
+@transaction.atomic
+def shop_apply(*, owner, data: dict, logo=None) -> Shop:
+    cleaned = _clean(data)
+    if Shop.objects.filter(owner=owner).exists():
+        raise Conflict(_("You already have a shop."), code="shop_exists")
+    if Shop.objects.filter(name=cleaned["name"]).exists():
+        raise Conflict(_("That shop name is taken."), code="shop_name_taken", fields={"name": "taken"})
+    try:
+        with transaction.atomic():
+            shop = Shop.objects.create(owner=owner, **cleaned)
+    except IntegrityError:
+        raise Conflict(_("That shop name is taken."), code="shop_name_taken", fields={"name": "taken"})
+    if logo is not None:
+        from quanzi.catalog.images import save_square_image
+
+        shop.logo.name = save_square_image(logo, folder="shops", size=256)
+        shop.save(update_fields=["logo"])
+    publish("shop.applied", shop_id=shop.pk)
+    return shop
+
+
+@transaction.atomic
+def shop_update(*, shop: Shop, data: dict) -> Shop:
+    merged = {k: data.get(k, getattr(shop, k)) for k in
+              ("name", "description", "licence_number", "contact_name", "contact_phone")}
+    cleaned = _clean(merged)
+    if Shop.objects.filter(name=cleaned["name"]).exclude(pk=shop.pk).exists():
+        raise Conflict(_("That shop name is taken."), code="shop_name_taken", fields={"name": "taken"})
+    for k, v in cleaned.items():
+        setattr(shop, k, v)
+    shop.save()
+    return shop
+
+
+def _review(shop_id: int, *, to: str, note: str) -> Shop:
+    shop = Shop.objects.select_for_update().get(pk=shop_id)
+    allowed = {ShopStatus.APPROVED: {ShopStatus.APPLIED, ShopStatus.SUSPENDED, ShopStatus.REJECTED},
+               ShopStatus.REJECTED: {ShopStatus.APPLIED},
+               ShopStatus.SUSPENDED: {ShopStatus.APPROVED}}
+    if shop.status not in allowed[to]:
+        raise Conflict(_("This shop cannot move from %(a)s to %(b)s.") % {"a": shop.status, "b": to},
+                       code="invalid_state")
+    shop.status, shop.review_note, shop.reviewed_at = to, note[:200], clock.now()
+    shop.save(update_fields=["status", "review_note", "reviewed_at"])
+    publish(f"shop.{to}", shop_id=shop.pk)
+    return shop
+
+
+@transaction.atomic
+def shop_approve(*, shop_id: int, note: str = "") -> Shop:
+    return _review(shop_id, to=ShopStatus.APPROVED, note=note)
+
+
+@transaction.atomic
+def shop_reject(*, shop_id: int, note: str) -> Shop:
+    if not note.strip():
+        raise ValidationFailed(_("Give the merchant a reason."), fields={"note": "required"})
+    return _review(shop_id, to=ShopStatus.REJECTED, note=note)
+
+
+@transaction.atomic
+def shop_suspend(*, shop_id: int, note: str) -> Shop:
+    return _review(shop_id, to=ShopStatus.SUSPENDED, note=note)
