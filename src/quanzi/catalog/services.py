@@ -16,12 +16,21 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Min
+from django.db.models import Case, F, IntegerField, Min, Value, When
 from django.utils.translation import gettext as _
 
 from quanzi.catalog import search
 from quanzi.catalog.images import save_product_image
-from quanzi.catalog.models import Category, CampaignStock, Product, ProductImage, ProductOption, ProductStatus, SearchTerm, Sku
+from quanzi.catalog.models import (
+    CampaignStock,
+    Category,
+    Product,
+    ProductImage,
+    ProductOption,
+    ProductStatus,
+    SearchTerm,
+    Sku,
+)
 from quanzi.core.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
 from quanzi.core.events import publish
 from quanzi.shops.models import Shop
@@ -234,21 +243,41 @@ def product_reindex(*, product: Product) -> None:
 
 
 def stock_take(items: Iterable[StockItem]) -> None:
-    """Take stock for order lines atomically; call inside the order's transaction."""
+    """Take stock for order lines atomically; call inside the order's transaction.
+
+    All free-stock SKUs are decremented by ONE conditional UPDATE (`stock = stock - CASE id …
+    WHERE id IN (…) AND stock >= CASE id …`): the database checks and decrements each row under
+    its row lock, so there is no read-then-write race and the query count does not grow with the
+    number of lines. If fewer rows than SKUs were updated, some SKU was short: raise, and the
+    caller's transaction rolls back what was taken. Campaign pools use one UPDATE per pool.
+    """
     merged: dict[tuple[int, str | None], int] = {}
     for item in items:
         if item.quantity <= 0:
             raise ValidationFailed(_("Quantities must be at least 1."), fields={"quantity": "invalid"})
         key = (item.sku_id, item.campaign_key)
         merged[key] = merged.get(key, 0) + item.quantity
+    free = {sku_id: qty for (sku_id, key), qty in merged.items() if not key}
+    if free:
+        need = Case(*[When(pk=sku_id, then=Value(qty)) for sku_id, qty in sorted(free.items())],
+                    output_field=IntegerField())
+        updated = Sku.objects.filter(pk__in=sorted(free), stock__gte=need).update(stock=F("stock") - need)
+        if updated != len(free):
+            raise OutOfStock(_("Not enough stock left."), fields=_short_skus(free))
     for (sku_id, campaign_key), qty in sorted(merged.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
-        if campaign_key:
-            updated = CampaignStock.objects.filter(sku_id=sku_id, campaign_key=campaign_key, quantity__gte=qty) \
-                .update(quantity=F("quantity") - qty)
-        else:
-            updated = Sku.objects.filter(pk=sku_id, stock__gte=qty).update(stock=F("stock") - qty)
+        if not campaign_key:
+            continue
+        updated = CampaignStock.objects.filter(sku_id=sku_id, campaign_key=campaign_key, quantity__gte=qty) \
+            .update(quantity=F("quantity") - qty)
         if updated != 1:
             raise OutOfStock(_("Not enough stock left."), fields={"sku_id": str(sku_id)})
+
+
+def _short_skus(free: dict[int, int]) -> dict[str, str]:
+    """Which SKUs could not be filled (read after the failed update, for the error message)."""
+    stocks = dict(Sku.objects.filter(pk__in=list(free)).values_list("pk", "stock"))
+    return {f"sku.{sku_id}": f"only {stocks.get(sku_id, 0)} left" for sku_id, qty in free.items()
+            if stocks.get(sku_id, 0) < qty}
 
 
 def stock_return(items: Iterable[StockItem]) -> None:
@@ -288,6 +317,9 @@ def stock_release_aside(*, sku_id: int, campaign_key: str) -> int:
 
 
 def product_record_sales(*, quantities: dict[int, int]) -> None:
-    """Add paid quantities to products' sold counts ({product_id: qty})."""
-    for product_id, qty in sorted(quantities.items()):
-        Product.objects.filter(pk=product_id).update(sold_count=F("sold_count") + qty)
+    """Add paid quantities to products' sold counts ({product_id: qty}) in one UPDATE."""
+    if not quantities:
+        return
+    add = Case(*[When(pk=pid, then=Value(qty)) for pid, qty in sorted(quantities.items())],
+               output_field=IntegerField())
+    Product.objects.filter(pk__in=sorted(quantities)).update(sold_count=F("sold_count") + add)

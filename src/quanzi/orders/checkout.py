@@ -14,7 +14,8 @@ from quanzi.payments.services import payment_create
 
 
 def _subject(orders: list[Order]) -> str:
-    first = orders[0].lines.all()[0].title if orders[0].lines.all() else "Quanzi"
+    lines = getattr(orders[0], "created_lines", None) or list(orders[0].lines.all()[:1])
+    first = lines[0].title if lines else "Quanzi"
     return first if len(orders) == 1 else _("%(t)s and more (%(n)d shops)") % {"t": first[:60], "n": len(orders)}
 
 

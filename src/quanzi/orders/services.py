@@ -27,9 +27,16 @@ from quanzi.core.events import publish
 from quanzi.core.money import allocate
 from quanzi.orders import events as ev
 from quanzi.orders import pricing
-from quanzi.orders.models import (AfterSale, AfterSaleKind, AfterSaleStatus, CartLine, Order, OrderEvent, OrderLine,
-                                  OrderStatus)
-from quanzi.orders.states import OPEN_AFTERSALE, check_aftersale_transition, check_order_transition
+from quanzi.orders.models import (
+    AfterSaleKind,
+    AfterSaleStatus,
+    CartLine,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+)
+from quanzi.orders.states import OPEN_AFTERSALE, check_order_transition
 from quanzi.shops.models import ShopStatus
 
 S = OrderStatus
@@ -109,7 +116,7 @@ def cart_update(*, user, line_id: int, quantity: int | None = None, selected: bo
 
 @transaction.atomic
 def cart_remove(*, user, line_id: int) -> None:
-    deleted, _ = CartLine.objects.filter(user=user, pk=line_id).delete()
+    deleted, _rows = CartLine.objects.filter(user=user, pk=line_id).delete()
     if not deleted:
         raise NotFound(_("Cart line not found."))
 
@@ -237,7 +244,7 @@ def _create_order(user, group: ShopGroup, address: dict, note: str, checkout_id:
         shipping_fee=group.shipping_fee, discount_total=group.discount_total, total=group.total, address=address,
         note=str(note or "")[:200], hold_key=holds.pop() if holds else "", created_at=now, pay_deadline=deadline)
     discounts = allocate(group.discount_total, [line.subtotal for line in group.lines])
-    OrderLine.objects.bulk_create([
+    order.created_lines = OrderLine.objects.bulk_create([
         OrderLine(order=order, sku=line.sku, product_id=line.sku.product_id, category_id=line.sku.product.category_id,
                   title=line.sku.product.title, sku_label=line.sku.label,
                   image=line.sku.image or line.sku.product.cover_thumb, list_price=line.sku.price,

@@ -127,7 +127,8 @@ def payment_sync(*, payment_number: str) -> Payment:
         return payment
     result = get_provider(payment.provider).query(payment_number=payment.number)
     if result.status == "paid":
-        payment, _ = payment_capture(payment_number=payment.number, amount=result.amount, trade_no=result.trade_no)
+        payment, _captured = payment_capture(payment_number=payment.number, amount=result.amount,
+                                             trade_no=result.trade_no)
     return payment
 
 

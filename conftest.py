@@ -1,0 +1,207 @@
+"""Shared fixtures: users, shops, products, addresses, API clients and the sandbox's hands.
+
+Users get a fast password hash here (MD5) so the suite stays quick; a test in accounts checks
+that real registration hashes with Argon2.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+
+import pytest
+from django.contrib.auth.hashers import make_password
+from django.db import connection
+from django.test import Client
+
+_seq = itertools.count(1)
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://…")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip_pg)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_user(db):
+    from quanzi.accounts.models import User
+
+    def make(*, phone: str | None = None, email: str | None = None, nickname: str = "", password: str = "Str0ngPass!x",
+             is_staff: bool = False):
+        n = next(_seq)
+        if not phone and not email:
+            phone = f"139{n:08d}"
+        user = User(phone=phone, email=email, nickname=nickname or f"user{n}", is_staff=is_staff,
+                    is_superuser=is_staff)
+        user.password = make_password(password, hasher="md5")
+        user.save()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def category(db):
+    from quanzi.catalog.models import Category
+
+    return Category.objects.create(name="服饰", name_en="Apparel", slug=f"apparel-{next(_seq)}")
+
+
+@pytest.fixture
+def make_shop(make_user):
+    from quanzi.shops.models import Shop, ShopStatus
+
+    def make(*, approved: bool = True, owner=None, take_rate_bps: int | None = None):
+        n = next(_seq)
+        owner = owner or make_user(nickname=f"merchant{n}")
+        return Shop.objects.create(owner=owner, name=f"Shop {n}", licence_number=f"91310000MA{n:08d}",
+                                   contact_name="Wang", contact_phone="13800000000", take_rate_bps=take_rate_bps,
+                                   status=ShopStatus.APPROVED if approved else ShopStatus.APPLIED)
+
+    return make
+
+
+@pytest.fixture
+def shop(make_shop):
+    return make_shop()
+
+
+@pytest.fixture
+def make_product(category):
+    from quanzi.catalog.services import product_create, product_set_status
+
+    def make(*, shop, title: str = "纯棉T恤 Cotton tee", price: int = 5900, stock: int = 10, options=None,
+             on_shelf: bool = True, returnable_7day: bool = True, max_per_order: int = 0, cat=None):
+        product = product_create(shop=shop, data={"title": title, "category_id": (cat or category).pk, "price": price,
+                                                  "stock": stock, "returnable_7day": returnable_7day,
+                                                  "max_per_order": max_per_order}, options=options or [])
+        if on_shelf:
+            product_set_status(product=product, status="on_shelf")
+        return product
+
+    return make
+
+
+@pytest.fixture
+def product(make_product, shop):
+    return make_product(shop=shop)
+
+
+@pytest.fixture
+def sku(product):
+    return product.skus.get()
+
+
+@pytest.fixture
+def make_shopper(make_user):
+    from quanzi.accounts.services import address_create
+
+    def make(**kwargs):
+        user = make_user(**kwargs)
+        address_create(user=user, data={"recipient": "张三", "phone": "13800138000", "province": "上海",
+                                        "city": "上海", "district": "黄浦区", "detail": "人民路 1 号"})
+        return user
+
+    return make
+
+
+@pytest.fixture
+def shopper(make_shopper):
+    return make_shopper()
+
+
+@pytest.fixture
+def address(shopper):
+    return shopper.addresses.get()
+
+
+@pytest.fixture
+def api():
+    """`api(user)` → a test client that sends the user's bearer token (or anonymous)."""
+    from quanzi.accounts.services import api_token_create
+
+    def make(user=None):
+        if user is None:
+            return Client()
+        return Client(HTTP_AUTHORIZATION=f"Bearer {api_token_create(user=user)}")
+
+    return make
+
+
+@pytest.fixture
+def place_order(shopper, address):
+    """Place (and optionally pay) an order for `items` = [(sku, qty), …]."""
+    from quanzi.orders.checkout import checkout_and_pay
+    from quanzi.orders.services import CheckoutItem
+
+    def place(items, *, user=None, addr=None, pay: bool = False):
+        user = user or shopper
+        addr = addr or (address if user == shopper else user.addresses.get())
+        orders, payment = checkout_and_pay(user=user, items=[CheckoutItem(s.pk, q) for s, q in items],
+                                           address_id=addr.pk, clear_cart=False)
+        if pay:
+            sandbox_pay(payment.number)
+            for o in orders:
+                o.refresh_from_db()
+        return orders, payment
+
+    return place
+
+
+def sandbox_pay(payment_number: str) -> None:
+    """The shopper pays on the sandbox page and the sandbox's notification reaches the platform."""
+    from quanzi.payments.models import SandboxTrade
+    from quanzi.payments.providers.sandbox import SandboxProvider, deliver_notification
+
+    SandboxProvider().pay(out_trade_no=payment_number)
+    deliver_notification(SandboxTrade.objects.get(out_trade_no=payment_number).pk)
+
+
+@pytest.fixture
+def pay():
+    return sandbox_pay
+
+
+@pytest.fixture
+def submit_refunds():
+    """Run pending refund submissions (normally after commit; tests run inside one transaction)."""
+    from quanzi.payments.models import Refund, RefundStatus
+    from quanzi.payments.services import refund_submit
+
+    def run():
+        for refund_id in Refund.objects.filter(status=RefundStatus.PENDING).values_list("pk", flat=True):
+            refund_submit(refund_id=refund_id)
+
+    return run
+
+
+@pytest.fixture
+def ledger_balanced():
+    """Assert every ledger transaction sums to zero and all postings sum to zero."""
+    from django.db.models import Sum
+
+    from quanzi.ledger.models import Posting
+    from quanzi.ledger.selectors import unbalanced_transactions
+
+    def check():
+        assert unbalanced_transactions() == []
+        assert (Posting.objects.aggregate(s=Sum("amount"))["s"] or 0) == 0
+
+    return check
+
+
+@pytest.fixture
+def is_postgres():
+    return connection.vendor == "postgresql"
