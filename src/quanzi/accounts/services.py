@@ -15,7 +15,14 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from quanzi.accounts.models import Address, ApiToken, User
-from quanzi.core.errors import BusinessRuleViolation, Conflict, NotAuthenticated, NotFound, RateLimited, ValidationFailed
+from quanzi.core.errors import (
+    BusinessRuleViolation,
+    Conflict,
+    NotAuthenticated,
+    NotFound,
+    RateLimited,
+    ValidationFailed,
+)
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 MAX_ADDRESSES = 20

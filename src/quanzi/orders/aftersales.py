@@ -18,7 +18,15 @@ from quanzi.core import clock
 from quanzi.core.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
 from quanzi.core.events import publish
 from quanzi.orders import events as ev
-from quanzi.orders.models import AfterSale, AfterSaleKind, AfterSaleStatus, Order, OrderEvent, OrderLine, OrderStatus
+from quanzi.orders.models import (
+    AfterSale,
+    AfterSaleKind,
+    AfterSaleStatus,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+)
 from quanzi.orders.services import AFTERSALE_REASONS, MERCHANT_RESPONSE_HOURS, _lock, _move, _refund_money
 from quanzi.orders.states import OPEN_AFTERSALE, check_aftersale_transition
 

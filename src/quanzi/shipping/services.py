@@ -139,8 +139,9 @@ def sandbox_carrier_advance(*, tracking_number: str) -> bool:
 def _post_event(url: str, body: bytes) -> None:
     headers = {"Content-Type": "application/json", "X-Carrier-Signature": carrier_signature(body)}
     if settings.QUANZI.get("SANDBOX_TRANSPORT", "http") == "inprocess":
-        from django.test import Client
         from urllib.parse import urlparse
+
+        from django.test import Client
 
         Client(HTTP_HOST="testserver").post(urlparse(url).path, body, content_type="application/json",
                                             HTTP_X_CARRIER_SIGNATURE=headers["X-Carrier-Signature"])
