@@ -124,13 +124,13 @@ def idempotent(scope: str) -> Callable:
 
 
 def _call_json(fn: Callable, request: HttpRequest, *args, **kwargs) -> tuple[int, dict]:
-    """Run the operation; domain errors are results too (a retry must see the same error)."""
+    """Run the operation and turn its result into (status, JSON body) for storing.
+
+    Domain errors propagate and roll the operation back; they are not stored, so a retry after
+    `out_of_stock` runs again (and may succeed once stock is back)."""
     from ninja.responses import NinjaJSONEncoder
 
-    try:
-        result = fn(request, *args, **kwargs)
-    except DomainError as exc:
-        raise exc
+    result = fn(request, *args, **kwargs)
     status = 200
     if isinstance(result, tuple):
         status, result = result
