@@ -185,4 +185,10 @@ QUANZI = {
     "LOGIN_THROTTLE_WINDOW_SECONDS": env_int("QUANZI_LOGIN_THROTTLE_WINDOW_SECONDS", 300),
     "MAX_UPLOAD_BYTES": env_int("QUANZI_MAX_UPLOAD_BYTES", 5 * 1024 * 1024),
     "MAX_IMAGE_PIXELS": env_int("QUANZI_MAX_IMAGE_PIXELS", 40_000_000),
+    "SHIPPING_FEE": env_int("QUANZI_SHIPPING_FEE", 800),
+    # Sandbox provider and carrier: "http" posts to SITE_URL like the real thing; "inprocess" calls
+    # the same URL through Django's test client (tests). CHAOS adds duplicate and stale notifications.
+    "SANDBOX_TRANSPORT": env("QUANZI_SANDBOX_TRANSPORT", "http"),
+    "SANDBOX_CHAOS": env("QUANZI_SANDBOX_CHAOS", "0") == "1",
+    "SANDBOX_CARRIER_STEP_SECONDS": env_int("QUANZI_SANDBOX_CARRIER_STEP_SECONDS", 60),
 }

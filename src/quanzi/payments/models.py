@@ -41,10 +41,11 @@ class Payment(models.Model):
     expires_at = models.DateTimeField()
     paid_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    next_query_at = models.DateTimeField(null=True, blank=True)  # when the poll sweep asks the provider next
 
     class Meta:
         verbose_name = _("payment")
-        indexes = [models.Index(fields=["status", "expires_at"])]
+        indexes = [models.Index(fields=["status", "expires_at"]), models.Index(fields=["status", "next_query_at"])]
 
     def __str__(self) -> str:
         return self.number

@@ -27,6 +27,8 @@ logger = logging.getLogger("quanzi.payments")
 CLEARING = "platform:clearing"
 PAYMENT_CAPTURED = "payment.captured"  # payment_id, payment_number, purpose, items, user_id
 REFUND_SUCCEEDED = "refund.succeeded"  # refund_id, payment_number, reference, amount
+FIRST_QUERY_AFTER = dt.timedelta(seconds=60)
+MAX_QUERY_INTERVAL = dt.timedelta(minutes=5)
 
 
 def provider_cash(code: str) -> str:
@@ -47,7 +49,8 @@ def payment_create(*, user, purpose: str, items: list[dict], subject: str, provi
     payment = Payment.objects.create(
         user=user, purpose=purpose, items=[{"ref": str(i["ref"]), "amount": int(i["amount"])} for i in items],
         subject=subject[:120], amount=sum(int(i["amount"]) for i in items), provider=provider, created_at=now,
-        expires_at=expires_at or now + dt.timedelta(seconds=settings.QUANZI["PAYMENT_TIMEOUT_SECONDS"]))
+        expires_at=expires_at or now + dt.timedelta(seconds=settings.QUANZI["PAYMENT_TIMEOUT_SECONDS"]),
+        next_query_at=now + FIRST_QUERY_AFTER)
     get_provider(provider).create(
         payment_number=payment.number, amount=payment.amount, subject=payment.subject,
         notify_url=_absolute(reverse("api:payment_notify", kwargs={"provider": provider})),
@@ -213,6 +216,21 @@ def refunds_retry() -> int:
     for refund_id in list(due.values_list("pk", flat=True)[:200]):
         done += refund_submit(refund_id=refund_id).status == RefundStatus.SUCCEEDED
     return done
+
+
+def payments_poll() -> int:
+    """Sweep: ask the provider about open payments whose notification may have been lost.
+
+    Each payment is asked at most once per interval; the interval doubles (60 s, 2 min, 4 min,
+    then every 5 min) until the payment is captured or expires. Returns how many were captured.
+    """
+    now, captured = clock.now(), 0
+    due = Payment.objects.filter(status=PaymentStatus.CREATED, next_query_at__lte=now, expires_at__gt=now)
+    for payment_id, number, created_at in list(due.values_list("pk", "number", "created_at")[:200]):
+        interval = min(max(now - created_at, FIRST_QUERY_AFTER), MAX_QUERY_INTERVAL)
+        Payment.objects.filter(pk=payment_id, status=PaymentStatus.CREATED).update(next_query_at=now + interval)
+        captured += payment_sync(payment_number=number).status == PaymentStatus.PAID
+    return captured
 
 
 def payments_expire() -> int:
