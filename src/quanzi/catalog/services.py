@@ -220,7 +220,7 @@ def product_remove_image(*, product: Product, image_id: int) -> None:
     if img is None:
         raise NotFound(_("Image not found."))
     img.delete()
-    first = product.images.first()
+    first = ProductImage.objects.filter(product=product).order_by("sort", "id").first()
     product.cover, product.cover_thumb = (first.image, first.thumb) if first else ("", "")
     product.save(update_fields=["cover", "cover_thumb"])
 

@@ -13,9 +13,17 @@ from quanzi.catalog.models import Product
 from quanzi.core.errors import Forbidden, NotFound
 from quanzi.orders import aftersales
 from quanzi.orders import selectors as orders
-from quanzi.orders.api import AfterSaleOut, OrderDetailOut, OrderPageOut, aftersale_out, order_detail_out, order_out
+from quanzi.orders.api import (
+    AfterSaleOut,
+    OrderDetailOut,
+    OrderPageOut,
+    aftersale_out,
+    order_detail_out,
+    order_out,
+)
 from quanzi.settlement import services as settlement
 from quanzi.settlement.models import Payout
+from quanzi.settlement.selectors import payouts_for_shop
 from quanzi.shipping.services import shipment_create
 from quanzi.shops import services as shops
 from quanzi.shops.selectors import shop_for_owner
@@ -324,7 +332,7 @@ def balance(request):
 
 @router.get("/payouts", response=list[PayoutOut])
 def payout_list(request):
-    return [payout_out(p) for p in Payout.objects.filter(shop=_shop(request))[:100]]
+    return [payout_out(p) for p in payouts_for_shop(shop=_shop(request), limit=100)]
 
 
 @router.post("/payouts", response={201: PayoutOut}, summary="Request a payout of the available balance")

@@ -70,7 +70,8 @@ def _review(shop_id: int, *, to: str, note: str) -> Shop:
     shop = Shop.objects.select_for_update().get(pk=shop_id)
     allowed = {ShopStatus.APPROVED: {ShopStatus.APPLIED, ShopStatus.SUSPENDED, ShopStatus.REJECTED},
                ShopStatus.REJECTED: {ShopStatus.APPLIED},
-               ShopStatus.SUSPENDED: {ShopStatus.APPROVED}}
+               ShopStatus.SUSPENDED: {ShopStatus.APPROVED},
+               ShopStatus.APPLIED: {ShopStatus.REJECTED}}
     if shop.status not in allowed[to]:
         raise Conflict(_("This shop cannot move from %(a)s to %(b)s.") % {"a": shop.status, "b": to},
                        code="invalid_state")
@@ -95,3 +96,13 @@ def shop_reject(*, shop_id: int, note: str) -> Shop:
 @transaction.atomic
 def shop_suspend(*, shop_id: int, note: str) -> Shop:
     return _review(shop_id, to=ShopStatus.SUSPENDED, note=note)
+
+
+@transaction.atomic
+def shop_resubmit(*, shop: Shop, data: dict) -> Shop:
+    """A rejected merchant corrects the details and asks for another review."""
+    shop = Shop.objects.select_for_update().get(pk=shop.pk)
+    if shop.status != ShopStatus.REJECTED:
+        raise Conflict(_("Only a rejected application can be sent again."), code="invalid_state")
+    shop_update(shop=shop, data=data)
+    return _review(shop.pk, to=ShopStatus.APPLIED, note="")
