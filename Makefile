@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml
 
 demo: venv  ## install, migrate, seed the demo shop and serve it on http://127.0.0.1:$(PORT)
 	$(MANAGE) migrate --noinput -v0
-	$(MANAGE) seed_demo
+	QUANZI_SITE_URL=http://127.0.0.1:$(PORT) $(MANAGE) seed_demo
 	@echo "Quanzi is starting on http://127.0.0.1:$(PORT)  (demo shopper: 13800138000 / quanzi-demo-2026)"
 	QUANZI_SITE_URL=http://127.0.0.1:$(PORT) bash -c 'trap "kill 0" EXIT; \
 	  $(MANAGE) run_sweeps --loop --interval 5 >var/sweeps.log 2>&1 & \

@@ -337,7 +337,7 @@ def order_release_hold(*, order_id: int) -> Order:
 
 
 @transaction.atomic
-def order_mark_shipped(*, order_id: int, carrier: str, tracking_number: str) -> Order:
+def order_mark_shipped(*, order_id: int, carrier: str, tracking_number: str, carrier_name: str = "") -> Order:
     order = _lock(pk=order_id)
     if order.status != S.PAID:
         raise Conflict(_("Only a paid order that is not yet shipped can be shipped."), code="invalid_order_state",
@@ -345,7 +345,7 @@ def order_mark_shipped(*, order_id: int, carrier: str, tracking_number: str) -> 
     if order.after_sales.filter(status__in=OPEN_AFTERSALE, kind=AfterSaleKind.REFUND_ONLY).exists():
         raise Conflict(_("Handle the open refund request before shipping."), code="refund_pending")
     _move(order, S.SHIPPED, kind="shipped", message=_("Shipped by %(c)s, tracking %(t)s") %
-          {"c": carrier, "t": tracking_number}, actor="merchant", shipped_at=clock.now(),
+          {"c": carrier_name or carrier, "t": tracking_number}, actor="merchant", shipped_at=clock.now(),
           data={"carrier": carrier, "tracking_number": tracking_number})
     publish(ev.ORDER_SHIPPED, order_id=order.pk, carrier=carrier, tracking_number=tracking_number)
     return order

@@ -52,7 +52,8 @@ def shipment_create(*, shop, order_number: str, carrier: str, tracking_number: s
     order = Order.objects.filter(shop=shop, number=order_number).first()
     if order is None:
         raise NotFound(_("Order not found."))
-    order_mark_shipped(order_id=order.pk, carrier=carrier, tracking_number=tracking_number)
+    order_mark_shipped(order_id=order.pk, carrier=carrier, tracking_number=tracking_number,
+                       carrier_name=str(CARRIERS[carrier]))
     try:
         with transaction.atomic():
             shipment = Shipment.objects.create(order_id=order.pk, carrier=carrier, tracking_number=tracking_number)
