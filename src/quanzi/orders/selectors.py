@@ -64,6 +64,14 @@ def shop_order_counts(*, shop) -> dict[str, int]:
     return counts
 
 
+def user_order_counts(*, user) -> dict[str, int]:
+    """How many of the shopper's orders sit in each tab (one query) plus open after-sales."""
+    counts = Order.objects.filter(user=user).aggregate(all=Count("id"), **{
+        tab: Count("id", filter=Q(status__in=statuses)) for tab, statuses in STATUS_TABS.items()})
+    counts["aftersale"] = AfterSale.objects.filter(order__user=user, status__in=OPEN_AFTERSALE).count()
+    return counts
+
+
 def cart_lines(*, user) -> list[CartLine]:
     return list(CartLine.objects.filter(user=user).select_related("sku", "sku__product", "sku__product__shop"))
 

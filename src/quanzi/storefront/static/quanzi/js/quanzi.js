@@ -1,0 +1,125 @@
+/* Quanzi: small progressive enhancements shared by every page (no framework, HTMX does the rest). */
+(function () {
+  "use strict";
+
+  var toastTimer = null;
+
+  function toast(message, kind) {
+    var el = document.getElementById("toast");
+    if (!el || !message) return;
+    el.textContent = message;
+    el.className = "toast toast-" + (kind || "ok") + " show";
+    el.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(function () {
+      el.classList.remove("show");
+      setTimeout(function () { el.hidden = true; }, 250);
+    }, 2200);
+  }
+  window.qzToast = toast;
+
+  function setCartCount(count) {
+    document.querySelectorAll("[data-cart-count]").forEach(function (badge) {
+      badge.textContent = count > 99 ? "99+" : String(count);
+      badge.hidden = !count;
+      badge.classList.remove("bump");
+      void badge.offsetWidth; // restart the animation
+      badge.classList.add("bump");
+    });
+  }
+
+  // Events sent by the server in HX-Trigger.
+  document.addEventListener("qz:toast", function (e) { toast(e.detail.message, e.detail.kind); });
+  document.addEventListener("qz:cart", function (e) { setCartCount(e.detail.count); });
+
+  // Quantity steppers: [data-stepper] > button[data-step] + input[type=number].
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest("[data-stepper] [data-step]");
+    if (!btn) return;
+    var input = btn.parentElement.querySelector("input");
+    if (!input || input.disabled) return;
+    var min = parseInt(input.min || "1", 10);
+    var max = input.max ? parseInt(input.max, 10) : 9999;
+    var value = (parseInt(input.value, 10) || min) + parseInt(btn.dataset.step, 10);
+    value = Math.max(min, Math.min(max, value));
+    if (String(value) === input.value) return;
+    input.value = value;
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+
+  // Confirm before destructive forms; submit once.
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      e.preventDefault();
+      return;
+    }
+    if (form.hasAttribute("data-once")) {
+      if (form.dataset.sent) { e.preventDefault(); return; }
+      form.dataset.sent = "1";
+      var buttons = form.querySelectorAll("button:not([type=button])");
+      // Disable after the browser has read the submitter's name/value.
+      setTimeout(function () { buttons.forEach(function (b) { b.disabled = true; b.classList.add("is-busy"); }); }, 0);
+    }
+  });
+
+  // Coming back with the back button: forms are usable again.
+  window.addEventListener("pageshow", function (e) {
+    if (!e.persisted) return;
+    document.querySelectorAll("form[data-sent]").forEach(function (form) {
+      delete form.dataset.sent;
+      form.querySelectorAll("button").forEach(function (b) { b.disabled = false; b.classList.remove("is-busy"); });
+    });
+  });
+
+  // <select data-autosubmit> (language switch).
+  document.addEventListener("change", function (e) {
+    if (e.target.matches("select[data-autosubmit]")) e.target.form.submit();
+  });
+
+  // Countdowns: <b data-deadline="ISO">.
+  function tick() {
+    document.querySelectorAll("[data-deadline]").forEach(function (el) {
+      var left = Math.floor((new Date(el.dataset.deadline) - new Date()) / 1000);
+      if (left <= 0) { el.textContent = el.dataset.expiredText || "00:00"; return; }
+      var m = Math.floor(left / 60), s = left % 60;
+      el.textContent = (m < 10 ? "0" : "") + m + ":" + (s < 10 ? "0" : "") + s;
+    });
+  }
+
+  // Scroll-snap carousels: keep the counter / dots in step.
+  function wireGallery(root) {
+    var track = root.querySelector("[data-gallery-track], .banner-track");
+    if (!track) return;
+    var index = root.querySelector("[data-gallery-index]");
+    var dots = root.querySelectorAll(".dots i");
+    track.addEventListener("scroll", function () {
+      var i = Math.round(track.scrollLeft / Math.max(1, track.clientWidth));
+      if (index) index.textContent = i + 1;
+      dots.forEach(function (d, j) { d.classList.toggle("on", i === j); });
+    }, { passive: true });
+  }
+
+  // Flash messages fade after a while.
+  function fadeFlashes() {
+    document.querySelectorAll(".flash").forEach(function (el) {
+      setTimeout(function () { el.classList.add("fade"); }, 5000);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    tick();
+    if (document.querySelector("[data-deadline]")) setInterval(tick, 1000);
+    document.querySelectorAll("[data-gallery], [data-carousel]").forEach(wireGallery);
+    fadeFlashes();
+  });
+
+  // HTMX: show a toast when a request fails outright (network, 5xx).
+  document.addEventListener("htmx:responseError", function (e) {
+    var status = e.detail.xhr && e.detail.xhr.status;
+    if (status >= 500 || !status) toast(document.documentElement.lang.indexOf("zh") === 0 ? "出错了，请重试" : "Something went wrong, please retry.", "error");
+  });
+  document.addEventListener("htmx:sendError", function () {
+    toast(document.documentElement.lang.indexOf("zh") === 0 ? "网络不可用" : "You seem to be offline.", "error");
+  });
+})();

@@ -1,0 +1,124 @@
+"""Shopper pages for browsing: home, category, shop, search, product.
+
+Cart and checkout live in cart_views.py, orders and after-sales in order_views.py, the "me" pages
+in me_views.py; shared helpers in web.py.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from quanzi.catalog import selectors as catalog
+from quanzi.catalog.images import media_url
+from quanzi.shops.selectors import shop_get_selling
+from quanzi.storefront.web import int_or_none
+
+PAGE_SIZE = 20
+SORTS = {"new": _("New"), "popular": _("Popular"), "price_asc": _("Price ↑"), "price_desc": _("Price ↓")}
+
+
+def _page(request) -> int:
+    return max(1, min(int_or_none(request.GET.get("page")) or 1, 500))
+
+
+def _paged(fetch, page: int) -> tuple[list, bool]:
+    """Call fetch(limit, offset) for one page plus one row to know whether there is a next page."""
+    rows = fetch(PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def _sort(request) -> str:
+    sort = request.GET.get("sort", "new")
+    return sort if sort in SORTS else "new"
+
+
+def home(request):
+    return TemplateResponse(request, "storefront/home.html", {
+        "banners": catalog.banner_list(),
+        "categories": catalog.category_list(),
+        "new_products": catalog.product_list(order="new", limit=10),
+        "popular_products": catalog.product_list(order="popular", limit=10),
+    })
+
+
+def category(request, slug: str):
+    cat = catalog.category_by_slug(slug=slug)
+    if cat is None:
+        raise Http404
+    sort, page = _sort(request), _page(request)
+    products, has_next = _paged(lambda limit, offset: catalog.product_list(
+        category=cat, order=sort, limit=limit, offset=offset), page)
+    return TemplateResponse(request, "storefront/category.html", {
+        "category": cat, "children": list(cat.children.all()), "products": products, "sort": sort,
+        "sorts": SORTS, "page": page, "has_next": has_next,
+    })
+
+
+def shop(request, shop_id: int):
+    the_shop = shop_get_selling(shop_id=shop_id)
+    if the_shop is None:
+        raise Http404
+    sort, page = _sort(request), _page(request)
+    products, has_next = _paged(lambda limit, offset: catalog.product_list(
+        shop_id=the_shop.pk, order=sort, limit=limit, offset=offset), page)
+    return TemplateResponse(request, "storefront/shop.html", {
+        "shop": the_shop, "products": products, "sort": sort, "sorts": SORTS, "page": page, "has_next": has_next,
+    })
+
+
+def search(request):
+    query = (request.GET.get("q") or "").strip()[:60]
+    page = _page(request)
+    products, has_next = [], False
+    if query:
+        products, has_next = _paged(lambda limit, offset: catalog.product_search(
+            query=query, limit=limit, offset=offset), page)
+    return TemplateResponse(request, "storefront/search.html", {
+        "query": query, "products": products, "page": page, "has_next": has_next,
+        "categories": [] if query else catalog.category_list(),
+    })
+
+
+def sku_map(product) -> dict:
+    """What the SKU picker needs in the browser: options, and each SKU's values, price, stock, image."""
+    return {
+        "options": [{"name": o.name, "values": o.values} for o in product.options.all()],
+        "skus": [{"id": s.pk, "values": s.option_values, "label": s.label, "price": s.price,
+                  "compare_at": s.compare_at_price, "stock": s.stock, "image": media_url(s.image)}
+                 for s in product.skus.all()],
+    }
+
+
+def _gallery(product) -> list[str]:
+    images = [media_url(i.image) for i in product.images.all()]
+    if not images and product.cover:
+        images = [media_url(product.cover)]
+    return images
+
+
+def _option_rows(options, chosen) -> list[dict]:
+    picked = chosen.option_values if chosen else {}
+    return [{"name": o.name, "values": [(v, picked.get(o.name) == v) for v in o.values]} for o in options]
+
+
+def product(request, product_id: int):
+    item = catalog.product_detail(product_id=product_id)
+    if item is None:
+        raise Http404
+    skus = list(item.skus.all())
+    prices = [s.price for s in skus] or [item.min_price]
+    chosen = next((s for s in skus if s.stock > 0), skus[0] if skus else None)
+    limit = min(item.max_per_order or settings.QUANZI["MAX_QUANTITY_PER_LINE"],
+                settings.QUANZI["MAX_QUANTITY_PER_LINE"])
+    return TemplateResponse(request, "storefront/product.html", {
+        "product": item, "shop": item.shop, "skus": skus, "chosen": chosen,
+        "option_rows": _option_rows(item.options.all(), chosen),
+        "free_shipping_over": settings.QUANZI["FREE_SHIPPING_THRESHOLD"],
+        "gallery": _gallery(item), "price_min": min(prices), "price_max": max(prices),
+        "total_stock": sum(s.stock for s in skus), "sku_data": sku_map(item), "max_qty": limit,
+        "more_from_shop": [p for p in catalog.product_list(shop_id=item.shop_id, order="popular", limit=7)
+                           if p.pk != item.pk][:6],
+    })
