@@ -4,6 +4,8 @@ from .base import *  # noqa: F401,F403
 from .base import BASE_DIR, DATABASES, QUANZI, env
 
 DEBUG = False
+# Tests assert English copy; tests of the zh-Hans default set LANGUAGE_CODE = "zh-hans" themselves.
+LANGUAGE_CODE = "en"
 ALLOWED_HOSTS = ["*"]
 if DATABASES["default"]["ENGINE"].endswith("sqlite3") and not env("DATABASE_URL"):
     DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "var" / "test.sqlite3",

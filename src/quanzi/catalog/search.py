@@ -10,16 +10,18 @@ import jieba
 
 jieba.setLogLevel(logging.WARNING)
 _WORD = re.compile(r"[\w\u4e00-\u9fff]+", re.UNICODE)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 MAX_QUERY_TERMS = 8
 
 
 def segment(text: str) -> list[str]:
-    """Lower-cased, de-duplicated terms: jieba's search-mode words plus each CJK character pair."""
+    """Lower-cased, de-duplicated terms: jieba's search-mode words plus every single CJK character."""
     terms: list[str] = []
     seen: set[str] = set()
     for chunk in _WORD.findall((text or "").lower()):
-        for word in jieba.cut_for_search(chunk):
-            word = word.strip()
+        words = [w.strip() for w in jieba.cut_for_search(chunk)]
+        singles = [c for c in chunk if _CJK.match(c)]  # so a one-character query (茶, 杯) finds it too
+        for word in [*words, *singles]:
             if word and len(word) <= 40 and word not in seen:
                 seen.add(word)
                 terms.append(word)

@@ -31,7 +31,7 @@ def validation_fields(errors: list[dict]) -> dict[str, str]:
     """Turn pydantic/ninja error lists into {"field.path": "message"}."""
     fields: dict[str, str] = {}
     for err in errors:
-        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "form", "payload")]
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "form", "file", "payload")]
         fields[".".join(loc) or "body"] = err.get("msg", "invalid")
     return fields
 
@@ -47,10 +47,11 @@ def install_error_handlers(api: Any) -> None:
 
     @api.exception_handler(NinjaValidationError)
     def _validation(request, exc):
-        fields = validation_fields(exc.errors)
-        if any("parse" in str(e.get("msg", "")).lower() for e in exc.errors):
-            return error_response(400, "malformed_json", "The request body is not valid JSON.", fields)
-        return error_response(400, "validation_error", "Some fields are invalid.", fields)
+        return error_response(400, "validation_error", "Some fields are invalid.", validation_fields(exc.errors))
+
+    @api.exception_handler(OverflowError)
+    def _overflow(request, exc):
+        return error_response(400, "validation_error", "A number is out of range.")
 
     @api.exception_handler(AuthenticationError)
     def _auth(request, exc):
@@ -58,6 +59,8 @@ def install_error_handlers(api: Any) -> None:
 
     @api.exception_handler(HttpError)
     def _http(request, exc):
+        if exc.status_code == 400 and "parse request body" in str(exc).lower():
+            return error_response(400, "malformed_json", "The request body is not valid JSON.")
         return error_response(exc.status_code, "http_error", str(exc))
 
     @api.exception_handler(Http404)
@@ -110,6 +113,10 @@ def idempotent(scope: str) -> Callable:
                     IdempotencyRecord.objects.create(scope=full_scope, key=key, request_hash=body_hash,
                                                      status_code=status, response_body=body)
             except DomainError as exc:
+                # A retry that raced the first request (and lost the stock it took) replays it.
+                replay = _replay(full_scope, key, body_hash)
+                if replay is not None:
+                    return replay
                 return error_response(exc.status, exc.code, exc.message, exc.fields)
             except IntegrityError:
                 replay = _replay(full_scope, key, body_hash)

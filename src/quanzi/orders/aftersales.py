@@ -119,6 +119,8 @@ def _refund(after_sale: AfterSale, *, actor: str, message: str) -> None:
     """Pay the refund once: lines and order totals, stock if unshipped, ledger via payments."""
     order = _lock(pk=after_sale.order_id)
     line = OrderLine.objects.select_for_update().get(pk=after_sale.line_id)
+    if after_sale.quantity > line.quantity - line.refunded_quantity or line.refundable_amount <= 0:
+        raise Conflict(_("This item was already refunded."), code="already_refunded")
     amount = min(after_sale.amount, line.refundable_amount)
     OrderLine.objects.filter(pk=line.pk).update(refunded_amount=F("refunded_amount") + amount,
                                                 refunded_quantity=F("refunded_quantity") + after_sale.quantity)

@@ -10,7 +10,7 @@ from quanzi.core.errors import Conflict, NotFound
 from quanzi.orders.models import Order, OrderStatus
 from quanzi.orders.services import CheckoutItem, checkout_place, order_attach_payment
 from quanzi.payments.models import Payment, PaymentStatus
-from quanzi.payments.services import payment_create
+from quanzi.payments.services import payment_create, payment_lock
 
 
 def _subject(orders: list[Order]) -> str:
@@ -37,6 +37,9 @@ def checkout_and_pay(*, user, items: list[CheckoutItem], address_id: int, notes:
 def order_payment_start(*, user, order_number: str) -> Payment:
     """Pay (again) for one unpaid order: reuse its open payment if it covers only unpaid orders of
     this user, else close it and open a new payment for this order alone."""
+    current_number = Order.objects.filter(user=user, number=order_number).values_list("payment_number", flat=True).first()
+    if current_number:
+        payment_lock(payment_number=current_number)  # payment before order, as a capture does
     order = Order.objects.select_for_update().filter(user=user, number=order_number).first()
     if order is None:
         raise NotFound(_("Order not found."), code="order_not_found")

@@ -28,6 +28,7 @@ from quanzi.core.money import allocate
 from quanzi.orders import events as ev
 from quanzi.orders import pricing
 from quanzi.orders.models import (
+    AfterSale,
     AfterSaleKind,
     AfterSaleStatus,
     CartLine,
@@ -36,7 +37,7 @@ from quanzi.orders.models import (
     OrderLine,
     OrderStatus,
 )
-from quanzi.orders.states import OPEN_AFTERSALE, check_order_transition
+from quanzi.orders.states import OPEN_AFTERSALE, check_aftersale_transition, check_order_transition
 from quanzi.shops.models import ShopStatus
 
 S = OrderStatus
@@ -267,6 +268,16 @@ def _lock(**lookup) -> Order:
     return order
 
 
+def _lock_payment_first(lookup: dict) -> None:
+    """Lock order: Payment, then Order — the order a capture takes (payment_capture → order_mark_paid).
+    A cancel that closes the payment must not take them the other way round, or the two deadlock."""
+    from quanzi.payments.services import payment_lock
+
+    number = Order.objects.filter(**lookup).values_list("payment_number", flat=True).first()
+    if number:
+        payment_lock(payment_number=number)
+
+
 def _move(order: Order, target: str, *, kind: str, message: str, actor: str, data: dict | None = None,
           **stamps) -> None:
     check_order_transition(order.status, target)
@@ -287,6 +298,7 @@ def _stock_items(order: Order, *, only_unrefunded: bool = True) -> list[StockIte
 def order_cancel(*, order_id: int, reason: str, actor: str = "shopper", user=None) -> Order:
     """Cancel an unpaid order and return its stock (the shopper, or the payment-timeout sweep)."""
     lookup = {"pk": order_id} if user is None else {"pk": order_id, "user": user}
+    _lock_payment_first(lookup)
     order = _lock(**lookup)
     if order.status != S.PENDING_PAYMENT:
         raise Conflict(_("Only an unpaid order can be cancelled; ask for a refund instead."),
@@ -396,6 +408,17 @@ def order_add_event(*, order_id: int, kind: str, message: str, actor: str = "sys
 
 # ---------------------------------------------------------------- refunds (shared by after-sales and holders)
 
+def _close_open_aftersales(order: Order, reason: str) -> None:
+    """A full refund settles every open request on the order: nothing is left to pay twice."""
+    for after_sale in AfterSale.objects.select_for_update().filter(order=order, status__in=OPEN_AFTERSALE):
+        check_aftersale_transition(after_sale.status, AfterSaleStatus.CLOSED)
+        after_sale.status, after_sale.resolved_at = AfterSaleStatus.CLOSED, clock.now()
+        after_sale.save(update_fields=["status", "resolved_at"])
+        OrderEvent.objects.create(order=order, kind="aftersale_closed", actor="system", created_at=clock.now(),
+                                  message=_("Request %(n)s closed: the order was refunded in full (%(r)s)")
+                                  % {"n": after_sale.number, "r": reason[:100]})
+
+
 def _refund_money(*, order: Order, amount: int, key: str, reason: str) -> None:
     from quanzi.payments.services import refund_create
 
@@ -413,15 +436,15 @@ def order_refund_all(*, order_id: int, reason: str, actor: str = "system") -> Or
     if order.status not in (S.AWAITING_RELEASE, S.PAID):
         raise Conflict(_("Only a paid, unshipped order can be refunded in full."), code="invalid_order_state",
                        fields={"status": order.status})
-    lines = list(order.lines.all())
-    for line in lines:
+    stock_return(_stock_items(order))  # before the lines are marked refunded: what is still held
+    for line in order.lines.all():
         remaining = line.refundable_amount
         qty = line.quantity - line.refunded_quantity
         if remaining or qty:
             OrderLine.objects.filter(pk=line.pk).update(refunded_amount=F("refunded_amount") + remaining,
                                                         refunded_quantity=F("refunded_quantity") + qty)
+    _close_open_aftersales(order, reason)
     amount = order.total - order.refunded_total
-    stock_return(_stock_items(order))
     order.refunded_total = order.total
     order.save(update_fields=["refunded_total"])
     _move(order, S.CLOSED, kind="refunded", message=reason[:300], actor=actor, data={"amount": amount})

@@ -95,7 +95,7 @@ def payment_handle_notification(*, provider: str, data: dict) -> str:
 
     Bad signatures, unknown payments and amount mismatches are logged and change nothing.
     """
-    number = str(data.get("out_trade_no", ""))[:32]
+    number = _clean(data.get("out_trade_no", ""))[:32]
     try:
         note = get_provider(provider).verify_notification(data)
     except (BadNotification, KeyError) as exc:
@@ -118,7 +118,12 @@ def _log_notification(provider: str, number: str, data: dict, ok: bool, outcome:
     if not ok or outcome.startswith("rejected"):
         logger.warning("payment notification %s from %s: %s", number, provider, outcome)
     PaymentNotification.objects.create(provider=provider, payment_number=number, signature_ok=ok,
-                                       outcome=outcome[:40], body={k: str(v)[:200] for k, v in data.items()})
+                                       outcome=outcome[:40], body={_clean(k): _clean(v) for k, v in data.items()})
+
+
+def _clean(value) -> str:
+    """What we keep of a provider's field: at most 200 characters, no NUL (PostgreSQL refuses it)."""
+    return str(value).replace("\x00", "\\0")[:200]
 
 
 def payment_sync(*, payment_number: str) -> Payment:
@@ -133,6 +138,11 @@ def payment_sync(*, payment_number: str) -> Payment:
         payment, _captured = payment_capture(payment_number=payment.number, amount=result.amount,
                                              trade_no=result.trade_no)
     return payment
+
+
+def payment_lock(*, payment_number: str) -> Payment | None:
+    """Take the payment's row lock inside the caller's transaction (see orders' lock order)."""
+    return Payment.objects.select_for_update().filter(number=payment_number).first()
 
 
 @transaction.atomic

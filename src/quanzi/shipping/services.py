@@ -75,7 +75,7 @@ def tracking_webhook(*, carrier: str, body: bytes, signature: str) -> dict:
     """Apply one signed carrier event. Duplicate event ids are acknowledged and ignored."""
     if carrier != "sandbox":
         raise NotFound(_("Unknown carrier."))
-    if not signature or not hmac.compare_digest(signature, carrier_signature(body)):
+    if not signature or not hmac.compare_digest(signature.encode(), carrier_signature(body).encode()):
         logger.warning("tracking webhook with a bad signature")
         raise ValidationFailed(_("Bad signature."), code="bad_signature")
     try:

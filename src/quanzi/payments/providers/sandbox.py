@@ -59,7 +59,7 @@ class SandboxProvider:
     def verify_notification(self, data: dict) -> Notification:
         given = str(data.get("sign", ""))
         params = {k: str(v) for k, v in data.items()}
-        if not given or not hmac.compare_digest(given, sign(params)):
+        if not given or not hmac.compare_digest(given.encode(), sign(params).encode()):
             raise BadNotification("bad signature")
         try:
             amount = yuan_to_fen(params.get("total_amount", ""))
