@@ -1,9 +1,13 @@
 from django.contrib.auth import login, logout
+from django.middleware.csrf import get_token
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from ninja.utils import check_csrf
 
 from quanzi.accounts import selectors, services
 from quanzi.accounts.auth import auth
 from quanzi.accounts.models import Address, User
+from quanzi.core.errors import Forbidden
 
 router = Router(tags=["accounts"])
 
@@ -87,8 +91,21 @@ def token(request, payload: LoginIn):
     return {"token": services.api_token_create(user=user, name="api"), "user": me_out(user)}
 
 
-@router.post("/session", response=MeOut, auth=None, summary="Log in with a browser session (throttled)")
+class CsrfOut(Schema):
+    csrf_token: str
+
+
+@router.get("/csrf", response=CsrfOut, auth=None,
+            summary="Get a CSRF token (and cookie) for cookie-session clients; send it as X-CSRFToken")
+def csrf(request):
+    return {"csrf_token": get_token(request)}
+
+
+@router.post("/session", response=MeOut, auth=None,
+             summary="Log in with a browser session (throttled; needs the X-CSRFToken from /csrf)")
 def session_login(request, payload: LoginIn):
+    if check_csrf(request) is not None:  # login CSRF: nobody logs you into their account
+        raise Forbidden(_("The CSRF token is missing or wrong; fetch /accounts/csrf first."), code="csrf_failed")
     user = services.user_login_check(identifier=payload.identifier, password=payload.password, ip=_ip(request))
     login(request, user, backend="quanzi.accounts.backends.PhoneOrEmailBackend")
     return me_out(user)

@@ -59,6 +59,8 @@ def install_error_handlers(api: Any) -> None:
 
     @api.exception_handler(HttpError)
     def _http(request, exc):
+        if exc.status_code == 403 and "csrf" in str(exc).lower():
+            return error_response(403, "csrf_failed", "The CSRF token is missing or wrong.")
         if exc.status_code == 400 and "parse request body" in str(exc).lower():
             return error_response(400, "malformed_json", "The request body is not valid JSON.")
         return error_response(exc.status_code, "http_error", str(exc))

@@ -235,8 +235,9 @@ def test_address_html_is_stored_raw_and_returned_as_data(api, make_user):
 def session_client(make_user) -> Client:
     make_user(phone="13700000009", password=PASSWORD)
     client = Client(enforce_csrf_checks=True)
+    token = client.get("/api/v1/accounts/csrf").json()["csrf_token"]
     response = client.post("/api/v1/accounts/session", {"identifier": "13700000009", "password": PASSWORD},
-                           content_type=JSON)
+                           content_type=JSON, HTTP_X_CSRFTOKEN=token)
     assert response.status_code == 200, response.content
     assert "sessionid" in client.cookies
     return client
@@ -307,3 +308,14 @@ def test_session_logout(make_user, expect_error):
     assert client.delete("/api/v1/accounts/session", HTTP_X_CSRFTOKEN=token).status_code == 200
 
     expect_error(client.get("/api/v1/accounts/me"), 401)
+
+
+def test_a_session_login_without_the_csrf_token_is_refused(make_user, expect_error):
+    make_user(phone="13700000010", password=PASSWORD)
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post("/api/v1/accounts/session", {"identifier": "13700000010", "password": PASSWORD},
+                           content_type=JSON)
+
+    expect_error(response, 403, "csrf_failed")
+    assert "sessionid" not in client.cookies
