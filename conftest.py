@@ -205,3 +205,72 @@ def ledger_balanced():
 @pytest.fixture
 def is_postgres():
     return connection.vendor == "postgresql"
+
+
+# ---------------------------------------------------------------- API test helpers (API-tests helper)
+
+@pytest.fixture
+def expect_error():
+    """`expect_error(response, status, code=None)` asserts the one error shape and returns the error dict.
+
+    `code` may be a string or a tuple of accepted codes."""
+
+    def check(response, status: int, code: str | tuple[str, ...] | None = None) -> dict:
+        assert response.status_code == status, (response.status_code, response.content[:500])
+        assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
+        body = response.json()
+        assert set(body) == {"error"}, body
+        error = body["error"]
+        assert set(error) == {"code", "message", "fields"}, error
+        assert isinstance(error["code"], str) and error["code"], error
+        assert isinstance(error["message"], str) and error["message"], error
+        assert isinstance(error["fields"], dict), error
+        if code is not None:
+            accepted = (code,) if isinstance(code, str) else tuple(code)
+            assert error["code"] in accepted, error
+        return error
+
+    return check
+
+
+@pytest.fixture
+def notify_sandbox():
+    """POST a (signed) sandbox payment notification form-encoded, as the provider does; returns the body text.
+
+    `notify_sandbox(payment_number)` sends the trade's genuine notification; pass `params` to send your own."""
+    from urllib.parse import urlencode
+
+    def send(payment_number: str | None = None, *, params: dict | None = None, status: str | None = None) -> str:
+        from quanzi.payments.models import SandboxTrade
+        from quanzi.payments.providers.sandbox import notification_params
+
+        if params is None:
+            params = notification_params(SandboxTrade.objects.get(out_trade_no=payment_number), status=status)
+        response = Client().post("/api/v1/payments/notify/sandbox", urlencode(params),
+                                 content_type="application/x-www-form-urlencoded")
+        assert response.status_code < 500, response.content
+        return response.content.decode()
+
+    return send
+
+
+@pytest.fixture
+def carrier_deliver():
+    """Post the sandbox carrier's signed tracking events for a parcel through the webhook, up to `until`
+    (picked_up, in_transit, out_for_delivery, delivered). Returns the webhook responses."""
+
+    def run(tracking_number: str, *, until: str = "delivered") -> list:
+        from quanzi.shipping.models import SandboxParcel
+        from quanzi.shipping.services import SANDBOX_ROUTE, carrier_signature, sandbox_event_body
+
+        parcel = SandboxParcel.objects.get(tracking_number=tracking_number)
+        responses = []
+        for step, (status, _d, _l) in enumerate(SANDBOX_ROUTE):
+            body = sandbox_event_body(parcel, step)
+            responses.append(Client().post("/api/v1/shipping/webhook/sandbox", body, content_type="application/json",
+                                           HTTP_X_CARRIER_SIGNATURE=carrier_signature(body)))
+            if str(status) == until:
+                break
+        return responses
+
+    return run

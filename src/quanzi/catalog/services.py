@@ -259,6 +259,7 @@ def stock_take(items: Iterable[StockItem]) -> None:
         merged[key] = merged.get(key, 0) + item.quantity
     free = {sku_id: qty for (sku_id, key), qty in merged.items() if not key}
     if free:
+        _lock_in_pk_order(Sku, free)
         need = Case(*[When(pk=sku_id, then=Value(qty)) for sku_id, qty in sorted(free.items())],
                     output_field=IntegerField())
         updated = Sku.objects.filter(pk__in=sorted(free), stock__gte=need).update(stock=F("stock") - need)
@@ -271,6 +272,17 @@ def stock_take(items: Iterable[StockItem]) -> None:
             .update(quantity=F("quantity") - qty)
         if updated != 1:
             raise OutOfStock(_("Not enough stock left."), fields={"sku_id": str(sku_id)})
+
+
+def _lock_in_pk_order(model, ids) -> None:
+    """Take the rows' locks in primary-key order before a multi-row UPDATE.
+
+    An `UPDATE … WHERE id IN (…)` locks rows in whatever order the database visits them, so two
+    baskets sharing SKUs could each hold one row the other waits for (deadlock). Locking first with
+    `SELECT … ORDER BY id FOR UPDATE` gives every transaction the same order. (SQLite has one writer
+    at a time and ignores FOR UPDATE.)
+    """
+    list(model.objects.select_for_update().filter(pk__in=sorted(ids)).order_by("pk").values_list("pk", flat=True))
 
 
 def _short_skus(free: dict[int, int]) -> dict[str, str]:
@@ -320,6 +332,7 @@ def product_record_sales(*, quantities: dict[int, int]) -> None:
     """Add paid quantities to products' sold counts ({product_id: qty}) in one UPDATE."""
     if not quantities:
         return
+    _lock_in_pk_order(Product, quantities)
     add = Case(*[When(pk=pid, then=Value(qty)) for pid, qty in sorted(quantities.items())],
                output_field=IntegerField())
     Product.objects.filter(pk__in=sorted(quantities)).update(sold_count=F("sold_count") + add)

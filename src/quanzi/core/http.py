@@ -73,6 +73,18 @@ def install_error_handlers(api: Any) -> None:
     def _json(request, exc):
         return error_response(400, "malformed_json", "The request body is not valid JSON.")
 
+    from django.db import OperationalError
+
+    @api.exception_handler(OperationalError)
+    def _db_busy(request, exc):
+        if "deadlock" in str(exc).lower() or "could not serialize" in str(exc).lower() or "locked" in str(exc).lower():
+            logger.warning("database contention on %s %s: %s", request.method, request.path, exc)
+            response = error_response(503, "busy", "The shop is very busy; please try again.")
+            response["Retry-After"] = "1"
+            return response
+        logger.exception("database error on %s %s", request.method, request.path)
+        return error_response(500, "internal_error", "Something went wrong on our side.")
+
     @api.exception_handler(Exception)
     def _unexpected(request, exc):
         logger.exception("unhandled API error on %s %s", request.method, request.path)

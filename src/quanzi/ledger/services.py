@@ -59,20 +59,20 @@ def ledger_post(*, key: str, kind: str, entries: list[Entry], memo: str = "", re
     entries = [e for e in entries if e.amount != 0]
     if sum(e.amount for e in entries) != 0:
         raise UnbalancedTransaction(f"{kind} {key} does not balance: {entries}")
-    existing = Transaction.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        return _same_or_conflict(existing, entries)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # joins the caller's transaction (all callers have one)
         accounts = _accounts([e.account for e in entries], currency)
         try:
-            with transaction.atomic():
+            with transaction.atomic():  # the unique key decides who writes; the loser compares
                 txn = Transaction.objects.create(idempotency_key=key, kind=kind, memo=memo[:200], ref_type=ref_type,
                                                  ref_id=str(ref_id), reverses=reverses)
         except IntegrityError:
-            return _same_or_conflict(Transaction.objects.get(idempotency_key=key), entries)
-        Posting.objects.bulk_create([Posting(transaction=txn, account=accounts[e.account], amount=e.amount,
-                                             currency=currency) for e in entries])
-    return txn
+            txn = None
+        else:
+            Posting.objects.bulk_create([Posting(transaction=txn, account=accounts[e.account], amount=e.amount,
+                                                 currency=currency) for e in entries])
+            return txn
+    # Outside the savepoint-less block: a Conflict must not poison the caller's transaction.
+    return _same_or_conflict(Transaction.objects.get(idempotency_key=key), entries)
 
 
 def _same_or_conflict(txn: Transaction, entries: list[Entry]) -> Transaction:

@@ -9,12 +9,12 @@ from quanzi.core import clock
 from quanzi.core.errors import Conflict, NotFound
 from quanzi.orders.models import Order, OrderStatus
 from quanzi.orders.services import CheckoutItem, checkout_place, order_attach_payment
-from quanzi.payments.models import Payment, PaymentStatus
+from quanzi.payments.models import Payment, PaymentStatus, new_payment_number
 from quanzi.payments.services import payment_create, payment_lock
 
 
 def _subject(orders: list[Order]) -> str:
-    lines = getattr(orders[0], "created_lines", None) or list(orders[0].lines.all()[:1])
+    lines = list(orders[0].lines.all())
     first = lines[0].title if lines else "Quanzi"
     return first if len(orders) == 1 else _("%(t)s and more (%(n)d shops)") % {"t": first[:60], "n": len(orders)}
 
@@ -22,14 +22,12 @@ def _subject(orders: list[Order]) -> str:
 @transaction.atomic
 def checkout_and_pay(*, user, items: list[CheckoutItem], address_id: int, notes: dict | None = None,
                      context: dict | None = None, clear_cart: bool = True) -> tuple[list[Order], Payment]:
+    number = new_payment_number()  # stamped on the orders as they are written
     orders = checkout_place(user=user, items=items, address_id=address_id, notes=notes, context=context,
-                            clear_cart=clear_cart)
-    payment = payment_create(user=user, purpose="orders", subject=_subject(orders),
+                            clear_cart=clear_cart, payment_number=number)
+    payment = payment_create(user=user, purpose="orders", subject=_subject(orders), number=number,
                              items=[{"ref": o.number, "amount": o.total} for o in orders],
                              expires_at=orders[0].pay_deadline)
-    order_attach_payment(order_ids=[o.pk for o in orders], payment_number=payment.number)
-    for order in orders:
-        order.payment_number = payment.number
     return orders, payment
 
 

@@ -215,20 +215,21 @@ def _address_for(user, address_id: int) -> Address:
 
 @transaction.atomic
 def checkout_place(*, user, items: list[CheckoutItem], address_id: int, notes: dict[int, str] | None = None,
-                   context: dict | None = None, clear_cart: bool = True) -> list[Order]:
+                   context: dict | None = None, clear_cart: bool = True, payment_number: str = "") -> list[Order]:
     """Place one order per shop: price on the server, take stock atomically, clear the cart lines.
 
-    Raises `out_of_stock` (nothing is taken) if any line cannot be filled. Query count does not
-    grow with the number of lines beyond a constant per shop (see tests/test_checkout_queries.py).
+    Raises `out_of_stock` (nothing is taken) if any line cannot be filled. Stock is taken after the
+    orders are written, so the SKU row locks are held only until commit. The query count does not
+    grow with the number of lines beyond a constant per shop (orders/tests/test_checkout_queries.py).
     """
     quote = checkout_quote(user=user, items=items, context=context)
     address = _address_for(user, address_id).snapshot()
-    stock_take([StockItem(line.sku.pk, line.quantity, line.quote.campaign_key or None)
-                for group in quote.groups for line in group.lines])
     now, checkout_id = clock.now(), secrets.token_hex(8)
     deadline = now + dt.timedelta(seconds=_conf("PAYMENT_TIMEOUT_SECONDS"))
-    orders = [_create_order(user, group, address, (notes or {}).get(group.shop.pk, ""), checkout_id, now, deadline)
-              for group in quote.groups]
+    orders = [_create_order(user, group, address, (notes or {}).get(group.shop.pk, ""), checkout_id, now, deadline,
+                            payment_number) for group in quote.groups]
+    stock_take([StockItem(line.sku.pk, line.quantity, line.quote.campaign_key or None)
+                for group in quote.groups for line in group.lines])
     if clear_cart:
         CartLine.objects.filter(user=user, sku_id__in=[line.sku.pk for g in quote.groups for line in g.lines]).delete()
     for order in orders:
@@ -236,16 +237,18 @@ def checkout_place(*, user, items: list[CheckoutItem], address_id: int, notes: d
     return orders
 
 
-def _create_order(user, group: ShopGroup, address: dict, note: str, checkout_id: str, now, deadline) -> Order:
+def _create_order(user, group: ShopGroup, address: dict, note: str, checkout_id: str, now, deadline,
+                  payment_number: str = "") -> Order:
     holds = {line.quote.hold_key for line in group.lines if line.quote.hold_key}
     if len(holds) > 1:
         raise BusinessRuleViolation(_("These items must be bought separately."), code="mixed_holds")
     order = Order.objects.create(
         user=user, shop=group.shop, checkout_id=checkout_id, items_total=group.items_total,
         shipping_fee=group.shipping_fee, discount_total=group.discount_total, total=group.total, address=address,
-        note=str(note or "")[:200], hold_key=holds.pop() if holds else "", created_at=now, pay_deadline=deadline)
+        note=str(note or "")[:200], hold_key=holds.pop() if holds else "", created_at=now, pay_deadline=deadline,
+        payment_number=payment_number)
     discounts = allocate(group.discount_total, [line.subtotal for line in group.lines])
-    order.created_lines = OrderLine.objects.bulk_create([
+    lines = OrderLine.objects.bulk_create([
         OrderLine(order=order, sku=line.sku, product_id=line.sku.product_id, category_id=line.sku.product.category_id,
                   title=line.sku.product.title, sku_label=line.sku.label,
                   image=line.sku.image or line.sku.product.cover_thumb, list_price=line.sku.price,
@@ -254,9 +257,17 @@ def _create_order(user, group: ShopGroup, address: dict, note: str, checkout_id:
                   line_total=line.subtotal - discount, returnable_7day=line.sku.product.returnable_7day,
                   attribution=line.attribution)
         for line, discount in zip(group.lines, discounts, strict=True)])
+    _cache_lines(order, lines)
     OrderEvent.objects.create(order=order, kind="created", actor="shopper", created_at=now,
                               message=_("Order placed"))
     return order
+
+
+def _cache_lines(order: Order, lines: list[OrderLine]) -> None:
+    """Seed `order.lines.all()` with the rows just written, as prefetch_related would (no re-read)."""
+    cached = OrderLine.objects.filter(order=order)
+    cached._result_cache, cached._prefetch_done = lines, True
+    order._prefetched_objects_cache = {"lines": cached}
 
 
 # ---------------------------------------------------------------- state changes
@@ -311,12 +322,12 @@ def order_cancel(*, order_id: int, reason: str, actor: str = "shopper", user=Non
     return order
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def order_attach_payment(*, order_ids: list[int], payment_number: str) -> None:
     Order.objects.filter(pk__in=order_ids, status=S.PENDING_PAYMENT).update(payment_number=payment_number)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # never raises: returns False when the order cannot take the money
 def order_mark_paid(*, order_number: str, payment_number: str, amount: int) -> bool:
     """Record that money for this order arrived. Returns False when the order cannot take it
     (cancelled meanwhile, already paid by another payment, amount differs): the caller refunds."""

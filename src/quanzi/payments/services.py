@@ -20,7 +20,14 @@ from quanzi.core import clock
 from quanzi.core.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
 from quanzi.core.events import publish
 from quanzi.ledger.services import Entry, ledger_post
-from quanzi.payments.models import Payment, PaymentNotification, PaymentStatus, Refund, RefundStatus
+from quanzi.payments.models import (
+    Payment,
+    PaymentNotification,
+    PaymentStatus,
+    Refund,
+    RefundStatus,
+    new_payment_number,
+)
 from quanzi.payments.providers import BadNotification, get_provider
 
 logger = logging.getLogger("quanzi.payments")
@@ -39,14 +46,22 @@ def _absolute(path: str) -> str:
     return settings.QUANZI["SITE_URL"].rstrip("/") + path
 
 
-@transaction.atomic
 def payment_create(*, user, purpose: str, items: list[dict], subject: str, provider: str = "sandbox",
-                   expires_at: dt.datetime | None = None) -> Payment:
-    """One payment for several items ({"ref", "amount"}); registers it with the provider."""
+                   expires_at: dt.datetime | None = None, number: str | None = None) -> Payment:
+    """One payment for several items ({"ref", "amount"}); registers it with the provider.
+
+    `number` lets the caller stamp the payment number on its own rows first (no later UPDATE).
+    """
     if not items or any(int(i["amount"]) <= 0 for i in items):
         raise ValidationFailed(_("Nothing to pay."), code="nothing_to_pay")
+    with transaction.atomic(savepoint=False):
+        return _payment_create(user, purpose, items, subject, provider, expires_at, number)
+
+
+def _payment_create(user, purpose, items, subject, provider, expires_at, number) -> Payment:
     now = clock.now()
     payment = Payment.objects.create(
+        number=number or new_payment_number(),
         user=user, purpose=purpose, items=[{"ref": str(i["ref"]), "amount": int(i["amount"])} for i in items],
         subject=subject[:120], amount=sum(int(i["amount"]) for i in items), provider=provider, created_at=now,
         expires_at=expires_at or now + dt.timedelta(seconds=settings.QUANZI["PAYMENT_TIMEOUT_SECONDS"]),
@@ -60,10 +75,7 @@ def payment_create(*, user, purpose: str, items: list[dict], subject: str, provi
 
 def payment_pay_url(*, payment: Payment) -> str:
     """Where to send the shopper to pay (the provider's hosted page)."""
-    return get_provider(payment.provider).create(
-        payment_number=payment.number, amount=payment.amount, subject=payment.subject,
-        notify_url=_absolute(reverse("api:payment_notify", kwargs={"provider": payment.provider})),
-        return_url=_absolute(reverse("payments:return", args=[payment.number])))
+    return get_provider(payment.provider).pay_url(payment_number=payment.number)
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ class TakeRatePolicy(models.Model):
     """The platform default take rate (one row). Category and shop overrides live on those rows."""
 
     default_bps = models.PositiveIntegerField(_("default take rate (bps)"), default=500,
+                                              # xgettext:no-python-format
                                               help_text=_("500 = 5% of each settled order's goods."))
     updated_at = models.DateTimeField(auto_now=True)
 

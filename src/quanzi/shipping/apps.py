@@ -1,11 +1,11 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ShippingConfig(AppConfig):
     name = "quanzi.shipping"
     label = "shipping"
-    verbose_name = _("Shipping")
+    verbose_name = pgettext_lazy("app", "Shipping")
 
     def ready(self) -> None:
         from quanzi.shipping import tasks  # noqa: F401

@@ -39,6 +39,9 @@ class PaymentProvider(Protocol):
     def create(self, *, payment_number: str, amount: int, subject: str, notify_url: str, return_url: str) -> str:
         """Register the payment with the provider; return the URL that takes the shopper to pay."""
 
+    def pay_url(self, *, payment_number: str) -> str:
+        """The hosted page of an already registered payment (no call to the provider)."""
+
     def verify_notification(self, data: dict) -> Notification: ...
 
     def query(self, *, payment_number: str) -> QueryResult: ...

@@ -50,11 +50,13 @@ class SandboxProvider:
 
     # ---- what the platform calls
     def create(self, *, payment_number, amount, subject, notify_url, return_url) -> str:
-        trade, _ = SandboxTrade.objects.get_or_create(
-            out_trade_no=payment_number,
-            defaults={"trade_no": "SBX" + secrets.token_hex(10).upper(), "total_amount": format_yuan(amount),
-                      "subject": subject[:120], "notify_url": notify_url, "return_url": return_url})
-        return reverse("payments:sandbox_cashier", args=[trade.out_trade_no])
+        trade = SandboxTrade.objects.create(
+            out_trade_no=payment_number, trade_no="SBX" + secrets.token_hex(10).upper(),
+            total_amount=format_yuan(amount), subject=subject[:120], notify_url=notify_url, return_url=return_url)
+        return self.pay_url(payment_number=trade.out_trade_no)
+
+    def pay_url(self, *, payment_number) -> str:
+        return reverse("payments:sandbox_cashier", args=[payment_number])
 
     def verify_notification(self, data: dict) -> Notification:
         given = str(data.get("sign", ""))

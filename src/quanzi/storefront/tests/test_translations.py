@@ -2,11 +2,14 @@
 
 The .po files are parsed with a small parser here (no polib dependency). The committed .mo files
 must match the .po files, so a fresh clone runs in Chinese without gettext installed.
+The test settings default to English (most tests assert English copy); the tests here that check
+the zh-Hans default set LANGUAGE_CODE = "zh-hans" themselves, as the base settings do.
 """
 
 from __future__ import annotations
 
 import ast
+import gettext as gettext_module
 import re
 import shutil
 import subprocess
@@ -108,18 +111,50 @@ def test_en_catalog_exists_with_the_same_messages():
     assert EN_MO.exists()
 
 
+def _po_catalog(path: Path) -> dict:
+    """What msgfmt puts in the .mo: translated, non-fuzzy entries, keyed like gettext's _catalog."""
+    catalog = {}
+    for e in _messages(path):
+        if "fuzzy" in e["flags"] or not any(e["msgstr"]):
+            continue
+        key = f"{e['msgctxt']}\x04{e['msgid']}" if "msgctxt" in e else e["msgid"]
+        if "msgid_plural" in e:
+            for n, msgstr in enumerate(e["msgstr"]):
+                catalog[(key, n)] = msgstr
+        else:
+            catalog[key] = e["msgstr"][0]
+    return catalog
+
+
+@pytest.mark.parametrize("po", [ZH_PO, EN_PO], ids=["zh_Hans", "en"])
+def test_committed_mo_matches_po(po):
+    """The .mo next to the .po holds exactly the .po's translations (no stale compile)."""
+    with po.with_suffix(".mo").open("rb") as fp:
+        compiled = dict(gettext_module.GNUTranslations(fp)._catalog)
+    compiled.pop("", None)  # the header
+    assert compiled == _po_catalog(po), f"{po.with_suffix('.mo')} is stale: run `manage.py compilemessages`"
+
+
 @pytest.mark.skipif(not shutil.which("msgfmt"), reason="gettext tools not installed")
 @pytest.mark.parametrize("po", [ZH_PO, EN_PO], ids=["zh_Hans", "en"])
-def test_committed_mo_matches_po(po, tmp_path):
-    """The .mo next to the .po is what msgfmt makes from it today (no stale compile)."""
-    out = tmp_path / "django.mo"
-    subprocess.run(["msgfmt", "--check", "-o", str(out), str(po)], check=True, capture_output=True)
-    assert po.with_suffix(".mo").read_bytes() == out.read_bytes(), (
-        f"{po.with_suffix('.mo')} is stale: run `manage.py compilemessages`")
+def test_po_passes_msgfmt_check(po, tmp_path):
+    """Format strings in every translation match their msgid (msgfmt --check)."""
+    result = subprocess.run(["msgfmt", "--check", "-o", str(tmp_path / "django.mo"), str(po)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
 
 
-def test_gettext_returns_chinese_by_default_and_english_on_request():
-    assert settings.LANGUAGE_CODE == "zh-hans"
+@pytest.fixture
+def zh_default(settings):
+    """The production default (config/settings/base.py): zh-Hans unless the person chose otherwise."""
+    from config.settings import base
+
+    assert base.LANGUAGE_CODE == "zh-hans"
+    settings.LANGUAGE_CODE = base.LANGUAGE_CODE
+    return settings
+
+
+def test_gettext_returns_chinese_in_zh_hans_and_english_in_en():
     with translation.override("zh-hans"):
         assert gettext("Cart") == "购物车"
         assert gettext("Checkout") == "结算"
@@ -138,7 +173,7 @@ def test_gettext_returns_chinese_by_default_and_english_on_request():
 
 
 @pytest.mark.django_db
-def test_pages_render_chinese_by_default_and_english_after_switching():
+def test_pages_render_chinese_by_default_and_english_after_switching(zh_default):
     client = Client()
     home = client.get("/")
     assert home.status_code == 200
@@ -170,7 +205,7 @@ def test_service_errors_are_translated(sku):
 
 
 @pytest.mark.django_db
-def test_api_errors_are_chinese_by_default(api, shopper, sku):
+def test_api_errors_are_chinese_by_default(zh_default, api, shopper, sku):
     response = api(shopper).post("/api/v1/cart/lines", {"sku_id": sku.pk, "quantity": sku.stock + 1},
                                  content_type="application/json")
     assert response.status_code in (409, 422), response.content

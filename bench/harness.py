@@ -1,0 +1,365 @@
+"""Shared pieces of the bench scripts: database and Django set-up, a gunicorn server, keep-alive
+HTTP clients, percentiles, machine facts and the printed table. Loopback only, always bounded."""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import os
+import platform
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/qz_bench"
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+# ---------------------------------------------------------------- Django in this process
+
+def database_url(given: str | None) -> str:
+    """--database-url, else $BENCH_DATABASE_URL, else $DATABASE_URL, else the local qz_bench database."""
+    url = given or os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL") or DEFAULT_DB
+    if not url.startswith(("postgres://", "postgresql://")):
+        print(f"warning: {url} is not PostgreSQL; the numbers will not mean much", file=sys.stderr)
+    return url
+
+
+def configure_django(database_url: str) -> None:
+    """Point this process at the bench database (created if missing), migrate, set Django up."""
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["QUANZI_ENV"] = "bench"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.bench"
+    for p in (str(ROOT), str(ROOT / "src")):
+        if p not in sys.path:
+            sys.path.insert(0, p)
+    if database_url.startswith(("postgres://", "postgresql://")):
+        _create_database(database_url)
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _create_database(url: str) -> None:
+    import psycopg
+
+    parts = urllib.parse.urlparse(url)
+    name = urllib.parse.unquote(parts.path[1:])
+    admin = parts._replace(path="/postgres", query="").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def server_env(database_url: str, port: int) -> dict[str, str]:
+    env = {**os.environ, "DATABASE_URL": database_url, "QUANZI_ENV": "bench",
+           "DJANGO_SETTINGS_MODULE": "config.settings.bench", "QUANZI_SITE_URL": f"http://127.0.0.1:{port}"}
+    env.pop("PYTHONPATH", None)
+    return env
+
+
+# ---------------------------------------------------------------- the server
+
+@dataclass
+class Server:
+    """A gunicorn started by this script (or an existing one given with --url)."""
+
+    url: str
+    process: subprocess.Popen | None = None
+    workers: int = 0
+    threads: int = 0
+    log: Path | None = None
+
+    @property
+    def host(self) -> str:
+        return urllib.parse.urlparse(self.url).hostname or "127.0.0.1"
+
+    @property
+    def port(self) -> int:
+        return urllib.parse.urlparse(self.url).port or 80
+
+    def describe(self) -> str:
+        if self.process is None:
+            return f"external server at {self.url}"
+        return f"gunicorn gthread {self.workers} workers × {self.threads} threads on {self.url}"
+
+
+def check_loopback(url: str) -> None:
+    host = urllib.parse.urlparse(url).hostname or ""
+    if host not in LOOPBACK and not host.startswith("127."):
+        raise SystemExit(f"refusing to load {host!r}: the bench only talks to this machine (127.0.0.1)")
+
+
+@contextlib.contextmanager
+def gunicorn(*, database_url: str, port: int, workers: int, threads: int, ready_path: str,
+             timeout: float = 60.0) -> Iterator[Server]:
+    """Start gunicorn on 127.0.0.1:port, wait until `ready_path` answers, stop it afterwards."""
+    log = ROOT / "var" / f"bench-gunicorn-{port}.log"
+    log.parent.mkdir(exist_ok=True)
+    cmd = [str(Path(sys.executable).with_name("gunicorn")), "-c", str(ROOT / "config" / "gunicorn.conf.py"),
+           "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
+           "--max-requests", "0", "config.wsgi:application"]
+    with open(log, "w") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=server_env(database_url, port), stdout=out, stderr=out,
+                                start_new_session=True)
+    server = Server(url=f"http://127.0.0.1:{port}", process=proc, workers=workers, threads=threads, log=log)
+    try:
+        wait_ready(server, ready_path, timeout)
+        yield server
+    finally:
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)  # the group this script created for its own gunicorn
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)
+
+
+def wait_ready(server: Server, path: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    last = ""
+    while time.monotonic() < deadline:
+        if server.process is not None and server.process.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {server.process.returncode}; see {server.log}")
+        try:
+            conn = http.client.HTTPConnection(server.host, server.port, timeout=5)
+            conn.request("GET", path)
+            resp = conn.getresponse()
+            resp.read()
+            conn.close()
+            if resp.status < 500:
+                return
+            last = f"HTTP {resp.status}"
+        except OSError as exc:
+            last = str(exc)
+        time.sleep(0.3)
+    raise SystemExit(f"server at {server.url} not ready after {timeout:.0f}s ({last}); see {server.log}")
+
+
+# ---------------------------------------------------------------- HTTP clients
+
+class Conn:
+    """One keep-alive HTTP/1.1 connection, reopened when the server closes it."""
+
+    def __init__(self, host: str, port: int, timeout: float = 30.0):
+        self.host, self.port, self.timeout = host, port, timeout
+        self._conn: http.client.HTTPConnection | None = None
+
+    def request(self, method: str, path: str, *, body: bytes | None = None,
+                headers: dict[str, str] | None = None, retry: bool = False) -> tuple[int, bytes, float]:
+        """Return (status, body, seconds). `retry` resends once on a dropped keep-alive connection
+        (only for requests that are safe to repeat: GETs, or POSTs with an Idempotency-Key)."""
+        for attempt in (1, 2):
+            if self._conn is None:
+                self._conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+            start = time.perf_counter()
+            try:
+                self._conn.request(method, path, body=body, headers=headers or {})
+                resp = self._conn.getresponse()
+                data = resp.read()
+            except (OSError, http.client.HTTPException):
+                self.close()
+                if attempt == 2 or not retry:
+                    raise
+                continue
+            elapsed = time.perf_counter() - start
+            if (resp.getheader("Connection") or "").lower() == "close":
+                self.close()
+            return resp.status, data, elapsed
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+# ---------------------------------------------------------------- numbers
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0..100); NaN for no values."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), int(-(-p * len(ordered) // 100))))
+    return ordered[rank - 1]
+
+
+def ms(seconds: float) -> str:
+    return "n/a" if seconds != seconds else f"{seconds * 1000:.1f} ms"
+
+
+@dataclass
+class Latencies:
+    values: list[float] = field(default_factory=list)
+
+    def add(self, seconds: float) -> None:
+        self.values.append(seconds)
+
+    def extend(self, other: Latencies) -> None:
+        self.values.extend(other.values)
+
+    @property
+    def p50(self) -> float:
+        return percentile(self.values, 50)
+
+    @property
+    def p99(self) -> float:
+        return percentile(self.values, 99)
+
+    @property
+    def max(self) -> float:
+        return max(self.values) if self.values else float("nan")
+
+    def summary(self) -> dict:
+        return {"n": len(self.values), "p50_ms": round(self.p50 * 1000, 2), "p99_ms": round(self.p99 * 1000, 2),
+                "max_ms": round(self.max * 1000, 2)}
+
+
+# ---------------------------------------------------------------- where the CPU went
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _proc_stat(pid: int) -> tuple[str, int, float] | None:
+    """(name, parent pid, cpu seconds) of a process, or None if it is gone."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    name = raw[raw.index("(") + 1: raw.rindex(")")]
+    rest = raw[raw.rindex(")") + 2:].split()
+    return name, int(rest[1]), (int(rest[11]) + int(rest[12])) / _TICK
+
+
+def _all_procs() -> dict[int, tuple[str, int, float]]:
+    out = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            stat = _proc_stat(int(entry.name))
+            if stat is not None:
+                out[int(entry.name)] = stat
+    return out
+
+
+def _machine_busy() -> tuple[float, float]:
+    """(busy seconds, total seconds) summed over all cores since boot."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return (sum(fields) - idle) / _TICK, sum(fields) / _TICK
+
+
+class CpuMeter:
+    """CPU seconds spent by the load generator, the server, PostgreSQL and everything else
+    (other programs on the machine) between start() and stop(). Linux only; empty elsewhere."""
+
+    def __init__(self, server_pid: int | None):
+        self.server_pid = server_pid
+        self.available = Path("/proc/stat").exists()
+
+    def _groups(self) -> dict[str, float]:
+        procs = _all_procs()
+        server = set()
+        if self.server_pid:
+            server = {self.server_pid} | {pid for pid, (_n, ppid, _c) in procs.items() if ppid == self.server_pid}
+        groups = {"load generator": 0.0, "server": 0.0, "postgres": 0.0}
+        for pid, (name, _ppid, cpu) in procs.items():
+            if pid == os.getpid():
+                groups["load generator"] += cpu
+            elif pid in server:
+                groups["server"] += cpu
+            elif name.startswith("postgres"):
+                groups["postgres"] += cpu
+        return groups
+
+    def start(self) -> None:
+        if self.available:
+            self._t0, self._g0, self._m0 = time.perf_counter(), self._groups(), _machine_busy()
+
+    def stop(self) -> dict[str, float]:
+        """Average cores used by each group, plus 'other' and 'idle'."""
+        if not self.available:
+            return {}
+        wall = time.perf_counter() - self._t0
+        g1, m1 = self._groups(), _machine_busy()
+        cores = {k: max(0.0, (g1[k] - self._g0[k]) / wall) for k in g1}
+        busy = (m1[0] - self._m0[0]) / wall
+        total = (m1[1] - self._m0[1]) / wall
+        cores["other"] = max(0.0, busy - sum(cores.values()))
+        cores["idle"] = max(0.0, total - busy)
+        return cores
+
+
+def describe_cpu(cores: dict[str, float]) -> str:
+    return ", ".join(f"{k} {v:.2f}" for k, v in cores.items()) + " (cores)"
+
+
+# ---------------------------------------------------------------- machine and table
+
+def machine_info() -> dict[str, str]:
+    cpu = platform.processor() or "?"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = "?"
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        kb = int(Path("/proc/meminfo").read_text().split("\n")[0].split()[1])
+        mem = f"{kb / 1024 / 1024:.0f} GiB"
+    info = {"date": time.strftime("%Y-%m-%d %H:%M UTC%z"), "nproc": str(os.cpu_count()), "cpu": cpu, "memory": mem,
+            "python": platform.python_version(), "os": platform.platform(terse=True)}
+    with contextlib.suppress(OSError):
+        info["load average before the run"] = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    with contextlib.suppress(Exception):
+        import django
+        from django.db import connection
+
+        info["django"] = django.get_version()
+        with connection.cursor() as cur:
+            cur.execute("SHOW server_version" if connection.vendor == "postgresql" else "SELECT sqlite_version()")
+            info["database"] = f"{connection.vendor} {cur.fetchone()[0]}"
+    return info
+
+
+def print_table(title: str, rows: list[tuple[str, str, str]]) -> None:
+    """rows: (metric, value, goal/verdict)."""
+    width = [max(len(r[i]) for r in rows + [("metric", "value", "goal")]) for i in range(3)]
+    line = "+-" + "-+-".join("-" * w for w in width) + "-+"
+    print()
+    print(title)
+    print(line)
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(("metric", "value", "goal"), width, strict=True)) + " |")
+    print(line)
+    for row in rows:
+        print("| " + " | ".join(c.ljust(w) for c, w in zip(row, width, strict=True)) + " |")
+    print(line)
+
+
+def markdown_table(rows: list[tuple[str, str, str]]) -> str:
+    out = ["| metric | value | goal |", "| --- | --- | --- |"]
+    out += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    return "\n".join(out)
+
+
+def write_json(path: str | None, data: dict) -> None:
+    if path:
+        Path(path).write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+        print(f"results written to {path}")
