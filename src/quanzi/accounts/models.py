@@ -81,7 +81,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class Address(models.Model):
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="addresses")
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="addresses")
     recipient = models.CharField(_("recipient"), max_length=40)
     phone = models.CharField(_("phone"), max_length=20)
     province = models.CharField(_("province"), max_length=40)
@@ -90,7 +90,7 @@ class Address(models.Model):
     detail = models.CharField(_("street address"), max_length=200)
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
     is_default = models.BooleanField(_("default"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-is_default", "-id"]
@@ -111,10 +111,15 @@ class Address(models.Model):
 class ApiToken(models.Model):
     """A bearer token for the JSON API (mobile apps, scripts). Only its hash is stored."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
-    name = models.CharField(max_length=60, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    name = models.CharField(_("name"), max_length=60, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
 
     def __str__(self) -> str:
         return f"token for {self.user_id}"

@@ -10,7 +10,7 @@ class Category(models.Model):
     name_en = models.CharField(_("English name"), max_length=40, blank=True)
     slug = models.SlugField(unique=True)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
-    sort = models.IntegerField(default=0)
+    sort = models.IntegerField(_("sort"), default=0)
     icon = models.CharField(max_length=8, blank=True, help_text=_("An emoji shown on the home page."))
     take_rate_bps = models.PositiveIntegerField(
         _("take rate override (bps)"), null=True, blank=True,
@@ -32,12 +32,12 @@ class ProductStatus(models.TextChoices):
 
 
 class Product(models.Model):
-    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="products")
+    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="products")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
     title = models.CharField(_("title"), max_length=120)
     subtitle = models.CharField(_("subtitle"), max_length=200, blank=True)
     description = models.TextField(_("description"), max_length=20000, blank=True)
-    status = models.CharField(max_length=12, choices=ProductStatus.choices, default=ProductStatus.DRAFT)
+    status = models.CharField(_("status"), max_length=12, choices=ProductStatus.choices, default=ProductStatus.DRAFT)
     returnable_7day = models.BooleanField(
         _("7-day no-reason return"), default=True,
         help_text=_("Off only for goods the law exempts (custom-made, fresh, digital, opened software…)."))
@@ -48,7 +48,7 @@ class Product(models.Model):
     sold_count = models.BigIntegerField(default=0)
     cover = models.CharField(max_length=255, blank=True)
     cover_thumb = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -70,24 +70,28 @@ class Product(models.Model):
 
 
 class ProductImage(models.Model):
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="images")
     image = models.CharField(max_length=255)
     thumb = models.CharField(max_length=255)
-    sort = models.IntegerField(default=0)
+    sort = models.IntegerField(_("sort"), default=0)
 
     class Meta:
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
         ordering = ["sort", "id"]
 
 
 class ProductOption(models.Model):
     """An axis of variation, e.g. 颜色 (colour) with values 红 / 蓝."""
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="options")
-    name = models.CharField(max_length=20)
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="options")
+    name = models.CharField(_("name"), max_length=20)
     values = models.JSONField(default=list)
-    sort = models.IntegerField(default=0)
+    sort = models.IntegerField(_("sort"), default=0)
 
     class Meta:
+        verbose_name = _("product option")
+        verbose_name_plural = _("product options")
         ordering = ["sort", "id"]
         constraints = [models.UniqueConstraint(fields=["product", "name"], name="uniq_option_per_product")]
 
@@ -100,7 +104,7 @@ class Sku(models.Model):
     across the request. Stock set aside for a campaign lives in CampaignStock, not here.
     """
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="skus")
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="skus")
     code = models.CharField(_("SKU code"), max_length=40, blank=True)
     option_values = models.JSONField(default=dict)  # {"颜色": "红", "尺码": "M"}
     label = models.CharField(max_length=120, blank=True)  # "红 / M"
@@ -108,9 +112,10 @@ class Sku(models.Model):
     compare_at_price = models.BigIntegerField(_("original price (fen)"), null=True, blank=True)
     stock = models.IntegerField(_("stock"), default=0)
     image = models.CharField(max_length=255, blank=True)
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
+        verbose_name_plural = _("SKUs")
         ordering = ["id"]
         verbose_name = _("SKU")
         constraints = [
@@ -129,11 +134,13 @@ class CampaignStock(models.Model):
     price source names that key take from this pool instead of the SKU's free stock.
     """
 
-    sku = models.ForeignKey(Sku, on_delete=models.PROTECT, related_name="campaign_stocks")
+    sku = models.ForeignKey(Sku, verbose_name=_("SKU"), on_delete=models.PROTECT, related_name="campaign_stocks")
     campaign_key = models.CharField(max_length=80)
-    quantity = models.IntegerField(default=0)
+    quantity = models.IntegerField(_("quantity"), default=0)
 
     class Meta:
+        verbose_name = _("campaign stock")
+        verbose_name_plural = _("campaign stock")
         constraints = [
             models.UniqueConstraint(fields=["sku", "campaign_key"], name="uniq_campaign_stock"),
             models.CheckConstraint(condition=Q(quantity__gte=0), name="campaign_stock_non_negative"),
@@ -144,25 +151,29 @@ class SearchTerm(models.Model):
     """Inverted index of jieba-segmented product words: term → product (see docs/catalog.md)."""
 
     term = models.CharField(max_length=40)
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="search_terms")
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="search_terms")
     weight = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
         constraints = [models.UniqueConstraint(fields=["term", "product"], name="uniq_search_term")]
         indexes = [models.Index(fields=["term"])]
 
 
 class Banner(models.Model):
-    title = models.CharField(max_length=80)
+    title = models.CharField(_("title"), max_length=80)
     title_en = models.CharField(max_length=80, blank=True)
     subtitle = models.CharField(max_length=120, blank=True)
     image = models.CharField(max_length=255, blank=True)
-    link = models.CharField(max_length=255, blank=True)
-    color = models.CharField(max_length=20, default="#ff5a5f")
-    sort = models.IntegerField(default=0)
-    is_active = models.BooleanField(default=True)
+    link = models.CharField(_("link"), max_length=255, blank=True)
+    color = models.CharField(_("colour"), max_length=20, default="#ff5a5f")
+    sort = models.IntegerField(_("sort"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
+        verbose_name = _("banner")
+        verbose_name_plural = _("banners")
         ordering = ["sort", "id"]
 
     def __str__(self) -> str:

@@ -22,11 +22,12 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from quanzi.core.errors import DomainError
 from quanzi.core.money import format_yuan
 
-SITE_HEADER = "圈子 Quanzi operator"
+SITE_HEADER = gettext_lazy("Quanzi operator console")
 
 
 def yuan(fen: int | None) -> str:

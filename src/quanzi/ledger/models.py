@@ -18,13 +18,14 @@ class AccountKind(models.TextChoices):
 
 
 class Account(models.Model):
-    code = models.CharField(max_length=100, unique=True)  # "merchant:12:pending"
-    kind = models.CharField(max_length=10, choices=AccountKind.choices)
-    name = models.CharField(max_length=120)
-    currency = models.CharField(max_length=3, default="CNY")
-    created_at = models.DateTimeField(auto_now_add=True)
+    code = models.CharField(_("code"), max_length=100, unique=True)  # "merchant:12:pending"
+    kind = models.CharField(_("kind"), max_length=10, choices=AccountKind.choices)
+    name = models.CharField(_("name"), max_length=120)
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name_plural = _("ledger accounts")
         verbose_name = _("ledger account")
         ordering = ["code"]
 
@@ -37,15 +38,16 @@ class Account(models.Model):
 
 
 class Transaction(models.Model):
-    idempotency_key = models.CharField(max_length=160, unique=True)
-    kind = models.CharField(max_length=40, db_index=True)  # "payment.capture", "order.settle", …
-    memo = models.CharField(max_length=200, blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=160, unique=True)
+    kind = models.CharField(_("kind"), max_length=40, db_index=True)  # "payment.capture", "order.settle", …
+    memo = models.CharField(_("memo"), max_length=200, blank=True)
     ref_type = models.CharField(max_length=30, blank=True)
     ref_id = models.CharField(max_length=60, blank=True)
     reverses = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversals")
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
 
     class Meta:
+        verbose_name_plural = _("ledger transactions")
         verbose_name = _("ledger transaction")
         indexes = [models.Index(fields=["ref_type", "ref_id"])]
 
@@ -54,12 +56,13 @@ class Transaction(models.Model):
 
 
 class Posting(models.Model):
-    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="postings")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="postings")
-    amount = models.BigIntegerField()  # fen; + debit, − credit
-    currency = models.CharField(max_length=3, default="CNY")
+    transaction = models.ForeignKey(Transaction, verbose_name=_("transaction"), on_delete=models.PROTECT, related_name="postings")
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="postings")
+    amount = models.BigIntegerField(_("amount (fen)"))  # fen; + debit, − credit
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
 
     class Meta:
+        verbose_name_plural = _("postings")
         verbose_name = _("posting")
         indexes = [models.Index(fields=["account", "amount"])]
 

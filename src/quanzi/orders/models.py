@@ -26,13 +26,15 @@ class OrderStatus(models.TextChoices):
 
 
 class CartLine(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart_lines")
-    sku = models.ForeignKey("catalog.Sku", on_delete=models.CASCADE, related_name="+")
-    quantity = models.PositiveIntegerField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="cart_lines")
+    sku = models.ForeignKey("catalog.Sku", verbose_name=_("SKU"), on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity"))
     selected = models.BooleanField(default=True)
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("cart line")
+        verbose_name_plural = _("cart lines")
         constraints = [models.UniqueConstraint(fields=["user", "sku"], name="uniq_cart_line")]
         ordering = ["-added_at", "-id"]
 
@@ -40,32 +42,32 @@ class CartLine(models.Model):
 class Order(models.Model):
     """One shop's part of a checkout. Money in fen; totals fixed at placement."""
 
-    number = models.CharField(max_length=20, unique=True, default=new_order_number)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
-    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="orders")
+    number = models.CharField(_("number"), max_length=20, unique=True, default=new_order_number)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="orders")
+    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="orders")
     checkout_id = models.CharField(max_length=32, db_index=True)  # orders placed together share it
-    status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING_PAYMENT)
-    currency = models.CharField(max_length=3, default="CNY")
-    items_total = models.BigIntegerField()
-    shipping_fee = models.BigIntegerField(default=0)
+    status = models.CharField(_("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING_PAYMENT)
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    items_total = models.BigIntegerField(_("goods (fen)"))
+    shipping_fee = models.BigIntegerField(_("shipping fee (fen)"), default=0)
     discount_total = models.BigIntegerField(default=0)
-    total = models.BigIntegerField()
-    refunded_total = models.BigIntegerField(default=0)
+    total = models.BigIntegerField(_("total (fen)"))
+    refunded_total = models.BigIntegerField(_("refunded (fen)"), default=0)
     address = models.JSONField()
-    note = models.CharField(max_length=200, blank=True)
-    payment_number = models.CharField(max_length=32, blank=True, db_index=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    payment_number = models.CharField(_("payment number"), max_length=32, blank=True, db_index=True)
     hold_key = models.CharField(max_length=80, blank=True)  # set by a price source that holds paid orders
     cancel_reason = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(default=clock.now)
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
     pay_deadline = models.DateTimeField()
-    paid_at = models.DateTimeField(null=True, blank=True)
-    shipped_at = models.DateTimeField(null=True, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     auto_confirm_at = models.DateTimeField(null=True, blank=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     return_window_closes_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    settled_at = models.DateTimeField(null=True, blank=True)
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("order")
@@ -91,26 +93,28 @@ class Order(models.Model):
 
 
 class OrderLine(models.Model):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
-    sku = models.ForeignKey("catalog.Sku", on_delete=models.PROTECT, related_name="+")
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="lines")
+    sku = models.ForeignKey("catalog.Sku", verbose_name=_("SKU"), on_delete=models.PROTECT, related_name="+")
     product_id = models.BigIntegerField()
     category_id = models.BigIntegerField()
-    title = models.CharField(max_length=120)
+    title = models.CharField(_("title"), max_length=120)
     sku_label = models.CharField(max_length=120, blank=True)
     image = models.CharField(max_length=255, blank=True)
     list_price = models.BigIntegerField()  # the SKU's price at placement
-    unit_price = models.BigIntegerField()  # what the chosen price source charged
+    unit_price = models.BigIntegerField(_("unit price (fen)"))  # what the chosen price source charged
     price_source = models.CharField(max_length=30, default="list")
     price_source_ref = models.CharField(max_length=80, blank=True)
     campaign_key = models.CharField(max_length=80, blank=True)  # stock pool the line took from
-    quantity = models.PositiveIntegerField()
-    line_total = models.BigIntegerField()  # unit_price × quantity − allocated discount
+    quantity = models.PositiveIntegerField(_("quantity"))
+    line_total = models.BigIntegerField(_("line total (fen)"))  # unit_price × quantity − allocated discount
     refunded_quantity = models.PositiveIntegerField(default=0)
     refunded_amount = models.BigIntegerField(default=0)
     returnable_7day = models.BooleanField(default=True)
     attribution = models.JSONField(default=dict, blank=True)  # filled once at placement, never changed
 
     class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(condition=Q(refunded_amount__lte=models.F("line_total")), name="line_refund_within_total"),
@@ -125,14 +129,16 @@ class OrderLine(models.Model):
 class OrderEvent(models.Model):
     """The order's timeline: every state change and tracking step, in order."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=40)
-    message = models.CharField(max_length=300, blank=True)
-    actor = models.CharField(max_length=20, default="system")  # shopper | merchant | operator | system | carrier
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=40)
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    actor = models.CharField(_("actor"), max_length=20, default="system")  # shopper | merchant | operator | system | carrier
     data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=clock.now)
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
 
     class Meta:
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
         ordering = ["created_at", "id"]
 
 
@@ -153,14 +159,14 @@ class AfterSaleStatus(models.TextChoices):
 
 
 class AfterSale(models.Model):
-    number = models.CharField(max_length=20, unique=True, default=new_order_number)
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="after_sales")
-    line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="after_sales")
-    kind = models.CharField(max_length=20, choices=AfterSaleKind.choices)
-    status = models.CharField(max_length=20, choices=AfterSaleStatus.choices, default=AfterSaleStatus.REQUESTED)
-    quantity = models.PositiveIntegerField()
-    amount = models.BigIntegerField()
-    reason = models.CharField(max_length=40)
+    number = models.CharField(_("number"), max_length=20, unique=True, default=new_order_number)
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="after_sales")
+    line = models.ForeignKey(OrderLine, verbose_name=_("order line"), on_delete=models.PROTECT, related_name="after_sales")
+    kind = models.CharField(_("kind"), max_length=20, choices=AfterSaleKind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=AfterSaleStatus.choices, default=AfterSaleStatus.REQUESTED)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    amount = models.BigIntegerField(_("amount (fen)"))
+    reason = models.CharField(_("reason"), max_length=40)
     description = models.CharField(max_length=500, blank=True)
     merchant_note = models.CharField(max_length=300, blank=True)
     operator_note = models.CharField(max_length=300, blank=True)
@@ -168,9 +174,11 @@ class AfterSale(models.Model):
     return_tracking = models.CharField(max_length=40, blank=True)
     restock = models.BooleanField(default=False)  # stock returns (refund before shipping)
     merchant_respond_by = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=clock.now)
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("after-sales request")
+        verbose_name_plural = _("after-sales requests")
         ordering = ["-id"]
         indexes = [models.Index(fields=["status", "merchant_respond_by"])]

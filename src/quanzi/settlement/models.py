@@ -27,11 +27,15 @@ class Settlement(models.Model):
     """What one order paid out to its merchant: gross, take rate, net (mirrors the ledger entry)."""
 
     order_id = models.BigIntegerField(unique=True)
-    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="settlements")
-    gross = models.BigIntegerField()
-    fee = models.BigIntegerField()
-    net = models.BigIntegerField()
-    created_at = models.DateTimeField(default=clock.now)
+    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="settlements")
+    gross = models.BigIntegerField(_("gross (fen)"))
+    fee = models.BigIntegerField(_("take rate (fen)"))
+    net = models.BigIntegerField(_("net (fen)"))
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("settlement")
+        verbose_name_plural = _("settlements")
 
 
 class PayoutStatus(models.TextChoices):
@@ -46,17 +50,19 @@ def new_payout_number() -> str:
 
 
 class Payout(models.Model):
-    number = models.CharField(max_length=24, unique=True, default=new_payout_number)
-    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="payouts")
-    amount = models.BigIntegerField()
-    status = models.CharField(max_length=10, choices=PayoutStatus.choices, default=PayoutStatus.REQUESTED)
+    number = models.CharField(_("number"), max_length=24, unique=True, default=new_payout_number)
+    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="payouts")
+    amount = models.BigIntegerField(_("amount (fen)"))
+    status = models.CharField(_("status"), max_length=10, choices=PayoutStatus.choices, default=PayoutStatus.REQUESTED)
     bank_account = models.CharField(_("bank account"), max_length=60)
-    note = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(default=clock.now)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    paid_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("payout")
+        verbose_name_plural = _("payouts")
         ordering = ["-id"]
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="payout_positive")]
 

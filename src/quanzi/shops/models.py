@@ -25,7 +25,7 @@ class Shop(models.Model):
     take_rate_bps = models.PositiveIntegerField(
         _("take rate override (bps)"), null=True, blank=True,
         help_text=_("Leave empty to use the category or platform default. 500 = 5%."))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -46,7 +46,7 @@ def test_admin_index_shows_the_operator_branding_and_what_waits(admin_client, ma
 
     body = page.content.decode()
     assert page.status_code == 200
-    assert "圈子 Quanzi operator" in body
+    assert "Quanzi operator console" in body
     assert '<b>1</b><span>Shops waiting for review</span>' in body
 
 
