@@ -152,6 +152,7 @@ def product_update(*, product: Product, data: dict) -> Product:
         setattr(product, name, value)
     product.save()
     product_reindex(product=product)
+    _changed(product)
     return product
 
 
@@ -173,6 +174,7 @@ def sku_update(*, product: Product, sku_id: int, price: int | None = None, stock
         sku.code = code[:40]
     sku.save()
     _refresh_listing_fields(product)
+    _changed(product)
     if stock is not None and stock <= settings.QUANZI["LOW_STOCK_THRESHOLD"]:
         publish("catalog.low_stock", sku_id=sku.pk, product_id=product.pk, shop_id=product.shop_id, stock=stock)
     return sku
@@ -189,6 +191,7 @@ def product_set_status(*, product: Product, status: str) -> Product:
             raise BusinessRuleViolation(_("Add at least one SKU before putting it on the shelf."), code="no_skus")
     product.status = status
     product.save(update_fields=["status", "updated_at"])
+    _changed(product)
     if status == ProductStatus.ON_SHELF:
         publish("catalog.product_on_shelf", product_id=product.pk, shop_id=product.shop_id)
     return product
@@ -211,6 +214,7 @@ def product_attach_image(*, product: Product, image: str, thumb: str, sku_id: in
         product.save(update_fields=["cover", "cover_thumb"])
     if sku_id:
         Sku.objects.filter(product=product, pk=sku_id).update(image=thumb)
+    _changed(product)
     return img
 
 
@@ -223,6 +227,12 @@ def product_remove_image(*, product: Product, image_id: int) -> None:
     first = ProductImage.objects.filter(product=product).order_by("sort", "id").first()
     product.cover, product.cover_thumb = (first.image, first.thumb) if first else ("", "")
     product.save(update_fields=["cover", "cover_thumb"])
+    _changed(product)
+
+
+def _changed(product: Product) -> None:
+    """Tell readers that keep copies (page caches, search) that this product changed."""
+    publish("catalog.product_changed", product_id=product.pk, shop_id=product.shop_id)
 
 
 def _refresh_listing_fields(product: Product) -> None:

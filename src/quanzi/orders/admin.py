@@ -40,10 +40,14 @@ class OrderLineInline(ReadOnlyInline):
 
 class OrderEventInline(ReadOnlyInline):
     model = OrderEvent
-    fields = ("created_at", "actor", "kind", "message")
+    fields = ("created_at", "actor", "kind", "shown_text")
     readonly_fields = fields
     verbose_name = _("timeline event")
     verbose_name_plural = _("timeline")
+
+    @admin.display(description=_("message"))
+    def shown_text(self, event):
+        return event.text()
 
 
 class AfterSaleInline(ReadOnlyInline):

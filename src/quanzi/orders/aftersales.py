@@ -12,6 +12,7 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from quanzi.catalog.services import StockItem, stock_return
 from quanzi.core import clock
@@ -87,14 +88,15 @@ def aftersale_request(*, user, order_id: int, line_id: int, kind: str, quantity:
         order=order, line=line, kind=kind, quantity=quantity, amount=amount, reason=reason,
         description=(description or "")[:500], restock=kind == AfterSaleKind.REFUND_ONLY,
         merchant_respond_by=now + dt.timedelta(hours=MERCHANT_RESPONSE_HOURS), created_at=now)
-    _log(after_sale, "aftersale_requested", _("Refund requested: %(a)s") % {"a": f"¥{amount / 100:.2f}"}, "shopper")
+    _log(after_sale, "aftersale_requested", gettext_noop("Refund requested: %(a)s"), "shopper", a=f"¥{amount / 100:.2f}")
     publish("aftersale.requested", after_sale_id=after_sale.pk, order_id=order.pk, shop_id=order.shop_id)
     return after_sale
 
 
-def _log(after_sale: AfterSale, kind: str, message: str, actor: str) -> None:
+def _log(after_sale: AfterSale, kind: str, message: str, actor: str, **params) -> None:
+    """A timeline entry for the request: `message` is an untranslated msgid (gettext_noop) with `params`."""
     OrderEvent.objects.create(order_id=after_sale.order_id, kind=kind, message=message[:300], actor=actor,
-                              data={"after_sale": after_sale.number}, created_at=clock.now())
+                              data={"after_sale": after_sale.number, "params": params}, created_at=clock.now())
 
 
 def _lock_aftersale(**lookup) -> AfterSale:
@@ -115,7 +117,7 @@ def _set(after_sale: AfterSale, target: str, **fields) -> None:
     after_sale.save(update_fields=["status", *fields])
 
 
-def _refund(after_sale: AfterSale, *, actor: str, message: str) -> None:
+def _refund(after_sale: AfterSale, *, actor: str, message: str, **params) -> None:
     """Pay the refund once: lines and order totals, stock if unshipped, ledger via payments."""
     order = _lock(pk=after_sale.order_id)
     line = OrderLine.objects.select_for_update().get(pk=after_sale.line_id)
@@ -134,11 +136,11 @@ def _refund(after_sale: AfterSale, *, actor: str, message: str) -> None:
     order.save(update_fields=["refunded_total"])
     order.refresh_from_db()
     _set(after_sale, A.REFUNDED, amount=amount)
-    _log(after_sale, "refunded", message, actor)
+    _log(after_sale, "refunded", message, actor, **params)
     _refund_money(order=order, amount=total_refund, key=f"aftersale:{after_sale.pk}",
                   reason=f"after-sale {after_sale.number}")
     if everything_back and order.status not in (S.CLOSED, S.CANCELLED):
-        _move(order, S.CLOSED, kind="closed", message=_("Everything refunded"), actor="system")
+        _move(order, S.CLOSED, kind="closed", message=gettext_noop("Everything refunded"), actor="system")
     publish(ev.ORDER_REFUNDED, order_id=order.pk, line_id=line.pk, amount=total_refund,
             after_sale_id=after_sale.pk, key=f"aftersale:{after_sale.pk}")
 
@@ -150,11 +152,11 @@ def aftersale_approve(*, shop, after_sale_id: int, note: str = "", actor: str = 
         raise Conflict(_("This request was already handled."), code="invalid_aftersale_state")
     after_sale.merchant_note = note[:300]
     if after_sale.kind == AfterSaleKind.REFUND_ONLY:
-        _refund(after_sale, actor=actor, message=_("Refund approved"))
+        _refund(after_sale, actor=actor, message=gettext_noop("Refund approved"))
     else:
         _set(after_sale, A.APPROVED_AWAITING_RETURN, merchant_note=note[:300],
              merchant_respond_by=clock.now() + dt.timedelta(days=RETURN_SHIP_DAYS))
-        _log(after_sale, "return_approved", _("Return approved: send the goods back"), actor)
+        _log(after_sale, "return_approved", gettext_noop("Return approved: send the goods back"), actor)
     return after_sale
 
 
@@ -164,7 +166,7 @@ def aftersale_reject(*, shop, after_sale_id: int, note: str) -> AfterSale:
         raise ValidationFailed(_("Tell the shopper why."), fields={"note": "required"})
     after_sale = _lock_aftersale(pk=after_sale_id, order__shop=shop)
     _set(after_sale, A.REJECTED, merchant_note=note[:300])
-    _log(after_sale, "aftersale_rejected", _("Merchant rejected: %(n)s") % {"n": note[:200]}, "merchant")
+    _log(after_sale, "aftersale_rejected", gettext_noop("Merchant rejected: %(n)s"), "merchant", n=note[:200])
     return after_sale
 
 
@@ -176,7 +178,7 @@ def aftersale_ship_return(*, user, after_sale_id: int, carrier: str, tracking_nu
     after_sale = _lock_aftersale(pk=after_sale_id, order__user=user)
     _set(after_sale, A.RETURN_SHIPPED, return_carrier=carrier[:40], return_tracking=tracking_number[:40],
          merchant_respond_by=clock.now() + dt.timedelta(days=RETURN_SHIP_DAYS))
-    _log(after_sale, "return_shipped", _("Goods sent back (%(t)s)") % {"t": tracking_number[:40]}, "shopper")
+    _log(after_sale, "return_shipped", gettext_noop("Goods sent back (%(t)s)"), "shopper", t=tracking_number[:40])
     return after_sale
 
 
@@ -185,7 +187,7 @@ def aftersale_confirm_return(*, shop, after_sale_id: int, actor: str = "merchant
     after_sale = _lock_aftersale(pk=after_sale_id, order__shop=shop)
     if after_sale.status != A.RETURN_SHIPPED:
         raise Conflict(_("The goods have not been sent back yet."), code="invalid_aftersale_state")
-    _refund(after_sale, actor=actor, message=_("Return received, refund issued"))
+    _refund(after_sale, actor=actor, message=gettext_noop("Return received, refund issued"))
     return after_sale
 
 
@@ -193,7 +195,7 @@ def aftersale_confirm_return(*, shop, after_sale_id: int, actor: str = "merchant
 def aftersale_escalate(*, user, after_sale_id: int, note: str = "") -> AfterSale:
     after_sale = _lock_aftersale(pk=after_sale_id, order__user=user)
     _set(after_sale, A.ESCALATED, operator_note="")
-    _log(after_sale, "escalated", _("Shopper asked the platform to decide: %(n)s") % {"n": note[:200]}, "shopper")
+    _log(after_sale, "escalated", gettext_noop("Shopper asked the platform to decide: %(n)s"), "shopper", n=note[:200])
     return after_sale
 
 
@@ -208,10 +210,10 @@ def aftersale_decide(*, after_sale_id: int, refund: bool, note: str) -> AfterSal
     after_sale.operator_note = note[:300]
     after_sale.save(update_fields=["operator_note"])
     if refund:
-        _refund(after_sale, actor="operator", message=_("Platform decided: refund. %(n)s") % {"n": note[:200]})
+        _refund(after_sale, actor="operator", message=gettext_noop("Platform decided: refund. %(n)s"), n=note[:200])
     else:
         _set(after_sale, A.CLOSED)
-        _log(after_sale, "aftersale_closed", _("Platform decided: no refund. %(n)s") % {"n": note[:200]}, "operator")
+        _log(after_sale, "aftersale_closed", gettext_noop("Platform decided: no refund. %(n)s"), "operator", n=note[:200])
     return after_sale
 
 
@@ -219,7 +221,7 @@ def aftersale_decide(*, after_sale_id: int, refund: bool, note: str) -> AfterSal
 def aftersale_cancel(*, user, after_sale_id: int) -> AfterSale:
     after_sale = _lock_aftersale(pk=after_sale_id, order__user=user)
     _set(after_sale, A.CANCELLED)
-    _log(after_sale, "aftersale_cancelled", _("Request withdrawn"), "shopper")
+    _log(after_sale, "aftersale_cancelled", gettext_noop("Request withdrawn"), "shopper")
     return after_sale
 
 
@@ -249,5 +251,5 @@ def _timeout_one(after_sale_id: int, status: str, now) -> int:
         aftersale_confirm_return(shop=shop, after_sale_id=after_sale.pk, actor="system")
     else:
         _set(after_sale, A.CLOSED)
-        _log(after_sale, "aftersale_closed", _("Closed: the goods were not sent back in time"), "system")
+        _log(after_sale, "aftersale_closed", gettext_noop("Closed: the goods were not sent back in time"), "system")
     return 1

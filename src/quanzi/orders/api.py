@@ -1,4 +1,5 @@
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Field, Router, Schema
 
 from quanzi.accounts.auth import auth
@@ -248,7 +249,7 @@ def aftersale_out(a: AfterSale) -> dict:
 
 def order_detail_out(o: Order) -> dict:
     return {**order_out(o), "address": o.address, "note": o.note,
-            "events": [{"kind": e.kind, "message": e.message, "actor": e.actor, "at": _iso(e.created_at)}
+            "events": [{"kind": e.kind, "message": e.text(), "actor": e.actor, "at": _iso(e.created_at)}
                        for e in o.events.all()],
             "after_sales": [aftersale_out(a) for a in o.after_sales.all()]}
 
@@ -330,7 +331,7 @@ class ReasonIn(Schema):
 @router.post("/orders/{number}/cancel", response=OrderDetailOut)
 def order_cancel(request, number: str, payload: ReasonIn):
     order = _own(request, number)
-    services.order_cancel(order_id=order.pk, user=request.auth, reason=payload.reason or _("Cancelled by the shopper"))
+    services.order_cancel(order_id=order.pk, user=request.auth, reason=payload.reason or gettext_noop("Cancelled by the shopper"))
     return order_detail_out(_own(request, number))
 
 

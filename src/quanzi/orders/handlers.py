@@ -2,7 +2,7 @@
 longer take it (cancelled by timeout meanwhile, or paid twice)."""
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from quanzi.core.events import Event, subscribe
 from quanzi.orders import events as ev
@@ -25,7 +25,7 @@ def mark_orders_paid(event: Event) -> None:
         order = Order.objects.filter(number=item["ref"]).first()
         if order is not None:
             order_add_event(order_id=order.pk, kind="late_payment_refunded",
-                            message=_("A payment arrived after the order was closed; it is refunded automatically."))
+                            message=gettext_noop("A payment arrived after the order was closed; it is refunded automatically."))
 
 
 @subscribe(ev.ORDER_CANCELLED, in_transaction=True)

@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.core import clock
@@ -127,7 +128,11 @@ class OrderLine(models.Model):
 
 
 class OrderEvent(models.Model):
-    """The order's timeline: every state change and tracking step, in order."""
+    """The order's timeline: every state change and tracking step, in order.
+
+    `message` is stored untranslated (an English msgid, or free text such as a carrier's
+    description) with its values in `data["params"]`; `text()` translates it for whoever looks.
+    """
 
     order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=40)
@@ -140,6 +145,17 @@ class OrderEvent(models.Model):
         verbose_name = _("order event")
         verbose_name_plural = _("order events")
         ordering = ["created_at", "id"]
+
+    def text(self) -> str:
+        params = self.data.get("params") if isinstance(self.data, dict) else None
+        message = gettext(self.message) if self.message else self.kind
+        if not params:
+            return message
+        shown = {k: gettext(v) if isinstance(v, str) and v else v for k, v in params.items()}
+        try:
+            return message % shown
+        except (KeyError, TypeError, ValueError):
+            return self.message % params
 
 
 class AfterSaleKind(models.TextChoices):

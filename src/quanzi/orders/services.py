@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from quanzi.accounts.models import Address
 from quanzi.catalog.models import ProductStatus
@@ -259,7 +260,7 @@ def _create_order(user, group: ShopGroup, address: dict, note: str, checkout_id:
         for line, discount in zip(group.lines, discounts, strict=True)])
     _cache_lines(order, lines)
     OrderEvent.objects.create(order=order, kind="created", actor="shopper", created_at=now,
-                              message=_("Order placed"))
+                              message=gettext_noop("Order placed"))
     return order
 
 
@@ -290,14 +291,16 @@ def _lock_payment_first(lookup: dict) -> None:
 
 
 def _move(order: Order, target: str, *, kind: str, message: str, actor: str, data: dict | None = None,
-          **stamps) -> None:
+          params: dict | None = None, **stamps) -> None:
+    """Check the transition, set the status and timestamps, and record it on the timeline.
+    `message` is an untranslated msgid (gettext_noop) with `params`; it is translated when shown."""
     check_order_transition(order.status, target)
     order.status = target
     for name, value in stamps.items():
         setattr(order, name, value)
     order.save(update_fields=["status", *stamps])
-    OrderEvent.objects.create(order=order, kind=kind, message=message, actor=actor, data=data or {},
-                              created_at=clock.now())
+    OrderEvent.objects.create(order=order, kind=kind, message=message, actor=actor,
+                              data={**(data or {}), **({"params": params} if params else {})}, created_at=clock.now())
 
 
 def _stock_items(order: Order, *, only_unrefunded: bool = True) -> list[StockItem]:
@@ -339,7 +342,7 @@ def order_mark_paid(*, order_number: str, payment_number: str, amount: int) -> b
     now = clock.now()
     held = bool(order.hold_key)
     target = S.AWAITING_RELEASE if held else S.PAID
-    _move(order, target, kind="paid", message=_("Payment received"), actor="system", paid_at=now,
+    _move(order, target, kind="paid", message=gettext_noop("Payment received"), actor="system", paid_at=now,
           payment_number=payment_number)
     sales: dict[int, int] = defaultdict(int)
     for line in order.lines.all():
@@ -354,7 +357,7 @@ def order_mark_paid(*, order_number: str, payment_number: str, amount: int) -> b
 def order_release_hold(*, order_id: int) -> Order:
     """The holder (e.g. a filled group) lets a paid order go on to fulfilment."""
     order = _lock(pk=order_id)
-    _move(order, S.PAID, kind="released", message=_("Ready to ship"), actor="system")
+    _move(order, S.PAID, kind="released", message=gettext_noop("Ready to ship"), actor="system")
     publish(ev.ORDER_RELEASED, order_id=order.pk)
     return order
 
@@ -367,8 +370,8 @@ def order_mark_shipped(*, order_id: int, carrier: str, tracking_number: str, car
                        fields={"status": order.status})
     if order.after_sales.filter(status__in=OPEN_AFTERSALE, kind=AfterSaleKind.REFUND_ONLY).exists():
         raise Conflict(_("Handle the open refund request before shipping."), code="refund_pending")
-    _move(order, S.SHIPPED, kind="shipped", message=_("Shipped by %(c)s, tracking %(t)s") %
-          {"c": carrier_name or carrier, "t": tracking_number}, actor="merchant", shipped_at=clock.now(),
+    _move(order, S.SHIPPED, kind="shipped", message=gettext_noop("Shipped by %(c)s, tracking %(t)s"),
+          params={"c": carrier_name or carrier, "t": tracking_number}, actor="merchant", shipped_at=clock.now(),
           data={"carrier": carrier, "tracking_number": tracking_number})
     publish(ev.ORDER_SHIPPED, order_id=order.pk, carrier=carrier, tracking_number=tracking_number)
     return order
@@ -381,7 +384,7 @@ def order_mark_delivered(*, order_id: int) -> Order:
     if order.status in (S.DELIVERED, S.COMPLETED):
         return order
     now = clock.now()
-    _move(order, S.DELIVERED, kind="delivered", message=_("Delivered"), actor="carrier", delivered_at=now,
+    _move(order, S.DELIVERED, kind="delivered", message=gettext_noop("Delivered"), actor="carrier", delivered_at=now,
           auto_confirm_at=now + dt.timedelta(days=_conf("AUTO_CONFIRM_DAYS")),
           return_window_closes_at=now + dt.timedelta(days=_conf("RETURN_WINDOW_DAYS")))
     publish(ev.ORDER_DELIVERED, order_id=order.pk)
@@ -395,7 +398,7 @@ def order_confirm_receipt(*, order_id: int, user=None, actor: str = "shopper") -
     if order.status == S.SHIPPED:  # the shopper has it even if the carrier has not said so yet
         order_mark_delivered(order_id=order.pk)
         order.refresh_from_db()
-    message = _("Receipt confirmed") if actor == "shopper" else _("Receipt confirmed automatically")
+    message = gettext_noop("Receipt confirmed") if actor == "shopper" else gettext_noop("Receipt confirmed automatically")
     _move(order, S.COMPLETED, kind="completed", message=message, actor=actor, completed_at=clock.now())
     publish(ev.ORDER_COMPLETED, order_id=order.pk)
     return order
@@ -406,14 +409,16 @@ def order_mark_settled(*, order_id: int) -> bool:
     """Settlement marks the order once its merchant has been paid out of clearing (idempotent)."""
     updated = Order.objects.filter(pk=order_id, settled_at__isnull=True).update(settled_at=clock.now())
     if updated:
-        OrderEvent.objects.create(order_id=order_id, kind="settled", message=_("Settled with the merchant"),
+        OrderEvent.objects.create(order_id=order_id, kind="settled", message=gettext_noop("Settled with the merchant"),
                                   created_at=clock.now())
     return bool(updated)
 
 
 def order_add_event(*, order_id: int, kind: str, message: str, actor: str = "system", data: dict | None = None,
-                    when=None) -> None:
-    OrderEvent.objects.create(order_id=order_id, kind=kind, message=message[:300], actor=actor, data=data or {},
+                    params: dict | None = None, when=None) -> None:
+    """Add a timeline entry; `message` is an untranslated msgid (gettext_noop) or free text, see OrderEvent."""
+    OrderEvent.objects.create(order_id=order_id, kind=kind, message=message[:300], actor=actor,
+                              data={**(data or {}), **({"params": params} if params else {})},
                               created_at=when or clock.now())
 
 
@@ -426,8 +431,8 @@ def _close_open_aftersales(order: Order, reason: str) -> None:
         after_sale.status, after_sale.resolved_at = AfterSaleStatus.CLOSED, clock.now()
         after_sale.save(update_fields=["status", "resolved_at"])
         OrderEvent.objects.create(order=order, kind="aftersale_closed", actor="system", created_at=clock.now(),
-                                  message=_("Request %(n)s closed: the order was refunded in full (%(r)s)")
-                                  % {"n": after_sale.number, "r": reason[:100]})
+                                  message=gettext_noop("Request %(n)s closed: the order was refunded in full (%(r)s)"),
+                                  data={"params": {"n": after_sale.number, "r": reason[:100]}})
 
 
 def _refund_money(*, order: Order, amount: int, key: str, reason: str) -> None:

@@ -1,7 +1,7 @@
 """Order sweeps: payment timeout, auto-confirm, after-sale timeouts (see core.sweeps)."""
 
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from quanzi.core import clock
 from quanzi.core.errors import Conflict, NotFound
@@ -20,7 +20,7 @@ def orders_expire_unpaid() -> int:
     done = 0
     for order_id in list(due.values_list("pk", flat=True)[:BATCH]):
         try:
-            order_cancel(order_id=order_id, reason=_("Not paid in time"), actor="system")
+            order_cancel(order_id=order_id, reason=gettext_noop("Not paid in time"), actor="system")
             done += 1
         except (Conflict, NotFound):
             continue  # paid or cancelled meanwhile

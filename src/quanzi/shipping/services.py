@@ -13,6 +13,7 @@ import secrets
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -52,8 +53,9 @@ def shipment_create(*, shop, order_number: str, carrier: str, tracking_number: s
     order = Order.objects.filter(shop=shop, number=order_number).first()
     if order is None:
         raise NotFound(_("Order not found."))
-    order_mark_shipped(order_id=order.pk, carrier=carrier, tracking_number=tracking_number,
-                       carrier_name=str(CARRIERS[carrier]))
+    with translation.override("en"):  # stored as the msgid; the timeline translates it when shown
+        carrier_name = str(CARRIERS[carrier])
+    order_mark_shipped(order_id=order.pk, carrier=carrier, tracking_number=tracking_number, carrier_name=carrier_name)
     try:
         with transaction.atomic():
             shipment = Shipment.objects.create(order_id=order.pk, carrier=carrier, tracking_number=tracking_number)

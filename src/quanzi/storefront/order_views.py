@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
 
 from quanzi.core import clock
@@ -130,7 +130,7 @@ def order_pay(request, number: str):
 def order_cancel(request, number: str):
     order = _own_order(request, number)
     try:
-        services.order_cancel(order_id=order.pk, user=request.user, reason=_("Cancelled by the shopper"))
+        services.order_cancel(order_id=order.pk, user=request.user, reason=gettext_noop("Cancelled by the shopper"))
         messages.success(request, _("Order cancelled. The items are back in stock."))
     except DomainError as exc:
         messages.error(request, exc.message)

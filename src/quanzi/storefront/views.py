@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from quanzi.catalog import selectors as catalog
 from quanzi.catalog.images import media_url
 from quanzi.shops.selectors import shop_get_selling
+from quanzi.storefront import product_page_cache
 from quanzi.storefront.web import int_or_none
 
 PAGE_SIZE = 20
@@ -105,6 +106,14 @@ def _option_rows(options, chosen) -> list[dict]:
 
 
 def product(request, product_id: int):
+    """The product page. Anonymous visitors share one cached rendering (see product_page_cache)."""
+    if not product_page_cache.shareable(request):
+        return TemplateResponse(request, "storefront/product.html", _product_context(product_id))
+    return product_page_cache.serve(request, product_id, lambda: TemplateResponse(
+        request, "storefront/product.html", _product_context(product_id)))
+
+
+def _product_context(product_id: int) -> dict:
     item = catalog.product_detail(product_id=product_id)
     if item is None:
         raise Http404
@@ -113,7 +122,7 @@ def product(request, product_id: int):
     chosen = next((s for s in skus if s.stock > 0), skus[0] if skus else None)
     limit = min(item.max_per_order or settings.QUANZI["MAX_QUANTITY_PER_LINE"],
                 settings.QUANZI["MAX_QUANTITY_PER_LINE"])
-    return TemplateResponse(request, "storefront/product.html", {
+    return {
         "product": item, "shop": item.shop, "skus": skus, "chosen": chosen,
         "option_rows": _option_rows(item.options.all(), chosen),
         "free_shipping_over": settings.QUANZI["FREE_SHIPPING_THRESHOLD"],
@@ -121,4 +130,4 @@ def product(request, product_id: int):
         "total_stock": sum(s.stock for s in skus), "sku_data": sku_map(item), "max_qty": limit,
         "more_from_shop": [p for p in catalog.product_list(shop_id=item.shop_id, order="popular", limit=7)
                            if p.pk != item.pk][:6],
-    })
+    }

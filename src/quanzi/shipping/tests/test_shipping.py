@@ -44,7 +44,9 @@ def test_the_merchant_ships_with_the_sandbox_carrier_and_gets_a_tracking_number(
     assert shipment.tracking_number.startswith("QZ") and len(shipment.tracking_number) == 14
     order = _order(paid_order)
     assert order.status == OrderStatus.SHIPPED
-    assert order.events.get(kind="shipped").data == {"carrier": "sandbox", "tracking_number": shipment.tracking_number}
+    shipped = order.events.get(kind="shipped")
+    assert shipped.data["carrier"] == "sandbox" and shipped.data["tracking_number"] == shipment.tracking_number
+    assert shipped.text() == f"Shipped by Quanzi Sandbox Express, tracking {shipment.tracking_number}"
     assert SandboxParcel.objects.filter(tracking_number=shipment.tracking_number).exists()
 
 

@@ -94,3 +94,11 @@ def get_item(mapping, key):
         return mapping.get(key, "") if hasattr(mapping, "get") else ""
     except TypeError:
         return ""
+
+
+@register.filter
+def carrier_name(code: str) -> str:
+    """A carrier code ("sf") as its name in the active language ("SF Express" / 顺丰速运)."""
+    from quanzi.shipping.models import CARRIERS
+
+    return str(CARRIERS.get(code, code))
