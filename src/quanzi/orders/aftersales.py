@@ -33,6 +33,7 @@ from quanzi.orders.states import OPEN_AFTERSALE, check_aftersale_transition
 
 A, S = AfterSaleStatus, OrderStatus
 RETURN_SHIP_DAYS = 7  # the shopper sends the goods back within this, or the request closes
+ESCALATE_DAYS = 7  # after a rejection the shopper may escalate within this, or the request closes
 NO_REASON = {"no_reason", "changed_mind"}
 
 
@@ -165,7 +166,8 @@ def aftersale_reject(*, shop, after_sale_id: int, note: str) -> AfterSale:
     if not (note or "").strip():
         raise ValidationFailed(_("Tell the shopper why."), fields={"note": "required"})
     after_sale = _lock_aftersale(pk=after_sale_id, order__shop=shop)
-    _set(after_sale, A.REJECTED, merchant_note=note[:300])
+    _set(after_sale, A.REJECTED, merchant_note=note[:300],
+         merchant_respond_by=clock.now() + dt.timedelta(days=ESCALATE_DAYS))
     _log(after_sale, "aftersale_rejected", gettext_noop("Merchant rejected: %(n)s"), "merchant", n=note[:200])
     return after_sale
 
@@ -227,10 +229,12 @@ def aftersale_cancel(*, user, after_sale_id: int) -> AfterSale:
 
 def aftersale_sweep_timeouts() -> int:
     """Merchant silent past the deadline → approved (or refunded for a returned parcel);
-    shopper never shipped the return → closed."""
+    shopper never shipped the return, or never escalated a rejection → closed.
+    (`merchant_respond_by` is the request's current deadline, whoever must act.)"""
     now, acted = clock.now(), 0
     due = AfterSale.objects.filter(merchant_respond_by__lte=now,
-                                   status__in=[A.REQUESTED, A.APPROVED_AWAITING_RETURN, A.RETURN_SHIPPED])
+                                   status__in=[A.REQUESTED, A.APPROVED_AWAITING_RETURN, A.RETURN_SHIPPED,
+                                               A.REJECTED])
     for after_sale_id, status in list(due.values_list("pk", "status")[:500]):
         try:
             with transaction.atomic():
@@ -249,6 +253,9 @@ def _timeout_one(after_sale_id: int, status: str, now) -> int:
         aftersale_approve(shop=shop, after_sale_id=after_sale.pk, note="auto", actor="system")
     elif status == A.RETURN_SHIPPED:
         aftersale_confirm_return(shop=shop, after_sale_id=after_sale.pk, actor="system")
+    elif status == A.REJECTED:
+        _set(after_sale, A.CLOSED)
+        _log(after_sale, "aftersale_closed", gettext_noop("Closed: not taken to the platform in time"), "system")
     else:
         _set(after_sale, A.CLOSED)
         _log(after_sale, "aftersale_closed", gettext_noop("Closed: the goods were not sent back in time"), "system")

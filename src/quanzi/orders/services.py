@@ -368,7 +368,9 @@ def order_mark_shipped(*, order_id: int, carrier: str, tracking_number: str, car
     if order.status != S.PAID:
         raise Conflict(_("Only a paid order that is not yet shipped can be shipped."), code="invalid_order_state",
                        fields={"status": order.status})
-    if order.after_sales.filter(status__in=OPEN_AFTERSALE, kind=AfterSaleKind.REFUND_ONLY).exists():
+    if order.after_sales.filter(status=AfterSaleStatus.REQUESTED, kind=AfterSaleKind.REFUND_ONLY).exists():
+        # The merchant decides on a waiting refund request first; a rejected or escalated one no
+        # longer blocks shipping (the platform can still refund after it ships).
         raise Conflict(_("Handle the open refund request before shipping."), code="refund_pending")
     _move(order, S.SHIPPED, kind="shipped", message=gettext_noop("Shipped by %(c)s, tracking %(t)s"),
           params={"c": carrier_name or carrier, "t": tracking_number}, actor="merchant", shipped_at=clock.now(),
