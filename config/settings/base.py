@@ -42,7 +42,9 @@ def database_from_url(url: str | None) -> dict:
             "HOST": parts.hostname or "",
             "PORT": str(parts.port or ""),
             "CONN_MAX_AGE": int(query.pop("conn_max_age", 60)),
-            "CONN_HEALTH_CHECKS": True,
+            # A health check costs a `SELECT 1` per request; turn it on where connections can die
+            # under you (a proxy or failover without PgBouncer): DB_HEALTH_CHECKS=1.
+            "CONN_HEALTH_CHECKS": os.environ.get("DB_HEALTH_CHECKS", "0") == "1",
             "OPTIONS": query,
         }
     raise ValueError(f"unsupported DATABASE_URL scheme: {parts.scheme}")

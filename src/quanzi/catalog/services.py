@@ -292,6 +292,8 @@ def _lock_in_pk_order(model, ids) -> None:
     `SELECT … ORDER BY id FOR UPDATE` gives every transaction the same order. (SQLite has one writer
     at a time and ignores FOR UPDATE.)
     """
+    if len(ids) < 2:
+        return  # one row: the UPDATE itself takes its only lock, there is no order to get wrong
     list(model.objects.select_for_update().filter(pk__in=sorted(ids)).order_by("pk").values_list("pk", flat=True))
 
 

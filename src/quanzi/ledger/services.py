@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanzi.core.errors import Conflict
@@ -61,18 +62,33 @@ def ledger_post(*, key: str, kind: str, entries: list[Entry], memo: str = "", re
         raise UnbalancedTransaction(f"{kind} {key} does not balance: {entries}")
     with transaction.atomic(savepoint=False):  # joins the caller's transaction (all callers have one)
         accounts = _accounts([e.account for e in entries], currency)
-        try:
-            with transaction.atomic():  # the unique key decides who writes; the loser compares
-                txn = Transaction.objects.create(idempotency_key=key, kind=kind, memo=memo[:200], ref_type=ref_type,
-                                                 ref_id=str(ref_id), reverses=reverses)
-        except IntegrityError:
-            txn = None
-        else:
+        txn = _insert_unless_exists(key=key, kind=kind, memo=memo[:200], ref_type=ref_type, ref_id=str(ref_id),
+                                    reverses=reverses)
+        if txn is not None:
             Posting.objects.bulk_create([Posting(transaction=txn, account=accounts[e.account], amount=e.amount,
                                                  currency=currency) for e in entries])
             return txn
-    # Outside the savepoint-less block: a Conflict must not poison the caller's transaction.
+    # The key was taken (a retry, or a concurrent twin that committed first): same entries or a bug.
     return _same_or_conflict(Transaction.objects.get(idempotency_key=key), entries)
+
+
+def _insert_unless_exists(*, key: str, kind: str, memo: str, ref_type: str, ref_id: str,
+                          reverses: Transaction | None) -> Transaction | None:
+    """INSERT … ON CONFLICT (idempotency_key) DO NOTHING RETURNING id: one statement, and no
+    savepoint needed to survive a duplicate key (PostgreSQL and SQLite ≥ 3.35 both speak it).
+    A concurrent twin blocks on the unique index until the first commits, then gets no row."""
+    table = Transaction._meta.db_table
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (idempotency_key, kind, memo, ref_type, ref_id, reverses_id, created_at) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+            [key, kind, memo, ref_type, ref_id, reverses.pk if reverses else None, now])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return Transaction(pk=row[0], idempotency_key=key, kind=kind, memo=memo, ref_type=ref_type, ref_id=ref_id,
+                       reverses=reverses, created_at=now)
 
 
 def _same_or_conflict(txn: Transaction, entries: list[Entry]) -> Transaction:

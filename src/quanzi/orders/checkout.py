@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from quanzi.core import clock
 from quanzi.core.errors import Conflict, NotFound
 from quanzi.orders.models import Order, OrderStatus
-from quanzi.orders.services import CheckoutItem, checkout_place, order_attach_payment
+from quanzi.orders.services import CheckoutItem, order_attach_payment, place_orders
 from quanzi.payments.models import Payment, PaymentStatus, new_payment_number
 from quanzi.payments.services import payment_create, payment_lock
 
@@ -23,8 +23,8 @@ def _subject(orders: list[Order]) -> str:
 def checkout_and_pay(*, user, items: list[CheckoutItem], address_id: int, notes: dict | None = None,
                      context: dict | None = None, clear_cart: bool = True) -> tuple[list[Order], Payment]:
     number = new_payment_number()  # stamped on the orders as they are written
-    orders = checkout_place(user=user, items=items, address_id=address_id, notes=notes, context=context,
-                            clear_cart=clear_cart, payment_number=number)
+    orders = place_orders(user=user, items=items, address_id=address_id, notes=notes, context=context,
+                          clear_cart=clear_cart, payment_number=number)
     payment = payment_create(user=user, purpose="orders", subject=_subject(orders), number=number,
                              items=[{"ref": o.number, "amount": o.total} for o in orders],
                              expires_at=orders[0].pay_deadline)

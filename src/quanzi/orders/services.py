@@ -223,6 +223,14 @@ def checkout_place(*, user, items: list[CheckoutItem], address_id: int, notes: d
     orders are written, so the SKU row locks are held only until commit. The query count does not
     grow with the number of lines beyond a constant per shop (orders/tests/test_checkout_queries.py).
     """
+    return place_orders(user=user, items=items, address_id=address_id, notes=notes, context=context,
+                        clear_cart=clear_cart, payment_number=payment_number)
+
+
+def place_orders(*, user, items: list[CheckoutItem], address_id: int, notes: dict[int, str] | None = None,
+                 context: dict | None = None, clear_cart: bool = True, payment_number: str = "") -> list[Order]:
+    """`checkout_place` without its own savepoint, for use cases that already run in a transaction
+    and let every error abort it (orders.checkout.checkout_and_pay)."""
     quote = checkout_quote(user=user, items=items, context=context)
     address = _address_for(user, address_id).snapshot()
     now, checkout_id = clock.now(), secrets.token_hex(8)
