@@ -128,21 +128,20 @@ def sandbox_event_body(parcel: SandboxParcel, step: int) -> bytes:
 def sandbox_carrier_advance(*, tracking_number: str) -> bool:
     """The sandbox carrier reports its parcel's next step to the platform's webhook.
 
-    The step advances only when the platform acknowledged the event (a 2xx answer), so a missed
-    webhook is sent again by the next sweep or button press; the event id makes that harmless.
+    No transaction is held across the HTTP call: the platform writes while handling the event, and
+    on SQLite an open read transaction could not be turned into a write afterwards. The step is
+    advanced with a compare-and-set only when the platform acknowledged the event (2xx), so a
+    missed webhook is sent again later; a duplicate send is harmless (the event id dedupes it).
     """
-    with transaction.atomic():
-        parcel = SandboxParcel.objects.select_for_update().filter(tracking_number=tracking_number).first()
-        if parcel is None or parcel.step >= len(SANDBOX_ROUTE):
-            return False
-        if not _post_event(_webhook_url(), sandbox_event_body(parcel, parcel.step)):
-            parcel.next_event_at = clock.now() + _step_delay()
-            parcel.save(update_fields=["next_event_at"])
-            return False
-        parcel.step += 1
-        parcel.next_event_at = clock.now() + _step_delay() if parcel.step < len(SANDBOX_ROUTE) else None
-        parcel.save(update_fields=["step", "next_event_at"])
-    return True
+    parcel = SandboxParcel.objects.filter(tracking_number=tracking_number).first()
+    if parcel is None or parcel.step >= len(SANDBOX_ROUTE):
+        return False
+    step = parcel.step
+    if not _post_event(_webhook_url(), sandbox_event_body(parcel, step)):
+        SandboxParcel.objects.filter(pk=parcel.pk, step=step).update(next_event_at=clock.now() + _step_delay())
+        return False
+    nxt = clock.now() + _step_delay() if step + 1 < len(SANDBOX_ROUTE) else None
+    return bool(SandboxParcel.objects.filter(pk=parcel.pk, step=step).update(step=step + 1, next_event_at=nxt))
 
 
 def _webhook_url() -> str:
