@@ -2,12 +2,16 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from config.api import api
 from quanzi.core.views import json_or_html_404, json_or_html_500
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    # The unversioned addresses in CONVENTIONS.md point at the current version.
+    path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
+    path("api/openapi.json", RedirectView.as_view(url="/api/v1/openapi.json", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("quanzi.payments.urls")),

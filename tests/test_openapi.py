@@ -105,3 +105,13 @@ def test_docs_page_works_offline():
     assert b"cdn.jsdelivr.net" not in response.content
     assert b"https://" not in response.content
     assert b"/static/ninja/swagger-ui-bundle.js" in response.content
+
+
+def test_the_unversioned_docs_addresses_lead_to_the_current_api():
+    client = Client()
+
+    docs = client.get("/api/docs", follow=True)
+    schema = client.get("/api/openapi.json", follow=True)
+
+    assert docs.status_code == 200 and docs.redirect_chain[-1][0] == "/api/v1/docs"
+    assert schema.status_code == 200 and "/api/v1/checkout" in schema.json()["paths"]
