@@ -20,11 +20,14 @@ install_error_handlers(api)
 def _mount() -> None:
     from quanzi.accounts.api import router as accounts
     from quanzi.catalog.api import router as catalog
+    from quanzi.content.api import router as content
     from quanzi.console.api import router as console
     from quanzi.orders.api import router as orders
     from quanzi.payments.api import router as payments
+    from quanzi.reviews.api import router as reviews
     from quanzi.shipping.api import router as shipping
     from quanzi.shops.api import router as shops
+    from quanzi.social.api import router as social
 
     api.add_router("/accounts", accounts)
     api.add_router("/catalog", catalog)
@@ -33,6 +36,9 @@ def _mount() -> None:
     api.add_router("/payments", payments)
     api.add_router("/shipping", shipping)
     api.add_router("/merchant", console)
+    api.add_router("/social", social)
+    api.add_router("/content", content)
+    api.add_router("/reviews", reviews)
 
 
 _mount()

@@ -17,6 +17,9 @@ urlpatterns = [
     path("", include("quanzi.payments.urls")),
     path("", include("quanzi.accounts.urls")),
     path("merchant/", include("quanzi.console.urls")),
+    path("", include("quanzi.social.urls")),
+    path("", include("quanzi.content.urls")),
+    path("", include("quanzi.reviews.urls")),
     path("", include("quanzi.storefront.urls")),
 ]
 if settings.DEBUG:
