@@ -1,0 +1,34 @@
+"""Per-actor rate limits on the Django cache (local memory embedded, Redis in production).
+
+`hit("comment", user.pk, limit=10, window=60)` counts one action in a fixed window and raises
+`RateLimited` (429, with `retry_after` seconds in the error fields) once the limit is passed.
+Fixed windows are cheap and good enough against harassment and floods; the window key includes
+the window's start so counters expire on their own.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.core.cache import cache
+from django.utils.translation import gettext as _
+
+from quanzi.core.errors import RateLimited
+
+
+def hit(action: str, actor: object, *, limit: int, window: int) -> int:
+    """Count one `action` by `actor`; return how many remain in this window, or raise RateLimited."""
+    now = int(time.time())
+    start = now - now % window
+    key = f"rl:{action}:{actor}:{start}"
+    cache.add(key, 0, window + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, window + 5)
+        count = 1
+    if count > limit:
+        retry_after = start + window - now
+        raise RateLimited(_("Too many attempts. Try again in %(s)d seconds.") % {"s": retry_after},
+                          code="rate_limited", fields={"retry_after": str(retry_after)})
+    return limit - count
