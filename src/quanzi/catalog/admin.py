@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from quanzi.catalog import services
 from quanzi.catalog.images import media_url
 from quanzi.catalog.models import Banner, Category, Product, ProductStatus, Sku
-from quanzi.core.adminkit import Decision, DecisionAdmin, ReadOnlyInline, yuan
+from quanzi.core.adminkit import Decision, DecisionAdmin, ReadOnlyAdmin, ReadOnlyInline, yuan
 
 PILL = {ProductStatus.ON_SHELF: "ok", ProductStatus.DRAFT: "muted", ProductStatus.OFF_SHELF: "warn"}
 
@@ -34,7 +34,7 @@ class SkuInline(ReadOnlyInline):
 
 
 @admin.register(Product)
-class ProductAdmin(DecisionAdmin):
+class ProductAdmin(DecisionAdmin, ReadOnlyAdmin):
     """Read-mostly: merchants edit their products in the console; the operator can take one off the shelf."""
 
     list_display = ("thumb", "title", "shop", "category", "status_pill", "price_display", "sold_count",
@@ -53,18 +53,6 @@ class ProductAdmin(DecisionAdmin):
                  lambda p, note: services.product_set_status(product=p, status=ProductStatus.OFF_SHELF),
                  applies=lambda p: p.status == ProductStatus.ON_SHELF, ask_note=False, danger=True),
     )
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_decide_permission(self, request) -> bool:
-        return request.user.is_active and request.user.is_staff and request.user.has_perm("catalog.change_product")
 
     @admin.display(description="")
     def thumb(self, product):

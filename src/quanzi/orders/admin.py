@@ -148,7 +148,7 @@ def _escalated(a) -> bool:
 
 
 @admin.register(AfterSale)
-class AfterSaleAdmin(DecisionAdmin):
+class AfterSaleAdmin(DecisionAdmin, ReadOnlyAdmin):
     list_display = ("number", "order_link", "shop", "line_title", "kind", "status_pill", "amount_display",
                     "reason", "created_at")
     list_filter = (EscalatedFilter, "status", "kind")
@@ -171,18 +171,6 @@ class AfterSaleAdmin(DecisionAdmin):
                  applies=_escalated, note_required=True, danger=True,
                  help=_("The request closes; the shopper and the merchant see the note.")),
     )
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_decide_permission(self, request) -> bool:
-        return request.user.is_active and request.user.is_staff and request.user.has_perm("orders.change_aftersale")
 
     @admin.display(description=_("order"), ordering="order__number")
     def order_link(self, a):

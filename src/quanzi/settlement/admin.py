@@ -42,7 +42,7 @@ class TakeRatePolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Payout)
-class PayoutAdmin(DecisionAdmin):
+class PayoutAdmin(DecisionAdmin, ReadOnlyAdmin):
     list_display = ("number", "shop", "amount_display", "status_pill", "bank_account", "created_at", "paid_at",
                     "note")
     list_filter = ("status",)
@@ -62,18 +62,6 @@ class PayoutAdmin(DecisionAdmin):
                  applies=lambda p: p.status == PayoutStatus.REQUESTED, note_required=True, danger=True,
                  help=_("The amount returns to the merchant's available balance.")),
     )
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_decide_permission(self, request) -> bool:
-        return request.user.is_active and request.user.is_staff and request.user.has_perm("settlement.change_payout")
 
     @admin.display(description=_("amount"), ordering="amount")
     def amount_display(self, payout):
