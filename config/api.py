@@ -20,8 +20,8 @@ install_error_handlers(api)
 def _mount() -> None:
     from quanzi.accounts.api import router as accounts
     from quanzi.catalog.api import router as catalog
-    from quanzi.content.api import router as content
     from quanzi.console.api import router as console
+    from quanzi.content.api import router as content
     from quanzi.orders.api import router as orders
     from quanzi.payments.api import router as payments
     from quanzi.reviews.api import router as reviews
