@@ -1,2 +1,16 @@
+from django.urls import path
+
+from . import views
+
 app_name = "content"
-urlpatterns: list = []
+urlpatterns = [
+    path("n/<int:note_id>/", views.note, name="note"),
+    path("notes/new/", views.note_new, name="note_new"),
+    path("n/<int:note_id>/edit/", views.note_edit, name="note_edit"),
+    path("t/<str:name>/", views.topic, name="topic"),
+    path("n/<int:note_id>/like/", views.like_toggle, name="like_toggle"),
+    path("n/<int:note_id>/favourite/", views.favourite_toggle, name="favourite_toggle"),
+    path("n/<int:note_id>/comments/", views.comment_create, name="comment_create"),
+    path("comments/<int:comment_id>/delete/", views.comment_delete, name="comment_delete"),
+    path("n/<int:note_id>/report/", views.report, name="report"),
+]
