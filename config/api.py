@@ -20,8 +20,11 @@ install_error_handlers(api)
 def _mount() -> None:
     from quanzi.accounts.api import router as accounts
     from quanzi.catalog.api import router as catalog
+    from quanzi.circle.api import router as circle
     from quanzi.console.api import router as console
     from quanzi.content.api import router as content
+    from quanzi.feed.api import router as feed
+    from quanzi.notifications.api import router as notifications
     from quanzi.orders.api import router as orders
     from quanzi.payments.api import router as payments
     from quanzi.reviews.api import router as reviews
@@ -39,6 +42,9 @@ def _mount() -> None:
     api.add_router("/social", social)
     api.add_router("/content", content)
     api.add_router("/reviews", reviews)
+    api.add_router("/feed", feed)
+    api.add_router("/circle", circle)
+    api.add_router("/notifications", notifications)
 
 
 _mount()

@@ -20,6 +20,9 @@ urlpatterns = [
     path("", include("quanzi.social.urls")),
     path("", include("quanzi.content.urls")),
     path("", include("quanzi.reviews.urls")),
+    path("", include("quanzi.feed.urls")),
+    path("", include("quanzi.circle.urls")),
+    path("", include("quanzi.notifications.urls")),
     path("", include("quanzi.storefront.urls")),
 ]
 if settings.DEBUG:
