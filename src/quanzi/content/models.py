@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 USER = settings.AUTH_USER_MODEL
 
@@ -209,8 +210,8 @@ class ModerationDecision(models.Model):
 
 class SensitiveWord(models.Model):
     class Action(models.TextChoices):
-        BLOCK = "block", _("Block")
-        MASK = "mask", _("Mask")
+        BLOCK = "block", pgettext_lazy("sensitive word action", "Block")
+        MASK = "mask", pgettext_lazy("sensitive word action", "Mask")
 
     word = models.CharField(_("word"), max_length=40, unique=True)
     action = models.CharField(_("action"), max_length=8, choices=Action.choices, default=Action.MASK)
