@@ -661,7 +661,12 @@ def summary() -> dict[str, Any]:
 
 def seed(*, small: bool = False, out=None) -> dict[str, Any]:
     with transaction.atomic():
-        return Seeder(small=small, out=out).run()
+        result = Seeder(small=small, out=out).run()
+        # ---- issue 3: social demo data (creators, notes, follows, reviews); see demo/social_seed.py
+        from quanzi.demo.social_seed import seed_social
+
+        result["social"] = seed_social(out=out)
+        return result
 
 
 def refresh_unpaid(*, out=None) -> bool:

@@ -31,6 +31,15 @@ class Command(BaseCommand):
                 from quanzi.demo.seed import refresh_unpaid as refresh
 
                 note = " Placed a new unpaid order for the demo shopper." if refresh() else ""
+            # issue 3: a database seeded before the social apps existed gets its social data once
+            from quanzi.demo.social_seed import already_seeded as social_seeded
+            from quanzi.demo.social_seed import seed_social
+
+            if not social_seeded():
+                social = seed_social(out=self.stdout if verbosity > 1 else None)
+                if social:
+                    note += (f" Added the social demo data ({social['notes_published']} notes, "
+                             f"{social['reviews']} reviews).")
             self.stdout.write(f"Demo data already seeded (found {data.OPERATOR['email']}); nothing to do.{note}")
             self._logins()
             return
@@ -54,6 +63,11 @@ class Command(BaseCommand):
         self.stdout.write("  ledger " + ("balanced" if balanced else
                                          f"NOT balanced ({result['ledger_unbalanced']} transactions, "
                                          f"total {result['ledger_total']})"))
+        social = result.get("social")
+        if social:
+            self.stdout.write(f"  social: {social['creators']} creators, {social['notes_published']} notes "
+                              f"({social['note_images']} images), {social['follows']} follows, "
+                              f"{social['likes']} likes, {social['comments']} comments, {social['reviews']} reviews")
         self._logins()
 
     def _logins(self):
@@ -62,3 +76,4 @@ class Command(BaseCommand):
         self.stdout.write(f"  operator  {op['email']} / {op['password']}  (/admin/)")
         self.stdout.write(f"  merchants merchant1…5@quanzi.demo / {data.MERCHANT_PASSWORD}  (/merchant/); "
                           f"merchant6 awaits review, merchant7 was rejected")
+        self.stdout.write(f"  creators  creator1…5@quanzi.demo / {data.SHOPPER_PASSWORD}")
