@@ -6,3 +6,6 @@ class FeedConfig(AppConfig):
     name = "quanzi.feed"
     label = "feed"
     verbose_name = _("Feed")
+
+    def ready(self) -> None:
+        from . import handlers  # noqa: F401 - registers event subscribers

@@ -1,2 +1,8 @@
+from django.urls import path
+
+from . import views
+
 app_name = "feed"
-urlpatterns: list = []
+urlpatterns = [
+    path("feed/", views.feed, name="feed"),
+]

@@ -1,0 +1,23 @@
+"""Event subscribers (after commit): the feed never slows down or fails the publishing request."""
+
+from __future__ import annotations
+
+from quanzi.core.events import Event, subscribe
+
+from . import services
+
+
+@subscribe("content.note_published")
+def on_note_published(event: Event) -> None:
+    services.fanout_note(event["note_id"])
+
+
+@subscribe("catalog.product_on_shelf")
+def on_product_on_shelf(event: Event) -> None:
+    services.fanout_product(event["product_id"], event["shop_id"])
+
+
+@subscribe("social.followed")
+def on_followed(event: Event) -> None:
+    if event.payload.get("followee_user_id"):
+        services.backfill_follow(event["follower_id"], event["followee_user_id"])

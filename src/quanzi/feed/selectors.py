@@ -1,0 +1,230 @@
+"""Read side of the feed.
+
+Following feed = the user's inbox (fan-out on write) MERGED with recent notes of the big authors
+the user follows (merge on read). Discovery = recent notes ranked by engagement with time decay.
+Both pages run a constant number of queries whatever the inbox size.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from quanzi.core import clock
+from quanzi.core.errors import ValidationFailed
+
+from .models import InboxEntry
+from .services import fanout_limit
+
+MAX_LIMIT = 50
+SEEN_CAP = 500
+CANDIDATES = 500
+PER_AUTHOR = 2
+
+# Sort key of a merged item, newest first: (time, source, id); source 1 = inbox row, 0 = big-author note.
+SRC_INBOX, SRC_BIG = 1, 0
+
+
+@dataclass
+class FeedItem:
+    kind: str  # "note" | "product"
+    at: dt.datetime
+    src: int
+    key_id: int
+    note: object | None = None
+    product: object | None = None
+    note_id: int | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.at, self.src, self.key_id)
+
+
+def discovery_days() -> int:
+    value = getattr(settings, "QUANZI_FEED_DISCOVERY_DAYS", None)
+    return int(value if value is not None else os.environ.get("QUANZI_FEED_DISCOVERY_DAYS", 7))
+
+
+def encode_cursor(item: FeedItem) -> str:
+    raw = f"{int(item.at.timestamp() * 1_000_000)}:{item.src}:{item.key_id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> tuple[dt.datetime, int, int] | None:
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        us, src, key = (int(x) for x in raw.split(":"))
+        at = dt.datetime.fromtimestamp(us / 1_000_000, tz=dt.UTC)
+        if src not in (SRC_INBOX, SRC_BIG):
+            raise ValueError
+        return at, src, key
+    except (ValueError, UnicodeDecodeError, OverflowError):
+        raise ValidationFailed("The cursor is not valid.", fields={"cursor": "invalid"}) from None
+
+
+FOLLOWER_COUNT_TTL = 300
+
+
+def big_author_ids(author_ids: list[int]) -> list[int]:
+    """Which of these authors have more than FANOUT_LIMIT followers.
+
+    Follower counts are cached per author for FOLLOWER_COUNT_TTL seconds (shared by every reader):
+    counting a big author's edges on every page read was the dominant cost in bench/feed.py.
+    """
+    from django.core.cache import cache
+
+    from quanzi.social.models import Follow
+
+    if not author_ids:
+        return []
+    keys = {f"feed:fc:{a}": a for a in author_ids}
+    counts = {keys[k]: v for k, v in cache.get_many(list(keys)).items()}
+    missing = [a for a in author_ids if a not in counts]
+    if missing:
+        found = dict(Follow.objects.filter(followee_id__in=missing).values("followee_id")
+                     .annotate(n=Count("id")).values_list("followee_id", "n"))
+        fresh = {a: found.get(a, 0) for a in missing}
+        cache.set_many({f"feed:fc:{a}": n for a, n in fresh.items()}, timeout=FOLLOWER_COUNT_TTL)
+        counts.update(fresh)
+    limit = fanout_limit()
+    return [a for a in author_ids if counts[a] > limit]
+
+
+def _hydrate_notes(note_ids: list[int], viewer) -> dict[int, object]:
+    """Cards need counts, author, images and product tags: 1 + 2 prefetch queries for any page size."""
+    from django.db.models import Prefetch
+
+    from quanzi.content.selectors import _tags_qs, annotated_notes
+
+    if not note_ids:
+        return {}
+    qs = annotated_notes(viewer).filter(pk__in=note_ids).prefetch_related(
+        "images", Prefetch("product_tags", queryset=_tags_qs()))
+    return {n.pk: n for n in qs}
+
+
+def following_feed(user, cursor: str | None = None, limit: int = 20) -> tuple[list[FeedItem], str | None]:
+    """One page of the following feed, newest first. Returns (items, next_cursor)."""
+    from quanzi.catalog.models import ProductStatus
+    from quanzi.content.models import Note, NoteStatus
+    from quanzi.shops.models import ShopStatus
+    from quanzi.social.models import Follow
+    from quanzi.social.selectors import blocked_ids, following_user_ids
+
+    limit = max(1, min(int(limit or 20), MAX_LIMIT))
+    after = decode_cursor(cursor)
+    blocked = blocked_ids(user.pk)
+    big = [a for a in big_author_ids(following_user_ids(user.pk)) if a not in blocked]
+
+    # 1) the inbox: fanned-out notes and followed shops' new products, still visible and still followed.
+    still_follows_author = Exists(Follow.objects.filter(follower_id=user.pk, followee_id=OuterRef("note__author_id")))
+    still_follows_shop = Exists(Follow.objects.filter(follower_id=user.pk, shop_id=OuterRef("product__shop_id")))
+    visible = (Q(note__isnull=False, note__status=NoteStatus.PUBLISHED) & still_follows_author
+               & ~Q(note__author_id__in=blocked)) | (
+        Q(product__isnull=False, product__status=ProductStatus.ON_SHELF,
+          product__shop__status=ShopStatus.APPROVED) & still_follows_shop)
+    inbox = InboxEntry.objects.filter(Q(user_id=user.pk) & visible)
+    if after:
+        at, src, key = after
+        tie = Q(created_at=at, id__lt=key) if src == SRC_INBOX else Q(pk__in=[])
+        inbox = inbox.filter(Q(created_at__lt=at) | tie)
+    rows = list(inbox.select_related("product", "product__shop").order_by("-created_at", "-id")[: limit + 1])
+    items = [FeedItem(kind="note" if r.note_id else "product", at=r.created_at, src=SRC_INBOX, key_id=r.pk,
+                      note_id=r.note_id, product=r.product) for r in rows]
+
+    # 2) merge on read: the big authors' recent notes in the same window.
+    if big:
+        notes = Note.objects.filter(author_id__in=big, status=NoteStatus.PUBLISHED, published_at__isnull=False)
+        if after:
+            at, src, key = after
+            tie = Q(published_at=at) if src == SRC_INBOX else Q(published_at=at, id__lt=key)
+            notes = notes.filter(Q(published_at__lt=at) | tie)
+        for pk, at in notes.order_by("-published_at", "-id").values_list("pk", "published_at")[: limit + 1]:
+            items.append(FeedItem(kind="note", at=at, src=SRC_BIG, key_id=pk, note_id=pk))
+
+    items.sort(key=lambda i: i.sort_key, reverse=True)
+    page, seen = [], set()
+    for item in items[: limit + 1]:
+        if item.note_id and item.note_id in seen:
+            continue  # an author who crossed the limit can be in both sources
+        seen.add(item.note_id)
+        page.append(item)
+    has_more = len(items) > limit
+    page = page[:limit]
+    next_cursor = encode_cursor(page[-1]) if has_more and page else None
+
+    notes_by_id = _hydrate_notes([i.note_id for i in page if i.note_id], user)
+    out = []
+    for item in page:
+        if item.kind == "note":
+            item.note = notes_by_id.get(item.note_id)
+            if item.note is None:
+                continue
+        out.append(item)
+    return out, next_cursor
+
+
+def parse_exclude(raw: str | list | None) -> list[int]:
+    """`exclude` is a comma-separated list of note ids the client has already shown (newest last)."""
+    if not raw:
+        return []
+    parts = raw if isinstance(raw, list) else str(raw).split(",")
+    ids = []
+    for p in parts:
+        p = str(p).strip()
+        if p.isdigit():
+            ids.append(int(p))
+    return ids[-SEEN_CAP:]
+
+
+def score(likes: int, comments: int, favourites: int, age_hours: float) -> float:
+    return (likes + 2 * comments + 3 * favourites + 1) / (max(age_hours, 0.0) + 2) ** 1.5
+
+
+def discovery_feed(user, session_seen_ids=(), limit: int = 20) -> list:
+    """Recent published notes ranked by decayed engagement; never a seen note; ≤ 2 notes per author."""
+    from quanzi.content.models import Comment, CommentStatus, Favourite, Like, Note, NoteStatus
+    from quanzi.social.selectors import blocked_ids
+
+    limit = max(1, min(int(limit or 20), MAX_LIMIT))
+    now = clock.now()
+    since = now - dt.timedelta(days=discovery_days())
+    seen = set(list(session_seen_ids)[-SEEN_CAP:])
+    viewer_id = getattr(user, "pk", None)
+
+    def count(model, **extra):
+        return Coalesce(Subquery(model.objects.filter(note_id=OuterRef("pk"), **extra).order_by()
+                                 .values("note_id").annotate(c=Count("id")).values("c"),
+                                 output_field=IntegerField()), Value(0))
+
+    qs = Note.objects.filter(status=NoteStatus.PUBLISHED, published_at__gte=since)
+    if viewer_id:
+        qs = qs.exclude(author_id__in=blocked_ids(viewer_id))
+    if seen:
+        qs = qs.exclude(pk__in=seen)
+    candidates = qs.order_by("-published_at", "-id").annotate(
+        lk=count(Like), cm=count(Comment, status=CommentStatus.VISIBLE), fv=count(Favourite),
+    ).values_list("pk", "author_id", "published_at", "lk", "cm", "fv")[:CANDIDATES]
+
+    ranked = sorted(candidates, key=lambda c: score(c[3], c[4], c[5], (now - c[2]).total_seconds() / 3600),
+                    reverse=True)
+    per_author: dict[int, int] = {}
+    chosen = []
+    for pk, author_id, *_ in ranked:
+        if per_author.get(author_id, 0) >= PER_AUTHOR:
+            continue
+        per_author[author_id] = per_author.get(author_id, 0) + 1
+        chosen.append(pk)
+        if len(chosen) >= limit:
+            break
+    notes = _hydrate_notes(chosen, user if viewer_id else None)
+    return [notes[pk] for pk in chosen if pk in notes]

@@ -1,0 +1,210 @@
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from quanzi.content.models import Like, Note, NoteImage, NoteStatus
+from quanzi.core import clock, events
+from quanzi.feed import selectors, services
+from quanzi.feed.models import InboxEntry
+from quanzi.social.models import Block, Follow
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def publish(django_capture_on_commit_callbacks):
+    """Create a published note and fire content.note_published, running after-commit handlers."""
+    def make(author, title="note", at=None, status=NoteStatus.PUBLISHED):
+        note = Note.objects.create(author=author, title=title, body="b", status=status,
+                                   published_at=at or clock.now())
+        NoteImage.objects.create(note=note, image="notes/a.jpg", thumb="notes/a_t.jpg")
+        if status == NoteStatus.PUBLISHED:
+            with django_capture_on_commit_callbacks(execute=True):
+                events.publish("content.note_published", note_id=note.pk, author_id=author.pk, mentioned_ids=[])
+        return note
+    return make
+
+
+def follow(a, b):
+    return Follow.objects.create(follower=a, followee=b)
+
+
+def feed_note_ids(user, **kw):
+    items, cursor = selectors.following_feed(user, **kw)
+    return [i.note.pk for i in items if i.kind == "note"], cursor
+
+
+def test_fanout_creates_rows_for_followers_only(make_user, publish):
+    author, f1, f2, other = (make_user() for _ in range(4))
+    follow(f1, author)
+    follow(f2, author)
+    note = publish(author)
+    assert set(InboxEntry.objects.filter(note=note).values_list("user_id", flat=True)) == {f1.pk, f2.pk}
+    assert feed_note_ids(f1)[0] == [note.pk]
+    assert feed_note_ids(other)[0] == []
+
+
+@override_settings(QUANZI_FEED_FANOUT_LIMIT=2)
+def test_big_author_merged_on_read_without_inbox_rows(make_user, publish):
+    big, small = make_user(), make_user()
+    fans = [make_user() for _ in range(3)]
+    for f in fans:
+        follow(f, big)
+    follow(fans[0], small)
+    t0 = clock.now()
+    n_small = publish(small, at=t0 - dt.timedelta(minutes=5))
+    n_big = publish(big, at=t0)
+    assert not InboxEntry.objects.filter(note=n_big).exists()
+    assert feed_note_ids(fans[0])[0] == [n_big.pk, n_small.pk]
+    assert feed_note_ids(fans[1])[0] == [n_big.pk]
+
+
+@override_settings(QUANZI_FEED_FANOUT_LIMIT=1)
+def test_merged_pagination_has_no_gaps_or_repeats(make_user, publish):
+    big, small, reader, extra = make_user(), make_user(), make_user(), make_user()
+    follow(reader, big)
+    follow(extra, big)
+    follow(reader, small)
+    t0 = clock.now()
+    expected = []
+    for i in range(7):
+        expected.append(publish(big if i % 2 else small, at=t0 - dt.timedelta(minutes=i)).pk)
+    same_time = [publish(small, at=t0 - dt.timedelta(hours=1)).pk, publish(big, at=t0 - dt.timedelta(hours=1)).pk]
+    got, cursor = feed_note_ids(reader, limit=3)
+    while cursor:
+        more, cursor = feed_note_ids(reader, limit=3, cursor=cursor)
+        got += more
+    assert got[:7] == expected
+    assert sorted(got[7:]) == sorted(same_time)
+    assert len(got) == len(set(got)) == 9
+
+
+def test_blocked_authors_never_appear(make_user, publish):
+    author, reader = make_user(), make_user()
+    follow(reader, author)
+    publish(author)
+    Block.objects.create(blocker=author, blocked=reader)
+    assert feed_note_ids(reader)[0] == []
+    assert selectors.discovery_feed(reader, []) == []
+
+
+@override_settings(QUANZI_FEED_FANOUT_LIMIT=0)
+def test_blocked_big_author_never_appears(make_user, publish):
+    author, reader = make_user(), make_user()
+    follow(reader, author)
+    publish(author)
+    assert len(feed_note_ids(reader)[0]) == 1
+    Block.objects.create(blocker=reader, blocked=author)
+    assert feed_note_ids(reader)[0] == []
+
+
+def test_drafts_and_hidden_never_appear(make_user, publish):
+    author, reader = make_user(), make_user()
+    follow(reader, author)
+    publish(author, status=NoteStatus.DRAFT)
+    note = publish(author)
+    assert feed_note_ids(reader)[0] == [note.pk]
+    Note.objects.filter(pk=note.pk).update(status=NoteStatus.HIDDEN)
+    assert feed_note_ids(reader)[0] == []
+    assert selectors.discovery_feed(reader, []) == []
+
+
+def test_unfollow_hides_inbox_rows(make_user, publish):
+    author, reader = make_user(), make_user()
+    edge = follow(reader, author)
+    publish(author)
+    edge.delete()
+    assert feed_note_ids(reader)[0] == []
+
+
+def test_new_follow_backfills(make_user, publish, django_capture_on_commit_callbacks):
+    from quanzi.social.services import follow_user
+
+    author, reader = make_user(), make_user()
+    notes = [publish(author, at=clock.now() - dt.timedelta(minutes=i)) for i in range(25)]
+    with django_capture_on_commit_callbacks(execute=True):
+        follow_user(user=reader, target=author)
+    assert InboxEntry.objects.filter(user=reader).count() == 20
+    assert feed_note_ids(reader)[0] == [n.pk for n in notes[:20]]
+
+
+def test_shop_product_fans_out(make_user, shop, make_product, django_capture_on_commit_callbacks):
+    reader = make_user()
+    Follow.objects.create(follower=reader, shop=shop)
+    product = make_product(shop=shop)
+    with django_capture_on_commit_callbacks(execute=True):
+        events.publish("catalog.product_on_shelf", product_id=product.pk, shop_id=shop.pk)
+    items, _ = selectors.following_feed(reader)
+    assert [(i.kind, i.product.pk) for i in items] == [("product", product.pk)]
+
+
+def test_discovery_no_repeats_and_two_per_author(make_user, publish):
+    authors = [make_user() for _ in range(4)]
+    reader = make_user()
+    notes = [publish(a, at=clock.now() - dt.timedelta(minutes=i)) for a in authors for i in range(5)]
+    Like.objects.create(user=reader, note=notes[3])
+    seen, pages = [], []
+    for _ in range(5):
+        page = selectors.discovery_feed(reader, seen, limit=6)
+        ids = [n.pk for n in page]
+        assert not set(ids) & set(seen)
+        counts = {}
+        for n in page:
+            counts[n.author_id] = counts.get(n.author_id, 0) + 1
+        assert max(counts.values(), default=0) <= 2
+        seen += ids
+        pages.append(ids)
+    assert pages[0][0] == notes[3].pk  # engagement ranks first
+    assert len(seen) == len(set(seen)) == 20
+
+
+def test_discovery_score_decays():
+    assert selectors.score(10, 0, 0, 1) > selectors.score(10, 0, 0, 48)
+    assert selectors.score(0, 0, 1, 5) > selectors.score(2, 0, 0, 5)
+
+
+def test_following_query_count_flat(make_user, publish):
+    reader = make_user()
+    authors = [make_user() for _ in range(3)]
+    for a in authors:
+        follow(reader, a)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            items, _ = selectors.following_feed(reader, limit=20)
+            for it in items:
+                _ = [i.thumb for i in it.note.images.all()], it.note.author.display_name, it.note.like_count
+                _ = [t.product.title for t in it.note.product_tags.all()]
+        return len(ctx.captured_queries)
+
+    for a in authors:
+        publish(a)
+    count()  # warms the follower-count cache
+    small = count()
+    for i in range(30):
+        publish(authors[i % 3])
+    assert count() == small
+
+
+def test_api_and_page(make_user, publish, api, client):
+    author, reader = make_user(), make_user()
+    follow(reader, author)
+    note = publish(author, title="hello feed")
+    body = api(reader).get("/api/v1/feed/following").json()
+    assert body["items"][0]["note"]["id"] == note.pk and body["next_cursor"] is None
+    assert api(reader).get("/api/v1/feed/following?cursor=bad").status_code == 400
+    disc = client.get(f"/api/v1/feed/discover?exclude={note.pk}").json()
+    assert disc["items"] == []
+    client.force_login(reader)
+    page = client.get("/feed/")
+    assert page.status_code == 200 and f"/n/{note.pk}/" in page.content.decode()
+    assert "hello feed" in client.get("/feed/?tab=discover").content.decode()
+    again = client.get("/feed/?tab=discover", HTTP_HX_REQUEST="true").content.decode()
+    assert "hello feed" not in again  # seen in this session
+    assert client.get("/feed/?tab=discover&reset=1").status_code == 200
+
+
+def test_fanout_limit_default():
+    assert services.fanout_limit() == 5000
