@@ -6,3 +6,6 @@ class CircleConfig(AppConfig):
     name = "quanzi.circle"
     label = "circle"
     verbose_name = _("Circle")
+
+    def ready(self) -> None:
+        from quanzi.circle import handlers  # noqa: F401 - subscribe to order.paid

@@ -1,3 +1,95 @@
-from ninja import Router
+"""Notifications API (/api/v1/notifications): list (cursor), unread count, mark read, preferences."""
+
+from __future__ import annotations
+
+from ninja import Router, Schema
+
+from quanzi.accounts.auth import auth
+from quanzi.notifications import selectors, services
 
 router = Router(tags=["notifications"])
+
+
+class ActorOut(Schema):
+    uid: str
+    nickname: str
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    text: str
+    link: str
+    actor: ActorOut | None
+    target_type: str
+    target_id: int | None
+    read: bool
+    created_at: str
+
+
+class PageOut(Schema):
+    items: list[NotificationOut]
+    next_cursor: str | None
+
+
+class CountOut(Schema):
+    unread: int
+
+
+class ReadIn(Schema):
+    ids: list[int] = []
+    all: bool = False
+
+
+class ReadOut(Schema):
+    updated: int
+    unread: int
+
+
+class PrefsIn(Schema):
+    preferences: dict[str, bool]
+
+
+class PrefsOut(Schema):
+    preferences: dict[str, bool]
+
+
+def notification_out(n) -> dict:
+    return {
+        "id": n.pk, "kind": n.kind, "text": n.text(), "link": n.link(),
+        "actor": {"uid": n.actor.uid, "nickname": n.actor.display_name} if n.actor_id else None,
+        "target_type": n.target_type, "target_id": n.target_id, "read": n.read_at is not None,
+        "created_at": n.created_at.isoformat(),
+    }
+
+
+@router.get("", response=PageOut, auth=auth)
+def list_notifications(request, cursor: str | None = None, limit: int = 20):
+    items, next_cursor = selectors.notifications_page(request.auth, cursor, limit)
+    return {"items": [notification_out(n) for n in items], "next_cursor": next_cursor}
+
+
+@router.get("/unread-count", response=CountOut, auth=auth)
+def unread_count(request):
+    return {"unread": selectors.unread_count(request.auth)}
+
+
+@router.post("/read", response=ReadOut, auth=auth)
+def read(request, payload: ReadIn):
+    updated = services.mark_read(user=request.auth, ids=payload.ids, all=payload.all)
+    return {"updated": updated, "unread": selectors.unread_count(request.auth)}
+
+
+@router.get("/preferences", response=PrefsOut, auth=auth)
+def get_preferences(request):
+    return {"preferences": selectors.preferences(request.auth)}
+
+
+@router.put("/preferences", response=PrefsOut, auth=auth)
+def put_preferences(request, payload: PrefsIn):
+    from django.db import transaction
+
+    with transaction.atomic():
+        for kind, enabled in payload.preferences.items():
+            services.set_preference(user=request.auth, kind=kind, enabled=enabled)
+    return {"preferences": selectors.preferences(request.auth)}

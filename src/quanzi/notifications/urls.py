@@ -1,2 +1,11 @@
+from django.urls import path
+
+from quanzi.notifications import views
+
 app_name = "notifications"
-urlpatterns: list = []
+urlpatterns = [
+    path("notifications/", views.notification_list, name="list"),
+    path("notifications/read-all/", views.mark_all_read, name="read_all"),
+    path("notifications/<int:pk>/open/", views.open_notification, name="open"),
+    path("me/notifications/settings/", views.settings_page, name="settings"),
+]

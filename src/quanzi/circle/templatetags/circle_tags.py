@@ -1,0 +1,26 @@
+from django import template
+
+from quanzi.circle import selectors
+
+register = template.Library()
+
+
+@register.simple_tag
+def friends_who_bought(user, product_id):
+    """{"count", "users"} of the viewer's friends who bought the product (empty for anonymous)."""
+    if not getattr(user, "is_authenticated", False):
+        return {"count": 0, "users": []}
+    return selectors.friends_who_bought(user, product_id)
+
+
+@register.simple_tag
+def circle_order_hidden(user, order) -> bool | None:
+    """True/False whether the order is hidden from the circle; None when it has no circle rows."""
+    from quanzi.circle.models import CirclePurchase
+
+    if not getattr(user, "is_authenticated", False) or order.user_id != user.pk:
+        return None
+    flags = set(CirclePurchase.objects.filter(order_id=order.pk).values_list("hidden", flat=True))
+    if not flags:
+        return None
+    return all(flags)

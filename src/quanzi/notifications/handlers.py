@@ -1,0 +1,111 @@
+"""Turn domain events into notifications (after commit: a failure never undoes the fact)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_noop
+
+from quanzi.core.events import Event, subscribe
+from quanzi.core.money import format_yuan
+from quanzi.notifications.models import Kind
+from quanzi.notifications.services import notify
+from quanzi.orders import events as order_events
+
+EXCERPT = 40
+
+MSG_LIKE = gettext_noop("%(actor)s liked your note “%(title)s”")
+MSG_COMMENT = gettext_noop("%(actor)s commented on your note: %(excerpt)s")
+MSG_REPLY = gettext_noop("%(actor)s replied to your comment: %(excerpt)s")
+MSG_MENTION = gettext_noop("%(actor)s mentioned you in a comment: %(excerpt)s")
+MSG_FOLLOW = gettext_noop("%(actor)s started following you")
+MSG_SHIPPED = gettext_noop("Your order %(number)s has shipped")
+MSG_DELIVERED = gettext_noop("Your order %(number)s was delivered")
+MSG_REFUNDED = gettext_noop("A refund of ¥%(amount)s for order %(number)s is on its way")
+MSG_REVIEW_REPLY = gettext_noop("%(shop)s replied to your review")
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
+
+
+@subscribe("content.note_liked")
+def on_note_liked(event: Event) -> None:
+    from quanzi.content.models import Note
+
+    title = Note.objects.filter(pk=event["note_id"]).values_list("title", flat=True).first() or ""
+    notify(recipient_id=event["author_id"], kind=Kind.LIKE, actor_id=event["user_id"], message=MSG_LIKE,
+           target_type="note", target_id=event["note_id"], params={"title": _excerpt(title)}, dedupe=True)
+
+
+@subscribe("content.commented")
+def on_commented(event: Event) -> None:
+    from quanzi.content.models import Comment
+
+    comment = Comment.objects.filter(pk=event["comment_id"]).only("body").first()
+    if comment is None:
+        return
+    actor_id = event["author_id"]
+    common = {"actor_id": actor_id, "target_type": "note", "target_id": event["note_id"],
+              "params": {"excerpt": _excerpt(comment.body), "comment_id": comment.pk}}
+    done = {actor_id}
+    parent_id = event.payload.get("parent_id")
+    if parent_id:
+        parent_author = Comment.objects.filter(pk=parent_id).values_list("author_id", flat=True).first()
+        if parent_author and parent_author not in done:
+            notify(recipient_id=parent_author, kind=Kind.REPLY, message=MSG_REPLY, **common)
+            done.add(parent_author)
+    note_author = event.payload.get("note_author_id")
+    if note_author and note_author not in done:
+        notify(recipient_id=note_author, kind=Kind.COMMENT, message=MSG_COMMENT, **common)
+        done.add(note_author)
+    for user_id in event.payload.get("mentioned_ids") or []:
+        if user_id not in done:
+            notify(recipient_id=user_id, kind=Kind.MENTION, message=MSG_MENTION, **common)
+            done.add(user_id)
+
+
+@subscribe("social.followed")
+def on_followed(event: Event) -> None:
+    followee = event.payload.get("followee_user_id")
+    if not followee:
+        return  # a shop follow: the merchant console shows its followers
+    notify(recipient_id=followee, kind=Kind.FOLLOW, actor_id=event["follower_id"], message=MSG_FOLLOW,
+           target_type="user", target_id=event["follower_id"], dedupe=True)
+
+
+def _order_notice(event: Event, message: str, **extra) -> None:
+    from quanzi.orders.models import Order
+
+    row = Order.objects.filter(pk=event["order_id"]).values_list("user_id", "number").first()
+    if row is None:
+        return
+    user_id, number = row
+    notify(recipient_id=user_id, kind=Kind.ORDER, message=message, target_type="order",
+           target_id=event["order_id"], params={"number": number, **extra})
+
+
+@subscribe(order_events.ORDER_SHIPPED)
+def on_order_shipped(event: Event) -> None:
+    _order_notice(event, MSG_SHIPPED)
+
+
+@subscribe(order_events.ORDER_DELIVERED)
+def on_order_delivered(event: Event) -> None:
+    _order_notice(event, MSG_DELIVERED)
+
+
+@subscribe(order_events.ORDER_REFUNDED)
+def on_order_refunded(event: Event) -> None:
+    _order_notice(event, MSG_REFUNDED, amount=format_yuan(int(event.payload.get("amount") or 0)))
+
+
+@subscribe("reviews.replied")
+def on_review_replied(event: Event) -> None:
+    from quanzi.reviews.models import Review
+
+    review = Review.objects.filter(pk=event["review_id"]).select_related("shop").first()
+    if review is None:
+        return
+    notify(recipient_id=review.author_id, kind=Kind.REPLY, actor_id=review.shop.owner_id,
+           message=MSG_REVIEW_REPLY, target_type="review", target_id=review.pk,
+           params={"shop": review.shop.name, "product_id": review.product_id})

@@ -1,0 +1,82 @@
+"""In-app notifications. Text is stored as an untranslated msgid + params and translated when shown."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from quanzi.core import clock
+
+
+class Kind(models.TextChoices):
+    LIKE = "like", _("Likes")
+    COMMENT = "comment", _("Comments")
+    REPLY = "reply", _("Replies")
+    MENTION = "mention", _("Mentions")
+    FOLLOW = "follow", _("New followers")
+    ORDER = "order", _("Order updates")
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
+                                  related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.CASCADE,
+                              null=True, blank=True, related_name="+")
+    target_type = models.CharField(max_length=20, blank=True)  # note | user | order | review
+    target_id = models.BigIntegerField(null=True, blank=True)
+    message = models.CharField(max_length=200)  # English msgid, translated by text()
+    text_params = models.JSONField(default=dict, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at", "-id"], name="notif_recipient_read_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id}"
+
+    def text(self) -> str:
+        params = dict(self.text_params or {})
+        if self.actor_id:
+            params["actor"] = self.actor.display_name
+        message = gettext(self.message)
+        try:
+            return message % params
+        except (KeyError, TypeError, ValueError):
+            try:
+                return self.message % params
+            except (KeyError, TypeError, ValueError):
+                return self.message
+
+    def link(self) -> str:
+        params = self.text_params or {}
+        if self.target_type == "note" and self.target_id:
+            return f"/n/{self.target_id}/"
+        if self.target_type == "user" and self.actor_id:
+            return f"/u/{self.actor.uid}/"
+        if self.target_type == "order" and params.get("number"):
+            return f"/orders/{params['number']}/"
+        if self.target_type == "review" and params.get("product_id"):
+            return f"/p/{params['product_id']}/"
+        return "/notifications/"
+
+
+class NotificationPreference(models.Model):
+    """A row only when the user changed the default (everything is on by default)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_prefs")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    enabled = models.BooleanField(_("enabled"), default=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notif_pref_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}={self.enabled}"
