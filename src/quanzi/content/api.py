@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 
 from quanzi.accounts.auth import auth, optional_auth
 from quanzi.catalog.images import media_url
-from quanzi.core.errors import NotFound
+from quanzi.core.errors import NotFound, ValidationFailed
 
+from . import search as content_search
 from . import selectors, services
 from .models import COMMENT_MAX, TITLE_MAX, Comment, Note
 
@@ -143,6 +145,29 @@ class StateOut(Schema):
 
 class ShareOut(Schema):
     url: str
+
+
+class UserHitOut(Schema):
+    uid: str
+    nickname: str
+    display_name: str
+    avatar_url: str
+    follower_count: int
+    url: str
+
+
+class TopicHitOut(Schema):
+    name: str
+    note_count: int
+    url: str
+
+
+class SearchOut(Schema):
+    type: str
+    notes: list[NoteCardOut] = []
+    users: list[UserHitOut] = []
+    topics: list[TopicHitOut] = []
+    next_offset: int | None = None
 
 
 # ---------------------------------------------------------------- builders
@@ -329,3 +354,30 @@ def report(request, payload: ReportIn):
     r = services.report_create(user=request.auth, reason=payload.reason, note_id=payload.note_id,
                                comment_id=payload.comment_id, detail=payload.detail)
     return 201, {"id": r.pk, "status": r.status}
+
+
+# ---------------------------------------------------------------- search
+
+SEARCH_TYPES = ("notes", "users", "topics")
+
+
+@router.get("/search", response=SearchOut, auth=optional_auth)
+def search(request, q: str = "", type: str = "notes", limit: int = 20, offset: int = 0):  # noqa: A002
+    """Search notes (jieba terms: all must match), users (nickname) or topics (name). Blocked users are left out."""
+    if type not in SEARCH_TYPES:
+        raise ValidationFailed(_("Unknown search type."), fields={"type": " | ".join(SEARCH_TYPES)})
+    viewer = _viewer(request)
+    limit = max(1, min(limit, 50))
+    out: dict = {"type": type}
+    if type == "notes":
+        notes = content_search.search_notes(q, viewer, limit=limit + 1, offset=max(0, offset))
+        out["notes"] = [card_out(n) for n in notes[:limit]]
+        out["next_offset"] = max(0, offset) + limit if len(notes) > limit else None
+    elif type == "users":
+        out["users"] = [{"uid": u.uid, "nickname": u.nickname, "display_name": u.display_name,
+                         "avatar_url": u.avatar_url, "follower_count": u.follower_count, "url": f"/u/{u.uid}/"}
+                        for u in content_search.search_users(q, viewer, limit=limit)]
+    else:
+        out["topics"] = [{"name": t.name, "note_count": t.note_count, "url": reverse("content:topic", args=[t.name])}
+                         for t in content_search.search_topics(q, limit=limit)]
+    return out

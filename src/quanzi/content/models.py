@@ -222,3 +222,17 @@ class SensitiveWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class NoteSearchTerm(models.Model):
+    """Inverted index of jieba-segmented note words: term → published note (see content/search.py)."""
+
+    term = models.CharField(max_length=40)
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="search_terms")
+    weight = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("note search term")
+        verbose_name_plural = _("note search terms")
+        constraints = [models.UniqueConstraint(fields=["term", "note"], name="content_search_term_once")]
+        indexes = [models.Index(fields=["term"], name="content_search_term_idx")]

@@ -17,6 +17,7 @@ from quanzi.core import clock, events
 from quanzi.core.errors import BusinessRuleViolation, Conflict, Forbidden, NotFound, ValidationFailed
 from quanzi.core.ratelimit import hit
 
+from . import search
 from .models import (
     BODY_MAX,
     COMMENT_MAX,
@@ -188,6 +189,7 @@ def note_update(*, user, note_id: int, title: str | None = None, body: str | Non
         note.save()
         _sync_topics(note)
         _sync_note_mentions(note)
+        search.note_reindex(note)
     else:
         note.save()
     return note
@@ -268,6 +270,7 @@ def note_publish(*, user, note_id: int) -> Note:
     note.save()
     _sync_topics(note)
     mentioned = _sync_note_mentions(note)
+    search.note_reindex(note)
     events.publish("content.note_published", note_id=note.pk, author_id=note.author_id, mentioned_ids=mentioned)
     return note
 
@@ -277,6 +280,7 @@ def note_delete(*, user, note_id: int) -> None:
     note = _own_note(user, note_id)
     note.status = NoteStatus.DELETED
     note.save(update_fields=["status", "updated_at"])
+    search.note_unindex(note)
 
 
 # ---------------------------------------------------------------- likes, favourites, shares
@@ -441,6 +445,7 @@ def moderate_hide(*, operator, reason: str, note_id: int | None = None,
             raise Conflict(_("Only a published note can be hidden."), code="invalid_state")
         note.status = NoteStatus.HIDDEN
         note.save(update_fields=["status", "updated_at"])
+        search.note_unindex(note)
         target = {"note": note}
     else:
         comment = Comment.objects.select_for_update().filter(pk=comment_id).first()
@@ -471,6 +476,7 @@ def moderate_restore(*, operator, reason: str, note_id: int | None = None,
             raise Conflict(_("Only a hidden note can be restored."), code="invalid_state")
         note.status = NoteStatus.PUBLISHED
         note.save(update_fields=["status", "updated_at"])
+        search.note_reindex(note)
         target = {"note": note}
     else:
         comment = Comment.objects.select_for_update().filter(pk=comment_id).first()

@@ -70,15 +70,32 @@ def shop(request, shop_id: int):
     })
 
 
+SEARCH_TABS = {"goods": _("Goods"), "notes": _("Notes"), "users": _("Users"), "topics": _("Topics")}
+
+
 def search(request):
+    """/search/?q=&type=goods|notes|users|topics — goods (the product search) is the default tab."""
+    from quanzi.content import search as content_search
+
     query = (request.GET.get("q") or "").strip()[:60]
+    kind = request.GET.get("type", "goods")
+    kind = kind if kind in SEARCH_TABS else "goods"
     page = _page(request)
-    products, has_next = [], False
-    if query:
+    viewer = request.user if request.user.is_authenticated else None
+    products, notes, users, topics, has_next = [], [], [], [], False
+    if query and kind == "goods":
         products, has_next = _paged(lambda limit, offset: catalog.product_search(
             query=query, limit=limit, offset=offset), page)
+    elif query and kind == "notes":
+        notes, has_next = _paged(lambda limit, offset: content_search.search_notes(
+            query, viewer, limit=limit, offset=offset), page)
+    elif query and kind == "users":
+        users = content_search.search_users(query, viewer, limit=PAGE_SIZE)
+    elif query and kind == "topics":
+        topics = content_search.search_topics(query, limit=PAGE_SIZE)
     return TemplateResponse(request, "storefront/search.html", {
-        "query": query, "products": products, "page": page, "has_next": has_next,
+        "query": query, "type": kind, "tabs": SEARCH_TABS, "products": products, "notes": notes,
+        "users": users, "topics": topics, "page": page, "has_next": has_next,
         "categories": [] if query else catalog.category_list(),
     })
 
