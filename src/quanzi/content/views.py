@@ -204,6 +204,7 @@ def comment_create(request, note_id: int):
     item = _note_or_404(note_id, request.user)
     ctx = _comments_context(item, error=error, body=body)
     ctx["user"] = request.user
+    ctx["oob_count"] = True  # the 💬 counter above the comments is updated out of band
     return TemplateResponse(request, "content/partials/comments.html", ctx)
 
 

@@ -203,3 +203,11 @@ def test_admin_hide_and_restore(note, make_user):
     for name in ("note", "comment", "report", "moderationdecision", "sensitiveword"):
         assert c.get(reverse(f"admin:content_{name}_changelist")).status_code == 200
     assert c.get(reverse("admin:content_note_change", args=[note.pk])).status_code == 200
+
+
+def test_posting_a_comment_updates_the_comment_counter_without_a_reload(note, reader):
+    response = login(reader).post(reverse("content:comment_create", args=[note.pk]), {"body": "好看！"}, **HX)
+
+    page = response.content.decode()
+    assert f'id="comment-count-{note.pk}"' in page and 'hx-swap-oob="true"' in page
+    assert f'hx-swap-oob="true">1</span>' in page
