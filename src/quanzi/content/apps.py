@@ -6,3 +6,9 @@ class ContentConfig(AppConfig):
     name = "quanzi.content"
     label = "content"
     verbose_name = _("Content")
+
+    def ready(self) -> None:
+        from quanzi.content.attribution import note_attribution
+        from quanzi.orders.pricing import register_attribution_provider
+
+        register_attribution_provider(note_attribution)

@@ -30,6 +30,8 @@ from quanzi.storefront.web import (
     trigger,
 )
 
+FROM_NOTE_KEY = "from_note"  # {"<product id>": note id}: set on the product page, read at checkout
+
 # ---------------------------------------------------------------- cart
 
 
@@ -206,7 +208,8 @@ def _checkout_place(request):
         return _checkout_page(request, items, mode, error_ctx=error, notes=notes)
     try:
         _orders, payment = checkout_and_pay(user=request.user, items=items, address_id=address_id, notes=notes,
-                                            clear_cart=mode == "cart")
+                                            clear_cart=mode == "cart",
+                                            context={"from_note": request.session.get(FROM_NOTE_KEY, {})})
     except DomainError as exc:
         return _checkout_page(request, items, mode, error_ctx=error_context(exc), address_id=address_id,
                               notes=notes)

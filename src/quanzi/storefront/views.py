@@ -15,6 +15,7 @@ from quanzi.catalog import selectors as catalog
 from quanzi.catalog.images import media_url
 from quanzi.shops.selectors import shop_get_selling
 from quanzi.storefront import product_page_cache
+from quanzi.storefront.cart_views import FROM_NOTE_KEY
 from quanzi.storefront.web import int_or_none
 
 PAGE_SIZE = 20
@@ -124,10 +125,21 @@ def _option_rows(options, chosen) -> list[dict]:
 
 def product(request, product_id: int):
     """The product page. Anonymous visitors share one cached rendering (see product_page_cache)."""
+    _remember_note(request, product_id)
     if not product_page_cache.shareable(request):
         return TemplateResponse(request, "storefront/product.html", _product_context(product_id))
     return product_page_cache.serve(request, product_id, lambda: TemplateResponse(
         request, "storefront/product.html", _product_context(product_id)))
+
+
+def _remember_note(request, product_id: int) -> None:
+    """`?from_note=<id>`: the visitor came from a note; checkout attributes the purchase to it."""
+    note_id = int_or_none(request.GET.get("from_note"))
+    if note_id is None:
+        return
+    remembered = dict(request.session.get(FROM_NOTE_KEY, {}))
+    remembered[str(product_id)] = note_id
+    request.session[FROM_NOTE_KEY] = dict(list(remembered.items())[-20:])  # the 20 latest products
 
 
 def _product_context(product_id: int) -> dict:

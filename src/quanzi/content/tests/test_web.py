@@ -211,3 +211,32 @@ def test_posting_a_comment_updates_the_comment_counter_without_a_reload(note, re
     page = response.content.decode()
     assert f'id="comment-count-{note.pk}"' in page and 'hx-swap-oob="true"' in page
     assert 'hx-swap-oob="true">1</span>' in page
+
+
+def test_buying_from_a_note_records_the_note_on_the_order_line(make_note, product, make_shopper):
+    from quanzi.orders.models import OrderLine
+
+    note = make_note(products=[product])
+    buyer = make_shopper()
+    client = login(buyer)
+    client.get(f"/p/{product.pk}/?from_note={note.pk}")
+    sku = product.skus.first()
+
+    response = client.post("/checkout/", {"sku": sku.pk, "qty": 1, "address_id": buyer.addresses.get().pk})
+
+    assert response.status_code == 302
+    line = OrderLine.objects.get(order__user=buyer)
+    assert line.attribution["note"]["id"] == note.pk and line.attribution["note"]["author_id"] == note.author_id
+
+
+def test_a_note_that_does_not_tag_the_product_attributes_nothing(note, make_shopper, make_product, shop):
+    from quanzi.orders.models import OrderLine
+
+    other = make_product(shop=shop, title="Untagged thing")
+    buyer = make_shopper()
+    client = login(buyer)
+    client.get(f"/p/{other.pk}/?from_note={note.pk}")
+
+    client.post("/checkout/", {"sku": other.skus.first().pk, "qty": 1, "address_id": buyer.addresses.get().pk})
+
+    assert "note" not in OrderLine.objects.get(order__user=buyer).attribution
