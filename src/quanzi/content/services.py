@@ -433,37 +433,19 @@ def _close_reports(operator, target: dict, note: str, status: str) -> None:
 @transaction.atomic
 def moderate_hide(*, operator, reason: str, note_id: int | None = None,
                   comment_id: int | None = None) -> ModerationDecision:
-    _require_operator(operator)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed(_("Give a reason."), fields={"reason": _("Required.")})
-    if note_id:
-        note = Note.objects.select_for_update().filter(pk=note_id).first()
-        if note is None:
-            raise NotFound(_("Note not found."))
-        if note.status != NoteStatus.PUBLISHED:
-            raise Conflict(_("Only a published note can be hidden."), code="invalid_state")
-        note.status = NoteStatus.HIDDEN
-        note.save(update_fields=["status", "updated_at"])
-        search.note_unindex(note)
-        target = {"note": note}
-    else:
-        comment = Comment.objects.select_for_update().filter(pk=comment_id).first()
-        if comment is None:
-            raise NotFound(_("Comment not found."))
-        if comment.status != CommentStatus.VISIBLE:
-            raise Conflict(_("Only a visible comment can be hidden."), code="invalid_state")
-        comment.status = CommentStatus.HIDDEN
-        comment.save(update_fields=["status"])
-        target = {"comment": comment}
-    _close_reports(operator, target, reason, ReportStatus.ACTIONED)
-    return ModerationDecision.objects.create(operator=operator, action=ModerationDecision.Action.HIDE,
-                                             reason=reason, **target)
+    return _moderate(operator=operator, reason=reason, note_id=note_id, comment_id=comment_id, hide=True)
 
 
 @transaction.atomic
 def moderate_restore(*, operator, reason: str, note_id: int | None = None,
                      comment_id: int | None = None) -> ModerationDecision:
+    return _moderate(operator=operator, reason=reason, note_id=note_id, comment_id=comment_id, hide=False)
+
+
+def _moderate(*, operator, reason: str, note_id: int | None, comment_id: int | None,
+              hide: bool) -> ModerationDecision:
+    """Hide or restore a note or comment, keep the search index in step, and record the decision
+    (hiding also closes the open reports on it as actioned)."""
     _require_operator(operator)
     reason = (reason or "").strip()
     if not reason:
@@ -472,23 +454,29 @@ def moderate_restore(*, operator, reason: str, note_id: int | None = None,
         note = Note.objects.select_for_update().filter(pk=note_id).first()
         if note is None:
             raise NotFound(_("Note not found."))
-        if note.status != NoteStatus.HIDDEN:
+        if hide and note.status != NoteStatus.PUBLISHED:
+            raise Conflict(_("Only a published note can be hidden."), code="invalid_state")
+        if not hide and note.status != NoteStatus.HIDDEN:
             raise Conflict(_("Only a hidden note can be restored."), code="invalid_state")
-        note.status = NoteStatus.PUBLISHED
+        note.status = NoteStatus.HIDDEN if hide else NoteStatus.PUBLISHED
         note.save(update_fields=["status", "updated_at"])
-        search.note_reindex(note)
+        (search.note_unindex if hide else search.note_reindex)(note)
         target = {"note": note}
     else:
         comment = Comment.objects.select_for_update().filter(pk=comment_id).first()
         if comment is None:
             raise NotFound(_("Comment not found."))
-        if comment.status != CommentStatus.HIDDEN:
+        if hide and comment.status != CommentStatus.VISIBLE:
+            raise Conflict(_("Only a visible comment can be hidden."), code="invalid_state")
+        if not hide and comment.status != CommentStatus.HIDDEN:
             raise Conflict(_("Only a hidden comment can be restored."), code="invalid_state")
-        comment.status = CommentStatus.VISIBLE
+        comment.status = CommentStatus.HIDDEN if hide else CommentStatus.VISIBLE
         comment.save(update_fields=["status"])
         target = {"comment": comment}
-    return ModerationDecision.objects.create(operator=operator, action=ModerationDecision.Action.RESTORE,
-                                             reason=reason, **target)
+    if hide:
+        _close_reports(operator, target, reason, ReportStatus.ACTIONED)
+    action = ModerationDecision.Action.HIDE if hide else ModerationDecision.Action.RESTORE
+    return ModerationDecision.objects.create(operator=operator, action=action, reason=reason, **target)
 
 
 @transaction.atomic
