@@ -21,6 +21,7 @@ def _mount() -> None:
     from quanzi.accounts.api import router as accounts
     from quanzi.catalog.api import router as catalog
     from quanzi.circle.api import router as circle
+    from quanzi.commission.api import router as commission
     from quanzi.console.api import router as console
     from quanzi.content.api import router as content
     from quanzi.feed.api import router as feed
@@ -28,9 +29,11 @@ def _mount() -> None:
     from quanzi.orders.api import router as orders
     from quanzi.payments.api import router as payments
     from quanzi.reviews.api import router as reviews
+    from quanzi.sharing.api import router as sharing
     from quanzi.shipping.api import router as shipping
     from quanzi.shops.api import router as shops
     from quanzi.social.api import router as social
+    from quanzi.wallet.api import router as wallet
 
     api.add_router("/accounts", accounts)
     api.add_router("/catalog", catalog)
@@ -45,6 +48,9 @@ def _mount() -> None:
     api.add_router("/feed", feed)
     api.add_router("/circle", circle)
     api.add_router("/notifications", notifications)
+    api.add_router("/sharing", sharing)
+    api.add_router("/commission", commission)
+    api.add_router("/wallet", wallet)
 
 
 _mount()

@@ -23,6 +23,9 @@ urlpatterns = [
     path("", include("quanzi.feed.urls")),
     path("", include("quanzi.circle.urls")),
     path("", include("quanzi.notifications.urls")),
+    path("", include("quanzi.sharing.urls")),
+    path("", include("quanzi.commission.urls")),
+    path("", include("quanzi.wallet.urls")),
     path("", include("quanzi.storefront.urls")),
 ]
 if settings.DEBUG:

@@ -199,3 +199,11 @@ def cursor_page(queryset, *, cursor: str | None, limit: int, key: str = "id") ->
     items = list(queryset.order_by(f"-{key}")[: limit + 1])
     next_cursor = encode_cursor(getattr(items[limit - 1], key)) if len(items) > limit else None
     return items[:limit], next_cursor
+
+
+def client_fingerprint(request: HttpRequest) -> dict[str, str]:
+    """Who is asking, coarsely, for fraud signals (share clicks, attributed orders): the client IP and
+    a hash of the browser's headers. Set server-side on checkout contexts; never trusted from the body."""
+    agent = request.META.get("HTTP_USER_AGENT", "") + "|" + request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+    return {"ip": request.META.get("REMOTE_ADDR", "") or "",
+            "device": hashlib.sha256(agent.encode("utf-8", "replace")).hexdigest()[:16]}

@@ -5,7 +5,7 @@ from ninja import Field, Router, Schema
 from quanzi.accounts.auth import auth
 from quanzi.catalog.images import media_url
 from quanzi.core.errors import NotFound
-from quanzi.core.http import idempotent
+from quanzi.core.http import client_fingerprint, idempotent
 from quanzi.orders import aftersales, selectors, services
 from quanzi.orders.checkout import checkout_and_pay, order_payment_start
 from quanzi.orders.models import AfterSale, Order
@@ -279,10 +279,15 @@ def quote_out(q: services.CheckoutQuote) -> dict:
         "discount_total": money(q.discount_total), "total": money(q.total)}
 
 
+def _context(request, payload) -> dict:
+    """The client's attribution context plus the server's view of the client (never from the body)."""
+    return {**payload.context, "client": client_fingerprint(request)}
+
+
 @router.post("/checkout/preview", response=QuoteOut, summary="Price a checkout (server-side; nothing is reserved)")
 def checkout_preview(request, payload: CheckoutIn):
     return quote_out(services.checkout_quote(user=request.auth, items=_items(request, payload),
-                                             context=payload.context))
+                                             context=_context(request, payload)))
 
 
 @router.post("/checkout", response={201: CheckoutOut},
@@ -294,7 +299,8 @@ def checkout(request, payload: CheckoutIn):
 
         raise ValidationFailed(_("Choose a delivery address."), fields={"address_id": "required"})
     orders, payment = checkout_and_pay(user=request.auth, items=_items(request, payload),
-                                       address_id=payload.address_id, notes=payload.notes, context=payload.context,
+                                       address_id=payload.address_id, notes=payload.notes,
+                                       context=_context(request, payload),
                                        clear_cart=payload.items is None)
     return 201, {"orders": [order_out(o) for o in orders], "payment": payment_out(payment)}
 

@@ -24,12 +24,14 @@ class TakeRatePolicy(models.Model):
 
 
 class Settlement(models.Model):
-    """What one order paid out to its merchant: gross, take rate, net (mirrors the ledger entry)."""
+    """What one order paid out to its merchant: gross, take rate, deductions (commission paid to
+    sharers or hosts out of the merchant's share), net (mirrors the ledger entry)."""
 
     order_id = models.BigIntegerField(unique=True)
     shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="settlements")
     gross = models.BigIntegerField(_("gross (fen)"))
     fee = models.BigIntegerField(_("take rate (fen)"))
+    deducted = models.BigIntegerField(_("commission deducted (fen)"), default=0)
     net = models.BigIntegerField(_("net (fen)"))
     created_at = models.DateTimeField(_("created at"), default=clock.now)
 

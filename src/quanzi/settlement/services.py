@@ -4,15 +4,19 @@ ledger transaction; running any of them twice changes nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from quanzi.catalog.models import Category
 from quanzi.core import clock
 from quanzi.core.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
+from quanzi.core.events import publish
 from quanzi.core.money import apply_rate
 from quanzi.ledger.selectors import balance
 from quanzi.ledger.services import Entry, ledger_post
+from quanzi.orders.events import ORDER_SETTLED
 from quanzi.orders.models import Order
 from quanzi.orders.services import order_mark_settled
 from quanzi.settlement import accounts as acct
@@ -20,6 +24,22 @@ from quanzi.settlement.models import Payout, PayoutStatus, Settlement, TakeRateP
 from quanzi.shops.models import Shop
 
 MIN_PAYOUT_DEFAULT = 100
+
+# Features that take part of a merchant's order money before settlement (distribution commission,
+# host commission) register a callable(order) -> fen already moved out of merchant pending for that
+# order. Settlement subtracts it so the merchant's pending balance for the order ends at zero;
+# settlement never imports those features.
+SettlementDeduction = Callable[[Order], int]
+_deductions: list[SettlementDeduction] = []
+
+
+def register_settlement_deduction(fn: SettlementDeduction) -> None:
+    if fn not in _deductions:
+        _deductions.append(fn)
+
+
+def settlement_deductions(order: Order) -> int:
+    return sum(int(fn(order)) for fn in _deductions)
 
 
 def default_take_rate_bps() -> int:
@@ -70,12 +90,17 @@ def order_settle(*, order_id: int) -> Settlement | None:
         return existing
     gross = order.total - order.refunded_total
     fee = min(order_fee(order), gross)
+    deducted = settlement_deductions(order)  # e.g. commission, already out of merchant pending
+    net = gross - fee - deducted
     ledger_post(key=f"order-settle:{order.pk}", kind="order.settle", ref_type="order", ref_id=order.pk,
-                entries=[Entry(acct.merchant_pending(order.shop_id), gross),
-                         Entry(acct.merchant_available(order.shop_id), -(gross - fee)),
+                entries=[Entry(acct.merchant_pending(order.shop_id), gross - deducted),
+                         Entry(acct.merchant_available(order.shop_id), -net),
                          Entry(acct.TAKE_RATE_REVENUE, -fee)])
     order_mark_settled(order_id=order.pk)
-    return Settlement.objects.create(order_id=order.pk, shop=order.shop, gross=gross, fee=fee, net=gross - fee)
+    settlement = Settlement.objects.create(order_id=order.pk, shop=order.shop, gross=gross, fee=fee,
+                                           deducted=deducted, net=net)
+    publish(ORDER_SETTLED, order_id=order.pk, shop_id=order.shop_id)
+    return settlement
 
 
 def merchant_balances(*, shop_id: int) -> dict[str, int]:

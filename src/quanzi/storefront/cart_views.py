@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from quanzi.accounts.selectors import address_list
 from quanzi.core.errors import DomainError, NotFound
+from quanzi.core.http import client_fingerprint
 from quanzi.orders import services
 from quanzi.orders.checkout import checkout_and_pay
 from quanzi.orders.selectors import cart_count, cart_lines
@@ -209,7 +210,8 @@ def _checkout_place(request):
     try:
         _orders, payment = checkout_and_pay(user=request.user, items=items, address_id=address_id, notes=notes,
                                             clear_cart=mode == "cart",
-                                            context={"from_note": request.session.get(FROM_NOTE_KEY, {})})
+                                            context={"from_note": request.session.get(FROM_NOTE_KEY, {}),
+                                                     "client": client_fingerprint(request)})
     except DomainError as exc:
         return _checkout_page(request, items, mode, error_ctx=error_context(exc), address_id=address_id,
                               notes=notes)

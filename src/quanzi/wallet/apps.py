@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WalletConfig(AppConfig):
+    name = "quanzi.wallet"
+    label = "wallet"
+    verbose_name = _("Wallet")
+
+    def ready(self) -> None:
+        from quanzi.wallet import handlers  # noqa: F401 - subscribe to events
