@@ -147,7 +147,7 @@ def main() -> None:
         ("scale", scale, ""),
         ("data generation", f"{gen_s:.1f} s", ""),
         ("following page (20) p50", harness.ms(p(following, 50)), "< 20 ms"),
-        ("following page (20) p99", harness.ms(p(following, 99)), "< 50 ms"),
+        ("following page (20) p99", harness.ms(p(following, 99)), "< 30 ms"),
         ("following page queries", str(len(ctx.captured_queries)), "constant"),
         ("discovery page (20) p50", harness.ms(p(discovery, 50)), ""),
         ("discovery page (20) p99", harness.ms(p(discovery, 99)), "< 100 ms"),

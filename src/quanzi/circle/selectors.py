@@ -19,6 +19,11 @@ def _visible_to(viewer_id: int):
             .exclude(order__status__in=HIDDEN_ORDER_STATUSES))
 
 
+def visible_purchases(viewer_id: int):
+    """The queryset of purchases `viewer_id` may see (for the following feed)."""
+    return _visible_to(viewer_id)
+
+
 def friends_purchases(viewer, cursor: str | None = None, limit: int = 20) -> tuple[list[CirclePurchase], str | None]:
     qs = _visible_to(viewer.pk).select_related("user", "user__social_profile", "product", "order_line")
     return cursor_page(qs, cursor=cursor, limit=limit)
@@ -39,3 +44,17 @@ def friends_who_bought(viewer, product_id: int, limit: int = 3) -> dict:
 def my_purchases(user, cursor: str | None = None, limit: int = 20):
     qs = CirclePurchase.objects.filter(user_id=user.pk).select_related("product", "order", "order_line")
     return cursor_page(qs, cursor=cursor, limit=limit)
+
+
+def purchases_on_profile(viewer, owner_id: int, limit: int = 6) -> list[CirclePurchase]:
+    """What a profile shows under "Bought": the owner sees their own shared purchases; a friend sees
+    what the circle shows them; anyone else sees nothing (the privacy default)."""
+    viewer_id = getattr(viewer, "pk", None)
+    if not viewer_id:
+        return []
+    if viewer_id == owner_id:
+        qs = CirclePurchase.objects.filter(user_id=owner_id, hidden=False).exclude(
+            order__status__in=HIDDEN_ORDER_STATUSES)
+    else:
+        qs = _visible_to(viewer_id).filter(user_id=owner_id)
+    return list(qs.select_related("product").order_by("-id")[:limit])

@@ -12,3 +12,9 @@ class ContentConfig(AppConfig):
         from quanzi.orders.pricing import register_attribution_provider
 
         register_attribution_provider(note_attribution)
+
+        from quanzi.content.selectors import likes_received, published_note_count
+        from quanzi.social.selectors import register_profile_counter
+
+        register_profile_counter("notes", published_note_count)
+        register_profile_counter("likes_received", likes_received)

@@ -96,3 +96,12 @@ def comments_for_note(note_id: int, cursor: str | None = None, limit: int = 20) 
 
 def collections_for_user(user) -> list[Collection]:
     return list(Collection.objects.filter(user=user).annotate(note_count=Count("favourites")).order_by("id"))
+
+
+def published_note_count(author_id: int) -> int:
+    return Note.objects.filter(author_id=author_id, status=NoteStatus.PUBLISHED).count()
+
+
+def likes_received(author_id: int) -> int:
+    """Likes on the author's published notes (derived, so it never drifts)."""
+    return Like.objects.filter(note__author_id=author_id, note__status=NoteStatus.PUBLISHED).count()

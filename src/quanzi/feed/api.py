@@ -40,10 +40,20 @@ def product_card_out(p) -> dict:
             "cover_url": media_url(p.cover_thumb or p.cover), "url": f"/p/{p.pk}/"}
 
 
+def purchase_out(cp) -> dict:
+    return {"buyer_uid": cp.user.uid, "buyer_name": cp.user.display_name, "comment": cp.comment,
+            "bought_at": _iso(cp.created_at)}
+
+
 def item_out(item) -> dict:
+    """type "note" (note card), "product" (a followed shop's new product) or "purchase" (a friend's
+    purchase: product card + buyer)."""
     if item.kind == "note":
         return {"type": "note", "at": _iso(item.at), "note": note_card_out(item.note), "product": None}
-    return {"type": "product", "at": _iso(item.at), "note": None, "product": product_card_out(item.product)}
+    out = {"type": item.kind, "at": _iso(item.at), "note": None, "product": product_card_out(item.product)}
+    if item.kind == "purchase":
+        out["purchase"] = purchase_out(item.purchase)
+    return out
 
 
 @router.get("/following", auth=auth)

@@ -21,3 +21,18 @@ def on_product_on_shelf(event: Event) -> None:
 def on_followed(event: Event) -> None:
     if event.payload.get("followee_user_id"):
         services.backfill_follow(event["follower_id"], event["followee_user_id"])
+
+
+@subscribe("social.unfollowed")
+def on_unfollowed(event: Event) -> None:
+    if event.payload.get("followee_user_id"):
+        services.cleanup_unfollow(event["follower_id"], event["followee_user_id"])
+    elif event.payload.get("shop_id"):
+        services.cleanup_unfollow_shop(event["follower_id"], event["shop_id"])
+
+
+@subscribe("social.blocked")
+def on_blocked(event: Event) -> None:
+    """A block removes the follows both ways, so both inboxes lose the other's notes."""
+    services.cleanup_unfollow(event["blocker_id"], event["blocked_id"])
+    services.cleanup_unfollow(event["blocked_id"], event["blocker_id"])

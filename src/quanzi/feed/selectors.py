@@ -27,19 +27,23 @@ SEEN_CAP = 500
 CANDIDATES = 500
 PER_AUTHOR = 2
 
-# Sort key of a merged item, newest first: (time, source, id); source 1 = inbox row, 0 = big-author note.
-SRC_INBOX, SRC_BIG = 1, 0
+# Sort key of a merged item, newest first: (time, source, id). Each source pages itself after the
+# cursor with the same lexicographic rule (see _after), so merging never skips or repeats an item.
+SRC_BIG, SRC_INBOX, SRC_CIRCLE, SRC_SHOP = 0, 1, 2, 3
+SOURCES = (SRC_BIG, SRC_INBOX, SRC_CIRCLE, SRC_SHOP)
+BIG_SHOP_DAYS = 30
 
 
 @dataclass
 class FeedItem:
-    kind: str  # "note" | "product"
+    kind: str  # "note" | "product" | "purchase"
     at: dt.datetime
     src: int
     key_id: int
     note: object | None = None
     product: object | None = None
     note_id: int | None = None
+    purchase: object | None = None
     extra: dict = field(default_factory=dict)
 
     @property
@@ -64,7 +68,7 @@ def decode_cursor(cursor: str | None) -> tuple[dt.datetime, int, int] | None:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         us, src, key = (int(x) for x in raw.split(":"))
         at = dt.datetime.fromtimestamp(us / 1_000_000, tz=dt.UTC)
-        if src not in (SRC_INBOX, SRC_BIG):
+        if src not in SOURCES:
             raise ValueError
         return at, src, key
     except (ValueError, UnicodeDecodeError, OverflowError):
@@ -112,20 +116,47 @@ def _hydrate_notes(note_ids: list[int], viewer) -> dict[int, object]:
     return {n.pk: n for n in qs}
 
 
-def following_feed(user, cursor: str | None = None, limit: int = 20) -> tuple[list[FeedItem], str | None]:
-    """One page of the following feed, newest first. Returns (items, next_cursor)."""
+def _after(cursor, src: int, at_field: str, id_field: str = "id") -> Q:
+    """Rows of source `src` that sort strictly after the cursor item (newest first)."""
+    at, c_src, key = cursor
+    same_time = Q(**{at_field: at})
+    if src < c_src:
+        tie = same_time
+    elif src == c_src:
+        tie = same_time & Q(**{f"{id_field}__lt": key})
+    else:
+        tie = Q(pk__in=[])
+    return Q(**{f"{at_field}__lt": at}) | tie
+
+
+def big_shop_ids(shop_ids: list[int]) -> list[int]:
+    """Followed shops with more than FANOUT_LIMIT followers: their new products are merged on read."""
+    from django.core.cache import cache
+
+    from quanzi.social.models import Follow
+
+    if not shop_ids:
+        return []
+    keys = {f"feed:sfc:{s}": s for s in shop_ids}
+    counts = {keys[k]: v for k, v in cache.get_many(list(keys)).items()}
+    missing = [s for s in shop_ids if s not in counts]
+    if missing:
+        found = dict(Follow.objects.filter(shop_id__in=missing).values("shop_id")
+                     .annotate(n=Count("id")).values_list("shop_id", "n"))
+        fresh = {s: found.get(s, 0) for s in missing}
+        cache.set_many({f"feed:sfc:{s}": n for s, n in fresh.items()}, timeout=FOLLOWER_COUNT_TTL)
+        counts.update(fresh)
+    limit = fanout_limit()
+    return [s for s in shop_ids if counts[s] > limit]
+
+
+def _inbox_items(user, blocked, after, limit) -> list[FeedItem]:
+    """Fanned-out notes and followed shops' new products, still visible and still followed."""
     from quanzi.catalog.models import ProductStatus
-    from quanzi.content.models import Note, NoteStatus
+    from quanzi.content.models import NoteStatus
     from quanzi.shops.models import ShopStatus
     from quanzi.social.models import Follow
-    from quanzi.social.selectors import blocked_ids, following_user_ids
 
-    limit = max(1, min(int(limit or 20), MAX_LIMIT))
-    after = decode_cursor(cursor)
-    blocked = blocked_ids(user.pk)
-    big = [a for a in big_author_ids(following_user_ids(user.pk)) if a not in blocked]
-
-    # 1) the inbox: fanned-out notes and followed shops' new products, still visible and still followed.
     still_follows_author = Exists(Follow.objects.filter(follower_id=user.pk, followee_id=OuterRef("note__author_id")))
     still_follows_shop = Exists(Follow.objects.filter(follower_id=user.pk, shop_id=OuterRef("product__shop_id")))
     visible = (Q(note__isnull=False, note__status=NoteStatus.PUBLISHED) & still_follows_author
@@ -134,22 +165,68 @@ def following_feed(user, cursor: str | None = None, limit: int = 20) -> tuple[li
           product__shop__status=ShopStatus.APPROVED) & still_follows_shop)
     inbox = InboxEntry.objects.filter(Q(user_id=user.pk) & visible)
     if after:
-        at, src, key = after
-        tie = Q(created_at=at, id__lt=key) if src == SRC_INBOX else Q(pk__in=[])
-        inbox = inbox.filter(Q(created_at__lt=at) | tie)
-    rows = list(inbox.select_related("product", "product__shop").order_by("-created_at", "-id")[: limit + 1])
-    items = [FeedItem(kind="note" if r.note_id else "product", at=r.created_at, src=SRC_INBOX, key_id=r.pk,
-                      note_id=r.note_id, product=r.product) for r in rows]
+        inbox = inbox.filter(_after(after, SRC_INBOX, "created_at"))
+    rows = inbox.select_related("product", "product__shop").order_by("-created_at", "-id")[: limit + 1]
+    return [FeedItem(kind="note" if r.note_id else "product", at=r.created_at, src=SRC_INBOX, key_id=r.pk,
+                     note_id=r.note_id, product=r.product) for r in rows]
 
-    # 2) merge on read: the big authors' recent notes in the same window.
-    if big:
-        notes = Note.objects.filter(author_id__in=big, status=NoteStatus.PUBLISHED, published_at__isnull=False)
-        if after:
-            at, src, key = after
-            tie = Q(published_at=at) if src == SRC_INBOX else Q(published_at=at, id__lt=key)
-            notes = notes.filter(Q(published_at__lt=at) | tie)
-        for pk, at in notes.order_by("-published_at", "-id").values_list("pk", "published_at")[: limit + 1]:
-            items.append(FeedItem(kind="note", at=at, src=SRC_BIG, key_id=pk, note_id=pk))
+
+def _big_author_items(big, after, limit) -> list[FeedItem]:
+    from quanzi.content.models import Note, NoteStatus
+
+    if not big:
+        return []
+    notes = Note.objects.filter(author_id__in=big, status=NoteStatus.PUBLISHED, published_at__isnull=False)
+    if after:
+        notes = notes.filter(_after(after, SRC_BIG, "published_at"))
+    return [FeedItem(kind="note", at=at, src=SRC_BIG, key_id=pk, note_id=pk)
+            for pk, at in notes.order_by("-published_at", "-id").values_list("pk", "published_at")[: limit + 1]]
+
+
+def _big_shop_items(user, after, limit) -> list[FeedItem]:
+    """New products of followed shops too big to fan out to (by creation time, last BIG_SHOP_DAYS)."""
+    from quanzi.catalog.models import Product, ProductStatus
+    from quanzi.shops.models import ShopStatus
+    from quanzi.social.selectors import followed_shop_ids
+
+    shops = big_shop_ids(followed_shop_ids(user.pk))
+    if not shops:
+        return []
+    products = Product.objects.filter(shop_id__in=shops, status=ProductStatus.ON_SHELF,
+                                      shop__status=ShopStatus.APPROVED,
+                                      created_at__gte=clock.now() - dt.timedelta(days=BIG_SHOP_DAYS))
+    if after:
+        products = products.filter(_after(after, SRC_SHOP, "created_at"))
+    rows = products.select_related("shop").order_by("-created_at", "-id")[: limit + 1]
+    return [FeedItem(kind="product", at=p.created_at, src=SRC_SHOP, key_id=p.pk, product=p) for p in rows]
+
+
+def _circle_items(user, after, limit) -> list[FeedItem]:
+    """Friends' purchases, with the 拼小圈 visibility rules (friends only, unless turned off or hidden)."""
+    from quanzi.circle.selectors import visible_purchases
+
+    qs = visible_purchases(user.pk)
+    if after:
+        qs = qs.filter(_after(after, SRC_CIRCLE, "created_at"))
+    rows = qs.select_related("user", "user__social_profile", "product").order_by("-created_at", "-id")[: limit + 1]
+    return [FeedItem(kind="purchase", at=r.created_at, src=SRC_CIRCLE, key_id=r.pk, purchase=r,
+                     product=r.product) for r in rows]
+
+
+def following_feed(user, cursor: str | None = None, limit: int = 20) -> tuple[list[FeedItem], str | None]:
+    """One page of the following feed, newest first. Returns (items, next_cursor).
+
+    Four sources, each paged after the cursor and merged: the inbox (fan-out on write), big authors'
+    notes and big shops' new products (merge on read), and friends' purchases (拼小圈, read time).
+    """
+    from quanzi.social.selectors import blocked_ids, following_user_ids
+
+    limit = max(1, min(int(limit or 20), MAX_LIMIT))
+    after = decode_cursor(cursor)
+    blocked = blocked_ids(user.pk)
+    big = [a for a in big_author_ids(following_user_ids(user.pk)) if a not in blocked]
+    items = (_inbox_items(user, blocked, after, limit) + _big_author_items(big, after, limit)
+             + _big_shop_items(user, after, limit) + _circle_items(user, after, limit))
 
     items.sort(key=lambda i: i.sort_key, reverse=True)
     page, seen = [], set()

@@ -81,5 +81,10 @@ def backfill_follow(follower_id: int, followee_id: int) -> int:
 
 
 def cleanup_unfollow(follower_id: int, followee_id: int) -> int:
-    """Drop the ex-followee's notes from the follower's inbox."""
+    """Drop the ex-followee's notes from the follower's inbox (reads already filter them out; this
+    keeps the inbox from carrying dead rows)."""
     return InboxEntry.objects.filter(user_id=follower_id, note__author_id=followee_id).delete()[0]
+
+
+def cleanup_unfollow_shop(follower_id: int, shop_id: int) -> int:
+    return InboxEntry.objects.filter(user_id=follower_id, product__shop_id=shop_id).delete()[0]

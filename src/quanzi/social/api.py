@@ -37,6 +37,8 @@ class MyProfileOut(Schema):
     avatar: str
     followers: int
     following: int
+    notes: int = 0
+    likes_received: int = 0
     shops_following: int
 
 
@@ -48,6 +50,8 @@ class PublicProfileOut(Schema):
     avatar: str
     followers: int
     following: int
+    notes: int = 0
+    likes_received: int = 0
     i_follow: bool
     follows_me: bool
     is_friend: bool

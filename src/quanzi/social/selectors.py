@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import Q
 
 from quanzi.social.models import Block, Follow, Profile
@@ -77,8 +79,20 @@ def shop_follower_count(shop_id: int) -> int:
     return Follow.objects.filter(shop_id=shop_id).count()
 
 
+# Apps built on the graph add their own profile numbers (content: notes, likes received) without
+# social importing them: register_profile_counter("notes", fn(user_id) -> int) in AppConfig.ready().
+_profile_counters: dict[str, Callable[[int], int]] = {}
+
+
+def register_profile_counter(name: str, fn: Callable[[int], int]) -> None:
+    _profile_counters[name] = fn
+
+
 def profile_counts(user_id: int) -> dict:
-    return {"followers": follower_count(user_id), "following": following_count(user_id)}
+    counts = {"followers": follower_count(user_id), "following": following_count(user_id)}
+    for name, fn in _profile_counters.items():
+        counts[name] = fn(user_id)
+    return counts
 
 
 def is_following_user(follower_id: int, user_id: int) -> bool:

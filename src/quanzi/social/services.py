@@ -46,6 +46,8 @@ def follow_user(*, user, target) -> Follow:
 def unfollow_user(*, user, target) -> bool:
     """Remove the edge if any; True when one was removed."""
     deleted, _n = Follow.objects.filter(follower_id=user.pk, followee_id=target.pk).delete()
+    if deleted:
+        publish("social.unfollowed", follower_id=user.pk, followee_user_id=target.pk, shop_id=None)
     return bool(deleted)
 
 
@@ -69,6 +71,8 @@ def follow_shop(*, user, shop) -> Follow:
 
 def unfollow_shop(*, user, shop) -> bool:
     deleted, _n = Follow.objects.filter(follower_id=user.pk, shop_id=shop.pk).delete()
+    if deleted:
+        publish("social.unfollowed", follower_id=user.pk, followee_user_id=None, shop_id=shop.pk)
     return bool(deleted)
 
 
@@ -81,6 +85,7 @@ def block_user(*, user, target) -> Block:
     block, _created = Block.objects.get_or_create(blocker_id=user.pk, blocked_id=target.pk)
     Follow.objects.filter(Q(follower_id=user.pk, followee_id=target.pk)
                           | Q(follower_id=target.pk, followee_id=user.pk)).delete()
+    publish("social.blocked", blocker_id=user.pk, blocked_id=target.pk)
     return block
 
 

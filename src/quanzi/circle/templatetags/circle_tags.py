@@ -14,6 +14,12 @@ def friends_who_bought(user, product_id):
 
 
 @register.simple_tag
+def profile_purchases(viewer, owner):
+    """Recent purchases shown on `owner`'s profile to `viewer` (friends only; empty otherwise)."""
+    return selectors.purchases_on_profile(viewer, getattr(owner, "pk", owner))
+
+
+@register.simple_tag
 def circle_order_hidden(user, order) -> bool | None:
     """True/False whether the order is hidden from the circle; None when it has no circle rows."""
     from quanzi.circle.models import CirclePurchase

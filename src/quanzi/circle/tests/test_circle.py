@@ -158,3 +158,35 @@ def test_order_visibility_include_and_view(bought, shopper, friend, rf):
     assert feed_ids(friend) == []
     c.post(f"/circle/orders/{order.number}/visibility/", {"hidden": "0"})
     assert len(feed_ids(friend)) == 1
+
+
+def test_following_feed_mixes_in_friends_purchases_with_the_circle_rules(bought, shopper, friend, make_user):
+    from quanzi.feed.selectors import following_feed
+
+    order = bought()
+    items, _ = following_feed(friend)
+    purchases = [i for i in items if i.kind == "purchase"]
+    assert [i.purchase.order_id for i in purchases] == [order.pk]
+    assert purchases[0].purchase.user_id == shopper.pk
+    stranger = make_user()
+    Follow.objects.create(follower=stranger, followee=shopper)  # one-way: not a friend
+    assert [i for i in following_feed(stranger)[0] if i.kind == "purchase"] == []
+    services.settings_update(user=shopper, share_purchases=False)
+    assert [i for i in following_feed(friend)[0] if i.kind == "purchase"] == []
+
+
+def test_profile_shows_purchases_to_friends_only(bought, shopper, friend, make_user, client):
+    from django.urls import reverse
+
+    bought()
+    url = reverse("social:profile", args=[shopper.uid])
+    client.force_login(friend)
+    page = client.get(url).content.decode()
+    assert 'data-testid="profile-purchase"' in page
+    stranger = make_user()
+    client.force_login(stranger)
+    assert 'data-testid="profile-purchase"' not in client.get(url).content.decode()
+    client.logout()
+    assert 'data-testid="profile-purchase"' not in client.get(url).content.decode()
+    client.force_login(shopper)
+    assert 'data-testid="profile-purchase"' in client.get(url).content.decode()

@@ -208,3 +208,78 @@ def test_api_and_page(make_user, publish, api, client):
 
 def test_fanout_limit_default():
     assert services.fanout_limit() == 5000
+
+
+@override_settings(QUANZI_FEED_FANOUT_LIMIT=1)
+def test_big_shop_products_merged_on_read(make_user, shop, make_product, django_capture_on_commit_callbacks):
+    fans = [make_user(), make_user()]
+    for f in fans:
+        Follow.objects.create(follower=f, shop=shop)
+    with django_capture_on_commit_callbacks(execute=True):
+        product = make_product(shop=shop)
+        events.publish("catalog.product_on_shelf", product_id=product.pk, shop_id=shop.pk)
+    assert not InboxEntry.objects.filter(product=product).exists()  # too big to fan out
+    items, _ = selectors.following_feed(fans[0])
+    assert [(i.kind, i.product.pk) for i in items] == [("product", product.pk)]
+    assert selectors.following_feed(make_user())[0] == []
+
+
+def test_unfollow_and_block_delete_inbox_rows(make_user, publish, shop, make_product,
+                                              django_capture_on_commit_callbacks):
+    from quanzi.social import services as social
+
+    reader, author, other = make_user(), make_user(), make_user()
+    social.follow_user(user=reader, target=author)
+    social.follow_user(user=reader, target=other)
+    social.follow_user(user=other, target=reader)
+    publish(author)
+    publish(other)
+    assert InboxEntry.objects.filter(user=reader).count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        social.unfollow_user(user=reader, target=author)
+    assert list(InboxEntry.objects.filter(user=reader).values_list("note__author_id", flat=True)) == [other.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        social.block_user(user=other, target=reader)
+    assert not InboxEntry.objects.filter(user=reader).exists()
+    Follow.objects.create(follower=reader, shop=shop)
+    with django_capture_on_commit_callbacks(execute=True):
+        product = make_product(shop=shop)
+        events.publish("catalog.product_on_shelf", product_id=product.pk, shop_id=shop.pk)
+    assert InboxEntry.objects.filter(user=reader, product=product).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        social.unfollow_shop(user=reader, shop=shop)
+    assert not InboxEntry.objects.filter(user=reader).exists()
+
+
+def test_cursor_pages_across_all_four_sources(make_user, publish, shop, make_product,
+                                              django_capture_on_commit_callbacks):
+    """Notes, a shop's products and a friend's purchases page together with no gap or repeat."""
+    reader, author = make_user(), make_user()
+    Follow.objects.create(follower=reader, followee=author)
+    Follow.objects.create(follower=reader, shop=shop)
+    t0 = clock.now()
+    for k in range(5):
+        publish(author, title=f"n{k}", at=t0 - dt.timedelta(minutes=k))
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            p = make_product(shop=shop)
+            events.publish("catalog.product_on_shelf", product_id=p.pk, shop_id=shop.pk)
+    everything, _ = selectors.following_feed(reader, limit=50)
+    seen, cursor = [], None
+    while True:
+        items, cursor = selectors.following_feed(reader, cursor=cursor, limit=2)
+        seen += [(i.kind, i.key_id) for i in items]
+        if not cursor:
+            break
+    assert seen == [(i.kind, i.key_id) for i in everything]
+    assert len(seen) == 8
+
+
+def test_cursor_with_unknown_source_is_rejected(make_user):
+    import base64
+
+    from quanzi.core.errors import ValidationFailed
+
+    bad = base64.urlsafe_b64encode(b"1700000000000000:9:1").decode().rstrip("=")
+    with pytest.raises(ValidationFailed):
+        selectors.following_feed(make_user(), cursor=bad)
