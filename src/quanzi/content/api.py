@@ -322,6 +322,33 @@ def collection_create(request, payload: CollectionIn):
     return 201, {"id": c.pk, "name": c.name, "note_count": c.favourites.count()}
 
 
+@router.get("/collections/{collection_id}", response=NotePageOut, summary="Notes in one of my collections")
+def collection_detail(request, collection_id: int, cursor: str | None = None, limit: int = 20):
+    item = selectors.collection_of(request.auth, collection_id)
+    if item is None:
+        raise NotFound(_("Collection not found."), code="collection_not_found")
+    notes, next_cursor = selectors.collection_notes(item, request.auth, cursor=cursor, limit=limit)
+    return {"items": [card_out(n) for n in notes], "next_cursor": next_cursor}
+
+
+@router.patch("/collections/{collection_id}", response=CollectionOut)
+def collection_rename(request, collection_id: int, payload: CollectionIn):
+    c = services.collection_rename(user=request.auth, collection_id=collection_id, name=payload.name)
+    return {"id": c.pk, "name": c.name, "note_count": c.favourites.count()}
+
+
+@router.delete("/collections/{collection_id}", response={204: None})
+def collection_delete(request, collection_id: int):
+    services.collection_delete(user=request.auth, collection_id=collection_id)
+    return 204, None
+
+
+@router.delete("/collections/{collection_id}/notes/{note_id}", response={204: None})
+def collection_remove_note(request, collection_id: int, note_id: int):
+    services.collection_remove_note(user=request.auth, collection_id=collection_id, note_id=note_id)
+    return 204, None
+
+
 @router.post("/notes/{note_id}/share", response=ShareOut)
 def share(request, note_id: int):
     return {"url": services.note_share(user=request.auth, note_id=note_id)}

@@ -98,6 +98,28 @@ def collections_for_user(user) -> list[Collection]:
     return list(Collection.objects.filter(user=user).annotate(note_count=Count("favourites")).order_by("id"))
 
 
+def collection_of(user, collection_id: int) -> Collection | None:
+    """The user's own collection (None for someone else's: the page answers 404)."""
+    return Collection.objects.filter(pk=collection_id, user=user).first()
+
+
+def collection_notes(collection: Collection, viewer, cursor: str | None = None, limit: int = 20):
+    """Published notes in a collection, most recently saved first (hidden/deleted notes drop out).
+    Pages on the favourite's id, then hydrates the cards: 3 queries per page."""
+    favs, next_cursor = cursor_page(
+        Favourite.objects.filter(collection=collection, note__status=NoteStatus.PUBLISHED).only("id", "note_id"),
+        cursor=cursor, limit=limit)
+    notes = {n.pk: n for n in annotated_notes(viewer).filter(pk__in=[f.note_id for f in favs])
+             .prefetch_related("images")}
+    return [notes[f.note_id] for f in favs if f.note_id in notes], next_cursor
+
+
+def share_count(note_id: int) -> int:
+    from .models import Share
+
+    return Share.objects.filter(note_id=note_id).count()
+
+
 def published_note_count(author_id: int) -> int:
     return Note.objects.filter(author_id=author_id, status=NoteStatus.PUBLISHED).count()
 

@@ -339,8 +339,46 @@ def collection_create(*, user, name: str) -> Collection:
     return _collection(user, name)
 
 
+@transaction.atomic
+def collection_rename(*, user, collection_id: int, name: str) -> Collection:
+    collection = Collection.objects.select_for_update().filter(pk=collection_id, user=user).first()
+    if collection is None:
+        raise NotFound(_("Collection not found."), code="collection_not_found")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed(_("Name the collection."), fields={"name": _("Required.")})
+    if len(name) > 20:
+        raise ValidationFailed(_("A collection name has at most 20 characters."), fields={"name": _("too long")})
+    if Collection.objects.filter(user=user, name=name).exclude(pk=collection.pk).exists():
+        raise ValidationFailed(_("You already have a collection with this name."), code="collection_exists",
+                               fields={"name": _("already used")})
+    collection.name = name
+    collection.save(update_fields=["name"])
+    return collection
+
+
+@transaction.atomic
+def collection_delete(*, user, collection_id: int) -> None:
+    """Delete a collection and its favourites (the notes themselves stay)."""
+    deleted, _n = Collection.objects.filter(pk=collection_id, user=user).delete()
+    if not deleted:
+        raise NotFound(_("Collection not found."), code="collection_not_found")
+
+
+def collection_remove_note(*, user, collection_id: int, note_id: int) -> None:
+    if not Collection.objects.filter(pk=collection_id, user=user).exists():
+        raise NotFound(_("Collection not found."), code="collection_not_found")
+    Favourite.objects.filter(collection_id=collection_id, note_id=note_id).delete()
+
+
+SHARE_LIMIT = (30, 60)
+
+
 def note_share(*, user, note_id: int) -> str:
+    """Count a share by a signed-in user (rate-limited so counts cannot be pumped) and return the path."""
     note = _public_note(note_id, user)
+    if getattr(user, "pk", None):
+        hit("content.share", user.pk, limit=SHARE_LIMIT[0], window=SHARE_LIMIT[1])
     Share.objects.create(user=user if getattr(user, "pk", None) else None, note=note)
     return f"/n/{note.pk}/"
 

@@ -13,4 +13,7 @@ urlpatterns = [
     path("n/<int:note_id>/comments/", views.comment_create, name="comment_create"),
     path("comments/<int:comment_id>/delete/", views.comment_delete, name="comment_delete"),
     path("n/<int:note_id>/report/", views.report, name="report"),
+    path("n/<int:note_id>/share/", views.share, name="share"),
+    path("me/collections/", views.collections, name="collections"),
+    path("me/collections/<int:collection_id>/", views.collection, name="collection"),
 ]

@@ -44,6 +44,9 @@ def note(request, note_id: int):
         return TemplateResponse(request, "content/partials/comment_items.html", ctx)
     ctx.update({"is_author": viewer is not None and item.author_id == viewer.pk,
                 "images": list(item.images.all()), "tags": list(item.product_tags.all())})
+    if request.GET.get("shared") and item.status == NoteStatus.PUBLISHED:  # the no-JS share fallback
+        ctx.update({"shared": True, "share_url": request.build_absolute_uri(item.get_absolute_url()),
+                    "share_count": selectors.share_count(item.pk)})
     return TemplateResponse(request, "content/note.html", ctx)
 
 
@@ -164,10 +167,12 @@ def favourite_toggle(request, note_id: int):
         return HttpResponseNotAllowed(["POST"])
     error = None
     try:
-        if request.POST.get("favourited") == "1":
+        if request.POST.get("collection"):  # "Save to…" a named collection always adds
+            services.favourite(user=request.user, note_id=note_id, collection=request.POST.get("collection"))
+        elif request.POST.get("favourited") == "1":
             services.unfavourite(user=request.user, note_id=note_id)
         else:
-            services.favourite(user=request.user, note_id=note_id, collection=request.POST.get("collection"))
+            services.favourite(user=request.user, note_id=note_id)
     except DomainError as exc:
         if exc.status == 404:
             raise Http404
@@ -251,3 +256,87 @@ def report(request, note_id: int):
         "note": item, "comment_id": comment_id, "reasons": ReportReason.choices, "error": error,
         "chosen": request.POST.get("reason", ""), "detail": request.POST.get("detail", "")},
         status=error.status if error else 200)
+
+
+# ---------------------------------------------------------------- collections (收藏夹) and sharing
+
+@login_required
+def collections(request):
+    """My collections, with a form to add one."""
+    error, name = None, ""
+    if request.method == "POST":
+        name = request.POST.get("name", "")
+        try:
+            created = services.collection_create(user=request.user, name=name)
+        except DomainError as exc:
+            error = exc
+        else:
+            return redirect(request, reverse("content:collection", args=[created.pk]))
+    response = TemplateResponse(request, "content/collections.html", {
+        "collections": selectors.collections_for_user(request.user), "error": error, "name": name})
+    if error is not None:
+        response.status_code = error.status
+    return response
+
+
+@login_required
+def collection(request, collection_id: int):
+    """One of my collections: its notes (someone else's collection → 404), rename, delete, remove a note."""
+    item = selectors.collection_of(request.user, collection_id)
+    if item is None:
+        raise Http404
+    error = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "rename":
+                services.collection_rename(user=request.user, collection_id=item.pk, name=request.POST.get("name", ""))
+                messages.success(request, _("Collection renamed."))
+            elif action == "delete":
+                services.collection_delete(user=request.user, collection_id=item.pk)
+                messages.success(request, _("Collection deleted."))
+                return redirect(request, reverse("content:collections"))
+            elif action == "remove":
+                services.collection_remove_note(user=request.user, collection_id=item.pk,
+                                                note_id=int(request.POST.get("note_id") or 0))
+            else:
+                raise ValidationFailed(_("Unknown action."), fields={"action": "invalid"})
+        except DomainError as exc:
+            error = exc
+        else:
+            return redirect(request, reverse("content:collection", args=[item.pk]))
+        item.refresh_from_db()
+    try:
+        notes, next_cursor = selectors.collection_notes(item, request.user, cursor=request.GET.get("cursor"))
+    except DomainError:
+        notes, next_cursor = selectors.collection_notes(item, request.user)
+    response = TemplateResponse(request, "content/collection.html", {
+        "collection": item, "notes": notes, "next_cursor": next_cursor, "error": error})
+    if error is not None:
+        response.status_code = error.status
+    return response
+
+
+def share(request, note_id: int):
+    """Record a share and show the note's share link with a copy button (HTMX swaps the panel in)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    viewer = _viewer(request)
+    if viewer is None:  # anonymous visitors get the link; only signed-in shares are counted
+        path = _note_or_404(note_id, None).get_absolute_url()
+    else:
+        try:
+            path = services.note_share(user=viewer, note_id=note_id)
+        except DomainError as exc:
+            if exc.status == 404:
+                raise Http404
+            if not is_htmx(request):
+                messages.error(request, exc.message)
+                return redirect(request, reverse("content:note", args=[note_id]))
+            return TemplateResponse(request, "content/partials/share_panel.html",
+                                    {"note_id": note_id, "error": exc})
+    ctx = {"note_id": note_id, "share_url": request.build_absolute_uri(path),
+           "share_count": selectors.share_count(note_id)}
+    if not is_htmx(request):
+        return redirect(request, reverse("content:note", args=[note_id]) + "?shared=1#share")
+    return TemplateResponse(request, "content/partials/share_panel.html", ctx)

@@ -53,3 +53,13 @@ def first_thumb(note) -> str:
 
     images = list(note.images.all())
     return media_url(images[0].thumb) if images else ""
+
+
+@register.simple_tag
+def my_collections(user):
+    """The signed-in user's collections for the "Save to…" menu (one query)."""
+    from quanzi.content.models import Collection
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(Collection.objects.filter(user=user).order_by("id").only("id", "name"))

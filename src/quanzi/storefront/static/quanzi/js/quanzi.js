@@ -32,6 +32,37 @@
   document.addEventListener("qz:toast", function (e) { toast(e.detail.message, e.detail.kind); });
   document.addEventListener("qz:cart", function (e) { setCartCount(e.detail.count); });
 
+  // Copy buttons: <button data-copy="text"> or <button data-copy-target="#input-id" data-copied="Copied">.
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest("[data-copy], [data-copy-target]");
+    if (!btn) return;
+    e.preventDefault();
+    var source = btn.dataset.copyTarget ? document.querySelector(btn.dataset.copyTarget) : null;
+    var text = source ? (source.value || source.textContent) : btn.dataset.copy;
+    var done = function () { toast(btn.dataset.copied || "OK"); };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(source, text); done(); });
+    } else {
+      fallbackCopy(source, text);
+      done();
+    }
+  });
+
+  function fallbackCopy(source, text) {
+    var el = source && source.select ? source : null;
+    if (!el) {
+      el = document.createElement("textarea");
+      el.value = text;
+      el.setAttribute("readonly", "");
+      el.style.position = "fixed";
+      el.style.opacity = "0";
+      document.body.appendChild(el);
+    }
+    el.select();
+    try { document.execCommand("copy"); } catch (err) { /* the text stays selected for a manual copy */ }
+    if (!source) document.body.removeChild(el);
+  }
+
   // Quantity steppers: [data-stepper] > button[data-step] + input[type=number].
   document.addEventListener("click", function (e) {
     var btn = e.target.closest("[data-stepper] [data-step]");
