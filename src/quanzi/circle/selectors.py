@@ -11,17 +11,18 @@ def settings_for(user) -> CircleSettings:
     return CircleSettings.objects.filter(user_id=user.pk).first() or CircleSettings(user=user)
 
 
-def _visible_to(viewer_id: int):
-    """Purchases the viewer may see: by friends (mutual follows, no block), shared, not hidden."""
-    ids = friend_ids(viewer_id) if viewer_id else set()
+def _visible_to(viewer_id: int, friends: set[int] | None = None):
+    """Purchases the viewer may see: by friends (mutual follows, no block), shared, not hidden.
+    `friends` lets a caller that already computed the viewer's friend ids skip that query."""
+    ids = friends if friends is not None else (friend_ids(viewer_id) if viewer_id else set())
     return (CirclePurchase.objects.filter(user_id__in=ids, hidden=False)
             .exclude(user__circle_settings__share_purchases=False)
             .exclude(order__status__in=HIDDEN_ORDER_STATUSES))
 
 
-def visible_purchases(viewer_id: int):
+def visible_purchases(viewer_id: int, friends: set[int] | None = None):
     """The queryset of purchases `viewer_id` may see (for the following feed)."""
-    return _visible_to(viewer_id)
+    return _visible_to(viewer_id, friends)
 
 
 def friends_purchases(viewer, cursor: str | None = None, limit: int = 20) -> tuple[list[CirclePurchase], str | None]:

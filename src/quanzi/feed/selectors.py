@@ -183,13 +183,12 @@ def _big_author_items(big, after, limit) -> list[FeedItem]:
             for pk, at in notes.order_by("-published_at", "-id").values_list("pk", "published_at")[: limit + 1]]
 
 
-def _big_shop_items(user, after, limit) -> list[FeedItem]:
+def _big_shop_items(shop_ids, after, limit) -> list[FeedItem]:
     """New products of followed shops too big to fan out to (by creation time, last BIG_SHOP_DAYS)."""
     from quanzi.catalog.models import Product, ProductStatus
     from quanzi.shops.models import ShopStatus
-    from quanzi.social.selectors import followed_shop_ids
 
-    shops = big_shop_ids(followed_shop_ids(user.pk))
+    shops = big_shop_ids(shop_ids)
     if not shops:
         return []
     products = Product.objects.filter(shop_id__in=shops, status=ProductStatus.ON_SHELF,
@@ -201,16 +200,35 @@ def _big_shop_items(user, after, limit) -> list[FeedItem]:
     return [FeedItem(kind="product", at=p.created_at, src=SRC_SHOP, key_id=p.pk, product=p) for p in rows]
 
 
-def _circle_items(user, after, limit) -> list[FeedItem]:
+def _circle_items(user, friends, after, limit) -> list[FeedItem]:
     """Friends' purchases, with the 拼小圈 visibility rules (friends only, unless turned off or hidden)."""
     from quanzi.circle.selectors import visible_purchases
 
-    qs = visible_purchases(user.pk)
+    if not friends:
+        return []
+    qs = visible_purchases(user.pk, friends)
     if after:
         qs = qs.filter(_after(after, SRC_CIRCLE, "created_at"))
     rows = qs.select_related("user", "user__social_profile", "product").order_by("-created_at", "-id")[: limit + 1]
     return [FeedItem(kind="purchase", at=r.created_at, src=SRC_CIRCLE, key_id=r.pk, purchase=r,
                      product=r.product) for r in rows]
+
+
+def _my_graph(user_id: int, blocked: set[int]) -> tuple[list[int], list[int], set[int]]:
+    """Followed users, followed shops and friends (mutual follows, not blocked) in one query."""
+    from quanzi.social.models import Follow
+
+    follows_back = Exists(Follow.objects.filter(follower_id=OuterRef("followee_id"), followee_id=user_id))
+    users, shops, friends = [], [], set()
+    for followee_id, shop_id, mutual in Follow.objects.filter(follower_id=user_id).annotate(
+            mutual=follows_back).values_list("followee_id", "shop_id", "mutual"):
+        if followee_id:
+            users.append(followee_id)
+            if mutual and followee_id not in blocked:
+                friends.add(followee_id)
+        elif shop_id:
+            shops.append(shop_id)
+    return users, shops, friends
 
 
 def following_feed(user, cursor: str | None = None, limit: int = 20) -> tuple[list[FeedItem], str | None]:
@@ -219,14 +237,15 @@ def following_feed(user, cursor: str | None = None, limit: int = 20) -> tuple[li
     Four sources, each paged after the cursor and merged: the inbox (fan-out on write), big authors'
     notes and big shops' new products (merge on read), and friends' purchases (拼小圈, read time).
     """
-    from quanzi.social.selectors import blocked_ids, following_user_ids
+    from quanzi.social.selectors import blocked_ids
 
     limit = max(1, min(int(limit or 20), MAX_LIMIT))
     after = decode_cursor(cursor)
     blocked = blocked_ids(user.pk)
-    big = [a for a in big_author_ids(following_user_ids(user.pk)) if a not in blocked]
+    users, shops, friends = _my_graph(user.pk, blocked)
+    big = [a for a in big_author_ids(users) if a not in blocked]
     items = (_inbox_items(user, blocked, after, limit) + _big_author_items(big, after, limit)
-             + _big_shop_items(user, after, limit) + _circle_items(user, after, limit))
+             + _big_shop_items(shops, after, limit) + _circle_items(user, friends, after, limit))
 
     items.sort(key=lambda i: i.sort_key, reverse=True)
     page, seen = [], set()
