@@ -340,6 +340,12 @@ class SocialSeeder:
                     like(user=user, note_id=note.pk)
         for note in self.notes[::3]:
             favourite(user=me, note_id=note.pk)
+        for note in self.notes[1:4]:  # the demo shopper's own named collection (收藏夹)
+            favourite(user=me, note_id=note.pk, collection="想买")
+        from quanzi.content.services import note_share
+
+        for note in self.notes[::5]:
+            note_share(user=me, note_id=note.pk)
         for note in self.notes[1::4]:
             fan = self.rng.choice(self.fans)
             favourite(user=fan, note_id=note.pk, collection="种草清单")
