@@ -8,4 +8,8 @@ class SharingConfig(AppConfig):
     verbose_name = _("Sharing")
 
     def ready(self) -> None:
+        from quanzi.orders.pricing import register_attribution_provider
         from quanzi.sharing import handlers  # noqa: F401 - subscribe to events
+        from quanzi.sharing.attribution import share_attribution
+
+        register_attribution_provider(share_attribution)

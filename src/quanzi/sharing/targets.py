@@ -1,0 +1,61 @@
+"""What can be shared. Each target type resolves an id to what a link, a poster and a copy-text need.
+
+Products are built in. Notes, group buys and live rooms register their own resolver later
+(`register_target("note", resolve_note)`) from their app's `ready()`; nothing else changes: links,
+clicks, the middleware and posters work on any registered type. Attribution bindings are per
+product, so a target that sells something reports the `product_id` it sells.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class ShareTarget:
+    type: str
+    id: int
+    title: str
+    url: str              # the target's own page (a path); the share URL adds ?share=<code>
+    price: int = 0        # fen, 0 when the target has no price
+    image: str = ""       # a media name (relative to MEDIA_ROOT) or "" for none
+    product_id: int | None = None  # what a purchase through this target is attributed to
+    version: str = ""     # changes when what the poster shows changes (poster cache key)
+
+
+Resolver = Callable[[int], "ShareTarget | None"]
+_resolvers: dict[str, Resolver] = {}
+
+
+def register_target(target_type: str, resolver: Resolver) -> None:
+    _resolvers[target_type] = resolver
+
+
+def target_types() -> list[str]:
+    return sorted(_resolvers)
+
+
+def resolve(target_type: str, target_id: int) -> ShareTarget | None:
+    """The shareable target, or None when the type is unknown or the object is not (or no longer) visible."""
+    resolver = _resolvers.get(target_type)
+    return resolver(int(target_id)) if resolver else None
+
+
+def product_target(product_id: int) -> ShareTarget | None:
+    from quanzi.catalog.models import Product, ProductStatus
+    from quanzi.shops.models import ShopStatus
+
+    product = (Product.objects.filter(pk=product_id, status=ProductStatus.ON_SHELF, shop__status=ShopStatus.APPROVED)
+               .only("id", "title", "min_price", "cover", "updated_at").first())
+    if product is None:
+        return None
+    return ShareTarget(type="product", id=product.pk, title=product.title,
+                       url=reverse("storefront:product", args=[product.pk]), price=product.min_price,
+                       image=product.cover or "", product_id=product.pk,
+                       version=f"{product.updated_at.timestamp():.0f}")
+
+
+register_target("product", product_target)
