@@ -205,4 +205,6 @@ QUANZI = {
     "SANDBOX_TRANSPORT": env("QUANZI_SANDBOX_TRANSPORT", "http"),
     "SANDBOX_CHAOS": env("QUANZI_SANDBOX_CHAOS", "0") == "1",
     "SANDBOX_CARRIER_STEP_SECONDS": env_int("QUANZI_SANDBOX_CARRIER_STEP_SECONDS", 60),
+    # Where user withdrawals are paid out (wallet.payouts): "sandbox" until a real provider is registered.
+    "PAYOUT_PROVIDER": env("QUANZI_PAYOUT_PROVIDER", "sandbox"),
 }

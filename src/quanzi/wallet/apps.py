@@ -8,4 +8,4 @@ class WalletConfig(AppConfig):
     verbose_name = _("Wallet")
 
     def ready(self) -> None:
-        from quanzi.wallet import handlers  # noqa: F401 - subscribe to events
+        from quanzi.wallet import handlers, tasks  # noqa: F401 - subscribe to events, register sweeps

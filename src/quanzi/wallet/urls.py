@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from quanzi.wallet import views
 
 app_name = "wallet"
-urlpatterns: list = []
+urlpatterns = [
+    path("me/wallet/", views.wallet, name="wallet"),
+    path("me/wallet/withdraw/", views.withdraw, name="withdraw"),
+    path("me/wallet/withdrawals/<str:number>/", views.withdrawal, name="withdrawal"),
+]
