@@ -666,6 +666,12 @@ def seed(*, small: bool = False, out=None) -> dict[str, Any]:
         from quanzi.demo.social_seed import seed_social
 
         result["social"] = seed_social(out=out)
+        # ---- issue 4: share-to-earn (plans, uplines, attributed orders, commissions, withdrawals)
+        from quanzi.demo.distribution_seed import seed_distribution
+
+        result["distribution"] = seed_distribution(out=out)
+        result["ledger_unbalanced"] = len(unbalanced_transactions())  # again, with the commission books
+        result["ledger_total"] = Posting.objects.aggregate(s=Sum("amount"))["s"] or 0
         return result
 
 

@@ -122,6 +122,22 @@ MERCHANT_REPLIES = ["感谢您的认可！欢迎常来～", "谢谢反馈，我�
 FOLLOWUP_TEXT = "用了两周来追评：依然很满意，已经推荐给朋友了。"
 
 
+def products_by_key() -> dict[str, Any]:
+    """data.PRODUCTS key → (Product, its definition), for the products the commerce seed has on sale."""
+    from quanzi.catalog.models import Product, ProductStatus
+    from quanzi.shops.models import ShopStatus
+
+    shop_names = {s["key"]: s["name"] for s in data.SHOPS}
+    by_title = {(p.shop.name, p.title): p for p in Product.objects.select_related("shop").filter(
+        status=ProductStatus.ON_SHELF, shop__status=ShopStatus.APPROVED)}
+    out = {}
+    for p in data.PRODUCTS:
+        product = by_title.get((shop_names[p["shop"]], p["title"]))
+        if product is not None:
+            out[p["key"]] = (product, p)
+    return out
+
+
 def already_seeded() -> bool:
     return User.objects.filter(email=creator_email(1)).exists()
 
@@ -221,19 +237,7 @@ class SocialSeeder:
         return {**self.counts, "timings": self.timings}
 
     def _products(self) -> dict[str, Any]:
-        """data.PRODUCTS key → Product, for the products this seed has on sale."""
-        from quanzi.catalog.models import Product, ProductStatus
-        from quanzi.shops.models import ShopStatus
-
-        shop_names = {s["key"]: s["name"] for s in data.SHOPS}
-        by_title = {(p.shop.name, p.title): p for p in Product.objects.select_related("shop").filter(
-            status=ProductStatus.ON_SHELF, shop__status=ShopStatus.APPROVED)}
-        out = {}
-        for p in data.PRODUCTS:
-            product = by_title.get((shop_names[p["shop"]], p["title"]))
-            if product is not None:
-                out[p["key"]] = (product, p)
-        return out
+        return products_by_key()
 
     # ------------------------------------------------------------ creators
     def make_creators(self) -> None:

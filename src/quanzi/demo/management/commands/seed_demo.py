@@ -40,6 +40,14 @@ class Command(BaseCommand):
                 if social:
                     note += (f" Added the social demo data ({social['notes_published']} notes, "
                              f"{social['reviews']} reviews).")
+            # issue 4: likewise the share-to-earn demo data
+            from quanzi.demo.distribution_seed import already_seeded as distribution_seeded
+            from quanzi.demo.distribution_seed import seed_distribution
+
+            if not distribution_seeded():
+                dist = seed_distribution(out=self.stdout if verbosity > 1 else None)
+                if dist:
+                    note += f" Added the share-to-earn demo data ({dist['attributed_orders']} shared orders)."
             self.stdout.write(f"Demo data already seeded (found {data.OPERATOR['email']}); nothing to do.{note}")
             self._logins()
             return
@@ -68,6 +76,11 @@ class Command(BaseCommand):
             self.stdout.write(f"  social: {social['creators']} creators, {social['notes_published']} notes "
                               f"({social['note_images']} images), {social['follows']} follows, "
                               f"{social['likes']} likes, {social['comments']} comments, {social['reviews']} reviews")
+        dist = result.get("distribution")
+        if dist:
+            self.stdout.write(f"  share-to-earn: {dist['plans']} products in distribution, {dist['directs']} invited "
+                              f"friends, {dist['attributed_orders']} orders through shares, "
+                              f"{dist['withdrawals']} withdrawals")
         self._logins()
 
     def _logins(self):
