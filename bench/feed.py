@@ -97,6 +97,9 @@ def generate(cur, users: int, notes: int, edges: int, big: int, big_followers: i
     for sql in rebuild:
         cur.execute(sql)
     cur.execute("ANALYZE")
+    from quanzi.feed.services import rebuild_big_sources
+
+    rebuild_big_sources()  # the bulk load bypassed the follow events that keep this list current
 
 
 def main() -> None:

@@ -30,3 +30,24 @@ class InboxEntry(models.Model):
 
     def __str__(self) -> str:
         return f"inbox {self.user_id}: {'note ' + str(self.note_id) if self.note_id else 'product ' + str(self.product_id)}"
+
+
+class BigSource(models.Model):
+    """An author or shop with more than QUANZI_FEED_FANOUT_LIMIT followers: never fanned out, merged
+    into readers' feeds on read. Kept current on every follow/unfollow of that target (a bounded
+    count, see services.refresh_big_source), and rebuilt from the graph by `manage.py feed_big_sources`
+    (after bulk imports, or to reconcile)."""
+
+    class Kind(models.TextChoices):
+        USER = "user"
+        SHOP = "shop"
+
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    target_id = models.BigIntegerField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "target_id"], name="feed_big_source_once")]
+
+    def __str__(self) -> str:
+        return f"big {self.kind} {self.target_id}"

@@ -19,8 +19,7 @@ from django.db.models.functions import Coalesce
 from quanzi.core import clock
 from quanzi.core.errors import ValidationFailed
 
-from .models import InboxEntry
-from .services import fanout_limit
+from .models import BigSource, InboxEntry
 
 MAX_LIMIT = 50
 SEEN_CAP = 500
@@ -75,32 +74,12 @@ def decode_cursor(cursor: str | None) -> tuple[dt.datetime, int, int] | None:
         raise ValidationFailed("The cursor is not valid.", fields={"cursor": "invalid"}) from None
 
 
-FOLLOWER_COUNT_TTL = 300
-
-
 def big_author_ids(author_ids: list[int]) -> list[int]:
-    """Which of these authors have more than FANOUT_LIMIT followers.
-
-    Follower counts are cached per author for FOLLOWER_COUNT_TTL seconds (shared by every reader):
-    counting a big author's edges on every page read was the dominant cost in bench/feed.py.
-    """
-    from django.core.cache import cache
-
-    from quanzi.social.models import Follow
-
+    """Which of these authors are big (see models.BigSource): one indexed query, no counting."""
     if not author_ids:
         return []
-    keys = {f"feed:fc:{a}": a for a in author_ids}
-    counts = {keys[k]: v for k, v in cache.get_many(list(keys)).items()}
-    missing = [a for a in author_ids if a not in counts]
-    if missing:
-        found = dict(Follow.objects.filter(followee_id__in=missing).values("followee_id")
-                     .annotate(n=Count("id")).values_list("followee_id", "n"))
-        fresh = {a: found.get(a, 0) for a in missing}
-        cache.set_many({f"feed:fc:{a}": n for a, n in fresh.items()}, timeout=FOLLOWER_COUNT_TTL)
-        counts.update(fresh)
-    limit = fanout_limit()
-    return [a for a in author_ids if counts[a] > limit]
+    return list(BigSource.objects.filter(kind=BigSource.Kind.USER, target_id__in=author_ids)
+                .values_list("target_id", flat=True))
 
 
 def _hydrate_notes(note_ids: list[int], viewer) -> dict[int, object]:
@@ -131,23 +110,10 @@ def _after(cursor, src: int, at_field: str, id_field: str = "id") -> Q:
 
 def big_shop_ids(shop_ids: list[int]) -> list[int]:
     """Followed shops with more than FANOUT_LIMIT followers: their new products are merged on read."""
-    from django.core.cache import cache
-
-    from quanzi.social.models import Follow
-
     if not shop_ids:
         return []
-    keys = {f"feed:sfc:{s}": s for s in shop_ids}
-    counts = {keys[k]: v for k, v in cache.get_many(list(keys)).items()}
-    missing = [s for s in shop_ids if s not in counts]
-    if missing:
-        found = dict(Follow.objects.filter(shop_id__in=missing).values("shop_id")
-                     .annotate(n=Count("id")).values_list("shop_id", "n"))
-        fresh = {s: found.get(s, 0) for s in missing}
-        cache.set_many({f"feed:sfc:{s}": n for s, n in fresh.items()}, timeout=FOLLOWER_COUNT_TTL)
-        counts.update(fresh)
-    limit = fanout_limit()
-    return [s for s in shop_ids if counts[s] > limit]
+    return list(BigSource.objects.filter(kind=BigSource.Kind.SHOP, target_id__in=shop_ids)
+                .values_list("target_id", flat=True))
 
 
 def _inbox_items(user, blocked, after, limit) -> list[FeedItem]:

@@ -283,3 +283,37 @@ def test_cursor_with_unknown_source_is_rejected(make_user):
     bad = base64.urlsafe_b64encode(b"1700000000000000:9:1").decode().rstrip("=")
     with pytest.raises(ValidationFailed):
         selectors.following_feed(make_user(), cursor=bad)
+
+
+@override_settings(QUANZI_FEED_FANOUT_LIMIT=2)
+def test_big_sources_follow_the_graph(make_user, shop, django_capture_on_commit_callbacks):
+    """Bigness is re-decided on every follow/unfollow (bounded count) and rebuilt by the command."""
+    from django.core.management import call_command
+
+    from quanzi.feed.models import BigSource
+    from quanzi.social import services as social
+
+    author, fans = make_user(), [make_user() for _ in range(3)]
+
+    def big_users():
+        return set(BigSource.objects.filter(kind="user").values_list("target_id", flat=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for fan in fans[:2]:
+            social.follow_user(user=fan, target=author)
+    assert big_users() == set()
+    with django_capture_on_commit_callbacks(execute=True):
+        social.follow_user(user=fans[2], target=author)
+    assert big_users() == {author.pk}
+    assert selectors.big_author_ids([author.pk, fans[0].pk]) == [author.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        social.unfollow_user(user=fans[0], target=author)
+    assert big_users() == set()
+    with django_capture_on_commit_callbacks(execute=True):
+        for fan in fans:
+            social.follow_shop(user=fan, shop=shop)
+    assert selectors.big_shop_ids([shop.pk]) == [shop.pk]
+    BigSource.objects.all().delete()  # e.g. after a bulk import that bypassed the events
+    Follow.objects.create(follower=fans[0], followee=author)
+    call_command("feed_big_sources", stdout=__import__("io").StringIO())
+    assert big_users() == {author.pk} and selectors.big_shop_ids([shop.pk]) == [shop.pk]
