@@ -23,7 +23,6 @@ from .models import BigSource, InboxEntry
 
 MAX_LIMIT = 50
 SEEN_CAP = 500
-CANDIDATES = 500
 PER_AUTHOR = 2
 
 # Sort key of a merged item, newest first: (time, source, id). Each source pages itself after the
@@ -252,41 +251,68 @@ def score(likes: int, comments: int, favourites: int, age_hours: float) -> float
     return (likes + 2 * comments + 3 * favourites + 1) / (max(age_hours, 0.0) + 2) ** 1.5
 
 
-def discovery_feed(user, session_seen_ids=(), limit: int = 20) -> list:
-    """Recent published notes ranked by decayed engagement; never a seen note; ≤ 2 notes per author."""
-    from quanzi.content.models import Comment, CommentStatus, Favourite, Like, Note, NoteStatus
-    from quanzi.social.selectors import blocked_ids
+DISCOVERY_POOL = 2000
+DISCOVERY_POOL_KEY = "feed:discovery:pool"
 
-    limit = max(1, min(int(limit or 20), MAX_LIMIT))
+
+def discovery_pool_ttl() -> int:
+    value = getattr(settings, "QUANZI_FEED_DISCOVERY_TTL", None)
+    return int(value if value is not None else os.environ.get("QUANZI_FEED_DISCOVERY_TTL", 30))
+
+
+def discovery_pool() -> list[tuple[int, int]]:
+    """[(note id, author id)] of the last days' published notes, best first, shared by every reader.
+
+    Ranking needs engagement counts for up to DISCOVERY_POOL notes; computing them once per
+    QUANZI_FEED_DISCOVERY_TTL seconds (default 30) instead of per request keeps a page at a few
+    indexed queries. Per-reader rules (seen, blocked, hidden since) are applied afterwards."""
+    from django.core.cache import cache
+
+    from quanzi.content.models import Comment, CommentStatus, Favourite, Like, Note, NoteStatus
+
+    ttl = discovery_pool_ttl()
+    pool = cache.get(DISCOVERY_POOL_KEY) if ttl > 0 else None
+    if pool is not None:
+        return pool
     now = clock.now()
     since = now - dt.timedelta(days=discovery_days())
-    seen = set(list(session_seen_ids)[-SEEN_CAP:])
-    viewer_id = getattr(user, "pk", None)
 
     def count(model, **extra):
         return Coalesce(Subquery(model.objects.filter(note_id=OuterRef("pk"), **extra).order_by()
                                  .values("note_id").annotate(c=Count("id")).values("c"),
                                  output_field=IntegerField()), Value(0))
 
-    qs = Note.objects.filter(status=NoteStatus.PUBLISHED, published_at__gte=since)
-    if viewer_id:
-        qs = qs.exclude(author_id__in=blocked_ids(viewer_id))
-    if seen:
-        qs = qs.exclude(pk__in=seen)
-    candidates = qs.order_by("-published_at", "-id").annotate(
-        lk=count(Like), cm=count(Comment, status=CommentStatus.VISIBLE), fv=count(Favourite),
-    ).values_list("pk", "author_id", "published_at", "lk", "cm", "fv")[:CANDIDATES]
-
+    candidates = Note.objects.filter(status=NoteStatus.PUBLISHED, published_at__gte=since) \
+        .order_by("-published_at", "-id").annotate(
+            lk=count(Like), cm=count(Comment, status=CommentStatus.VISIBLE), fv=count(Favourite),
+        ).values_list("pk", "author_id", "published_at", "lk", "cm", "fv")[:DISCOVERY_POOL]
     ranked = sorted(candidates, key=lambda c: score(c[3], c[4], c[5], (now - c[2]).total_seconds() / 3600),
                     reverse=True)
+    pool = [(c[0], c[1]) for c in ranked]
+    if ttl > 0:
+        cache.set(DISCOVERY_POOL_KEY, pool, timeout=ttl)
+    return pool
+
+
+def discovery_feed(user, session_seen_ids=(), limit: int = 20) -> list:
+    """Recent published notes ranked by decayed engagement; never a seen note; ≤ 2 notes per author;
+    nothing by anyone in a block with the reader."""
+    from quanzi.content.models import NoteStatus
+    from quanzi.social.selectors import blocked_ids
+
+    limit = max(1, min(int(limit or 20), MAX_LIMIT))
+    seen = set(list(session_seen_ids)[-SEEN_CAP:])
+    viewer_id = getattr(user, "pk", None)
+    blocked = blocked_ids(viewer_id) if viewer_id else set()
     per_author: dict[int, int] = {}
     chosen = []
-    for pk, author_id, *_ in ranked:
-        if per_author.get(author_id, 0) >= PER_AUTHOR:
+    for pk, author_id in discovery_pool():
+        if pk in seen or author_id in blocked or per_author.get(author_id, 0) >= PER_AUTHOR:
             continue
         per_author[author_id] = per_author.get(author_id, 0) + 1
         chosen.append(pk)
         if len(chosen) >= limit:
             break
     notes = _hydrate_notes(chosen, user if viewer_id else None)
-    return [notes[pk] for pk in chosen if pk in notes]
+    # a note hidden or deleted since the pool was ranked drops out here
+    return [notes[pk] for pk in chosen if pk in notes and notes[pk].status == NoteStatus.PUBLISHED]

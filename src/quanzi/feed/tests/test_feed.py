@@ -317,3 +317,17 @@ def test_big_sources_follow_the_graph(make_user, shop, django_capture_on_commit_
     Follow.objects.create(follower=fans[0], followee=author)
     call_command("feed_big_sources", stdout=__import__("io").StringIO())
     assert big_users() == {author.pk} and selectors.big_shop_ids([shop.pk]) == [shop.pk]
+
+
+def test_discovery_pool_is_shared_and_per_reader_rules_still_apply(make_user, publish,
+                                                                  django_assert_max_num_queries):
+    """The ranked pool is computed once per TTL; a note hidden since, and blocked authors, still drop out."""
+    reader, author, other = make_user(), make_user(), make_user()
+    hidden = publish(author, title="to hide")
+    kept = publish(other, title="kept")
+    assert {n.pk for n in selectors.discovery_feed(reader, [])} == {hidden.pk, kept.pk}
+    Note.objects.filter(pk=hidden.pk).update(status=NoteStatus.HIDDEN)
+    with django_assert_max_num_queries(6):  # pool cached: blocks + hydration only
+        assert [n.pk for n in selectors.discovery_feed(reader, [])] == [kept.pk]
+    Block.objects.create(blocker=other, blocked=reader)
+    assert selectors.discovery_feed(reader, []) == []
