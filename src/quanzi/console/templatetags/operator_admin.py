@@ -4,9 +4,11 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from quanzi.commission.models import Commission, CommissionStatus
 from quanzi.orders.models import AfterSale, AfterSaleStatus
 from quanzi.settlement.models import Payout, PayoutStatus
 from quanzi.shops.models import Shop, ShopStatus
+from quanzi.wallet.models import Withdrawal, WithdrawalStatus
 
 register = template.Library()
 
@@ -23,4 +25,10 @@ def operator_todo():
         {"label": _("Payout requests"), "testid": "todo-payouts",
          "count": Payout.objects.filter(status=PayoutStatus.REQUESTED).count(),
          "url": reverse("admin:settlement_payout_changelist") + f"?status__exact={PayoutStatus.REQUESTED}"},
+        {"label": _("Withdrawals waiting for approval"), "testid": "todo-withdrawals",
+         "count": Withdrawal.objects.filter(status=WithdrawalStatus.REQUESTED).count(),
+         "url": reverse("admin:wallet_withdrawal_changelist") + f"?status__exact={WithdrawalStatus.REQUESTED}"},
+        {"label": _("Commissions held for review"), "testid": "todo-held-commissions",
+         "count": Commission.objects.filter(status=CommissionStatus.HELD).count(),
+         "url": reverse("admin:commission_commission_changelist") + f"?status__exact={CommissionStatus.HELD}"},
     ]}
