@@ -2,20 +2,22 @@
 """Commission benchmark on PostgreSQL (a script, not a test). Loopback database only, every loop bounded.
 
     .venv/bin/python bench/commission.py                   # 100,000 paid orders, 2-level uplines, 5 % refunds
-    .venv/bin/python bench/commission.py --orders 10000 --workers 2
+    .venv/bin/python bench/commission.py --orders 10000 --workers 2 --batch 1000
+    .venv/bin/python bench/commission.py --orders 2000 --path single   # the per-event path, for comparison
     .venv/bin/python bench/commission.py --database-url postgres://postgres@127.0.0.1:5432/qz_commission
 
 1. Wipes the bench's own tables and generates, with INSERT … SELECT generate_series: users (grand
    uplines ← uplines ← sharers, and buyers), the 2-level upline graph (sharing_upline), one shop with one
    product in a category with a 20 % distribution plan, and `--orders` paid orders of one line each
    whose attribution snapshot names a sharer (each with its own device, IP and address, so no fraud hold).
-2. Pays: for every order, in one transaction, what the `order.paid` in-transaction handlers do — the
-   merchant allocation (`settlement.services.on_order_paid`) and `commission_accrue_order`.
-3. Refunds 5 % of the orders in full (order and line refunded, then the `order.refunded` handlers:
-   `on_order_refunded` and `commission_reverse_for_refund`).
-4. Settles every order with `settlement.services.order_settle` (which publishes `order.settled`, so
-   `commission_release_order` runs inside it), then runs settlement again over all orders.
-Each phase runs in `--workers` processes (one database connection each, order ids split between them).
+2. Pays: per batch of `--batch` orders, in one transaction, what the `order.paid` in-transaction handlers
+   do — the merchant allocation (`settlement.services.on_orders_paid`) and `commission_accrue_orders`.
+3. Refunds 5 % of the orders in full (orders and lines refunded as `order_refund_all` does, then what the
+   `order.refunded` handlers do: `on_orders_refunded` and `commission_reverse_refunds`).
+4. Settles every order with `settlement.services.orders_settle` (which publishes `orders.settled`, so
+   `commission_release_orders` runs inside it), then runs settlement again over all orders.
+With `--path single` every step goes through the per-order functions the event handlers call instead.
+Each phase runs in `--workers` processes (one database connection each, batches shared between them).
 
 Prints ledger transfers per second (goal ≥ 2,000/s), the time of each phase, and the checks: the ledger
 balances, every commission equals an independent reference computation, and the second settlement run
@@ -111,44 +113,68 @@ def generate_orders(cur, *, orders: int, people: dict, shop, category, product, 
 
 
 # ---------------------------------------------------------------- the phases (run in worker processes)
+# Each phase gets one batch of order ids and runs in one database transaction. "batch" drives the batched
+# services (one call per batch: a constant number of queries); "single" drives the per-event path, one
+# order at a time in its own nested atomic block, exactly as the event handlers run it.
 
-def _pay(order_ids: list[int]) -> int:
+def _pay(order_ids: list[int], path: str) -> int:
+    """What order_mark_paid's in-transaction `order.paid` handlers do: the merchant allocation and the accrual."""
+    from quanzi.commission.services import commission_accrue_order, commission_accrue_orders
+    from quanzi.orders.models import Order
+    from quanzi.settlement.services import on_order_paid, on_orders_paid
+
+    paid = list(Order.objects.filter(pk__in=order_ids).order_by("id").values_list("id", "shop_id", "total"))
+    if path == "batch":
+        on_orders_paid(paid)
+        commission_accrue_orders(order_ids=order_ids)
+        return len(order_ids)
     from django.db import transaction
 
-    from quanzi.commission.services import commission_accrue_order
-    from quanzi.orders.models import Order
-    from quanzi.settlement.services import on_order_paid
-
-    for order_id, shop_id, total in Order.objects.filter(pk__in=order_ids).values_list("id", "shop_id", "total"):
-        with transaction.atomic():  # what order_mark_paid's in-transaction handlers do
+    for order_id, shop_id, total in paid:
+        with transaction.atomic():
             on_order_paid(order_id=order_id, shop_id=shop_id, total=total)
             commission_accrue_order(order_id=order_id)
     return len(order_ids)
 
 
-def _refund(order_ids: list[int]) -> int:
-    from django.db import transaction
+def _refund(order_ids: list[int], path: str) -> int:
+    """What order_refund_all does to the orders (full refunds), then its in-transaction `order.refunded`
+    handlers: the merchant refund and the commission reversal."""
     from django.db.models import F
 
-    from quanzi.commission.services import commission_reverse_for_refund
+    from quanzi.commission.services import (
+        RefundFact,
+        commission_reverse_for_refund,
+        commission_reverse_refunds,
+    )
     from quanzi.orders.models import Order, OrderLine
-    from quanzi.settlement.services import on_order_refunded
+    from quanzi.settlement.services import on_order_refunded, on_orders_refunded
 
-    for order_id in order_ids:
-        with transaction.atomic():  # what order_refund_all does to the order, then its in-transaction handlers
-            order = Order.objects.select_for_update().get(pk=order_id)
-            OrderLine.objects.filter(order_id=order_id).update(refunded_amount=F("line_total"),
-                                                               refunded_quantity=F("quantity"))
-            Order.objects.filter(pk=order_id).update(refunded_total=order.total, status="closed")
-            key = f"order-full:{order_id}"
-            on_order_refunded(order_id=order_id, key=key, amount=order.total)
+    totals = dict(Order.objects.select_for_update().filter(pk__in=order_ids).order_by("id").values_list("id", "total"))
+    OrderLine.objects.filter(order_id__in=order_ids).update(refunded_amount=F("line_total"),
+                                                            refunded_quantity=F("quantity"))
+    Order.objects.filter(pk__in=order_ids).update(refunded_total=F("total"), status="closed")
+    refunds = [(order_id, f"order-full:{order_id}", totals[order_id]) for order_id in sorted(totals)]
+    if path == "batch":
+        on_orders_refunded(refunds)
+        commission_reverse_refunds(refunds=[RefundFact(order_id, None, key) for order_id, key, _a in refunds])
+        return len(order_ids)
+    from django.db import transaction
+
+    for order_id, key, amount in refunds:
+        with transaction.atomic():
+            on_order_refunded(order_id=order_id, key=key, amount=amount)
             commission_reverse_for_refund(order_id=order_id, line_id=None, key=key)
     return len(order_ids)
 
 
-def _settle(order_ids: list[int]) -> int:
-    from quanzi.settlement.services import order_settle
+def _settle(order_ids: list[int], path: str) -> int:
+    """Settlement with the commission release its event triggers (`orders.settled` / `order.settled`)."""
+    from quanzi.settlement.services import order_settle, orders_settle
 
+    if path == "batch":
+        orders_settle(order_ids=order_ids)
+        return len(order_ids)
     for order_id in order_ids:
         order_settle(order_id=order_id)
     return len(order_ids)
@@ -158,24 +184,22 @@ PHASES = {"pay": _pay, "refund": _refund, "settle": _settle}
 
 
 def _worker(args):
-    """One chunk of orders in one commit: each order's use case still runs in its own (nested) atomic block,
-    exactly as alone, but the WAL is flushed once per chunk instead of once per order — what a batching
-    sweep would do. `--per-commit 1` measures one commit per order."""
-    phase, chunk = args
+    """One batch of orders in one database transaction (one connection per worker process)."""
+    phase, path, chunk = args
     from django.db import connections, transaction
 
     try:
         with transaction.atomic():
-            return PHASES[phase](chunk)
+            return PHASES[phase](chunk, path)
     finally:
         connections.close_all()
 
 
-def run_phase(phase: str, order_ids: list[int], workers: int, chunk: int = 200) -> float:
+def run_phase(phase: str, order_ids: list[int], workers: int, chunk: int, path: str) -> float:
     from django.db import connections
 
     connections.close_all()  # never share a connection with the forked workers
-    chunks = [(phase, order_ids[i:i + chunk]) for i in range(0, len(order_ids), chunk)]
+    chunks = [(phase, path, order_ids[i:i + chunk]) for i in range(0, len(order_ids), chunk)]
     start = time.perf_counter()
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         done = sum(pool.imap_unordered(_worker, chunks))
@@ -220,7 +244,9 @@ def main() -> None:
     ap.add_argument("--sharers", type=int, default=2_000)
     ap.add_argument("--refund-pct", type=float, default=5.0)
     ap.add_argument("--workers", type=int, default=max(2, multiprocessing.cpu_count()))
-    ap.add_argument("--per-commit", type=int, default=200, help="orders per database commit")
+    ap.add_argument("--batch", type=int, default=1000, help="orders per batch (one database transaction)")
+    ap.add_argument("--path", choices=["batch", "single"], default="batch",
+                    help="batched services (default) or the per-event path, one order at a time")
     args = ap.parse_args()
     url = harness.database_url(args.database_url or DEFAULT_DB)
     harness.check_loopback(url)
@@ -250,10 +276,10 @@ def main() -> None:
     counts = {}
     for phase, ids in (("pay", order_ids), ("refund", refunded), ("settle", order_ids)):
         before = Transaction.objects.count()
-        times[phase] = run_phase(phase, ids, args.workers, args.per_commit)
+        times[phase] = run_phase(phase, ids, args.workers, args.batch, args.path)
         counts[phase] = Transaction.objects.count() - before
     before = Transaction.objects.count()
-    rerun_s = run_phase("settle", order_ids, args.workers, args.per_commit)
+    rerun_s = run_phase("settle", order_ids, args.workers, args.batch, args.path)
     rerun_new = Transaction.objects.count() - before
 
     unbalanced = len(unbalanced_transactions())
@@ -269,7 +295,7 @@ def main() -> None:
     rows = [
         ("machine", f"{info.get('cpu', '?')} ({info.get('nproc', '?')} CPUs), {info.get('database', '?')}", ""),
         ("orders / refunded / sharers", f"{len(order_ids)} / {len(refunded)} / {args.sharers}", ""),
-        ("workers (processes) / orders per commit", f"{args.workers} / {args.per_commit}", ""),
+        ("path / workers (processes) / orders per batch", f"{args.path} / {args.workers} / {args.batch}", ""),
         ("data generation", f"{gen_s:.1f} s", ""),
         ("pay: allocate + accrue", f"{times['pay']:.1f} s, {counts['pay']} transfers", ""),
         ("refund: refund + reverse", f"{times['refund']:.1f} s, {counts['refund']} transfers", ""),

@@ -1,6 +1,6 @@
 """Commission listens to order facts; orders and settlement know nothing of it.
 
-All three handlers run inside the publisher's transaction: the commission's ledger postings commit
+All the handlers run inside the publisher's transaction: the commission's ledger postings commit
 or roll back with the payment, the refund or the settlement that caused them.
 """
 
@@ -10,9 +10,9 @@ from quanzi.commission import (
 )
 from quanzi.core.events import Event, subscribe
 from quanzi.orders import events as ev
-from quanzi.settlement.services import register_settlement_deduction
+from quanzi.settlement.services import ORDERS_SETTLED, register_settlement_deduction
 
-register_settlement_deduction(services.settlement_deduction)
+register_settlement_deduction(services.settlement_deduction, many=services.settlement_deductions)
 
 
 @subscribe(ev.ORDER_PAID, in_transaction=True)
@@ -28,3 +28,9 @@ def reverse(event: Event) -> None:
 @subscribe(ev.ORDER_SETTLED, in_transaction=True)
 def release(event: Event) -> None:
     services.commission_release_order(order_id=event["order_id"])
+
+
+@subscribe(ORDERS_SETTLED, in_transaction=True)
+def release_many(event: Event) -> None:
+    """Batched settlement (`settlement.services.orders_settle`) publishes one event for the batch."""
+    services.commission_release_orders(order_ids=event["order_ids"])

@@ -24,3 +24,22 @@ def directs_ids(user_id: int) -> list[int]:
     from quanzi.sharing.selectors import directs
 
     return list(directs(user_id).order_by("pk").values_list("pk", flat=True))
+
+
+def upline_chains(user_ids, depth: int) -> dict[int, list[int]]:
+    """`upline_chain` for many users in one query (batched accrual): {user_id: [upline, upline's upline]}.
+    Same rule as `sharing.selectors.upline_chain`: the chain stops at the first missing link."""
+    from quanzi.sharing.models import Upline
+
+    ids = sorted(set(user_ids))
+    depth = max(0, min(depth, MAX_LEVELS - 1))
+    chains: dict[int, list[int]] = {u: [] for u in ids}
+    if depth == 0 or not ids:
+        return chains
+    columns = ["upline_id", "upline__upline_link__upline_id"][:depth]
+    for user_id, *links in Upline.objects.filter(user_id__in=ids).values_list("user_id", *columns):
+        for upline_id in links:
+            if upline_id is None:
+                break
+            chains[user_id].append(upline_id)
+    return chains

@@ -69,6 +69,28 @@ def level1_share_bps(user_id: int) -> int:
     return tier.level1_share_bps if tier else DEFAULT_LEVEL1_SHARE_BPS
 
 
+def level1_shares(user_ids) -> dict[int, int]:
+    """`level1_share_bps` for many users in two queries (batched accrual)."""
+    ids = set(user_ids)
+    held = dict(UserTier.objects.filter(user_id__in=ids).values_list("user_id", "tier__level1_share_bps"))
+    lowest = Tier.objects.order_by("rank").values_list("level1_share_bps", flat=True).first()
+    default = DEFAULT_LEVEL1_SHARE_BPS if lowest is None else lowest
+    return {u: held.get(u, default) for u in ids}
+
+
+def plan_rates_by_shop(shop_ids) -> dict[int, tuple[dict[int, int], dict[int, int]]]:
+    """`plan_rates` of many shops in one query: {shop_id: ({product_id: bps}, {category_id: bps})}."""
+    out: dict[int, tuple[dict[int, int], dict[int, int]]] = {s: ({}, {}) for s in set(shop_ids)}
+    rows = DistributionPlan.objects.filter(shop_id__in=list(out), enabled=True).values_list(
+        "shop_id", "product_id", "category_id", "rate_bps")
+    for shop_id, product_id, category_id, rate in rows:
+        if product_id:
+            out[shop_id][0][product_id] = rate
+        else:
+            out[shop_id][1][category_id] = rate
+    return out
+
+
 def own_sales(user_ids, *, since: dt.datetime) -> dict[int, int]:
     """Distribution sales each user brought in as the sharer since `since` (line totals net of refunds,
     voided commissions excluded), in one query."""

@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils.translation import gettext as _
 
 from quanzi.commission import selectors
@@ -36,11 +35,11 @@ from quanzi.commission.models import (
     DistributionPlan,
     HoldAction,
 )
-from quanzi.commission.network import upline_chain
+from quanzi.commission.network import upline_chain, upline_chains
 from quanzi.core import clock
 from quanzi.core.errors import Conflict, NotFound, ValidationFailed
 from quanzi.core.money import BPS_DENOMINATOR, apply_rate
-from quanzi.ledger.services import Entry, ledger_post
+from quanzi.ledger.services import Entry, Post, ledger_post, ledger_post_many
 from quanzi.orders.models import Order, OrderLine
 from quanzi.settlement import accounts as macct
 from quanzi.wallet import accounts as wacct
@@ -184,17 +183,10 @@ def reversal_target(*, amount: int, line_total: int, refunded_amount: int) -> in
     so the beneficiary never keeps more than the kept share of the sale earns."""
     if line_total <= 0 or refunded_amount >= line_total:
         return amount
-    return min(amount, math.ceil(amount * refunded_amount / line_total)) if refunded_amount > 0 else 0
+    return min(amount, -(-amount * refunded_amount // line_total)) if refunded_amount > 0 else 0  # exact ceil
 
 
 # ---------------------------------------------------------------- accrual
-
-def _line_fee(order: Order, line: OrderLine, category_rates: dict, default_bps: int) -> int:
-    from quanzi.settlement.services import take_rate_bps
-
-    return apply_rate(line.line_total, take_rate_bps(shop=order.shop, category_id=line.category_id,
-                                                     default_bps=default_bps, category_rates=category_rates))
-
 
 def address_hash(address: dict) -> str:
     keys = ("phone", "province", "city", "district", "detail")
@@ -202,60 +194,38 @@ def address_hash(address: dict) -> str:
     return hashlib.sha256(norm.encode()).hexdigest()[:16]
 
 
-def _payer(order: Order) -> str:
-    """The payment account that paid, when the payment records one (providers that report a payer)."""
-    from quanzi.payments.models import Payment
-
-    if not any(f.name == "payer" for f in Payment._meta.get_fields()):
-        return ""
-    return str(Payment.objects.filter(number=order.payment_number).values_list("payer", flat=True).first() or "")
+@transaction.atomic
+def commission_accrue_order(*, order_id: int) -> list[Commission]:
+    """Compute and book the commissions of a paid order (idempotent: lines already done are skipped).
+    The `order.paid` handler's entry point: the batch path with one order, so both always agree."""
+    return commission_accrue_orders(order_ids=[order_id])
 
 
 @transaction.atomic
-def commission_accrue_order(*, order_id: int) -> list[Commission]:
-    """Compute and book the commissions of a paid order (idempotent: lines already done are skipped)."""
-    order = Order.objects.select_related("shop", "user").get(pk=order_id)
-    if not order.paid_at:
-        return []  # nothing is ever paid without a paid sale
-    lines = [ln for ln in order.lines.all() if isinstance((ln.attribution or {}).get("share"), dict)]
+def commission_accrue_orders(*, order_ids) -> list[Commission]:
+    """Accrue the commissions of many paid orders at once (a backfill, a recompute, the bench).
+
+    The result is exactly what one `commission_accrue_order` per order, in id order, would have booked —
+    same rows, same holds, same ledger transactions — but settings, plans, take rates, tiers, uplines
+    and the sharers' recent sales (for the fraud checks) are read once for the batch, and the money is
+    booked with one `ledger_post_many`: a constant number of queries whatever the batch size.
+    Idempotent (lines that already have commissions are skipped). A concurrent accrual of the same line
+    fails on the unique (order_line, level) constraint and rolls back: nothing is ever booked twice.
+    """
+    orders = {o.pk: o for o in Order.objects.select_related("shop", "user").filter(
+        pk__in=set(order_ids), paid_at__isnull=False)}  # nothing is ever paid without a paid sale
+    lines = [ln for ln in OrderLine.objects.filter(order_id__in=list(orders)).order_by("order_id", "id")
+             if isinstance((ln.attribution or {}).get("share"), dict)]
+    if lines:
+        done = set(Commission.objects.filter(order_line_id__in=[ln.pk for ln in lines]).values_list(
+            "order_line_id", flat=True))
+        lines = [ln for ln in lines if ln.pk not in done]
     if not lines:
         return []
-    done = set(Commission.objects.filter(order_line_id__in=[ln.pk for ln in lines]).values_list("order_line_id",
-                                                                                                 flat=True))
-    lines = [ln for ln in lines if ln.pk not in done]
-    if not lines:
-        return []
-    return _accrue_lines(order, lines, selectors.commission_settings())
-
-
-def _accrue_lines(order: Order, lines: list[OrderLine], cfg: CommissionSettings) -> list[Commission]:
-    from quanzi.catalog.models import Category
-    from quanzi.settlement.services import default_take_rate_bps
-
-    by_product, by_category = selectors.plan_rates(shop_id=order.shop_id, product_ids={ln.product_id for ln in lines},
-                                                   category_ids={ln.category_id for ln in lines})
-    category_rates = dict(Category.objects.filter(pk__in={ln.category_id for ln in lines})
-                          .values_list("id", "take_rate_bps"))
-    default_bps = default_take_rate_bps()
-    levels = min(cfg.levels, MAX_LEVELS)
-    level_shares = {2: cfg.level2_share_bps, 3: cfg.level3_share_bps}
-    created: list[Commission] = []
+    book = _Accrual(orders, lines, selectors.commission_settings())
     for line in lines:
-        share = line.attribution["share"]
-        rate = by_product.get(line.product_id) or by_category.get(line.category_id)
-        sharer_id = _int(share.get("sharer_id"))
-        if not rate or not sharer_id:
-            continue
-        is_self = bool(share.get("self")) or sharer_id == order.user_id
-        if is_self and not cfg.self_purchase_rebate:
-            continue  # self-referral earns nothing unless the self-purchase programme is on
-        uplines = [] if is_self else [u for u in upline_chain(sharer_id, levels - 1) if u != order.user_id]
-        shares = compute_line_commission(
-            base=line.line_total, rate_bps=rate, fee=_line_fee(order, line, category_rates, default_bps),
-            sharer_id=sharer_id, upline_ids=uplines, level1_share_bps=selectors.level1_share_bps(sharer_id),
-            level_shares=level_shares, levels=1 if is_self else levels, cap_bps=cfg.cap_bps)
-        created.extend(_book_line(order, line, share, shares, rate, is_self, cfg))
-    return created
+        book.line(orders[line.order_id], line)
+    return book.save()
 
 
 def _int(value) -> int | None:
@@ -265,54 +235,171 @@ def _int(value) -> int | None:
         return None
 
 
-def _book_line(order: Order, line: OrderLine, share: dict, shares: list[Share], rate: int, is_self: bool,
-               cfg: CommissionSettings) -> list[Commission]:
-    client = share.get("client") if isinstance(share.get("client"), dict) else {}
-    signals = {"device": str(client.get("device") or "")[:32], "ip": str(client.get("ip") or "")[:45],
-               "address_hash": address_hash(order.address), "payer": _payer(order)[:64],
-               "buyer_new": order.user.date_joined >= order.paid_at - _hours(cfg.new_account_hours)}
-    sharer_id = shares[0].beneficiary_id if shares else None
-    hold_reason = _risk(sharer_id, signals, order.user_id, cfg) if sharer_id else ""
-    rows = [Commission(order_line=line, order=order, shop_id=order.shop_id, product_id=line.product_id,
-                       beneficiary_id=s.beneficiary_id, sharer_id=sharer_id, buyer_id=order.user_id, level=s.level,
-                       base=line.line_total, rate_bps=rate, share_bps=s.share_bps, amount=s.amount,
-                       self_purchase=is_self, hold_reason=hold_reason,
-                       status=CommissionStatus.HELD if hold_reason else CommissionStatus.PENDING,
-                       created_at=order.paid_at, **signals)
-            for s in shares if s.amount > 0 or s.level == 1]  # level 1 kept at 0 fen: it records the sale
-    Commission.objects.bulk_create(rows)
-    rows = list(Commission.objects.filter(order_line=line).order_by("level"))
-    for c in rows:
-        if c.amount:
-            ledger_post(key=f"commission-accrue:{line.pk}:{c.level}", kind="commission.accrue",
-                        ref_type="commission", ref_id=c.pk,
-                        entries=[Entry(macct.merchant_pending(order.shop_id), c.amount),
-                                 Entry(wacct.earnings_pending(c.beneficiary_id), -c.amount)])
-        if c.status == CommissionStatus.HELD:
-            CommissionHoldLog.objects.create(commission=c, action=HoldAction.HOLD, reason=hold_reason)
-    return rows
-
-
 def _hours(n: int):
     import datetime as dt
 
     return dt.timedelta(hours=n)
 
 
-def _risk(sharer_id: int, signals: dict, buyer_id: int, cfg: CommissionSettings) -> str:
-    """Risk signals of the sharer over the fraud window, counted in one query (this sale included).
-    Returns the reason to hold, or "" when nothing trips."""
-    since = clock.now() - _hours(cfg.fraud_window_hours)
-    recent = Commission.objects.filter(sharer_id=sharer_id, level=1, created_at__gte=since)
+class _Accrual:
+    """One batch of accrual: everything the computation needs, read once; the rows and postings to write.
 
-    def same(field: str):
-        return Count("order_id", filter=Q(**{field: signals[field]}), distinct=True) if signals[field] else None
+    The fraud checks count the sharer's level-1 commissions of the window, this sale included. The
+    window's earlier rows that can matter (same device, IP, address or payer as a sale in the batch, or
+    an immediate refund, or a new buyer) are read in one query; each sale of the batch is then added in
+    memory after it is checked, so a later sale of the batch sees it exactly as it would in the database
+    had the orders been accrued one by one."""
 
-    aggregates = {k: v for k, v in {"device": same("device"), "ip": same("ip"), "address_hash": same("address_hash"),
-                                    "payer": same("payer")}.items() if v is not None}
-    aggregates["quick"] = Count("id", filter=Q(quick_refund=True))
-    aggregates["new"] = Count("buyer_id", filter=Q(buyer_new=True) & ~Q(buyer_id=buyer_id), distinct=True)
-    counts = recent.aggregate(**aggregates)
+    def __init__(self, orders: dict[int, Order], lines: list[OrderLine], cfg: CommissionSettings):
+        from quanzi.catalog.models import Category
+        from quanzi.settlement.services import default_take_rate_bps
+
+        self.cfg, self.now = cfg, clock.now()
+        self.levels = min(cfg.levels, MAX_LEVELS)
+        self.level_shares = {2: cfg.level2_share_bps, 3: cfg.level3_share_bps}
+        self.plans = selectors.plan_rates_by_shop({o.shop_id for o in orders.values()})
+        self.category_rates = dict(Category.objects.filter(pk__in={ln.category_id for ln in lines})
+                                   .values_list("id", "take_rate_bps"))
+        self.default_bps = default_take_rate_bps()
+        sharers = {s for s in (_int(ln.attribution["share"].get("sharer_id")) for ln in lines) if s}
+        self.uplines = upline_chains(sharers, self.levels - 1)
+        self.level1 = selectors.level1_shares(sharers)
+        payers = _payers(orders.values())
+        self.signals = {o.pk: _order_signals(o, payers.get(o.payment_number, ""), cfg) for o in orders.values()}
+        self.recent = _recent_sales(sharers, lines, self.signals, self.now - _hours(cfg.fraud_window_hours))
+        self.rows: list[Commission] = []
+
+    def line(self, order: Order, line: OrderLine) -> None:
+        from quanzi.settlement.services import take_rate_bps
+
+        share = line.attribution["share"]
+        by_product, by_category = self.plans[order.shop_id]
+        rate = by_product.get(line.product_id) or by_category.get(line.category_id)
+        sharer_id = _int(share.get("sharer_id"))
+        if not rate or not sharer_id:
+            return
+        is_self = bool(share.get("self")) or sharer_id == order.user_id
+        if is_self and not self.cfg.self_purchase_rebate:
+            return  # self-referral earns nothing unless the self-purchase programme is on
+        uplines = [] if is_self else [u for u in self.uplines.get(sharer_id, []) if u != order.user_id]
+        fee = apply_rate(line.line_total, take_rate_bps(shop=order.shop, category_id=line.category_id,
+                                                        default_bps=self.default_bps,
+                                                        category_rates=self.category_rates))
+        shares = compute_line_commission(
+            base=line.line_total, rate_bps=rate, fee=fee, sharer_id=sharer_id, upline_ids=uplines,
+            level1_share_bps=self.level1[sharer_id], level_shares=self.level_shares,
+            levels=1 if is_self else self.levels, cap_bps=self.cfg.cap_bps)
+        if shares:
+            self._book(order, line, share, shares, rate, is_self)
+
+    def _book(self, order: Order, line: OrderLine, share: dict, shares: list[Share], rate: int,
+              is_self: bool) -> None:
+        client = share.get("client") if isinstance(share.get("client"), dict) else {}
+        signals = {"device": str(client.get("device") or "")[:32], "ip": str(client.get("ip") or "")[:45],
+                   **self.signals[order.pk]}
+        sharer_id = shares[0].beneficiary_id
+        hold_reason = _hold_reason(_risk_counts(self.recent.get(sharer_id, []), signals, order.user_id), signals,
+                                   self.cfg)
+        rows = [Commission(order_line=line, order=order, shop_id=order.shop_id, product_id=line.product_id,
+                           beneficiary_id=s.beneficiary_id, sharer_id=sharer_id, buyer_id=order.user_id,
+                           level=s.level, base=line.line_total, rate_bps=rate, share_bps=s.share_bps, amount=s.amount,
+                           self_purchase=is_self, hold_reason=hold_reason,
+                           status=CommissionStatus.HELD if hold_reason else CommissionStatus.PENDING,
+                           created_at=order.paid_at, **signals)
+                for s in shares if s.amount > 0 or s.level == 1]  # level 1 kept at 0 fen: it records the sale
+        self.rows.extend(rows)
+        if order.paid_at >= self.now - _hours(self.cfg.fraud_window_hours):
+            self.recent.setdefault(sharer_id, []).append(_sale_of(rows[0]))
+
+    def save(self) -> list[Commission]:
+        Commission.objects.bulk_create(self.rows)
+        if any(c.pk is None for c in self.rows):  # a backend that cannot return ids from a bulk insert
+            ids = {(line_id, level): pk for pk, line_id, level in Commission.objects.filter(
+                order_line_id__in={c.order_line_id for c in self.rows}).values_list("id", "order_line_id", "level")}
+            for c in self.rows:
+                c.pk = ids[(c.order_line_id, c.level)]
+        ledger_post_many([Post(key=f"commission-accrue:{c.order_line_id}:{c.level}", kind="commission.accrue",
+                               ref_type="commission", ref_id=c.pk,
+                               entries=[Entry(macct.merchant_pending(c.shop_id), c.amount),
+                                        Entry(wacct.earnings_pending(c.beneficiary_id), -c.amount)])
+                          for c in self.rows if c.amount])
+        CommissionHoldLog.objects.bulk_create([
+            CommissionHoldLog(commission=c, action=HoldAction.HOLD, reason=c.hold_reason)
+            for c in self.rows if c.status == CommissionStatus.HELD])
+        return self.rows
+
+
+def _order_signals(order: Order, payer: str, cfg: CommissionSettings) -> dict:
+    return {"address_hash": address_hash(order.address), "payer": payer[:64],
+            "buyer_new": order.user.date_joined >= order.paid_at - _hours(cfg.new_account_hours)}
+
+
+def _payers(orders) -> dict[str, str]:
+    """The payment account that paid each order, when payments record one (providers that report a payer)."""
+    from quanzi.payments.models import Payment
+
+    if not any(f.name == "payer" for f in Payment._meta.get_fields()):
+        return {}
+    numbers = {o.payment_number for o in orders if o.payment_number}
+    return {n: str(p or "") for n, p in Payment.objects.filter(number__in=numbers).values_list("number", "payer")}
+
+
+@dataclass(frozen=True)
+class _Sale:
+    """What the fraud checks read of a sharer's level-1 commission."""
+
+    order_id: int
+    buyer_id: int
+    device: str
+    ip: str
+    address_hash: str
+    payer: str
+    quick_refund: bool
+    buyer_new: bool
+
+
+_SIGNALS = ("device", "ip", "address_hash", "payer")
+
+
+def _sale_of(c: Commission) -> _Sale:
+    return _Sale(order_id=c.order_id, buyer_id=c.buyer_id, device=c.device, ip=c.ip, address_hash=c.address_hash,
+                 payer=c.payer, quick_refund=c.quick_refund, buyer_new=c.buyer_new)
+
+
+def _recent_sales(sharers: set[int], lines: list[OrderLine], order_signals: dict[int, dict], since) -> dict:
+    """The sharers' level-1 commissions since `since` that a check of this batch can count (one query)."""
+    values: dict[str, set[str]] = {"device": set(), "ip": set(), "address_hash": set(), "payer": set()}
+    for ln in lines:
+        client = ln.attribution["share"].get("client")
+        client = client if isinstance(client, dict) else {}
+        values["device"].add(str(client.get("device") or "")[:32])
+        values["ip"].add(str(client.get("ip") or "")[:45])
+    for signals in order_signals.values():
+        values["address_hash"].add(signals["address_hash"])
+        values["payer"].add(signals["payer"])
+    relevant = Q(quick_refund=True) | Q(buyer_new=True)
+    for field, found in values.items():
+        if found - {""}:
+            relevant |= Q(**{f"{field}__in": sorted(found - {""})})
+    out: dict[int, list[_Sale]] = {}
+    for row in Commission.objects.filter(relevant, sharer_id__in=sharers, level=1, created_at__gte=since).order_by(
+            "id").values("sharer_id", "order_id", "buyer_id", *_SIGNALS, "quick_refund", "buyer_new"):
+        out.setdefault(row.pop("sharer_id"), []).append(_Sale(**row))
+    return out
+
+
+def _risk_counts(recent: list[_Sale], signals: dict, buyer_id: int) -> dict[str, int]:
+    """The sharer's window, counted (this sale not included): orders per signal value, immediate refunds
+    and distinct new buyers other than this one."""
+    counts = {key: len({s.order_id for s in recent if getattr(s, key) == signals[key]})
+              for key in _SIGNALS if signals[key]}
+    counts["quick"] = sum(1 for s in recent if s.quick_refund)
+    counts["new"] = len({s.buyer_id for s in recent if s.buyer_new and s.buyer_id != buyer_id})
+    return counts
+
+
+def _hold_reason(counts: dict[str, int], signals: dict, cfg: CommissionSettings) -> str:
+    """The reason to hold a sale (this one counted), or "" when no threshold trips."""
     limits = [("device", cfg.max_orders_per_device, _("many orders from one device")),
               ("ip", cfg.max_orders_per_ip, _("many orders from one IP address")),
               ("address_hash", cfg.max_orders_per_address, _("many orders to one address")),
@@ -330,24 +417,52 @@ def _risk(sharer_id: int, signals: dict, buyer_id: int, cfg: CommissionSettings)
 
 # ---------------------------------------------------------------- refunds
 
+@dataclass(frozen=True)
+class RefundFact:
+    """One `order.refunded` event: the order, the line (None for a full refund) and the refund key."""
+
+    order_id: int
+    line_id: int | None
+    key: str
+
+
 @transaction.atomic
 def commission_reverse_for_refund(*, order_id: int, line_id: int | None, key: str) -> int:
     """Shrink the commissions of a refunded line (or of every line, for a full refund) in proportion to
     what was refunded; post only the difference. Returns the fen taken back."""
-    rows = Commission.objects.select_for_update().filter(order_id=order_id).exclude(
-        status=CommissionStatus.VOIDED).order_by("id")
-    if line_id is not None:
-        rows = rows.filter(order_line_id=line_id)
-    rows = list(rows)
+    return commission_reverse_refunds(refunds=[RefundFact(order_id, line_id, key)])
+
+
+@transaction.atomic
+def commission_reverse_refunds(*, refunds) -> int:
+    """`commission_reverse_for_refund` for many refunds at once, in their order; the commissions of their
+    orders are locked, read and updated once and the reversals booked with one `ledger_post_many`.
+    Lines are read as they are now: run it for refunds already recorded on the lines."""
+    refunds = list(refunds)
+    rows = list(Commission.objects.select_for_update().filter(order_id__in={r.order_id for r in refunds}).exclude(
+        status=CommissionStatus.VOIDED).order_by("id"))
     if not rows:
         return 0
-    order = Order.objects.only("id", "shop_id", "paid_at", "settled_at").get(pk=order_id)
-    lines = {ln.pk: ln for ln in OrderLine.objects.filter(pk__in={c.order_line_id for c in rows})}
+    orders = Order.objects.only("id", "shop_id", "paid_at", "settled_at").in_bulk({c.order_id for c in rows})
+    lines = OrderLine.objects.in_bulk({c.order_line_id for c in rows})
     cfg = selectors.commission_settings()
-    quick = bool(order.paid_at) and clock.now() - order.paid_at <= _minutes(cfg.quick_refund_minutes)
-    taken = 0
+    now = clock.now()
+    by_order: dict[int, list[Commission]] = {}
     for c in rows:
-        taken += _reverse_one(c, lines[c.order_line_id], order, key, quick)
+        by_order.setdefault(c.order_id, []).append(c)
+    posts: list[Post] = []
+    touched: dict[int, Commission] = {}
+    taken = 0
+    for refund in refunds:
+        order = orders.get(refund.order_id)
+        quick = bool(order and order.paid_at) and now - order.paid_at <= _minutes(cfg.quick_refund_minutes)
+        for c in by_order.get(refund.order_id, []):
+            if refund.line_id is None or c.order_line_id == refund.line_id:
+                taken += _reverse_one(c, lines[c.order_line_id], order, refund.key, quick, posts)
+                touched[c.pk] = c
+    ledger_post_many(posts)
+    Commission.objects.bulk_update(list(touched.values()), ["reversed", "base_refunded", "quick_refund", "status"],
+                                   batch_size=200)  # CASE WHEN per row: keep it small
     return taken
 
 
@@ -357,7 +472,7 @@ def _minutes(n: int):
     return dt.timedelta(minutes=n)
 
 
-def _reverse_one(c: Commission, line: OrderLine, order: Order, key: str, quick: bool) -> int:
+def _reverse_one(c: Commission, line: OrderLine, order: Order, key: str, quick: bool, posts: list[Post]) -> int:
     target = reversal_target(amount=c.amount, line_total=line.line_total, refunded_amount=line.refunded_amount)
     delta = target - c.reversed
     if delta > 0:
@@ -366,14 +481,13 @@ def _reverse_one(c: Commission, line: OrderLine, order: Order, key: str, quick: 
         else:
             source = wacct.earnings_pending(c.beneficiary_id)
             merchant = (macct.merchant_available if order.settled_at else macct.merchant_pending)(order.shop_id)
-        ledger_post(key=f"commission-reverse:{c.pk}:{key}", kind="commission.reverse", ref_type="commission",
-                    ref_id=c.pk, entries=[Entry(source, delta), Entry(merchant, -delta)])
+        posts.append(Post(key=f"commission-reverse:{c.pk}:{key}", kind="commission.reverse", ref_type="commission",
+                          ref_id=c.pk, entries=[Entry(source, delta), Entry(merchant, -delta)]))
     c.reversed = max(c.reversed, target)
     c.base_refunded = min(line.refunded_amount, c.base)
     c.quick_refund = c.quick_refund or quick
     if c.reversed >= c.amount and line.refunded_amount >= line.line_total:
         c.status = CommissionStatus.REVERSED
-    c.save(update_fields=["reversed", "base_refunded", "quick_refund", "status"])
     return max(delta, 0)
 
 
@@ -382,28 +496,46 @@ def _reverse_one(c: Commission, line: OrderLine, order: Order, key: str, quick: 
 def settlement_deduction(order: Order) -> int:
     """What commission took out of the merchant's pending money for this order (net of reversals,
     voids excluded) — registered with settlement so the order's pending balance ends at zero."""
-    kept = Commission.objects.filter(order_id=order.pk).exclude(status=CommissionStatus.VOIDED).aggregate(
-        s=Sum(F("amount") - F("reversed")))["s"]
-    return int(kept or 0)
+    return settlement_deductions([order]).get(order.pk, 0)
+
+
+def settlement_deductions(orders) -> dict[int, int]:
+    """`settlement_deduction` of many orders in one query: {order_id: fen} (batched settlement)."""
+    rows = (Commission.objects.filter(order_id__in=[o.pk for o in orders]).exclude(status=CommissionStatus.VOIDED)
+            .values("order_id").annotate(s=Sum(F("amount") - F("reversed"))).values_list("order_id", "s"))
+    return {order_id: int(s or 0) for order_id, s in rows}
 
 
 @transaction.atomic
 def commission_release_order(*, order_id: int) -> int:
     """The order settled: its pending commissions become withdrawable (held ones stay held).
     Running it twice, or concurrently, releases each commission once. Returns how many were released."""
-    rows = list(Commission.objects.select_for_update().filter(order_id=order_id, status=CommissionStatus.PENDING)
-                .order_by("id"))
-    now = clock.now()
-    for c in rows:
-        _release_to_wallet(c, now)
+    return commission_release_orders(order_ids=[order_id])
+
+
+@transaction.atomic
+def commission_release_orders(*, order_ids) -> int:
+    """`commission_release_order` for many settled orders: one locking read of their pending commissions,
+    one `ledger_post_many`, one UPDATE. Returns how many commissions were released."""
+    rows = list(Commission.objects.select_for_update().filter(order_id__in=set(order_ids),
+                                                              status=CommissionStatus.PENDING).order_by("id"))
+    if not rows:
+        return 0
+    ledger_post_many([_release_post(c) for c in rows if c.kept])
+    Commission.objects.filter(pk__in=[c.pk for c in rows]).update(status=CommissionStatus.AVAILABLE,
+                                                                  released_at=clock.now())
     return len(rows)
+
+
+def _release_post(c: Commission) -> Post:
+    return Post(key=f"commission-release:{c.pk}", kind="commission.release", ref_type="commission", ref_id=c.pk,
+                entries=[Entry(wacct.earnings_pending(c.beneficiary_id), c.kept),
+                         Entry(wacct.wallet_available(c.beneficiary_id), -c.kept)])
 
 
 def _release_to_wallet(c: Commission, now) -> None:
     if c.kept:
-        ledger_post(key=f"commission-release:{c.pk}", kind="commission.release", ref_type="commission", ref_id=c.pk,
-                    entries=[Entry(wacct.earnings_pending(c.beneficiary_id), c.kept),
-                             Entry(wacct.wallet_available(c.beneficiary_id), -c.kept)])
+        ledger_post_many([_release_post(c)])
     c.status, c.released_at = CommissionStatus.AVAILABLE, now
     c.save(update_fields=["status", "released_at"])
 

@@ -424,6 +424,19 @@ def order_mark_settled(*, order_id: int) -> bool:
     return bool(updated)
 
 
+def order_mark_settled_many(*, order_ids: list[int]) -> list[int]:
+    """`order_mark_settled` for a batch (the caller holds the orders' locks): two statements plus the
+    read, whatever the batch size. Returns the ids that were not settled before."""
+    now = clock.now()
+    fresh = list(Order.objects.filter(pk__in=order_ids, settled_at__isnull=True).values_list("pk", flat=True))
+    if fresh:
+        Order.objects.filter(pk__in=fresh).update(settled_at=now)
+        OrderEvent.objects.bulk_create([OrderEvent(order_id=pk, kind="settled", created_at=now,
+                                                   message=gettext_noop("Settled with the merchant"))
+                                        for pk in fresh])
+    return fresh
+
+
 def order_add_event(*, order_id: int, kind: str, message: str, actor: str = "system", data: dict | None = None,
                     params: dict | None = None, when=None) -> None:
     """Add a timeline entry; `message` is an untranslated msgid (gettext_noop) or free text, see OrderEvent."""

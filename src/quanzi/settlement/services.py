@@ -15,10 +15,10 @@ from quanzi.core.errors import BusinessRuleViolation, Conflict, NotFound, Valida
 from quanzi.core.events import publish
 from quanzi.core.money import apply_rate
 from quanzi.ledger.selectors import balance
-from quanzi.ledger.services import Entry, ledger_post
+from quanzi.ledger.services import Entry, Post, ledger_post, ledger_post_many
 from quanzi.orders.events import ORDER_SETTLED
-from quanzi.orders.models import Order
-from quanzi.orders.services import order_mark_settled
+from quanzi.orders.models import Order, OrderLine
+from quanzi.orders.services import order_mark_settled, order_mark_settled_many
 from quanzi.settlement import accounts as acct
 from quanzi.settlement.models import Payout, PayoutStatus, Settlement, TakeRatePolicy
 from quanzi.shops.models import Shop
@@ -29,17 +29,33 @@ MIN_PAYOUT_DEFAULT = 100
 # host commission) register a callable(order) -> fen already moved out of merchant pending for that
 # order. Settlement subtracts it so the merchant's pending balance for the order ends at zero;
 # settlement never imports those features.
+# A feature may also give `many(orders) -> {order_id: fen}`, the same for a batch in one query
+# (used by `orders_settle`); without it the batch calls `fn` once per order.
 SettlementDeduction = Callable[[Order], int]
-_deductions: list[SettlementDeduction] = []
+SettlementDeductionMany = Callable[[list[Order]], dict[int, int]]
+_deductions: dict[SettlementDeduction, SettlementDeductionMany | None] = {}
+
+# `orders_settle` publishes this once per batch (payload: order_ids, in the transaction) instead of
+# ORDER_SETTLED per order: an in-transaction subscriber of ORDER_SETTLED must subscribe to it as well.
+ORDERS_SETTLED = "orders.settled"
 
 
-def register_settlement_deduction(fn: SettlementDeduction) -> None:
-    if fn not in _deductions:
-        _deductions.append(fn)
+def register_settlement_deduction(fn: SettlementDeduction, *, many: SettlementDeductionMany | None = None) -> None:
+    if fn not in _deductions or many is not None:
+        _deductions[fn] = many
 
 
 def settlement_deductions(order: Order) -> int:
     return sum(int(fn(order)) for fn in _deductions)
+
+
+def settlement_deductions_many(orders: list[Order]) -> dict[int, int]:
+    out = dict.fromkeys((o.pk for o in orders), 0)
+    for fn, many in _deductions.items():
+        found = many(orders) if many is not None else {o.pk: fn(o) for o in orders}
+        for order_id, fen in found.items():
+            out[order_id] += int(fen)
+    return out
 
 
 def default_take_rate_bps() -> int:
@@ -64,9 +80,12 @@ def order_fee(order: Order) -> int:
     (core.money.apply_rate); shipping carries no take rate."""
     lines = list(order.lines.all())
     rates = dict(Category.objects.filter(pk__in={ln.category_id for ln in lines}).values_list("id", "take_rate_bps"))
-    default = default_take_rate_bps()
+    return _lines_fee(order.shop, lines, rates, default_take_rate_bps())
+
+
+def _lines_fee(shop: Shop, lines, rates: dict[int, int | None], default: int) -> int:
     return sum(apply_rate(ln.line_total - ln.refunded_amount,
-                          take_rate_bps(shop=order.shop, category_id=ln.category_id, default_bps=default,
+                          take_rate_bps(shop=shop, category_id=ln.category_id, default_bps=default,
                                         category_rates=rates)) for ln in lines)
 
 
@@ -79,6 +98,24 @@ def on_order_refunded(*, order_id: int, key: str, amount: int) -> None:
     shop_id = Order.objects.values_list("shop_id", flat=True).get(pk=order_id)
     ledger_post(key=f"order-refund:{key}", kind="order.refund", ref_type="order", ref_id=order_id,
                 entries=[Entry(acct.merchant_pending(shop_id), amount), Entry(acct.CLEARING, -amount)])
+
+
+def on_orders_paid(paid: list[tuple[int, int, int]]) -> None:
+    """`on_order_paid` for many (order_id, shop_id, total) at once: one `ledger_post_many` (a backfill,
+    a replay, the commission bench). Same keys, so mixing both paths books each order once."""
+    ledger_post_many([Post(key=f"order-paid:{order_id}", kind="order.allocate", ref_type="order", ref_id=order_id,
+                           entries=[Entry(acct.CLEARING, total), Entry(acct.merchant_pending(shop_id), -total)])
+                      for order_id, shop_id, total in paid])
+
+
+def on_orders_refunded(refunds: list[tuple[int, str, int]]) -> None:
+    """`on_order_refunded` for many (order_id, key, amount) at once: one read of the shops, one
+    `ledger_post_many`."""
+    shops = dict(Order.objects.filter(pk__in={r[0] for r in refunds}).values_list("id", "shop_id"))
+    ledger_post_many([Post(key=f"order-refund:{key}", kind="order.refund", ref_type="order", ref_id=order_id,
+                           entries=[Entry(acct.merchant_pending(shops[order_id]), amount),
+                                    Entry(acct.CLEARING, -amount)])
+                      for order_id, key, amount in refunds])
 
 
 @transaction.atomic
@@ -101,6 +138,50 @@ def order_settle(*, order_id: int) -> Settlement | None:
                                            deducted=deducted, net=net)
     publish(ORDER_SETTLED, order_id=order.pk, shop_id=order.shop_id)
     return settlement
+
+
+@transaction.atomic
+def orders_settle(*, order_ids) -> list[Settlement]:
+    """`order_settle` for many finished orders in a constant number of queries; returns the new settlements.
+
+    Each order is settled exactly as `order_settle` would (same amounts, same ledger transaction, same key,
+    the order marked settled with its timeline entry, one Settlement row); orders already settled are
+    skipped, so running it twice, or beside `order_settle`, settles each order once (the order rows are
+    locked, in id order, as `order_settle` locks them). What differs: the take rates, the deductions
+    (`register_settlement_deduction(..., many=)`) and the lines are read once, the money is booked with
+    one `ledger_post_many`, and ORDERS_SETTLED (order_ids) is published once instead of ORDER_SETTLED
+    per order — a per-order event would cost each subscriber a round of queries per order, which is
+    what the batch is for."""
+    orders = list(Order.objects.select_for_update(of=("self",)).filter(pk__in=set(order_ids)).order_by("id"))
+    done = set(Settlement.objects.filter(order_id__in=[o.pk for o in orders]).values_list("order_id", flat=True))
+    orders = [o for o in orders if o.pk not in done]
+    if not orders:
+        return []
+    shops = Shop.objects.in_bulk({o.shop_id for o in orders})
+    lines: dict[int, list] = {o.pk: [] for o in orders}
+    for ln in OrderLine.objects.filter(order_id__in=list(lines)).order_by("id"):
+        lines[ln.order_id].append(ln)
+    rates = dict(Category.objects.filter(pk__in={ln.category_id for ls in lines.values() for ln in ls})
+                 .values_list("id", "take_rate_bps"))
+    default = default_take_rate_bps()
+    deductions = settlement_deductions_many(orders)
+    settlements, posts = [], []
+    for order in orders:
+        gross = order.total - order.refunded_total
+        fee = min(_lines_fee(shops[order.shop_id], lines[order.pk], rates, default), gross)
+        deducted = deductions[order.pk]
+        net = gross - fee - deducted
+        posts.append(Post(key=f"order-settle:{order.pk}", kind="order.settle", ref_type="order", ref_id=order.pk,
+                          entries=[Entry(acct.merchant_pending(order.shop_id), gross - deducted),
+                                   Entry(acct.merchant_available(order.shop_id), -net),
+                                   Entry(acct.TAKE_RATE_REVENUE, -fee)]))
+        settlements.append(Settlement(order_id=order.pk, shop_id=order.shop_id, gross=gross, fee=fee,
+                                      deducted=deducted, net=net))
+    ledger_post_many(posts)
+    order_mark_settled_many(order_ids=[o.pk for o in orders if o.settled_at is None])
+    Settlement.objects.bulk_create(settlements)
+    publish(ORDERS_SETTLED, order_ids=[o.pk for o in orders])
+    return settlements
 
 
 def merchant_balances(*, shop_id: int) -> dict[str, int]:
