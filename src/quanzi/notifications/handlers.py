@@ -21,6 +21,11 @@ MSG_SHIPPED = gettext_noop("Your order %(number)s has shipped")
 MSG_DELIVERED = gettext_noop("Your order %(number)s was delivered")
 MSG_REFUNDED = gettext_noop("A refund of ¥%(amount)s for order %(number)s is on its way")
 MSG_REVIEW_REPLY = gettext_noop("%(shop)s replied to your review")
+MSG_COMMISSION = gettext_noop("A friend bought “%(title)s” through your share: ¥%(amount)s commission, pending until "
+                              "the return window closes")
+MSG_COMMISSION_TEAM = gettext_noop("Someone in your team sold “%(title)s”: ¥%(amount)s commission, pending")
+MSG_COMMISSION_HELD = gettext_noop("¥%(amount)s commission on “%(title)s” is held for a routine review")
+MSG_COMMISSION_RELEASED = gettext_noop("¥%(amount)s of commission is now in your wallet")
 
 
 def _excerpt(text: str) -> str:
@@ -109,3 +114,21 @@ def on_review_replied(event: Event) -> None:
     notify(recipient_id=review.author_id, kind=Kind.REPLY, actor_id=review.shop.owner_id,
            message=MSG_REVIEW_REPLY, target_type="review", target_id=review.pk,
            params={"shop": review.shop.name, "product_id": review.product_id})
+
+
+@subscribe("commission.accrued")
+def on_commission_accrued(event: Event) -> None:
+    """The sharer (and their upline) learn about a commission the moment the order is paid."""
+    if event["held"]:
+        message = MSG_COMMISSION_HELD
+    else:
+        message = MSG_COMMISSION if event["level"] == 1 else MSG_COMMISSION_TEAM
+    notify(recipient_id=event["beneficiary_id"], kind=Kind.EARNINGS, message=message, target_type="earnings",
+           target_id=event["commission_id"],
+           params={"title": _excerpt(event["title"]), "amount": format_yuan(event["amount"])})
+
+
+@subscribe("commission.released")
+def on_commission_released(event: Event) -> None:
+    notify(recipient_id=event["beneficiary_id"], kind=Kind.EARNINGS, message=MSG_COMMISSION_RELEASED,
+           target_type="earnings", target_id=event["order_id"], params={"amount": format_yuan(event["amount"])})

@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     MENTION = "mention", _("Mentions")
     FOLLOW = "follow", _("New followers")
     ORDER = "order", _("Order updates")
+    EARNINGS = "earnings", _("Earnings from shares")
 
 
 class Notification(models.Model):
@@ -63,6 +64,8 @@ class Notification(models.Model):
             return f"/orders/{params['number']}/"
         if self.target_type == "review" and params.get("product_id"):
             return f"/p/{params['product_id']}/"
+        if self.target_type == "earnings":
+            return "/me/earnings/"
         return "/notifications/"
 
 
