@@ -126,7 +126,7 @@ def test_share_to_earn_journey(open_page, site, world, ledger_balanced):
     # the poster loads as an image (a real PNG, drawn by the server)
     poster = a.get_by_test_id("share-poster")
     poster.scroll_into_view_if_needed()  # it is lazy-loaded, below the fold on a phone
-    expect(poster).to_have_attribute("src", f"{site}/s/{link.code}/poster.png")
+    expect(poster).to_have_attribute("src", f"/s/{link.code}/poster.png")
     a.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=poster.element_handle())
     size = poster.evaluate("img => [img.naturalWidth, img.naturalHeight]")
     response = a.request.get(f"/s/{link.code}/poster.png")

@@ -138,5 +138,6 @@ def share_payload(link: ShareLink, target: targets.ShareTarget) -> dict:
     """What the API and the share page show for a link."""
     return {"code": link.code, "target_type": link.target_type, "target_id": link.target_id,
             "url": absolute(share_path(link, target)), "short_url": absolute(short_path(link)),
-            "poster_url": absolute(poster_path(link)), "copy_text": copy_text(link, target),
+            "poster_url": absolute(poster_path(link)), "poster_path": poster_path(link),
+            "copy_text": copy_text(link, target),
             "expires_at": link.expires_at}
