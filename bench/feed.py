@@ -96,7 +96,7 @@ def generate(cur, users: int, notes: int, edges: int, big: int, big_followers: i
                    WHERE n.published_at > now() - interval '2 days'""", [fanout_limit])
     for sql in rebuild:
         cur.execute(sql)
-    cur.execute("ANALYZE")
+    cur.execute("VACUUM ANALYZE")  # what autovacuum does in production: statistics and the visibility map
     from quanzi.feed.services import rebuild_big_sources
 
     rebuild_big_sources()  # the bulk load bypassed the follow events that keep this list current

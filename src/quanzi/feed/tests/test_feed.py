@@ -331,3 +331,26 @@ def test_discovery_pool_is_shared_and_per_reader_rules_still_apply(make_user, pu
         assert [n.pk for n in selectors.discovery_feed(reader, [])] == [kept.pk]
     Block.objects.create(blocker=other, blocked=reader)
     assert selectors.discovery_feed(reader, []) == []
+
+
+@override_settings(QUANZI_FEED_FANOUT_LIMIT=1)
+def test_several_big_authors_merge_in_time_order_across_pages(make_user, publish):
+    """Big authors' notes come from one query per author (UNION ALL on PostgreSQL): the merged pages
+    are still in time order with no gap or repeat."""
+    reader, other = make_user(), make_user()
+    bigs = [make_user() for _ in range(3)]
+    for b in bigs:
+        Follow.objects.create(follower=reader, followee=b)
+        Follow.objects.create(follower=other, followee=b)
+    t0 = clock.now()
+    expected = []
+    for k in range(9):
+        note = publish(bigs[k % 3], title=f"b{k}", at=t0 - dt.timedelta(minutes=k))
+        expected.append(note.pk)
+    seen, cursor = [], None
+    while True:
+        ids, cursor = feed_note_ids(reader, cursor=cursor, limit=4)
+        seen += ids
+        if not cursor:
+            break
+    assert seen == expected
