@@ -8,4 +8,4 @@ class FeedConfig(AppConfig):
     verbose_name = _("Feed")
 
     def ready(self) -> None:
-        from . import handlers  # noqa: F401 - registers event subscribers
+        from . import handlers, tasks  # noqa: F401 - registers event subscribers and the pool sweep

@@ -136,28 +136,45 @@ def _inbox_items(user, blocked, after, limit) -> list[FeedItem]:
                      note_id=r.note_id, product=r.product) for r in rows]
 
 
+_BIG_NOTES_SQL = """
+    SELECT n.id, n.published_at
+    FROM unnest(%s::bigint[]) AS a(author_id)
+    CROSS JOIN LATERAL (
+        SELECT id, published_at FROM content_note
+        WHERE author_id = a.author_id AND status = 'published' AND published_at IS NOT NULL {after}
+        ORDER BY published_at DESC, id DESC LIMIT %s) n
+    ORDER BY n.published_at DESC, n.id DESC LIMIT %s"""
+
+
 def _big_author_items(big, after, limit) -> list[FeedItem]:
-    """The big authors' newest notes after the cursor. On PostgreSQL one UNION ALL of per-author
-    `LIMIT limit+1` index scans (content_note_author_pub), so following many prolific big authors
-    costs limit+1 rows each instead of sorting all their notes; elsewhere a single sorted query."""
+    """The big authors' newest notes after the cursor.
+
+    On PostgreSQL one statement walks each author's partial index (content_note_author_pub) for at
+    most limit+1 rows (a LATERAL join), so following many prolific big authors never sorts all their
+    notes, and the statement is not rebuilt per author by the ORM. Elsewhere a single sorted query."""
     from django.db import connection
 
     from quanzi.content.models import Note, NoteStatus
 
     if not big:
         return []
-    notes = Note.objects.filter(status=NoteStatus.PUBLISHED, published_at__isnull=False)
-    if after:
-        notes = notes.filter(_after(after, SRC_BIG, "published_at"))
-
-    def newest(qs):
-        return qs.order_by("-published_at", "-id").values_list("pk", "published_at")[: limit + 1]
-
-    if len(big) > 1 and connection.features.supports_slicing_ordering_in_compound:
-        parts = [newest(notes.filter(author_id=a)) for a in big]
-        rows = sorted(parts[0].union(*parts[1:], all=True), key=lambda r: (r[1], r[0]), reverse=True)[: limit + 1]
+    if connection.vendor == "postgresql":
+        sql, params = _BIG_NOTES_SQL.format(after=""), [list(big), limit + 1, limit + 1]
+        if after:
+            at, c_src, key = after
+            if SRC_BIG < c_src:  # same-time notes of this source sort after the cursor item
+                cond, extra = "AND published_at <= %s", [at]
+            else:
+                cond, extra = "AND (published_at < %s OR (published_at = %s AND id < %s))", [at, at, key]
+            sql, params = _BIG_NOTES_SQL.format(after=cond), [list(big), *extra, limit + 1, limit + 1]
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            rows = cur.fetchall()
     else:
-        rows = list(newest(notes.filter(author_id__in=big)))
+        notes = Note.objects.filter(author_id__in=big, status=NoteStatus.PUBLISHED, published_at__isnull=False)
+        if after:
+            notes = notes.filter(_after(after, SRC_BIG, "published_at"))
+        rows = list(notes.order_by("-published_at", "-id").values_list("pk", "published_at")[: limit + 1])
     return [FeedItem(kind="note", at=at, src=SRC_BIG, key_id=pk, note_id=pk) for pk, at in rows]
 
 
@@ -273,18 +290,20 @@ def discovery_pool_ttl() -> int:
     return int(value if value is not None else os.environ.get("QUANZI_FEED_DISCOVERY_TTL", 30))
 
 
-def discovery_pool() -> list[tuple[int, int]]:
+def discovery_pool(refresh: bool = False) -> list[tuple[int, int]]:
     """[(note id, author id)] of the last days' published notes, best first, shared by every reader.
 
-    Ranking needs engagement counts for up to DISCOVERY_POOL notes; computing them once per
-    QUANZI_FEED_DISCOVERY_TTL seconds (default 30) instead of per request keeps a page at a few
-    indexed queries. Per-reader rules (seen, blocked, hidden since) are applied afterwards."""
+    Ranking needs engagement counts for up to DISCOVERY_POOL notes (≈ 0.5 s at 1M notes), so no reader
+    should pay it: the `feed_discovery_pool` sweep re-ranks every run (30 s) with refresh=True, and
+    readers use the cached pool, computing it themselves only when the cache is cold. The cached pool
+    lives 10 × QUANZI_FEED_DISCOVERY_TTL (default 30 s); a TTL of 0 turns the cache off.
+    Per-reader rules (seen, blocked, hidden since) are applied afterwards."""
     from django.core.cache import cache
 
     from quanzi.content.models import Comment, CommentStatus, Favourite, Like, Note, NoteStatus
 
     ttl = discovery_pool_ttl()
-    pool = cache.get(DISCOVERY_POOL_KEY) if ttl > 0 else None
+    pool = cache.get(DISCOVERY_POOL_KEY) if ttl > 0 and not refresh else None
     if pool is not None:
         return pool
     now = clock.now()
@@ -303,7 +322,7 @@ def discovery_pool() -> list[tuple[int, int]]:
                     reverse=True)
     pool = [(c[0], c[1]) for c in ranked]
     if ttl > 0:
-        cache.set(DISCOVERY_POOL_KEY, pool, timeout=ttl)
+        cache.set(DISCOVERY_POOL_KEY, pool, timeout=10 * ttl)
     return pool
 
 
