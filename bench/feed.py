@@ -97,9 +97,12 @@ def generate(cur, users: int, notes: int, edges: int, big: int, big_followers: i
     for sql in rebuild:
         cur.execute(sql)
     cur.execute("VACUUM ANALYZE")  # what autovacuum does in production: statistics and the visibility map
+    from quanzi.content.counters import rebuild as rebuild_counters
     from quanzi.feed.services import rebuild_big_sources
 
     rebuild_big_sources()  # the bulk load bypassed the follow events that keep this list current
+    rebuild_counters()  # … and the like signals that keep the notes' engagement counters
+    cur.execute("VACUUM ANALYZE content_note")
 
 
 def main() -> None:

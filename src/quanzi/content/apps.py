@@ -13,6 +13,10 @@ class ContentConfig(AppConfig):
 
         register_attribution_provider(note_attribution)
 
+        from quanzi.content import counters
+
+        counters.connect()
+
         from quanzi.content.selectors import likes_received, published_note_count
         from quanzi.social.selectors import register_profile_counter
 

@@ -49,6 +49,12 @@ class Note(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Engagement counters for cards (reading them is free; counting a popular note's likes is not).
+    # Kept by content/counters.py on every like, favourite and comment change, and reconciled with
+    # the rows by `manage.py content_check [--repair]`.
+    likes_total = models.PositiveIntegerField(_("likes"), default=0, editable=False)
+    comments_total = models.PositiveIntegerField(_("visible comments"), default=0, editable=False)
+    favourites_total = models.PositiveIntegerField(_("favourites"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("note")

@@ -13,8 +13,7 @@ import os
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Q
 
 from quanzi.core import clock
 from quanzi.core.errors import ValidationFailed
@@ -293,14 +292,14 @@ def discovery_pool_ttl() -> int:
 def discovery_pool(refresh: bool = False) -> list[tuple[int, int]]:
     """[(note id, author id)] of the last days' published notes, best first, shared by every reader.
 
-    Ranking needs engagement counts for up to DISCOVERY_POOL notes (≈ 0.5 s at 1M notes), so no reader
-    should pay it: the `feed_discovery_pool` sweep re-ranks every run (30 s) with refresh=True, and
+    Ranking reads up to DISCOVERY_POOL notes with their engagement counters, so no reader should pay
+    it: the `feed_discovery_pool` sweep re-ranks every run (30 s) with refresh=True, and
     readers use the cached pool, computing it themselves only when the cache is cold. The cached pool
     lives 10 × QUANZI_FEED_DISCOVERY_TTL (default 30 s); a TTL of 0 turns the cache off.
     Per-reader rules (seen, blocked, hidden since) are applied afterwards."""
     from django.core.cache import cache
 
-    from quanzi.content.models import Comment, CommentStatus, Favourite, Like, Note, NoteStatus
+    from quanzi.content.models import Note, NoteStatus
 
     ttl = discovery_pool_ttl()
     pool = cache.get(DISCOVERY_POOL_KEY) if ttl > 0 and not refresh else None
@@ -309,15 +308,9 @@ def discovery_pool(refresh: bool = False) -> list[tuple[int, int]]:
     now = clock.now()
     since = now - dt.timedelta(days=discovery_days())
 
-    def count(model, **extra):
-        return Coalesce(Subquery(model.objects.filter(note_id=OuterRef("pk"), **extra).order_by()
-                                 .values("note_id").annotate(c=Count("id")).values("c"),
-                                 output_field=IntegerField()), Value(0))
-
     candidates = Note.objects.filter(status=NoteStatus.PUBLISHED, published_at__gte=since) \
-        .order_by("-published_at", "-id").annotate(
-            lk=count(Like), cm=count(Comment, status=CommentStatus.VISIBLE), fv=count(Favourite),
-        ).values_list("pk", "author_id", "published_at", "lk", "cm", "fv")[:DISCOVERY_POOL]
+        .order_by("-published_at", "-id").values_list(
+            "pk", "author_id", "published_at", "likes_total", "comments_total", "favourites_total")[:DISCOVERY_POOL]
     ranked = sorted(candidates, key=lambda c: score(c[3], c[4], c[5], (now - c[2]).total_seconds() / 3600),
                     reverse=True)
     pool = [(c[0], c[1]) for c in ranked]
