@@ -116,7 +116,7 @@ def big_shop_ids(shop_ids: list[int]) -> list[int]:
 
 def _inbox_items(user, blocked, after, limit) -> list[FeedItem]:
     """Fanned-out notes and followed shops' new products, still visible and still followed."""
-    from quanzi.catalog.models import ProductStatus
+    from quanzi.catalog.models import Product, ProductStatus
     from quanzi.content.models import NoteStatus
     from quanzi.shops.models import ShopStatus
     from quanzi.social.models import Follow
@@ -130,9 +130,13 @@ def _inbox_items(user, blocked, after, limit) -> list[FeedItem]:
     inbox = InboxEntry.objects.filter(Q(user_id=user.pk) & visible)
     if after:
         inbox = inbox.filter(_after(after, SRC_INBOX, "created_at"))
-    rows = inbox.select_related("product", "product__shop").order_by("-created_at", "-id")[: limit + 1]
-    return [FeedItem(kind="note" if r.note_id else "product", at=r.created_at, src=SRC_INBOX, key_id=r.pk,
-                     note_id=r.note_id, product=r.product) for r in rows]
+    rows = list(inbox.order_by("-created_at", "-id").values_list("pk", "note_id", "product_id", "created_at")
+                [: limit + 1])
+    # Narrow rows, then products only when the page has some: no wide product/shop join per note row.
+    product_ids = [product_id for _pk, _note, product_id, _at in rows if product_id]
+    products = Product.objects.select_related("shop").in_bulk(product_ids) if product_ids else {}
+    return [FeedItem(kind="note" if note_id else "product", at=at, src=SRC_INBOX, key_id=pk, note_id=note_id,
+                     product=products.get(product_id)) for pk, note_id, product_id, at in rows]
 
 
 _BIG_NOTES_SQL = """
