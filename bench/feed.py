@@ -58,44 +58,46 @@ def generate(cur, users: int, notes: int, edges: int, big: int, big_followers: i
     cur.execute("TRUNCATE feed_inboxentry, content_like, content_noteimage, content_note, social_follow, "
                 "accounts_user RESTART IDENTITY CASCADE")
     rebuild = _drop_indexes(cur, BULK_TABLES)
-    cur.execute("""INSERT INTO accounts_user (password, is_superuser, uid, phone, nickname, avatar, is_staff,
-                   is_active, date_joined)
-                   SELECT '!', false, 'b' || g, '13' || lpad(g::text, 9, '0'), 'user' || g, '', false, true, now()
-                   FROM generate_series(1, %s) g""", [users])
-    cur.execute("""INSERT INTO content_note (author_id, title, body, status, location, created_at, published_at,
-                   updated_at)
-                   SELECT 1 + floor(%s * power(random(), 2))::int, 'note ' || g, 'body', 'published', '',
-                          t, t, t
-                   FROM (SELECT g, now() - random() * interval '30 days' AS t
-                         FROM generate_series(1, %s) g) s""", [users, notes])
-    cur.execute("""INSERT INTO content_noteimage (note_id, image, thumb, sort)
-                   SELECT id, 'notes/x.jpg', 'notes/x_t.jpg', 0 FROM content_note""")
-    # Big authors are users 1..big; each gets big_followers followers.
-    cur.execute("""INSERT INTO social_follow (follower_id, followee_id, created_at)
-                   SELECT f, a, now() FROM generate_series(1, %s) a,
-                          generate_series(%s + 1, %s + %s) f""", [big, big, big, min(big_followers, users - big)])
-    # Random edges skewed towards popular authors (never to the big ones, so no clash with the above).
-    cur.execute("""INSERT INTO social_follow (follower_id, followee_id, created_at)
-                   SELECT DISTINCT ON (f, a) f, a, now() FROM (
-                     SELECT 1 + floor(random() * %s)::int AS f,
-                            %s + 1 + floor((%s - %s) * power(random(), 3))::int AS a
-                     FROM generate_series(1, %s)) s
-                   WHERE f <> a""", [users, big, users, big, edges])
-    cur.execute("""INSERT INTO content_like (user_id, note_id, created_at)
-                   SELECT DISTINCT ON (u, n) u, n, now() FROM (
-                     SELECT 1 + floor(random() * %s)::int AS u, 1 + floor(%s * power(random(), 4))::int AS n
-                     FROM generate_series(1, %s)) s""", [users, notes, notes])
-    # What fan-out on write would have written for the last 2 days: ordinary authors only (at most
-    # fanout_limit followers); everyone above the limit is merged on read, as in production.
-    cur.execute("""WITH small AS (SELECT followee_id FROM social_follow WHERE followee_id IS NOT NULL
-                                  GROUP BY followee_id HAVING count(*) <= %s)
-                   INSERT INTO feed_inboxentry (user_id, note_id, created_at)
-                   SELECT f.follower_id, n.id, n.published_at FROM content_note n
-                   JOIN small s ON s.followee_id = n.author_id
-                   JOIN social_follow f ON f.followee_id = n.author_id
-                   WHERE n.published_at > now() - interval '2 days'""", [fanout_limit])
-    for sql in rebuild:
-        cur.execute(sql)
+    try:
+        cur.execute("""INSERT INTO accounts_user (password, is_superuser, uid, phone, nickname, avatar, is_staff,
+                       is_active, date_joined)
+                       SELECT '!', false, 'b' || g, '13' || lpad(g::text, 9, '0'), 'user' || g, '', false, true, now()
+                       FROM generate_series(1, %s) g""", [users])
+        cur.execute("""INSERT INTO content_note (author_id, title, body, status, location, created_at, published_at,
+                       updated_at, likes_total, comments_total, favourites_total)
+                       SELECT 1 + floor(%s * power(random(), 2))::int, 'note ' || g, 'body', 'published', '',
+                              t, t, t, 0, 0, 0
+                       FROM (SELECT g, now() - random() * interval '30 days' AS t
+                             FROM generate_series(1, %s) g) s""", [users, notes])
+        cur.execute("""INSERT INTO content_noteimage (note_id, image, thumb, sort)
+                       SELECT id, 'notes/x.jpg', 'notes/x_t.jpg', 0 FROM content_note""")
+        # Big authors are users 1..big; each gets big_followers followers.
+        cur.execute("""INSERT INTO social_follow (follower_id, followee_id, created_at)
+                       SELECT f, a, now() FROM generate_series(1, %s) a,
+                              generate_series(%s + 1, %s + %s) f""", [big, big, big, min(big_followers, users - big)])
+        # Random edges skewed towards popular authors (never to the big ones, so no clash with the above).
+        cur.execute("""INSERT INTO social_follow (follower_id, followee_id, created_at)
+                       SELECT DISTINCT ON (f, a) f, a, now() FROM (
+                         SELECT 1 + floor(random() * %s)::int AS f,
+                                %s + 1 + floor((%s - %s) * power(random(), 3))::int AS a
+                         FROM generate_series(1, %s)) s
+                       WHERE f <> a""", [users, big, users, big, edges])
+        cur.execute("""INSERT INTO content_like (user_id, note_id, created_at)
+                       SELECT DISTINCT ON (u, n) u, n, now() FROM (
+                         SELECT 1 + floor(random() * %s)::int AS u, 1 + floor(%s * power(random(), 4))::int AS n
+                         FROM generate_series(1, %s)) s""", [users, notes, notes])
+        # What fan-out on write would have written for the last 2 days: ordinary authors only (at most
+        # fanout_limit followers); everyone above the limit is merged on read, as in production.
+        cur.execute("""WITH small AS (SELECT followee_id FROM social_follow WHERE followee_id IS NOT NULL
+                                      GROUP BY followee_id HAVING count(*) <= %s)
+                       INSERT INTO feed_inboxentry (user_id, note_id, created_at)
+                       SELECT f.follower_id, n.id, n.published_at FROM content_note n
+                       JOIN small s ON s.followee_id = n.author_id
+                       JOIN social_follow f ON f.followee_id = n.author_id
+                       WHERE n.published_at > now() - interval '2 days'""", [fanout_limit])
+    finally:  # a failed load must not leave the tables without their indexes
+        for sql in rebuild:
+            cur.execute(sql)
     cur.execute("VACUUM ANALYZE")  # what autovacuum does in production: statistics and the visibility map
     from quanzi.content.counters import rebuild as rebuild_counters
     from quanzi.feed.services import rebuild_big_sources
