@@ -25,6 +25,7 @@ def _mount() -> None:
     from quanzi.console.api import router as console
     from quanzi.content.api import router as content
     from quanzi.feed.api import router as feed
+    from quanzi.groupbuy.api import router as groupbuy
     from quanzi.notifications.api import router as notifications
     from quanzi.orders.api import router as orders
     from quanzi.payments.api import router as payments
@@ -51,6 +52,7 @@ def _mount() -> None:
     api.add_router("/sharing", sharing)
     api.add_router("/commission", commission)
     api.add_router("/wallet", wallet)
+    api.add_router("/groupbuy", groupbuy)
 
 
 _mount()

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("quanzi.sharing.urls")),
     path("", include("quanzi.commission.urls")),
     path("", include("quanzi.wallet.urls")),
+    path("", include("quanzi.groupbuy.urls")),
     path("", include("quanzi.storefront.urls")),
 ]
 if settings.DEBUG:

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "quanzi.sharing",
     "quanzi.commission",
     "quanzi.wallet",
+    "quanzi.groupbuy",
     "quanzi.storefront",
     "quanzi.console",
     "quanzi.demo",
