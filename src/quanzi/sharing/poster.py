@@ -151,15 +151,33 @@ def _qr(data: str, size: int):
         (size, size), Image.NEAREST)
 
 
+def _tokens(text: str) -> list[str]:
+    """Break points for wrapping: each CJK character on its own, Latin words (with their trailing
+    space) kept whole, so "Earbuds Pro" never wraps as "Pr / o"."""
+    import re
+
+    return re.findall(r"[A-Za-z0-9][A-Za-z0-9'’.,!?&+-]*\s*|\s+|.", text or "")
+
+
 def _wrap(draw, text: str, font, width: int) -> list[str]:
-    """Greedy wrap by character (works for Chinese, which has no spaces)."""
+    """Greedy wrap: by character for Chinese (no spaces), by word for Latin text; a word wider than the
+    line is split by character."""
     lines, current = [], ""
-    for char in text or "":
-        if draw.textlength(current + char, font=font) > width and current:
-            lines.append(current)
-            current = char
-        else:
-            current += char
-    if current:
-        lines.append(current)
+    for token in _tokens(text):
+        if draw.textlength(current + token, font=font) <= width or not current.strip():
+            if draw.textlength(current + token, font=font) <= width:
+                current += token
+                continue
+        if current.strip() and draw.textlength(token, font=font) <= width:
+            lines.append(current.rstrip())
+            current = token.lstrip()
+            continue
+        for char in token:  # a single token wider than the line
+            if draw.textlength(current + char, font=font) > width and current:
+                lines.append(current.rstrip())
+                current = char
+            else:
+                current += char
+    if current.strip():
+        lines.append(current.rstrip())
     return lines or [""]
