@@ -1,0 +1,87 @@
+"""Issue 5's group-buy journey in real browsers: a shopper (A) opens a 2-person group at the group price
+and pays; the group page shows "1 spot left" with a countdown, A's share link and a poster; a friend (B)
+opens the link in a second browser, joins and pays; the group succeeds and both orders move on to fulfilment
+("paid", no longer waiting) — the ledger balanced throughout."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+pytest.importorskip("playwright.sync_api")
+
+from e2e_ui import create_product, login, snap, yuan  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
+
+TITLE = "阳澄湖大闸蟹 Hairy crab"
+PRICE = 19900
+GROUP_PRICE = 12900
+
+
+@pytest.fixture
+def world(make_user, make_shop, make_shopper, category):
+    from quanzi.core import clock
+    from quanzi.groupbuy.services import campaign_activate, campaign_create
+
+    shop = make_shop(owner=make_user(phone="13900000055", nickname="蟹老板"))
+    product = create_product(shop=shop, category=category, title=TITLE, price=PRICE, stock=20)
+    now = clock.now()
+    campaign = campaign_create(shop=shop, product_id=product.pk, group_size=2, fill_seconds=24 * 3600,
+                               skus=[{"sku_id": product.skus.get().pk, "group_price": GROUP_PRICE, "stock": 10}],
+                               starts_at=now - dt.timedelta(minutes=1), ends_at=now + dt.timedelta(days=3))
+    campaign_activate(campaign_id=campaign.pk, shop=shop)
+    return {"product": product, "campaign": campaign, "a": make_shopper(phone="13700005501", nickname="团长小A"),
+            "b": make_shopper(phone="13700005502", nickname="团员小B")}
+
+
+def test_group_buy_journey(open_page, site, world, ledger_balanced):
+    from quanzi.groupbuy.models import Group, GroupStatus
+    from quanzi.orders.models import Order, OrderStatus
+
+    product, a_user, b_user = world["product"], world["a"], world["b"]
+
+    # -------------------------------------------------------------- A opens a group and pays
+    a = open_page("leader")
+    login(a, a_user.phone, next_path=f"/groupbuy/products/{product.pk}/groups/")
+    expect(a.get_by_test_id("gb-price")).to_have_text(yuan(GROUP_PRICE))
+    a.get_by_test_id("gb-open").click()
+    expect(a).to_have_url(re.compile(r"/sandbox/pay/"))
+    expect(a.get_by_test_id("sandbox-amount")).to_have_text(yuan(GROUP_PRICE))  # over ¥99: free shipping
+    a.get_by_test_id("sandbox-pay").click()
+    a_order = Order.objects.get(user=a_user)
+    expect(a).to_have_url(re.compile(rf"/orders/{a_order.number}/$"))
+    assert Order.objects.get(pk=a_order.pk).status == OrderStatus.AWAITING_RELEASE
+
+    group = Group.objects.get(leader=a_user)
+    a.goto(f"/g/{group.number}/")
+    expect(a.get_by_test_id("gb-status")).to_have_text("1 spot left")
+    expect(a.get_by_test_id("gb-countdown")).to_have_text(re.compile(r"^2[34]:\d\d:\d\d$"))
+    expect(a.get_by_test_id("gb-member")).to_have_count(1)
+    share_url = a.get_by_test_id("gb-share-url").input_value()  # A's share link (sharing app), with a poster
+    assert re.fullmatch(rf"{re.escape(site)}/s/[\w-]+", share_url), share_url
+    expect(a.get_by_test_id("gb-poster")).to_be_visible()
+    snap(a, "5-01-group-open")
+
+    # -------------------------------------------------------------- B opens the link, joins and pays
+    b = open_page("friend")
+    login(b, b_user.phone, next_path=share_url.removeprefix(site))
+    expect(b).to_have_url(re.compile(rf"/g/{group.number}/\?share="))
+    expect(b.get_by_test_id("gb-status")).to_have_text("1 spot left")
+    b.get_by_test_id("gb-join").click()
+    expect(b).to_have_url(re.compile(r"/sandbox/pay/"))
+    expect(b.get_by_test_id("sandbox-amount")).to_have_text(yuan(GROUP_PRICE))
+    b.get_by_test_id("sandbox-pay").click()
+    b_order = Order.objects.get(user=b_user)
+    expect(b).to_have_url(re.compile(rf"/orders/{b_order.number}/$"))
+
+    # -------------------------------------------------------------- the group succeeded: both orders go on
+    assert Group.objects.get(pk=group.pk).status == GroupStatus.SUCCEEDED
+    assert set(Order.objects.filter(pk__in=[a_order.pk, b_order.pk]).values_list("status", flat=True)) == {
+        OrderStatus.PAID}
+    a.goto(f"/g/{group.number}/")
+    expect(a.get_by_test_id("gb-status")).to_contain_text("Group complete")
+    expect(a.get_by_test_id("gb-member")).to_have_count(2)
+    snap(a, "5-02-group-complete")
+    ledger_balanced()
