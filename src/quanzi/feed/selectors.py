@@ -72,12 +72,23 @@ def decode_cursor(cursor: str | None) -> tuple[dt.datetime, int, int] | None:
         raise ValidationFailed("The cursor is not valid.", fields={"cursor": "invalid"}) from None
 
 
+def big_sources(author_ids: list[int], shop_ids: list[int]) -> tuple[list[int], list[int]]:
+    """Which of these authors and shops are big (see models.BigSource): one indexed query for both,
+    no counting."""
+    if not author_ids and not shop_ids:
+        return [], []
+    rows = BigSource.objects.filter(Q(kind=BigSource.Kind.USER, target_id__in=author_ids)
+                                    | Q(kind=BigSource.Kind.SHOP, target_id__in=shop_ids))
+    found = list(rows.values_list("kind", "target_id"))
+    return ([t for k, t in found if k == BigSource.Kind.USER], [t for k, t in found if k == BigSource.Kind.SHOP])
+
+
 def big_author_ids(author_ids: list[int]) -> list[int]:
-    """Which of these authors are big (see models.BigSource): one indexed query, no counting."""
-    if not author_ids:
-        return []
-    return list(BigSource.objects.filter(kind=BigSource.Kind.USER, target_id__in=author_ids)
-                .values_list("target_id", flat=True))
+    return big_sources(author_ids, [])[0]
+
+
+def big_shop_ids(shop_ids: list[int]) -> list[int]:
+    return big_sources([], shop_ids)[1]
 
 
 def _hydrate_notes(note_ids: list[int], viewer) -> dict[int, object]:
@@ -104,14 +115,6 @@ def _after(cursor, src: int, at_field: str, id_field: str = "id") -> Q:
     else:
         tie = Q(pk__in=[])
     return Q(**{f"{at_field}__lt": at}) | tie
-
-
-def big_shop_ids(shop_ids: list[int]) -> list[int]:
-    """Followed shops with more than FANOUT_LIMIT followers: their new products are merged on read."""
-    if not shop_ids:
-        return []
-    return list(BigSource.objects.filter(kind=BigSource.Kind.SHOP, target_id__in=shop_ids)
-                .values_list("target_id", flat=True))
 
 
 def _inbox_items(user, blocked, after, limit) -> list[FeedItem]:
@@ -181,12 +184,11 @@ def _big_author_items(big, after, limit) -> list[FeedItem]:
     return [FeedItem(kind="note", at=at, src=SRC_BIG, key_id=pk, note_id=pk) for pk, at in rows]
 
 
-def _big_shop_items(shop_ids, after, limit) -> list[FeedItem]:
+def _big_shop_items(shops, after, limit) -> list[FeedItem]:
     """New products of followed shops too big to fan out to (by creation time, last BIG_SHOP_DAYS)."""
     from quanzi.catalog.models import Product, ProductStatus
     from quanzi.shops.models import ShopStatus
 
-    shops = big_shop_ids(shop_ids)
     if not shops:
         return []
     products = Product.objects.filter(shop_id__in=shops, status=ProductStatus.ON_SHELF,
@@ -241,9 +243,10 @@ def following_feed(user, cursor: str | None = None, limit: int = 20) -> tuple[li
     after = decode_cursor(cursor)
     blocked = blocked_ids(user.pk)
     users, shops, friends = _my_graph(user.pk, blocked)
-    big = [a for a in big_author_ids(users) if a not in blocked]
+    big_users, big_shops = big_sources(users, shops)
+    big = [a for a in big_users if a not in blocked]
     items = (_inbox_items(user, blocked, after, limit) + _big_author_items(big, after, limit)
-             + _big_shop_items(shops, after, limit) + _circle_items(user, friends, after, limit))
+             + _big_shop_items(big_shops, after, limit) + _circle_items(user, friends, after, limit))
 
     items.sort(key=lambda i: i.sort_key, reverse=True)
     page, seen = [], set()
