@@ -19,13 +19,16 @@ install_error_handlers(api)
 
 def _mount() -> None:
     from quanzi.accounts.api import router as accounts
+    from quanzi.bargain.api import router as bargain
     from quanzi.catalog.api import router as catalog
     from quanzi.circle.api import router as circle
     from quanzi.commission.api import router as commission
     from quanzi.console.api import router as console
     from quanzi.content.api import router as content
     from quanzi.feed.api import router as feed
+    from quanzi.flashsale.api import router as flashsale
     from quanzi.groupbuy.api import router as groupbuy
+    from quanzi.live.api import router as live
     from quanzi.notifications.api import router as notifications
     from quanzi.orders.api import router as orders
     from quanzi.payments.api import router as payments
@@ -53,6 +56,9 @@ def _mount() -> None:
     api.add_router("/commission", commission)
     api.add_router("/wallet", wallet)
     api.add_router("/groupbuy", groupbuy)
+    api.add_router("/flash", flashsale)
+    api.add_router("/bargain", bargain)
+    api.add_router("/live", live)
 
 
 _mount()

@@ -1,3 +1,6 @@
+"""The ASGI entry point: HTTP goes to Django (with the flash-sale fast path in front once it is
+mounted), WebSockets go to the live rooms. Serve with `uvicorn config.asgi:application`."""
+
 import os
 import sys
 from pathlib import Path
@@ -7,4 +10,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", f"config.settings.{os.environ.ge
 
 from django.core.asgi import get_asgi_application  # noqa: E402
 
-application = get_asgi_application()
+django_http = get_asgi_application()  # sets Django up before anything imports models
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from quanzi.live.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter({
+    "http": django_http,
+    "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+})

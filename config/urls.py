@@ -27,6 +27,9 @@ urlpatterns = [
     path("", include("quanzi.commission.urls")),
     path("", include("quanzi.wallet.urls")),
     path("", include("quanzi.groupbuy.urls")),
+    path("", include("quanzi.flashsale.urls")),
+    path("", include("quanzi.bargain.urls")),
+    path("", include("quanzi.live.urls")),
     path("", include("quanzi.storefront.urls")),
 ]
 if settings.DEBUG:

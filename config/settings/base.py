@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "quanzi.commission",
     "quanzi.wallet",
     "quanzi.groupbuy",
+    "quanzi.flashsale",
+    "quanzi.bargain",
+    "quanzi.live",
     "quanzi.storefront",
     "quanzi.console",
     "quanzi.demo",
@@ -163,6 +166,12 @@ if env("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Channels (live rooms): the in-memory layer embedded (one process), Redis in production.
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+if env("REDIS_URL"):
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                                  "CONFIG": {"hosts": [env("REDIS_URL")]}}}
 
 # Celery (production). The embedded default runs sweeps with `manage.py run_sweeps --loop`.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", env("REDIS_URL") or "memory://")

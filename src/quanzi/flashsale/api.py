@@ -1,0 +1,5 @@
+"""flashsale API (/api/v1/flashsale)."""
+
+from ninja import Router
+
+router = Router(tags=["flashsale"])

@@ -1,0 +1,1 @@
+"""Event subscribers, the price source registration and the sweeps of the flashsale app."""

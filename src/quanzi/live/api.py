@@ -1,0 +1,5 @@
+"""live API (/api/v1/live)."""
+
+from ninja import Router
+
+router = Router(tags=["live"])

@@ -1,0 +1,3 @@
+"""WebSocket routes of live rooms (mounted by config/asgi.py)."""
+
+websocket_urlpatterns: list = []
