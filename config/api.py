@@ -29,6 +29,7 @@ def _mount() -> None:
     from quanzi.flashsale.api import router as flashsale
     from quanzi.groupbuy.api import router as groupbuy
     from quanzi.live.api import router as live
+    from quanzi.livesales.api import router as livesales
     from quanzi.notifications.api import router as notifications
     from quanzi.orders.api import router as orders
     from quanzi.payments.api import router as payments
@@ -59,6 +60,7 @@ def _mount() -> None:
     api.add_router("/flash", flashsale)
     api.add_router("/bargain", bargain)
     api.add_router("/live", live)
+    api.add_router("/livesales", livesales)
 
 
 _mount()

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("quanzi.flashsale.urls")),
     path("", include("quanzi.bargain.urls")),
     path("", include("quanzi.live.urls")),
+    path("", include("quanzi.livesales.urls")),
     path("", include("quanzi.storefront.urls")),
 ]
 if settings.DEBUG:

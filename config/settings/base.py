@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "quanzi.flashsale",
     "quanzi.bargain",
     "quanzi.live",
+    "quanzi.livesales",
     "quanzi.storefront",
     "quanzi.console",
     "quanzi.demo",
