@@ -1,5 +1,5 @@
-"""The ASGI entry point: HTTP goes to Django (with the flash-sale fast path in front once it is
-mounted), WebSockets go to the live rooms. Serve with `uvicorn config.asgi:application`."""
+"""The ASGI entry point: HTTP goes to Django (the flash-sale purchase endpoint answered by its fast path
+in front), WebSockets go to the live rooms. Serve with `uvicorn config.asgi:application`."""
 
 import os
 import sys
@@ -16,9 +16,10 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from quanzi.flashsale.asgi import FlashFastPath  # noqa: E402
 from quanzi.live.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter({
-    "http": django_http,
+    "http": FlashFastPath(django_http),
     "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
 })

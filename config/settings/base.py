@@ -218,6 +218,14 @@ QUANZI = {
     "SANDBOX_CARRIER_STEP_SECONDS": env_int("QUANZI_SANDBOX_CARRIER_STEP_SECONDS", 60),
     # Where user withdrawals are paid out (wallet.payouts): "sandbox" until a real provider is registered.
     "PAYOUT_PROVIDER": env("QUANZI_PAYOUT_PROVIDER", "sandbox"),
+    # Flash sales (docs/flash-sale.md): the gate in front of the database is a Redis Lua script when
+    # Redis is configured, else the database's conditional UPDATE alone. Rates are per second.
+    "FLASH_GATE": env("QUANZI_FLASH_GATE", "redis" if env("REDIS_URL") else "db"),
+    "FLASH_REDIS_PREFIX": env("QUANZI_FLASH_REDIS_PREFIX", "qz:flash"),
+    "FLASH_TOKEN_TTL": env_int("QUANZI_FLASH_TOKEN_TTL", 600),
+    "FLASH_USER_RATE": env_int("QUANZI_FLASH_USER_RATE", 5),
+    "FLASH_IP_RATE": env_int("QUANZI_FLASH_IP_RATE", 200),
+    "FLASH_RESERVATION_SECONDS": env_int("QUANZI_FLASH_RESERVATION_SECONDS", 300),
 }
 
 # Covering indexes (`Index(include=...)`) are a PostgreSQL optimisation of the feed's card reads; on the

@@ -29,6 +29,10 @@ class PriceQuote:
     campaign_key: str = ""  # take stock from this CampaignStock pool instead of the SKU
     hold_key: str = ""  # hold the paid order until the holder releases it
     max_quantity: int | None = None  # the source's own per-order limit
+    # The source already took the units out of `campaign_key`'s pool (a flash-sale reservation):
+    # the order must not take them again, but records the pool so a cancel or refund returns them there.
+    stock_reserved: bool = False
+    pay_within_seconds: int | None = None  # a shorter payment window than the shop default
 
 
 class PriceSource(Protocol):

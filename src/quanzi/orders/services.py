@@ -234,11 +234,13 @@ def place_orders(*, user, items: list[CheckoutItem], address_id: int, notes: dic
     quote = checkout_quote(user=user, items=items, context=context)
     address = _address_for(user, address_id).snapshot()
     now, checkout_id = clock.now(), secrets.token_hex(8)
-    deadline = now + dt.timedelta(seconds=_conf("PAYMENT_TIMEOUT_SECONDS"))
+    windows = [_conf("PAYMENT_TIMEOUT_SECONDS")] + [line.quote.pay_within_seconds for g in quote.groups
+                                                    for line in g.lines if line.quote.pay_within_seconds]
+    deadline = now + dt.timedelta(seconds=max(1, min(windows)))
     orders = [_create_order(user, group, address, (notes or {}).get(group.shop.pk, ""), checkout_id, now, deadline,
                             payment_number) for group in quote.groups]
     stock_take([StockItem(line.sku.pk, line.quantity, line.quote.campaign_key or None)
-                for group in quote.groups for line in group.lines])
+                for group in quote.groups for line in group.lines if not line.quote.stock_reserved])
     if clear_cart:
         CartLine.objects.filter(user=user, sku_id__in=[line.sku.pk for g in quote.groups for line in g.lines]).delete()
     for order in orders:

@@ -1,0 +1,301 @@
+"""Flash-sale use cases: sessions (merchant), reservations and their orders (shopper), expiry (sweeps).
+
+The stock of an item lives in the catalog pool `flash:<item id>` once the session is published. Winning
+a reservation is one short transaction: raise the buyer's count with a conditional UPDATE (the limit),
+insert the reservation (its token nonce is unique: a token wins once), then take the units from the
+pool with a conditional UPDATE (`quantity = quantity - n WHERE quantity >= n`). The pool row is locked
+only from that UPDATE to the commit right after it, so buyers never queue behind whole requests.
+The order is written afterwards, from the reservation, in its own transaction; its lines name the
+pool but do not take from it again (`PriceQuote.stock_reserved`), so cancelling the order (the
+payment timeout, which is the reservation's timeout) puts the units back in the pool.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from quanzi.catalog.models import CampaignStock, Sku
+from quanzi.catalog.services import (
+    OutOfStock,
+    StockItem,
+    stock_release_aside,
+    stock_return,
+    stock_set_aside,
+    stock_take,
+)
+from quanzi.core import clock
+from quanzi.core.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
+from quanzi.flashsale import gate as g
+from quanzi.flashsale.models import (
+    FlashBuyer,
+    FlashItem,
+    FlashSale,
+    Reservation,
+    ReservationStatus,
+    SaleStatus,
+)
+from quanzi.flashsale.states import RETURNS_UNITS, check_reservation_transition, check_sale_transition
+
+PRICE_SOURCE = "flash"
+MAX_ITEMS = 50
+MAX_PER_USER = 10
+MAX_SALE_SECONDS = 7 * 86400
+MIN_RESERVATION_SECONDS, MAX_RESERVATION_SECONDS = 60, 30 * 60
+
+
+# ---------------------------------------------------------------- sessions (merchant)
+
+def _int(value, field: str, *, low: int, high: int, code: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValidationFailed(_("%(f)s must be a whole number from %(a)d to %(b)d.") % {"f": field, "a": low, "b": high},
+                               code=code, fields={field: "invalid"})
+    return value
+
+
+def _check_window(starts_at, ends_at) -> None:
+    if not isinstance(starts_at, dt.datetime) or not isinstance(ends_at, dt.datetime) \
+            or starts_at.tzinfo is None or ends_at.tzinfo is None:
+        raise ValidationFailed(_("Give the start and end with a time zone."), code="invalid_sale_window",
+                               fields={"starts_at": "invalid"})
+    if ends_at <= starts_at or ends_at <= clock.now():
+        raise ValidationFailed(_("The sale must end after it starts, and in the future."),
+                               code="invalid_sale_window", fields={"ends_at": "invalid"})
+    if (ends_at - starts_at).total_seconds() > MAX_SALE_SECONDS:
+        raise ValidationFailed(_("A flash sale lasts at most 7 days."), code="invalid_sale_window",
+                               fields={"ends_at": "too late"})
+
+
+@transaction.atomic
+def sale_create(*, shop, title: str, starts_at: dt.datetime, ends_at: dt.datetime, items: list[dict],
+                reservation_seconds: int | None = None) -> FlashSale:
+    """A draft session. `items` = [{"sku_id", "price", "stock", "per_user_limit"}] of the shop's own SKUs."""
+    _check_window(starts_at, ends_at)
+    seconds = _int(reservation_seconds if reservation_seconds is not None else g.conf("FLASH_RESERVATION_SECONDS"),
+                   "reservation_seconds", low=MIN_RESERVATION_SECONDS, high=MAX_RESERVATION_SECONDS,
+                   code="invalid_reservation_seconds")
+    if not items:
+        raise ValidationFailed(_("Choose at least one SKU."), code="sale_no_items", fields={"items": "required"})
+    if len(items) > MAX_ITEMS:
+        raise ValidationFailed(_("At most %(n)d SKUs per session.") % {"n": MAX_ITEMS}, fields={"items": "too many"})
+    ids = [i.get("sku_id") for i in items]
+    own = {s.pk: s for s in Sku.objects.select_related("product").filter(pk__in=[i for i in ids if isinstance(i, int)],
+                                                                           product__shop=shop, is_active=True)}
+    rows, seen = [], set()
+    for n, item in enumerate(items):
+        sku = own.get(item.get("sku_id"))
+        if sku is None or sku.pk in seen:
+            raise ValidationFailed(_("Unknown or repeated SKU."), code="sku_not_found",
+                                   fields={f"items.{n}.sku_id": "invalid"})
+        seen.add(sku.pk)
+        price = item.get("price")
+        if isinstance(price, bool) or not isinstance(price, int) or not 0 < price < sku.price:
+            raise ValidationFailed(_("The flash price must be above zero and below the list price."),
+                                   code="invalid_flash_price", fields={f"items.{n}.price": "invalid"})
+        stock = item.get("stock")
+        if isinstance(stock, bool) or not isinstance(stock, int) or stock <= 0:
+            raise ValidationFailed(_("Set aside at least one unit for the sale."), code="sale_no_stock",
+                                   fields={f"items.{n}.stock": "invalid"})
+        if stock > sku.stock:
+            raise BusinessRuleViolation(_("Not enough stock to set aside."), code="out_of_stock",
+                                        fields={f"items.{n}.stock": f"only {sku.stock}"})
+        limit = _int(item.get("per_user_limit", 1), f"items.{n}.per_user_limit", low=1, high=MAX_PER_USER,
+                     code="invalid_per_user_limit")
+        rows.append(FlashItem(sku=sku, product=sku.product, price=price, stock=stock, per_user_limit=limit, sort=n))
+    sale = FlashSale.objects.create(shop=shop, title=str(title or "").strip()[:120] or rows[0].product.title[:120],
+                                    starts_at=starts_at, ends_at=ends_at, reservation_seconds=seconds)
+    for row in rows:
+        row.sale = sale
+    FlashItem.objects.bulk_create(rows)
+    return sale
+
+
+def _lock_sale(sale_id: int, shop=None) -> FlashSale:
+    qs = FlashSale.objects.select_for_update().filter(pk=sale_id)
+    if shop is not None:
+        qs = qs.filter(shop=shop)
+    sale = qs.first()
+    if sale is None:
+        raise NotFound(_("Flash sale not found."), code="sale_not_found")
+    return sale
+
+
+@transaction.atomic
+def sale_publish(*, sale_id: int, shop=None) -> FlashSale:
+    """Draft → published: each item's stock moves into its pool (out_of_stock if it is gone)."""
+    sale = _lock_sale(sale_id, shop)
+    check_sale_transition(sale.status, SaleStatus.PUBLISHED)
+    if sale.ends_at <= clock.now():
+        raise Conflict(_("This flash sale has already ended."), code="sale_ended")
+    items = list(sale.items.all())
+    for item in items:
+        stock_set_aside(sku_id=item.sku_id, campaign_key=item.campaign_key, quantity=item.stock)
+    sale.status = SaleStatus.PUBLISHED
+    sale.save(update_fields=["status"])
+    transaction.on_commit(lambda: _after_change([i.pk for i in items], load=True))
+    return sale
+
+
+@transaction.atomic
+def sale_end(*, sale_id: int, shop=None) -> FlashSale:
+    """Published (or draft) → ended: no more reservations; what is left in the pools returns to the SKUs.
+    Orders still unpaid may yet be paid until their deadline; units they give back are returned by
+    the `flashsale_close` sweep."""
+    sale = _lock_sale(sale_id, shop)
+    check_sale_transition(sale.status, SaleStatus.ENDED)
+    was_published = sale.status == SaleStatus.PUBLISHED
+    sale.status, sale.ended_at = SaleStatus.ENDED, clock.now()
+    sale.save(update_fields=["status", "ended_at"])
+    items = list(sale.items.all())
+    if was_published:
+        for item in items:
+            stock_release_aside(sku_id=item.sku_id, campaign_key=item.campaign_key)
+    transaction.on_commit(lambda: _after_change([i.pk for i in items], drop=True))
+    return sale
+
+
+def _after_change(item_ids: list[int], *, load: bool = False, drop: bool = False) -> None:
+    gate = g.current_gate()
+    for item_id in item_ids:
+        g.forget_meta(item_id)
+        if drop and isinstance(gate, g.RedisGate):
+            gate.drop(item_id)
+        elif load:
+            gate.load(item_id)
+
+
+def return_leftovers() -> int:
+    """Units that came back to the pools of ended sessions (late cancellations) go back to the SKUs."""
+    moved = 0
+    keys = {f"flash:{pk}": sku for pk, sku in
+            FlashItem.objects.filter(sale__status=SaleStatus.ENDED).values_list("pk", "sku_id")}
+    for key, sku_id in CampaignStock.objects.filter(campaign_key__in=list(keys), quantity__gt=0) \
+            .values_list("campaign_key", "sku_id"):
+        with transaction.atomic():
+            moved += stock_release_aside(sku_id=sku_id, campaign_key=key)
+    return moved
+
+
+# ---------------------------------------------------------------- purchase tokens
+
+def token_for(*, user, item_id: int, address_id: int | None = None) -> tuple[str, FlashItem]:
+    """A single-use purchase token for a signed-in shopper with a delivery address (the page gets one)."""
+    item = FlashItem.objects.select_related("sale").filter(pk=item_id).exclude(sale__status=SaleStatus.DRAFT).first()
+    if item is None:
+        raise NotFound(_("Flash sale not found."), code="sale_not_found")
+    if item.sale.phase() == "finished":
+        raise Conflict(_("This flash sale has ended."), code="sale_ended")
+    addresses = user.addresses.order_by("-is_default", "id")
+    address = addresses.filter(pk=address_id).first() if address_id else addresses.first()
+    if address is None:
+        raise BusinessRuleViolation(_("Add a delivery address before the sale starts."), code="address_required",
+                                    fields={"address_id": "required"})
+    return g.token_issue(user_id=user.pk, item_id=item.pk, address_id=address.pk), item
+
+
+# ---------------------------------------------------------------- reservations
+
+@transaction.atomic
+def reservation_create(*, meta: g.ItemMeta, user_id: int, quantity: int, nonce: str, ip: str = "") -> Reservation:
+    """Win `quantity` units or raise (over_user_limit, token_used, sold_out); nothing is kept on failure."""
+    FlashBuyer.objects.bulk_create([FlashBuyer(item_id=meta.item_id, user_id=user_id)], ignore_conflicts=True)
+    raised = FlashBuyer.objects.filter(item_id=meta.item_id, user_id=user_id,
+                                       held__lte=meta.per_user_limit - quantity).update(held=F("held") + quantity)
+    if not raised:
+        raise g.over_limit(meta.per_user_limit)
+    now = clock.now()
+    try:
+        with transaction.atomic():
+            reservation = Reservation.objects.create(
+                item_id=meta.item_id, user_id=user_id, quantity=quantity, token_nonce=nonce, ip=ip[:64],
+                created_at=now, expires_at=now + dt.timedelta(seconds=meta.reservation_seconds))
+    except IntegrityError:
+        raise g.token_used()
+    try:
+        stock_take([StockItem(meta.sku_id, quantity, f"flash:{meta.item_id}")])  # last: the hot row, held to commit
+    except OutOfStock:
+        raise g.sold_out()
+    return reservation
+
+
+def reservation_place_order(*, reservation_id: int, address_id: int):
+    """Write the order (and its payment) for a won reservation; if that fails, give the units back."""
+    from quanzi.orders.checkout import checkout_and_pay
+    from quanzi.orders.services import CheckoutItem
+
+    try:
+        with transaction.atomic():
+            reservation = Reservation.objects.select_for_update().select_related("item", "user") \
+                .filter(pk=reservation_id).first()
+            if reservation is None:
+                raise NotFound(_("Reservation not found."), code="reservation_not_found")
+            check_reservation_transition(reservation.status, ReservationStatus.ORDERED)
+            orders, payment = checkout_and_pay(
+                user=reservation.user, address_id=address_id, clear_cart=False,
+                items=[CheckoutItem(reservation.item.sku_id, reservation.quantity, PRICE_SOURCE, reservation.number)])
+            order = orders[0]
+            reservation.status, reservation.order_id, reservation.order_number = \
+                ReservationStatus.ORDERED, order.pk, order.number
+            reservation.save(update_fields=["status", "order_id", "order_number"])
+            return reservation, order, payment
+    except Exception:
+        reservation_close(reservation_id=reservation_id, target=ReservationStatus.RELEASED)
+        raise
+
+
+@transaction.atomic
+def reservation_close(*, reservation_id: int, target: str = ReservationStatus.EXPIRED,
+                      units_returned: bool = False) -> bool:
+    """Reserved/ordered → expired or released: units back to the pool (unless the cancelled order already
+    returned them), the buyer's count lowered, exactly once. False if it was already closed."""
+    reservation = Reservation.objects.select_for_update().filter(pk=reservation_id).first()
+    if reservation is None or reservation.status not in (ReservationStatus.RESERVED, ReservationStatus.ORDERED):
+        return False
+    check_reservation_transition(reservation.status, target)
+    assert target in RETURNS_UNITS
+    if not units_returned:
+        stock_return([StockItem(reservation.item.sku_id, reservation.quantity, f"flash:{reservation.item_id}")])
+    FlashBuyer.objects.filter(item_id=reservation.item_id, user_id=reservation.user_id) \
+        .update(held=F("held") - reservation.quantity)
+    reservation.status, reservation.closed_at = target, clock.now()
+    reservation.save(update_fields=["status", "closed_at"])
+    item_id, user_id, qty = reservation.item_id, reservation.user_id, reservation.quantity
+    transaction.on_commit(lambda: g.current_gate().give_back(item_id, user_id, qty))
+    return True
+
+
+def reservation_paid(*, order_id: int) -> None:
+    """The order of a reservation was paid (called in the payment's transaction)."""
+    Reservation.objects.filter(order_id=order_id, status=ReservationStatus.ORDERED) \
+        .update(status=ReservationStatus.PAID, closed_at=clock.now())
+
+
+def reservation_order_cancelled(*, order_id: int) -> None:
+    """The order was cancelled (not paid in time, or by the shopper): the reservation expires. The order's
+    own cancel already put the units back in the pool (its line names the pool)."""
+    pk = Reservation.objects.filter(order_id=order_id).values_list("pk", flat=True).first()
+    if pk is not None:
+        reservation_close(reservation_id=pk, target=ReservationStatus.EXPIRED, units_returned=True)
+
+
+def expire_reservations(*, limit: int = 500) -> int:
+    """Reservations never turned into an order before their deadline (a worker died in between)."""
+    due = list(Reservation.objects.filter(status=ReservationStatus.RESERVED, expires_at__lte=clock.now())
+               .order_by("expires_at").values_list("pk", flat=True)[:limit])
+    return sum(reservation_close(reservation_id=pk, target=ReservationStatus.EXPIRED) for pk in due)
+
+
+def close_due_sales() -> int:
+    due = FlashSale.objects.filter(status=SaleStatus.PUBLISHED, ends_at__lte=clock.now()).values_list("pk", flat=True)
+    closed = 0
+    for pk in list(due):
+        try:
+            sale_end(sale_id=pk)
+            closed += 1
+        except Conflict:
+            pass  # ended meanwhile
+    return closed
+

@@ -1,0 +1,24 @@
+"""Sweeps of flash sales (run by `manage.py run_sweeps` embedded, Celery beat in production)."""
+
+from __future__ import annotations
+
+from quanzi.core.sweeps import register_sweep
+from quanzi.flashsale import gate, services
+
+
+@register_sweep("flashsale_expire")
+def expire() -> int:
+    """Reservations won but never ordered before their deadline give their units back."""
+    return services.expire_reservations()
+
+
+@register_sweep("flashsale_close")
+def close() -> int:
+    """Sessions past their end close (pools back to the SKUs), and units cancelled orders bring back later follow."""
+    return services.close_due_sales() + services.return_leftovers()
+
+
+@register_sweep("flashsale_gate")
+def reconcile_gate() -> int:
+    """Redis: give back what a killed worker was admitted for and never reserved."""
+    return gate.current_gate().reconcile()
