@@ -226,6 +226,7 @@ QUANZI = {
     "FLASH_USER_RATE": env_int("QUANZI_FLASH_USER_RATE", 5),
     "FLASH_IP_RATE": env_int("QUANZI_FLASH_IP_RATE", 200),
     "FLASH_RESERVATION_SECONDS": env_int("QUANZI_FLASH_RESERVATION_SECONDS", 300),
+    "FLASH_DB_WRITERS": env_int("QUANZI_FLASH_DB_WRITERS", 16),  # per process
 }
 
 # Covering indexes (`Index(include=...)`) are a PostgreSQL optimisation of the feed's card reads; on the

@@ -123,12 +123,29 @@ def remember_meta(item_id: int, meta: ItemMeta | None) -> None:
         _meta[item_id] = (time.monotonic() + META_TTL, meta)
 
 
+_loading: set[int] = set()
+
+
 def cached_meta(item_id: int) -> ItemMeta | None:
+    """The item from this process's cache. When it is stale, one thread reloads it while the others keep
+    using the stale copy for that moment (a stampede of reloads would open a connection per thread)."""
     fresh, meta = fresh_meta(item_id)
-    if not fresh:
+    if fresh:
+        return meta
+    stale = _meta.get(item_id)
+    with _meta_lock:
+        someone_loading = item_id in _loading
+        if not someone_loading:
+            _loading.add(item_id)
+    if someone_loading and stale is not None:
+        return stale[1]
+    try:
         meta = load_meta(item_id)
         remember_meta(item_id, meta)
-    return meta
+        return meta
+    finally:
+        with _meta_lock:
+            _loading.discard(item_id)
 
 
 def forget_meta(item_id: int | None = None) -> None:
@@ -253,6 +270,15 @@ end
 return 1
 """
 
+# Align the counter with the database when nothing is in flight. KEYS: 1 stock, 2 pending. ARGV: 1 units
+# left in the database. (A request admitted after the database was read shows up as pending: skipped.)
+ALIGN_LUA = """
+if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HLEN', KEYS[2]) > 0 then return 0 end
+if tonumber(redis.call('GET', KEYS[1])) == tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL')
+return 1
+"""
+
 # Units back in the sale (a reservation expired or its order was cancelled). KEYS: 1 stock, 2 buyers.
 GIVE_BACK_LUA = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -270,10 +296,13 @@ class RedisGate:
         import redis
 
         self.url, self.prefix = url, prefix
-        self.client = redis.Redis.from_url(url)
+        # A bounded pool: a rush waits a moment for a connection instead of opening thousands.
+        self.client = redis.Redis(connection_pool=redis.BlockingConnectionPool.from_url(url, max_connections=64,
+                                                                                        timeout=10))
         self._admit = self.client.register_script(ADMIT_LUA)
         self._settle = self.client.register_script(SETTLE_LUA)
         self._give_back = self.client.register_script(GIVE_BACK_LUA)
+        self._align = self.client.register_script(ALIGN_LUA)
         self._async: dict[int, tuple] = {}  # event loop id → (client, admit script)
 
     # keys: every key of an item carries the hash tag {item id}
@@ -313,7 +342,8 @@ class RedisGate:
         if pair is None:
             import redis.asyncio as aredis
 
-            client = aredis.Redis.from_url(self.url)
+            client = aredis.Redis(connection_pool=aredis.BlockingConnectionPool.from_url(
+                self.url, max_connections=64, timeout=10))
             pair = self._async[loop_id] = (client, client.register_script(ADMIT_LUA))
         result = await pair[1](keys=self._admit_keys(meta, claims, ip), args=self._admit_args(meta, claims, quantity))
         return self._verdict(int(result), meta)
@@ -355,29 +385,28 @@ class RedisGate:
 
     def reconcile(self) -> int:
         """Give back what workers admitted and never reserved (killed mid-request): pending entries older
-        than PENDING_GRACE whose nonce has no reservation. Returns how many were given back."""
-        from quanzi.flashsale.selectors import live_item_ids, nonces_reserved
+        than PENDING_GRACE whose nonce has no reservation. Then, for items with nothing in flight, set the
+        counter to the database's count (a refusal by the database leaves it high). Returns the number
+        of units given back plus counters aligned."""
+        from quanzi.flashsale.selectors import live_item_ids, nonces_reserved, units_left_by_id
 
-        given = 0
+        fixed = 0
         cutoff = time.time() - PENDING_GRACE
-        for item_id in live_item_ids():
-            pending = self.client.hgetall(self.key(item_id, "pending"))
+        items = live_item_ids()
+        for item_id in items:
+            keys = [self.key(item_id, "stock"), self.key(item_id, "buyers"), self.key(item_id, "pending")]
             stale = {}
-            for nonce, value in pending.items():
+            for nonce, value in self.client.hgetall(keys[2]).items():
                 user, qty, at = value.decode().split(":")
                 if float(at) < cutoff:
                     stale[nonce.decode()] = (int(user), int(qty))
-            if not stale:
-                continue
-            won = nonces_reserved(list(stale))
+            won = nonces_reserved(list(stale)) if stale else set()
             for nonce, (user, qty) in stale.items():
-                back = "0" if nonce in won else "1"
-                given += int(self._settle(keys=[self.key(item_id, "stock"), self.key(item_id, "buyers"),
-                                                self.key(item_id, "pending")],
-                                          args=[nonce, user, qty, back, back])) if back == "1" else 0
-                if back == "0":
-                    self.client.hdel(self.key(item_id, "pending"), nonce)
-        return given
+                back = "0" if nonce in won else "1"  # reserved: its commit happened, only the settle was lost
+                fixed += int(self._settle(keys=keys, args=[nonce, user, qty, back, back])) * (back == "1")
+        for item_id, left in units_left_by_id(items).items():
+            fixed += int(self._align(keys=[self.key(item_id, "stock"), self.key(item_id, "pending")], args=[left]))
+        return fixed
 
 
 def _raise(error: Exception):

@@ -44,6 +44,12 @@ def units_left(items: list[FlashItem]) -> dict[int, int]:
             .values_list("campaign_key", "quantity")}
 
 
+def units_left_by_id(item_ids: list[int]) -> dict[int, int]:
+    keys = {f"flash:{pk}": pk for pk in item_ids}
+    return {keys[k]: q for k, q in CampaignStock.objects.filter(campaign_key__in=list(keys))
+            .values_list("campaign_key", "quantity")}
+
+
 def sales_for_shoppers(*, now: dt.datetime | None = None, limit: int = 20) -> list[FlashSale]:
     """Running sessions first, then upcoming ones (the next 7 days), with their items and products."""
     now = now or clock.now()

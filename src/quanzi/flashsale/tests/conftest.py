@@ -69,3 +69,24 @@ def pool_left(item) -> int:
     from quanzi.catalog.models import CampaignStock
 
     return CampaignStock.objects.get(campaign_key=item.campaign_key).quantity
+
+
+@pytest.fixture
+def redis_gate(settings):
+    """Switch the flash-sale gate to Redis (a key prefix of its own; skipped if Redis is not running)."""
+    import uuid
+
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/14"
+    client = redis.Redis.from_url(url)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    prefix = f"qz:test:{uuid.uuid4().hex[:8]}"
+    settings.QUANZI = {**settings.QUANZI, "FLASH_GATE": "redis", "FLASH_REDIS_URL": url, "FLASH_REDIS_PREFIX": prefix}
+    from quanzi.flashsale import gate
+
+    yield gate.current_gate()
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
