@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from quanzi.accounts.auth import auth
+from quanzi.accounts.services import api_token_user
 from quanzi.core import clock
 from quanzi.core.errors import Forbidden, NotFound
 from quanzi.core.http import client_fingerprint
@@ -91,11 +92,19 @@ def token(request, item_id: int, payload: TokenIn):
 @router.post("/purchase", response={201: dict},
              summary="Try to win a flash-sale item and get its order (authenticated by the purchase token)")
 def purchase(request, payload: PurchaseIn):
-    user = getattr(request, "user", None)
     result = pipeline.purchase(token=payload.token, quantity=payload.quantity,
-                               ip=client_fingerprint(request)["ip"],
-                               user_id=user.pk if user is not None and user.is_authenticated else None)
+                               ip=client_fingerprint(request)["ip"], user_id=_signed_in_user_id(request))
     return 201, result.as_dict()
+
+
+def _signed_in_user_id(request) -> int | None:
+    """Who is calling, if anyone (bearer token or session): a token must then be theirs."""
+    bearer = request.headers.get("Authorization", "")
+    if bearer.lower().startswith("bearer "):
+        user = api_token_user(bearer.split(" ", 1)[1].strip())
+        return user.pk if user is not None else None
+    user = getattr(request, "user", None)
+    return user.pk if user is not None and user.is_authenticated else None
 
 
 @router.get("/reservations", auth=auth, summary="My flash-sale reservations")

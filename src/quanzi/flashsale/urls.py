@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from quanzi.flashsale import views
 
 app_name = "flashsale"
-urlpatterns: list = []
+urlpatterns = [
+    path("flash/", views.sales_page, name="sales"),
+    path("flash/<int:sale_id>/", views.sale_page, name="sale"),
+    path("flash/items/<int:item_id>/token/", views.item_token, name="item_token"),
+    path("flash/items/<int:item_id>/buy/", views.buy, name="buy"),
+    path("me/flash/", views.my_reservations, name="my_reservations"),
+    path("merchant/flash/", views.merchant_sales, name="merchant_sales"),
+    path("merchant/flash/<int:sale_id>/", views.merchant_sale, name="merchant_sale"),
+]

@@ -1,0 +1,66 @@
+"""Flash-sale pages render for every visitor and phase; the no-JavaScript buy button works."""
+
+import pytest
+from django.urls import reverse
+
+from quanzi.flashsale.models import Reservation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sessions_and_sale_page_for_visitors_and_shoppers(client, item, sale, shopper):
+    assert "整点秒杀" in client.get("/flash/").content.decode()
+    page = client.get(f"/flash/{sale.pk}/").content.decode()
+    assert 'data-testid="fs-login"' in page and "¥9.90" in page
+    client.force_login(shopper)
+    page = client.get(f"/flash/{sale.pk}/").content.decode()
+    assert 'data-token="' in page and 'data-token=""' not in page and 'data-testid="fs-buy"' in page
+
+
+def test_no_address_asks_for_one(client, sale, make_user):
+    client.force_login(make_user())
+    assert 'data-testid="fs-address"' in client.get(f"/flash/{sale.pk}/").content.decode()
+
+
+def test_upcoming_sale_has_a_countdown_and_a_sleeping_button(client, make_sale, shopper):
+    sale = make_sale(starts_in=600)
+    client.force_login(shopper)
+    page = client.get(f"/flash/{sale.pk}/").content.decode()
+    assert "data-start-countdown" in page and "data-enable-at-start" in page
+
+
+def test_buy_without_javascript_goes_to_the_cashier(client, item, shopper):
+    client.force_login(shopper)
+    r = client.post(reverse("flashsale:buy", args=[item.pk]), {"quantity": "1"})
+    assert r.status_code == 302 and "/pay/" in r["Location"] or "cashier" in r["Location"]
+    assert Reservation.objects.filter(user=shopper).count() == 1
+    r = client.post(reverse("flashsale:buy", args=[item.pk]), {"quantity": "1"}, follow=True)
+    assert "at most 1" in r.content.decode()
+
+
+def test_token_endpoint_for_the_script(client, item, shopper):
+    r = client.get(reverse("flashsale:item_token", args=[item.pk]))
+    assert r.status_code == 401 and r.json()["error"]["code"] == "not_authenticated"
+    client.force_login(shopper)
+    assert client.get(reverse("flashsale:item_token", args=[item.pk])).json()["token"]
+
+
+def test_my_reservations_and_product_banner(client, item, shopper, buy):
+    buy(shopper, item)
+    client.force_login(shopper)
+    assert 'data-status="ordered"' in client.get("/me/flash/").content.decode()
+    assert 'data-testid="fs-banner"' in client.get(reverse("storefront:product", args=[item.product_id])).content.decode()
+
+
+def test_merchant_pages(client, shop, product, make_shop):
+    client.force_login(shop.owner)
+    sku = product.skus.get()
+    r = client.post("/merchant/flash/", {"title": "午间秒杀", "sku_id": str(sku.pk), "price": "19.90", "stock": "3",
+                                         "per_user_limit": "1", "starts_in_minutes": "0", "minutes": "60"})
+    assert r.status_code == 302
+    detail = client.get(r["Location"])
+    assert detail.status_code == 200 and 'data-testid="fs-stats"' in detail.content.decode()
+    bad = client.post("/merchant/flash/", {"sku_id": str(sku.pk), "price": "999", "stock": "3"})
+    assert 'data-testid="form-error"' in bad.content.decode()
+    client.force_login(make_shop().owner)
+    assert client.get(r["Location"]).status_code == 404
