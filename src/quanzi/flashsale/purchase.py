@@ -4,40 +4,55 @@
       → reservation (one short DB transaction: the only place a unit is won)
       → order + payment (its own transaction; on failure the units go back)
 
-`purchase()` is the synchronous pipeline (Django views, tests, the embedded default). `apurchase()`
-is the same pipeline for the ASGI fast path (flashsale.asgi): with the Redis gate every refusal is
-answered on the event loop without a thread or a database connection; only admitted requests go to
-a worker thread for the two transactions.
+`purchase()` is the synchronous pipeline (the Django endpoint, the no-JavaScript form, tests, the
+embedded default): it answers with the order and its payment.
+
+`apurchase()` is the pipeline of the ASGI fast path. With the Redis gate every refusal is answered on
+the event loop, with no thread and no database connection. A winner's reservation is committed before
+the answer, and the answer goes out at once: the order is written right after by this process's
+order writers (a small thread pool: queue-based order writing), and the answer's `pay_url` is
+/flash/r/<number>/pay/, which writes the order itself if the writers have not got to it yet (the
+reservation's row lock makes that exactly-once). Writing orders never holds up the next attempts, and
+a writer killed mid-way only leaves a reservation that the page or the expiry sweep finishes.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
+import logging
 import threading
 
 from asgiref.sync import sync_to_async
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from quanzi.core import clock
 from quanzi.core.errors import DomainError, Forbidden
 from quanzi.flashsale import gate as g
 from quanzi.flashsale import services
 
+logger = logging.getLogger("quanzi.flashsale")
+
 
 @dataclasses.dataclass
 class Purchase:
     reservation: object
-    order: object
-    payment: object
+    order: object | None = None  # None: the order writers have it (fast path)
+    payment: object | None = None
 
     def as_dict(self) -> dict:
+        from django.urls import reverse
+
         from quanzi.payments.services import payment_pay_url
 
-        r, order = self.reservation, self.order
-        return {"reservation": r.number, "item_id": r.item_id, "quantity": r.quantity,
-                "expires_at": r.expires_at.isoformat(), "order_number": order.number,
-                "total": {"amount": order.total, "currency": "CNY"},
-                "payment_number": self.payment.number, "pay_url": payment_pay_url(payment=self.payment)}
+        r = self.reservation
+        out = {"reservation": r.number, "item_id": r.item_id, "quantity": r.quantity,
+               "expires_at": r.expires_at.isoformat(), "order_number": None, "total": None, "payment_number": None,
+               "pay_url": reverse("flashsale:reservation_pay", args=[r.number])}
+        if self.order is not None:
+            out.update(order_number=self.order.number, total={"amount": self.order.total, "currency": "CNY"},
+                       payment_number=self.payment.number, pay_url=payment_pay_url(payment=self.payment))
+        return out
 
 
 def _front(token, quantity, *, user_id: int | None) -> tuple[g.Claims, g.ItemMeta, int]:
@@ -62,17 +77,15 @@ def writers() -> threading.BoundedSemaphore:
     a moment instead of opening a connection per request (PostgreSQL allows a hundred or so)."""
     global _writers
     if _writers is None:
-        _writers = threading.BoundedSemaphore(int(g.conf("FLASH_DB_WRITERS")))
+        from django.db import connection
+
+        # SQLite has one writer at a time: more would only wait for its lock (and time out under a rush).
+        _writers = threading.BoundedSemaphore(1 if connection.vendor == "sqlite" else int(g.conf("FLASH_DB_WRITERS")))
     return _writers
 
 
-def _win(meta: g.ItemMeta, claims: g.Claims, quantity: int, ip: str, gate) -> Purchase:
-    """After the gate admitted the request: reserve, then write the order. Settles the gate either way."""
-    with writers():
-        return _reserve_and_order(meta, claims, quantity, ip, gate)
-
-
-def _reserve_and_order(meta: g.ItemMeta, claims: g.Claims, quantity: int, ip: str, gate) -> Purchase:
+def _reserve(meta: g.ItemMeta, claims: g.Claims, quantity: int, ip: str, gate):
+    """After the gate admitted the request: the reservation, then the gate is told how it went."""
     try:
         reservation = services.reservation_create(meta=meta, user_id=claims.user_id, quantity=quantity,
                                                   nonce=claims.nonce, ip=ip)
@@ -80,31 +93,83 @@ def _reserve_and_order(meta: g.ItemMeta, claims: g.Claims, quantity: int, ip: st
         gate.settle(meta, claims, quantity, won=False, error=exc if isinstance(exc, DomainError) else None)
         raise
     gate.settle(meta, claims, quantity, won=True, error=None)
-    reservation, order, payment = services.reservation_place_order(reservation_id=reservation.pk,
-                                                                   address_id=claims.address_id)
-    return Purchase(reservation, order, payment)
+    return reservation
+
+
+def _admit_and_reserve(meta, claims, quantity, ip, gate):
+    with writers():
+        if isinstance(gate, g.DbGate):  # the database is the gate: every attempt reaches it
+            gate.admit(meta, claims, quantity, ip)
+        return _reserve(meta, claims, quantity, ip, gate)
 
 
 def purchase(*, token, quantity, ip: str, user_id: int | None = None) -> Purchase:
+    """The whole attempt, answered with the order and its payment (or a refusal)."""
     claims, meta, quantity = _front(token, quantity, user_id=user_id)
     gate = g.current_gate()
-    if isinstance(gate, g.DbGate):
-        with writers():  # the database is the gate: every attempt reaches it
-            gate.admit(meta, claims, quantity, ip)
-            return _reserve_and_order(meta, claims, quantity, ip, gate)
-    gate.admit(meta, claims, quantity, ip)
-    return _win(meta, claims, quantity, ip, gate)
+    if not isinstance(gate, g.DbGate):
+        gate.admit(meta, claims, quantity, ip)
+    reservation = _admit_and_reserve(meta, claims, quantity, ip, gate)
+    with writers():
+        reservation, order, payment = services.reservation_place_order(reservation_id=reservation.pk,
+                                                                       address_id=claims.address_id)
+    return Purchase(reservation, order, payment)
 
 
-def _win_in_thread(meta, claims, quantity, ip, gate) -> Purchase:
-    close_old_connections()  # a thread of the pool: drop a connection the database has closed
-    return _win(meta, claims, quantity, ip, gate)
+# ---------------------------------------------------------------- the fast path (event loop)
+
+def _in_thread(fn):
+    """Run `fn` in a pool thread with a usable connection (the pool's threads outlive requests)."""
+    def run(*args):
+        close_old_connections()
+        try:
+            return fn(*args)
+        finally:
+            if connections["default"].settings_dict.get("CONN_MAX_AGE") == 0:
+                connections["default"].close()
+    return run
 
 
-_win_async = sync_to_async(_win_in_thread, thread_sensitive=False)
-_purchase_async = sync_to_async(purchase, thread_sensitive=False)
-_meta_async = sync_to_async(g.load_meta, thread_sensitive=False)
-_load_async = sync_to_async(lambda gate, item_id: gate.load(item_id), thread_sensitive=False)
+_reserve_async = sync_to_async(_in_thread(_admit_and_reserve), thread_sensitive=False)
+_meta_async = sync_to_async(_in_thread(g.load_meta), thread_sensitive=False)
+_load_async = sync_to_async(_in_thread(lambda gate, item_id: gate.load(item_id)), thread_sensitive=False)
+
+_order_pool: concurrent.futures.ThreadPoolExecutor | None = None
+_pending_orders: set[concurrent.futures.Future] = set()
+_pending_lock = threading.Lock()
+
+
+def _write_order(reservation_id: int, address_id: int) -> None:
+    with writers():
+        try:
+            services.reservation_place_order(reservation_id=reservation_id, address_id=address_id)
+        except DomainError as exc:  # e.g. the SKU went off sale: the units went back; the page will say so
+            logger.info("flash order for reservation %s not written: %s", reservation_id, exc.code)
+        except Exception:
+            logger.exception("flash order for reservation %s failed", reservation_id)
+
+
+def queue_order(reservation_id: int, address_id: int) -> None:
+    """Hand the order to this process's writers (queue-based order writing)."""
+    global _order_pool
+    if _order_pool is None:
+        _order_pool = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="flash-orders")
+    future = _order_pool.submit(_in_thread(_write_order), reservation_id, address_id)
+    with _pending_lock:
+        _pending_orders.add(future)
+    future.add_done_callback(lambda f: _discard(f))
+
+
+def _discard(future) -> None:
+    with _pending_lock:
+        _pending_orders.discard(future)
+
+
+def drain_orders(timeout: float = 30.0) -> None:
+    """Wait for the queued orders of this process (tests, shutdown)."""
+    with _pending_lock:
+        pending = list(_pending_orders)
+    concurrent.futures.wait(pending, timeout=timeout)
 
 
 async def apurchase(*, token, quantity, ip: str) -> Purchase:
@@ -116,10 +181,10 @@ async def apurchase(*, token, quantity, ip: str) -> Purchase:
     meta = g.check_window(meta, now=clock.epoch())
     quantity = g.check_quantity(quantity, meta)
     gate = g.current_gate()
-    if not isinstance(gate, g.RedisGate):
-        return await _purchase_async(token=token, quantity=quantity, ip=ip)
-    if not await gate.aadmit(meta, claims, quantity, ip):
+    if isinstance(gate, g.RedisGate) and not await gate.aadmit(meta, claims, quantity, ip):
         await _load_async(gate, meta.item_id)
         if not await gate.aadmit(meta, claims, quantity, ip):
             raise g.sold_out()
-    return await _win_async(meta, claims, quantity, ip, gate)
+    reservation = await _reserve_async(meta, claims, quantity, ip, gate)
+    queue_order(reservation.pk, claims.address_id)
+    return Purchase(reservation)

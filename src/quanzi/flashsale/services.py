@@ -222,28 +222,62 @@ def reservation_create(*, meta: g.ItemMeta, user_id: int, quantity: int, nonce: 
 
 
 def reservation_place_order(*, reservation_id: int, address_id: int):
-    """Write the order (and its payment) for a won reservation; if that fails, give the units back."""
+    """Write the order (and its payment) for a won reservation; if that fails, give the units back.
+    A reservation that already has its order (or is closed) raises `reservation_not_open` and is left alone."""
     from quanzi.orders.checkout import checkout_and_pay
     from quanzi.orders.services import CheckoutItem
 
+    opened = False
     try:
         with transaction.atomic():
             reservation = Reservation.objects.select_for_update().select_related("item", "user") \
                 .filter(pk=reservation_id).first()
             if reservation is None:
                 raise NotFound(_("Reservation not found."), code="reservation_not_found")
-            check_reservation_transition(reservation.status, ReservationStatus.ORDERED)
+            if reservation.status != ReservationStatus.RESERVED:
+                raise Conflict(_("This reservation already has its order."), code="reservation_not_open",
+                               fields={"status": reservation.status})
+            opened = True
             orders, payment = checkout_and_pay(
                 user=reservation.user, address_id=address_id, clear_cart=False,
                 items=[CheckoutItem(reservation.item.sku_id, reservation.quantity, PRICE_SOURCE, reservation.number)])
             order = orders[0]
+            check_reservation_transition(reservation.status, ReservationStatus.ORDERED)
             reservation.status, reservation.order_id, reservation.order_number = \
                 ReservationStatus.ORDERED, order.pk, order.number
             reservation.save(update_fields=["status", "order_id", "order_number"])
             return reservation, order, payment
     except Exception:
-        reservation_close(reservation_id=reservation_id, target=ReservationStatus.RELEASED)
+        if opened:
+            reservation_close(reservation_id=reservation_id, target=ReservationStatus.RELEASED)
         raise
+
+
+def reservation_checkout(*, user, number: str):
+    """The payment of a won reservation, writing its order first if the order writers have not yet
+    (the reservation's row lock makes the order exactly-once). Another user's reservation → 404."""
+    from quanzi.payments.models import Payment
+
+    reservation = Reservation.objects.filter(number=str(number)[:16], user=user).first()
+    if reservation is None:
+        raise NotFound(_("Reservation not found."), code="reservation_not_found")
+    if reservation.status == ReservationStatus.RESERVED:
+        address_id = user.addresses.order_by("-is_default", "id").values_list("pk", flat=True).first()
+        try:
+            return reservation_place_order(reservation_id=reservation.pk, address_id=address_id)[2]
+        except Conflict as exc:
+            if exc.code != "reservation_not_open":
+                raise
+            reservation.refresh_from_db()  # the order writers got there first, a moment ago
+    if reservation.status in (ReservationStatus.ORDERED, ReservationStatus.PAID) and reservation.order_number:
+        from quanzi.orders.models import Order
+
+        order = Order.objects.filter(pk=reservation.order_id).first()
+        payment = Payment.objects.filter(number=order.payment_number).first() if order else None
+        if payment is not None:
+            return payment
+    raise Conflict(_("This reservation has expired; the item went back to the sale."), code="reservation_expired",
+                   fields={"status": reservation.status})
 
 
 @transaction.atomic

@@ -101,6 +101,23 @@ def buy(request, item_id: int):
 
 
 @login_required
+def reservation_pay(request, number: str):
+    """Where a won attempt goes: to the cashier for its order (written now if it is not yet)."""
+    from quanzi.payments.services import payment_pay_url
+
+    try:
+        payment = services.reservation_checkout(user=request.user, number=number)
+    except DomainError as exc:
+        if exc.code == "reservation_not_found":
+            raise Http404
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(reverse("flashsale:my_reservations"))
+    if payment.status != "created":
+        return HttpResponseRedirect(reverse("flashsale:my_reservations"))
+    return HttpResponseRedirect(payment_pay_url(payment=payment))
+
+
+@login_required
 def my_reservations(request):
     return TemplateResponse(request, "flashsale/my_reservations.html",
                             {"reservations": selectors.reservations_of(request.user), "now": clock.now()})

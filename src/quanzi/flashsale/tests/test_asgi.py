@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from quanzi.flashsale.models import Reservation
+from quanzi.flashsale.purchase import drain_orders
 from quanzi.flashsale.tests.conftest import pool_left
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the fast path's worker threads need committed rows
@@ -47,7 +48,11 @@ def test_the_fast_path_wins_refuses_and_speaks_the_error_shape(make_sale, shoppe
         ("POST", "/api/v1/flash/purchase", b"x" * 5000, {}),
     ])
     assert won.status_code == 201, won.text
-    assert won.json()["order_number"] and won.json()["pay_url"].startswith("/")
+    body = won.json()
+    assert body["pay_url"] == f"/flash/r/{body['reservation']}/pay/"  # the order is being written meanwhile
+    drain_orders()
+    reservation = Reservation.objects.get(number=body["reservation"])
+    assert reservation.status == "ordered" and reservation.order_number
     assert (reused.status_code, reused.json()["error"]["code"]) == (409, "token_used")
     assert (sold_out.status_code, sold_out.json()["error"]["code"]) == (409, "sold_out")
     assert sold_out.json()["error"]["message"] == "已抢光。"
@@ -56,6 +61,25 @@ def test_the_fast_path_wins_refuses_and_speaks_the_error_shape(make_sale, shoppe
     assert too_big.status_code == 413 and set(too_big.json()["error"]) == {"code", "message", "fields"}
     assert pool_left(item) == 0 and Reservation.objects.filter(item=item).count() == 1
     assert Reservation.objects.get(item=item).ip == "10.1.2.3"
+
+
+def test_the_pay_page_writes_the_order_if_the_writers_have_not(client, item, shopper, make_shopper, settings):
+    from quanzi.flashsale import gate, services
+
+    meta = gate.cached_meta(item.pk)
+    reservation = services.reservation_create(meta=meta, user_id=shopper.pk, quantity=1, nonce="queued-1")
+    client.force_login(make_shopper())
+    assert client.get(f"/flash/r/{reservation.number}/pay/").status_code == 404  # not yours
+    client.force_login(shopper)
+    r = client.get(f"/flash/r/{reservation.number}/pay/")
+    assert r.status_code == 302 and "/sandbox/pay/" in r["Location"]
+    again = client.get(f"/flash/r/{reservation.number}/pay/")  # the same payment, not a second order
+    assert again["Location"] == r["Location"]
+    reservation.refresh_from_db()
+    assert reservation.status == "ordered"
+    from quanzi.orders.models import Order
+
+    assert Order.objects.filter(user=shopper).count() == 1
 
 
 def test_everything_else_goes_to_django(sale):

@@ -57,6 +57,8 @@ def test_capturing_the_payment_does_not_grow_with_the_lines_either(shopper, addr
     _capture_count(shopper, address, twenty_skus[:2])  # the first capture also opens the ledger accounts
     counts = {n: _capture_count(shopper, address, twenty_skus[:n]) for n in (2, 20)}
     assert counts[20] == counts[2], counts
-    # Capture of a two-shop payment: 43 statements today, about half of them SAVEPOINT/RELEASE of the
-    # nested atomic blocks (payment, ledger, each order). It grows per shop, never per line.
-    assert counts[20] <= 45, counts
+    # Capture of a two-shop payment: about 46 statements, about half of them SAVEPOINT/RELEASE of the
+    # nested atomic blocks (payment, ledger, each order), plus one indexed statement per order for each
+    # feature that follows payments in the same transaction (group buy, flash sale, live sales).
+    # It grows per shop and per such feature, never per line.
+    assert counts[20] <= 52, counts

@@ -101,8 +101,8 @@ def test_product_page_shows_price_range_options_stock_and_shop(
     skus = list(product.skus.order_by("id"))
     sku_update(product=product, sku_id=skus[-1].pk, price=7900)
 
-    # 8 for the page + 1 each for "is a group buy / flash sale running on this product?" (their blocks)
-    with django_assert_max_num_queries(10):
+    # 8 for the page + 1 each for "is a group buy / flash sale / bargain running on this product?" (their blocks)
+    with django_assert_max_num_queries(11):
         response = client.get(f"/p/{product.pk}/")
 
     page = text(response)

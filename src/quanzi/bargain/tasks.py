@@ -1,0 +1,42 @@
+"""Bargain sweeps (deadlines are columns; `manage.py run_sweeps` or Celery beat runs them)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+
+from quanzi.bargain import services
+from quanzi.bargain.models import BargainCampaign, CampaignStatus
+from quanzi.catalog.models import CampaignStock
+from quanzi.core import clock
+from quanzi.core.errors import DomainError
+from quanzi.core.sweeps import register_sweep
+
+logger = logging.getLogger("quanzi.bargain")
+
+
+@register_sweep("bargain_expire")
+def bargain_expire() -> int:
+    """Expire bargains past their time, end campaigns past their end and return the units unpaid
+    bargain orders brought back into ended campaigns' pools. Idempotent, safe to run concurrently."""
+    acted = services.bargains_expire_due()
+    for campaign_id in BargainCampaign.objects.filter(status=CampaignStatus.ACTIVE, ends_at__lte=clock.now()) \
+            .values_list("pk", flat=True):
+        try:
+            services.campaign_end(campaign_id=campaign_id)
+            acted += 1
+        except DomainError:  # ended meanwhile by another sweep or the merchant
+            logger.info("bargain campaign %s already ended", campaign_id)
+    return acted + bargain_return_late_units()
+
+
+def bargain_return_late_units() -> int:
+    keys = CampaignStock.objects.filter(campaign_key__startswith="bargain:", quantity__gt=0) \
+        .values_list("campaign_key", flat=True).distinct()
+    ids = {int(k.split(":", 1)[1]) for k in keys if k.split(":", 1)[1].isdigit()}
+    acted = 0
+    for campaign in BargainCampaign.objects.filter(pk__in=ids, status=CampaignStatus.ENDED):
+        with transaction.atomic():
+            acted += bool(services.pool_return(campaign=campaign))
+    return acted

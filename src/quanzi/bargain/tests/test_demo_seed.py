@@ -1,0 +1,34 @@
+"""The bargain demo data (demo/bargain_seed.py): an active campaign and 小圈's bargain with two cuts."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from quanzi.accounts.models import User
+from quanzi.bargain.models import Bargain, BargainCampaign, BargainStatus
+from quanzi.demo import data
+from quanzi.demo.bargain_seed import EXPECTED_HELPS, seed_bargain
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_bargain_makes_a_usable_bargain_once(make_user):
+    call_command("seed_demo", "--small", stdout=io.StringIO())
+    demo = User.objects.get(phone=data.DEMO_SHOPPER["phone"])
+    seed_bargain()  # (None when seed_demo already runs it)
+    assert BargainCampaign.objects.count() == 1
+    assert seed_bargain() is None  # idempotent
+    bargain = Bargain.objects.get(starter=demo)
+    campaign = bargain.campaign
+    assert campaign.status == "active" and campaign.expected_helps == EXPECTED_HELPS
+    assert bargain.starter == demo and bargain.status == BargainStatus.OPEN and bargain.helps_count == 2
+    assert campaign.floor_price < bargain.current_price < campaign.original_price
+    assert bargain.slots_used < bargain.expected_helps  # room for more helps
+    page = Client().get(f"/b/{bargain.number}/")
+    assert page.status_code == 200 and 'data-testid="bargain-helper"' in page.content.decode()
+    client = Client()
+    client.force_login(make_user())
+    assert client.post(f"/b/{bargain.number}/help/").status_code == 302
+    assert Bargain.objects.get(pk=bargain.pk).helps_count == 3

@@ -1,0 +1,204 @@
+"""Bargain pages: the bargain page (/b/<number>/) with help and buy, starting from the product block,
+the shopper's list (/me/bargains/) and the merchant's campaign pages (/merchant/bargain/)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import resolve_url
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from quanzi.accounts.selectors import address_default
+from quanzi.bargain import selectors, services
+from quanzi.bargain.models import ACTIVE_STATUSES, CampaignStatus
+from quanzi.console.web import field_errors_for, merchant_required, parse_int, parse_yuan
+from quanzi.core import clock
+from quanzi.core.errors import DomainError, ValidationFailed
+from quanzi.payments.services import payment_pay_url
+from quanzi.sharing import selectors as share_selectors
+from quanzi.storefront.templatetags.quanzi_tags import yuan
+from quanzi.storefront.web import int_or_none, is_htmx, login_required
+
+
+def _bargain_context(request, bargain) -> dict:
+    user = request.user
+    now = clock.now()
+    campaign = bargain.campaign
+    is_starter = user.is_authenticated and user.pk == bargain.starter_id
+    seconds_left = selectors.seconds_left(bargain)
+    running = campaign.status == CampaignStatus.ACTIVE and campaign.starts_at <= now < campaign.ends_at
+    active = bargain.status in ACTIVE_STATUSES and seconds_left > 0 and running
+    helped = selectors.has_helped(bargain=bargain, user=user)
+    return {
+        "bargain": bargain, "campaign": campaign, "product": campaign.product, "is_starter": is_starter,
+        "helps": selectors.helps_for(bargain), "seconds_left": seconds_left, "helped": helped,
+        "can_help": active and bargain.status == "open" and user.is_authenticated and not is_starter and not helped,
+        "can_buy": active and is_starter, "active": active,
+        "login_url": f"{resolve_url(settings.LOGIN_URL)}?next={quote(reverse('bargain:bargain', args=[bargain.number]))}",
+    }
+
+
+def bargain_page(request, number: str):
+    bargain = selectors.bargain_detail(number=number)
+    if bargain is None:
+        raise Http404
+    context = _bargain_context(request, bargain)
+    share_url = request.build_absolute_uri(reverse("bargain:bargain", args=[bargain.number]))
+    poster_url = ""
+    if context["is_starter"] and context["active"]:
+        link = services.bargain_share_link(user=request.user, bargain=bargain)
+        if link is not None:
+            share_url = share_selectors.absolute(share_selectors.short_path(link))
+            poster_url = share_selectors.poster_path(link)
+    context.update(share_url=share_url, poster_url=poster_url)
+    return TemplateResponse(request, "bargain/bargain.html", context)
+
+
+@login_required
+def help_cut(request, number: str):
+    if request.method != "POST":  # back from the login page: show the bargain again
+        return HttpResponseRedirect(reverse("bargain:bargain", args=[number]))
+    result, ok = "", False
+    try:
+        help_ = services.bargain_help(user=request.user, number=number)
+        result, ok = _("You cut %(amount)s off!") % {"amount": yuan(help_.amount)}, True
+    except DomainError as exc:
+        if exc.code == "bargain_not_found":
+            raise Http404
+        result = exc.message
+    if is_htmx(request):
+        bargain = selectors.bargain_detail(number=number)
+        return TemplateResponse(request, "bargain/partials/bargain_card.html",
+                                {**_bargain_context(request, bargain), "result": result, "result_ok": ok})
+    (messages.success if ok else messages.error)(request, result)
+    return HttpResponseRedirect(reverse("bargain:bargain", args=[number]))
+
+
+@login_required
+def buy(request, number: str):
+    back = HttpResponseRedirect(reverse("bargain:bargain", args=[number]))
+    if request.method != "POST":
+        return back
+    address = address_default(user=request.user)
+    if address is None:
+        messages.error(request, _("Add a delivery address first."))
+        return HttpResponseRedirect(reverse("storefront:addresses"))
+    try:
+        _bargain, _order, payment = services.bargain_buy(user=request.user, number=number, address_id=address.pk)
+    except DomainError as exc:
+        if exc.code == "bargain_not_found":
+            raise Http404
+        messages.error(request, exc.message)
+        return back
+    return HttpResponseRedirect(payment_pay_url(payment=payment))
+
+
+@login_required
+def start(request, campaign_id: int):
+    campaign = selectors.campaign_public(campaign_id=campaign_id)
+    if campaign is None:
+        raise Http404
+    if request.method != "POST":
+        return HttpResponseRedirect(reverse("bargain:product_bargain", args=[campaign.product_id]))
+    try:
+        bargain = services.bargain_start(user=request.user, campaign_id=campaign.pk)
+    except DomainError as exc:
+        mine = selectors.active_bargain_of(user=request.user, campaign=campaign)
+        if mine is not None:  # already bargaining: carry on with that one
+            return HttpResponseRedirect(reverse("bargain:bargain", args=[mine.number]))
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(reverse("storefront:product", args=[campaign.product_id]))
+    messages.success(request, _("Bargain started: share it with friends so they can cut the price."))
+    return HttpResponseRedirect(reverse("bargain:bargain", args=[bargain.number]))
+
+
+def product_bargain(request, product_id: int):
+    """The product page's block on a page of its own (the block alone for an HTMX refresh)."""
+    template = "bargain/partials/product_bargain.html" if is_htmx(request) else "bargain/product_bargain_page.html"
+    return TemplateResponse(request, template, {"product": {"pk": product_id}})
+
+
+@login_required
+def my_bargains(request):
+    items = selectors.bargains_for_user(user=request.user)
+    return TemplateResponse(request, "bargain/my_bargains.html", {
+        "items": [{"b": b, "seconds_left": selectors.seconds_left(b)} for b in items]})
+
+
+# ---------------------------------------------------------------- merchant
+
+CAMPAIGN_FIELDS = ("sku_id", "original_price", "floor_price", "expected_helps", "stock", "time_limit_hours",
+                   "per_user_limit", "days", "title", "new_user_bonus", "activate")
+
+
+def _parse_campaign(form) -> dict:
+    sku_id = int_or_none(form.get("sku_id"))
+    if sku_id is None:
+        raise ValidationFailed(_("Choose a product and a SKU."), fields={"sku_id": _("Required.")})
+    now = clock.now()
+    days = parse_int(form.get("days"), "days", default=7, minimum=1)
+    return {
+        "sku_id": sku_id, "title": form.get("title", ""),
+        "original_price": parse_yuan(form.get("original_price"), "original_price", required=False),
+        "floor_price": parse_yuan(form.get("floor_price"), "floor_price"),
+        "expected_helps": parse_int(form.get("expected_helps"), "expected_helps", default=5),
+        "stock": parse_int(form.get("stock"), "stock", minimum=1),
+        "time_limit_seconds": parse_int(form.get("time_limit_hours"), "time_limit_hours", default=24,
+                                        minimum=1) * 3600,
+        "per_user_limit": parse_int(form.get("per_user_limit"), "per_user_limit", default=1, minimum=1),
+        "new_user_bonus": bool(form.get("new_user_bonus")),
+        "starts_at": now, "ends_at": now + dt.timedelta(days=min(days, 90)),
+    }
+
+
+@merchant_required
+def merchant_campaigns(request):
+    shop = request.shop
+    posted = request.method == "POST"
+    form = {k: request.POST.get(k, "") for k in CAMPAIGN_FIELDS} if posted else {"new_user_bonus": "1",
+                                                                                    "activate": "1"}
+    context: dict = {"shop": shop, "console_tab": "bargain", "form": form, "skus": selectors.skus_for_shop(shop=shop)}
+    if posted:
+        try:
+            campaign = services.campaign_create(shop=shop, **_parse_campaign(form))
+            if form.get("activate"):
+                services.campaign_activate(campaign_id=campaign.pk, shop=shop)
+                messages.success(request, _("Bargain campaign started."))
+            else:
+                messages.success(request, _("Bargain campaign saved as a draft."))
+            return HttpResponseRedirect(reverse("bargain:merchant_campaign", args=[campaign.pk]))
+        except DomainError as exc:
+            context.update(error=exc.message, field_errors=field_errors_for(exc, {}))
+    context["campaigns"] = selectors.campaigns_for_shop(shop=shop)
+    return TemplateResponse(request, "bargain/merchant_campaigns.html", context)
+
+
+@merchant_required
+def merchant_campaign(request, campaign_id: int):
+    campaign = selectors.campaign_for_shop(shop=request.shop, campaign_id=campaign_id)
+    if campaign is None:
+        raise Http404
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "activate":
+                services.campaign_activate(campaign_id=campaign.pk, shop=request.shop)
+                messages.success(request, _("Bargain campaign started."))
+            elif action == "end":
+                services.campaign_end(campaign_id=campaign.pk, shop=request.shop)
+                messages.success(request, _("Bargain campaign ended; the stock left went back to the product."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return HttpResponseRedirect(reverse("bargain:merchant_campaign", args=[campaign.pk]))
+    stats = selectors.campaign_stats(campaign=campaign)
+    return TemplateResponse(request, "bargain/merchant_campaign.html", {
+        "shop": request.shop, "console_tab": "bargain", "campaign": campaign, "stats": stats,
+        "conversion_pct": stats["conversion_bps"] / 100,
+        "bargains": selectors.bargains_for_campaign(campaign=campaign),
+    })
