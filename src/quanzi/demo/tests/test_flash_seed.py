@@ -1,0 +1,32 @@
+"""The flash-sale demo data: a session on now with an item to win, a last unit and a sold-out item."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_flash_seed_shows_every_case(make_shop, make_product, make_shopper, client):
+    from quanzi.accounts.models import User
+    from quanzi.demo import data
+    from quanzi.demo.flash_seed import seed_flash
+    from quanzi.flashsale.models import FlashSale, Reservation
+    from quanzi.flashsale.selectors import units_left
+
+    shop = make_shop()
+    for n in range(5):
+        make_product(shop=shop, title=f"秒杀商品 {n}", price=2990 + n * 100, stock=40)
+    make_shopper(phone=data.DEMO_SHOPPER["phone"])
+    make_shopper()
+    make_shopper()
+    result = seed_flash()
+    assert result == {"sessions": 2, "items": 5, "won_by_others": 2}
+    assert seed_flash() is None  # once
+    on_now = FlashSale.objects.get(title__startswith="整点")
+    left = units_left(list(on_now.items.order_by("sort")))
+    assert sorted(left.values()) == [0, 1, 20]
+    assert sorted(Reservation.objects.values_list("status", flat=True)) == ["ordered", "paid"]
+    page = client.get(f"/flash/{on_now.pk}/").content.decode()
+    assert 'data-testid="fs-sold-out"' in page
+    demo = User.objects.get(phone=data.DEMO_SHOPPER["phone"])
+    client.force_login(demo)
+    assert page.count('data-testid="fs-item"') == 3
