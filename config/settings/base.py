@@ -227,6 +227,7 @@ QUANZI = {
     "FLASH_IP_RATE": env_int("QUANZI_FLASH_IP_RATE", 200),
     "FLASH_RESERVATION_SECONDS": env_int("QUANZI_FLASH_RESERVATION_SECONDS", 300),
     "FLASH_DB_WRITERS": env_int("QUANZI_FLASH_DB_WRITERS", 16),  # per process
+    "FLASH_ORDER_WRITERS": env_int("QUANZI_FLASH_ORDER_WRITERS", 2),  # threads writing queued orders, per process
 }
 
 # Covering indexes (`Index(include=...)`) are a PostgreSQL optimisation of the feed's card reads; on the

@@ -24,6 +24,7 @@ one away must cost next to nothing and must never queue on the database:
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import secrets
 import threading
 import time
@@ -257,6 +258,8 @@ redis.call('HSET', KEYS[6], ARGV[8], ARGV[1] .. ':' .. ARGV[2] .. ':' .. ARGV[7]
 return stock - qty
 """
 
+ADMIT_SHA = hashlib.sha1(ADMIT_LUA.encode()).hexdigest()
+
 # Settle an admitted request. KEYS: 1 stock, 2 buyers, 3 pending. ARGV: 1 nonce, 2 user, 3 quantity,
 # 4 give the stock back (0/1), 5 give the buyer's count back (0/1). Acts only if the pending entry was
 # still there, so a reconcile and a late settle never both give the same units back.
@@ -303,7 +306,7 @@ class RedisGate:
         self._settle = self.client.register_script(SETTLE_LUA)
         self._give_back = self.client.register_script(GIVE_BACK_LUA)
         self._align = self.client.register_script(ALIGN_LUA)
-        self._async: dict[int, tuple] = {}  # event loop id → (client, admit script)
+        self._async: dict[int, object] = {}  # event loop id → its pipelined connection
 
     # keys: every key of an item carries the hash tag {item id}
     def key(self, item_id: int, part: str) -> str:
@@ -324,8 +327,9 @@ class RedisGate:
             return True
         if result == -4:
             return False
-        raise {-1: sold_out(), -2: over_limit(meta.per_user_limit), -3: token_used(),
-               -5: rate_limited("user"), -6: rate_limited("ip")}.get(result, sold_out())
+        refusal = {-1: sold_out, -2: lambda: over_limit(meta.per_user_limit), -3: token_used,
+                   -5: lambda: rate_limited("user"), -6: lambda: rate_limited("ip")}.get(result, sold_out)
+        raise refusal()
 
     def admit(self, meta: ItemMeta, claims: Claims, quantity: int, ip: str) -> None:
         keys, args = self._admit_keys(meta, claims, ip), self._admit_args(meta, claims, quantity)
@@ -334,18 +338,21 @@ class RedisGate:
             self._verdict(int(self._admit(keys=keys, args=args)), meta) or _raise(sold_out())
 
     async def aadmit(self, meta: ItemMeta, claims: Claims, quantity: int, ip: str) -> bool:
-        """The same script from the ASGI fast path. False: the gate is not loaded (load it, retry)."""
+        """The same script from the ASGI fast path, over this event loop's pipelined connection
+        (flashsale/resp.py). False: the gate is not loaded (load it, retry)."""
         import asyncio
 
-        loop_id = id(asyncio.get_running_loop())
-        pair = self._async.get(loop_id)
-        if pair is None:
-            import redis.asyncio as aredis
+        from quanzi.flashsale.resp import PipelinedRedis, RedisUnavailable
 
-            client = aredis.Redis(connection_pool=aredis.BlockingConnectionPool.from_url(
-                self.url, max_connections=64, timeout=10))
-            pair = self._async[loop_id] = (client, client.register_script(ADMIT_LUA))
-        result = await pair[1](keys=self._admit_keys(meta, claims, ip), args=self._admit_args(meta, claims, quantity))
+        loop_id = id(asyncio.get_running_loop())
+        client = self._async.get(loop_id)
+        if client is None:
+            client = self._async[loop_id] = PipelinedRedis(self.url)
+        try:
+            result = await client.evalsha(ADMIT_SHA, ADMIT_LUA, self._admit_keys(meta, claims, ip),
+                                          self._admit_args(meta, claims, quantity))
+        except (RedisUnavailable, OSError):
+            raise DomainError(_("The sale is very busy. Try again in a moment."), code="service_busy", status=503)
         return self._verdict(int(result), meta)
 
     def settle(self, meta: ItemMeta, claims: Claims, quantity: int, *, won: bool, error: Exception | None) -> None:

@@ -24,7 +24,7 @@ import logging
 import threading
 
 from asgiref.sync import sync_to_async
-from django.db import close_old_connections, connections
+from django.db import connections
 
 from quanzi.core import clock
 from quanzi.core.errors import DomainError, Forbidden
@@ -119,14 +119,15 @@ def purchase(*, token, quantity, ip: str, user_id: int | None = None) -> Purchas
 # ---------------------------------------------------------------- the fast path (event loop)
 
 def _in_thread(fn):
-    """Run `fn` in a pool thread with a usable connection (the pool's threads outlive requests)."""
+    """Run `fn` in a pool thread. The pool's threads outlive requests, so each keeps its connection
+    (whatever CONN_MAX_AGE says for requests: a connection per reservation would cost more than the
+    reservation); one that failed is replaced."""
     def run(*args):
-        close_old_connections()
-        try:
-            return fn(*args)
-        finally:
-            if connections["default"].settings_dict.get("CONN_MAX_AGE") == 0:
-                connections["default"].close()
+        conn = connections["default"]
+        if conn.connection is not None and conn.errors_occurred and not conn.is_usable():
+            conn.close()
+        conn.errors_occurred = False
+        return fn(*args)
     return run
 
 
@@ -153,7 +154,8 @@ def queue_order(reservation_id: int, address_id: int) -> None:
     """Hand the order to this process's writers (queue-based order writing)."""
     global _order_pool
     if _order_pool is None:
-        _order_pool = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="flash-orders")
+        _order_pool = concurrent.futures.ThreadPoolExecutor(max_workers=int(g.conf("FLASH_ORDER_WRITERS")),
+                                                            thread_name_prefix="flash-orders")
     future = _order_pool.submit(_in_thread(_write_order), reservation_id, address_id)
     with _pending_lock:
         _pending_orders.add(future)
