@@ -1,5 +1,38 @@
-"""Shared pieces of the bench scripts: database and Django set-up, a gunicorn server, keep-alive
-HTTP clients, percentiles, machine facts and the printed table. Loopback only, always bounded."""
+"""Shared pieces of the bench scripts: database and Django set-up, a gunicorn (WSGI) or uvicorn
+(ASGI) server, keep-alive HTTP clients, percentiles, machine facts and the printed table.
+Loopback only, always bounded.
+
+Servers (both are context managers that start the server in its own process group on 127.0.0.1,
+wait until `ready_path` answers below 500, yield a `Server`, and stop every process on exit):
+
+    with harness.gunicorn(database_url=db, port=8105, workers=3, threads=4, ready_path="/api/v1/...") as server:
+        ...
+
+    with harness.asgi_server(db, port=8107, workers=2, extra_env={"REDIS_URL": "redis://127.0.0.1:6379/5"},
+                             max_inflight=16) as server:
+        server.url                      # "http://127.0.0.1:8107"
+        server.worker_pids()            # the uvicorn worker processes (children of the supervisor)
+        server.kill_worker(signal.SIGKILL)   # kill one worker mid-run; uvicorn starts a new one
+        server.wait_workers(2)          # until N live workers answer again (returns their pids)
+
+`asgi_server` runs `uvicorn config.asgi:application --workers N --port P --no-access-log --loop uvloop
+--http httptools --lifespan off` with `server_env(...)` (QUANZI_ENV=bench, the bench database) plus
+`extra_env` (e.g. REDIS_URL; a value of None removes a variable). Its log is var/bench-uvicorn-P.log.
+
+Two things differ from gunicorn and matter for a bench (see `asgi_database_url` and `max_inflight`):
+
+* Django under ASGI runs each request's sync code in a fresh thread (asgiref's ThreadSensitiveContext),
+  and database connections are per thread, so a persistent connection (`conn_max_age=60`) is never
+  reused: it lingers until the garbage collector frees the dead thread's wrapper. `asgi_server` therefore
+  adds `conn_max_age=0` to the database URL unless the URL sets it (one connection per request, closed
+  when the request ends), as Django's documentation recommends for ASGI without a connection pool.
+* Nothing bounds how many requests one worker runs at once (gunicorn has workers × threads): 200
+  keep-alive clients become 200 threads and 200 PostgreSQL connections (max_connections is 100 here).
+  `max_inflight=K` serves `bench/asgi_app.py:application` instead, which is config.asgi's application
+  behind a per-worker semaphore of K concurrent HTTP requests (WebSockets are not limited); further
+  requests wait in the event loop. Use it whenever clients × workers could exceed the database's
+  connections. `max_inflight=None` serves `config.asgi:application` unchanged.
+"""
 
 from __future__ import annotations
 
@@ -71,13 +104,15 @@ def server_env(database_url: str, port: int) -> dict[str, str]:
 
 @dataclass
 class Server:
-    """A gunicorn started by this script (or an existing one given with --url)."""
+    """A gunicorn or uvicorn started by this script (or an existing server given with --url)."""
 
     url: str
     process: subprocess.Popen | None = None
     workers: int = 0
     threads: int = 0
     log: Path | None = None
+    kind: str = "gunicorn"
+    max_inflight: int | None = None
 
     @property
     def host(self) -> str:
@@ -90,7 +125,60 @@ class Server:
     def describe(self) -> str:
         if self.process is None:
             return f"external server at {self.url}"
+        if self.kind == "uvicorn":
+            limit = f", ≤ {self.max_inflight} requests in flight per worker" if self.max_inflight else ""
+            return f"uvicorn (ASGI, uvloop + httptools) {self.workers} workers{limit} on {self.url}"
         return f"gunicorn gthread {self.workers} workers × {self.threads} threads on {self.url}"
+
+    def worker_pids(self) -> list[int]:
+        """PIDs of the live worker processes: the children of the gunicorn/uvicorn supervisor
+        (multiprocessing's helper processes are left out). Empty for an external server."""
+        if self.process is None or self.process.poll() is not None:
+            return []
+        pids = []
+        for pid, (name, ppid, _cpu) in _all_procs().items():
+            if ppid != self.process.pid:
+                continue
+            try:
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+            except OSError:
+                continue
+            if b"resource_tracker" in cmdline or b"forkserver" in cmdline or name.startswith("<defunct"):
+                continue
+            if _proc_state(pid) == "Z":
+                continue
+            pids.append(pid)
+        return sorted(pids)
+
+    def kill_worker(self, sig: int = signal.SIGKILL, pid: int | None = None) -> int:
+        """Send `sig` to one worker (the given pid, else the first one) and return its pid; for
+        SIGKILL/SIGTERM, once it is gone (≤ 10 s). Only ever signals a child of this server."""
+        pids = self.worker_pids()
+        if not pids:
+            raise RuntimeError("no worker to kill")
+        if pid is None:
+            pid = pids[0]
+        elif pid not in pids:
+            raise ValueError(f"{pid} is not a worker of this server")
+        os.kill(pid, sig)
+        if sig in (signal.SIGKILL, signal.SIGTERM):
+            deadline = time.monotonic() + 10
+            while pid in self.worker_pids() and time.monotonic() < deadline:
+                time.sleep(0.05)
+        return pid
+
+    def wait_workers(self, count: int | None = None, *, timeout: float = 60.0,
+                     ready_path: str = "/api/v1/catalog/categories") -> list[int]:
+        """Wait until `count` (default: self.workers) workers are alive and the server answers again."""
+        count = count or self.workers
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            pids = self.worker_pids()
+            if len(pids) >= count:
+                wait_ready(self, ready_path, max(1.0, deadline - time.monotonic()))
+                return pids
+            time.sleep(0.2)
+        raise RuntimeError(f"only {len(self.worker_pids())} of {count} workers after {timeout:.0f}s; see {self.log}")
 
 
 def check_loopback(url: str) -> None:
@@ -101,17 +189,74 @@ def check_loopback(url: str) -> None:
 
 @contextlib.contextmanager
 def gunicorn(*, database_url: str, port: int, workers: int, threads: int, ready_path: str,
-             timeout: float = 60.0) -> Iterator[Server]:
-    """Start gunicorn on 127.0.0.1:port, wait until `ready_path` answers, stop it afterwards."""
+             timeout: float = 60.0, extra_env: dict[str, str | None] | None = None) -> Iterator[Server]:
+    """Start gunicorn on 127.0.0.1:port, wait until `ready_path` answers, stop it afterwards.
+    extra_env: added to server_env() (None values remove a variable)."""
     log = ROOT / "var" / f"bench-gunicorn-{port}.log"
     log.parent.mkdir(exist_ok=True)
     cmd = [str(Path(sys.executable).with_name("gunicorn")), "-c", str(ROOT / "config" / "gunicorn.conf.py"),
            "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
            "--max-requests", "0", "config.wsgi:application"]
+    env = server_env(database_url, port)
+    for key, value in (extra_env or {}).items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
     with open(log, "w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=server_env(database_url, port), stdout=out, stderr=out,
-                                start_new_session=True)
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=out, start_new_session=True)
     server = Server(url=f"http://127.0.0.1:{port}", process=proc, workers=workers, threads=threads, log=log)
+    try:
+        wait_ready(server, ready_path, timeout)
+        yield server
+    finally:
+        stop(proc)
+
+
+def asgi_database_url(database_url: str) -> str:
+    """The database URL for an ASGI server: PostgreSQL URLs get `conn_max_age=0` unless they set it
+    (see the module docstring: persistent connections are never reused under ASGI)."""
+    parts = urllib.parse.urlparse(database_url)
+    if parts.scheme not in ("postgres", "postgresql", "pgsql"):
+        return database_url
+    query = urllib.parse.parse_qs(parts.query)
+    if "conn_max_age" in query:
+        return database_url
+    query["conn_max_age"] = ["0"]
+    return parts._replace(query=urllib.parse.urlencode(query, doseq=True)).geturl()
+
+
+@contextlib.contextmanager
+def asgi_server(database_url: str, *, port: int, workers: int = 2, extra_env: dict[str, str | None] | None = None,
+                max_inflight: int | None = None, app: str | None = None,
+                ready_path: str = "/api/v1/catalog/categories", timeout: float = 60.0,
+                extra_args: list[str] | None = None) -> Iterator[Server]:
+    """Start uvicorn (ASGI) on 127.0.0.1:port with `workers` processes, wait until `ready_path`
+    answers, yield the Server, stop the supervisor and all its workers afterwards.
+
+    extra_env: added to server_env() (None values remove a variable), e.g. {"REDIS_URL": ...}.
+    max_inflight: at most this many concurrent HTTP requests per worker (bench/asgi_app.py);
+    None serves config.asgi:application unchanged. app: another "module:attribute" to serve.
+    extra_args: more uvicorn options (e.g. ["--limit-concurrency", "500"])."""
+    log = ROOT / "var" / f"bench-uvicorn-{port}.log"
+    log.parent.mkdir(exist_ok=True)
+    env = server_env(asgi_database_url(database_url), port)
+    if max_inflight:
+        env["QUANZI_ASGI_MAX_INFLIGHT"] = str(max_inflight)
+        app = app or "bench.asgi_app:application"
+    for key, value in (extra_env or {}).items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    cmd = [str(Path(sys.executable).with_name("uvicorn")), app or "config.asgi:application",
+           "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--no-access-log",
+           "--loop", "uvloop", "--http", "httptools", "--lifespan", "off", "--timeout-graceful-shutdown", "5",
+           *(extra_args or [])]
+    with open(log, "w") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=out, start_new_session=True)
+    server = Server(url=f"http://127.0.0.1:{port}", process=proc, workers=workers, log=log, kind="uvicorn",
+                    max_inflight=max_inflight)
     try:
         wait_ready(server, ready_path, timeout)
         yield server
@@ -137,7 +282,7 @@ def wait_ready(server: Server, path: str, timeout: float) -> None:
     last = ""
     while time.monotonic() < deadline:
         if server.process is not None and server.process.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {server.process.returncode}; see {server.log}")
+            raise SystemExit(f"{server.kind} exited with {server.process.returncode}; see {server.log}")
         try:
             conn = http.client.HTTPConnection(server.host, server.port, timeout=5)
             conn.request("GET", path)
@@ -247,6 +392,14 @@ def _proc_stat(pid: int) -> tuple[str, int, float] | None:
     name = raw[raw.index("(") + 1: raw.rindex(")")]
     rest = raw[raw.rindex(")") + 2:].split()
     return name, int(rest[1]), (int(rest[11]) + int(rest[12])) / _TICK
+
+
+def _proc_state(pid: int) -> str:
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return "X"
+    return raw[raw.rindex(")") + 2:].split()[0]
 
 
 def _all_procs() -> dict[int, tuple[str, int, float]]:

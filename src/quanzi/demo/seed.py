@@ -42,7 +42,6 @@ from quanzi.core.errors import DomainError
 from quanzi.demo import data, images
 from quanzi.ledger.models import Posting
 from quanzi.ledger.selectors import unbalanced_transactions
-from quanzi.orders import pricing
 from quanzi.orders.aftersales import (
     aftersale_approve,
     aftersale_confirm_return,
@@ -76,25 +75,12 @@ def already_seeded() -> bool:
     return User.objects.filter(email=data.OPERATOR["email"]).exists()
 
 
-# ---------------------------------------------------------------- the demo's group price (holds paid orders)
-
-class DemoGroupPrice:
-    """A stand-in for the group-buy feature (a later issue): 15% off, and the paid order waits
-    (`awaiting_release`) until its group fills. Registered only while seeding."""
-
-    name = "demo_group"
-
-    def quote(self, *, user, sku, quantity, ref):
-        return pricing.PriceQuote(unit_price=max(1, sku.price * 85 // 100), source=self.name, ref=ref,
-                                  hold_key=f"demo_group:{ref}")
-
-
 # ---------------------------------------------------------------- plan
 
 # Start of each story (days before now) by the stage it should reach; chosen so that every later
 # step still lies in the past and the return window is open or closed as the stage needs.
 START_DAYS = {
-    "paid": (0.1, 0.9), "held": (0.1, 0.5), "refund_requested": (0.15, 0.8), "refund_full": (3, 40),
+    "paid": (0.1, 0.9), "refund_requested": (0.15, 0.8), "refund_full": (3, 40),
     "cancelled": (1, 50), "expired": (1, 50), "shipped": (1.6, 2.4), "delivered": (2.6, 6),
     "completed": (3.6, 8), "settled": (10, 60), "refund_partial": (10, 60), "return_awaiting": (3.5, 5),
     "return_shipped": (3.7, 5.5), "dispute": (4.6, 6.5), "return_refunded": (12, 50),
@@ -156,7 +142,6 @@ class Seeder:
 
     # ------------------------------------------------------------ run
     def run(self) -> dict[str, Any]:
-        pricing.register_price_source(DemoGroupPrice())
         self.platform()
         self.log("  operator, categories and take rates")
         self.merchants()
@@ -399,7 +384,7 @@ class Seeder:
     def fulfil(self, order: Order, stage: str, t: dt.datetime) -> None:
         lines = list(order.lines.all())
         shop = order.shop
-        if stage in ("paid", "held"):
+        if stage == "paid":
             return
         if stage == "refund_requested":
             reason, text = ("changed_mind", "拍错了规格，麻烦退款。")
@@ -524,11 +509,9 @@ class Seeder:
         self.story(me, [(sku("linenshirt", 颜色="浅蓝", 尺码="M"), 1)], "delivered", self.ago(days=3, hours=4))
         self.story(me, [(sku("earbuds", 颜色="白"), 1), (sku("nuts", 规格="30 包"), 1)], ["shipped", "delivered"],
                    self.ago(days=2, hours=8), note="")
-        # to ship: paid, and a group-price order waiting for its group
+        # to ship: paid (her group-buy orders come from demo/groupbuy_seed.py)
         self.story(me, [(sku("heavytee", 颜色="黑", 尺码="L"), 2)], "paid", self.ago(hours=20),
                    note="麻烦发顺丰，谢谢")
-        self.story(me, [(sku("apples", 规格="10 斤装"), 1)], "held", self.ago(hours=3), source="demo_group",
-                   ref="G20260001")
         # unpaid (pays within 15 minutes of the seed, or expires like any unpaid order)
         self.story(me, [(sku("dahongpao", 规格="100g 礼盒"), 1), (sku("coldbrew", 规格="白桃茉莉"), 2)], "unpaid",
                    self.ago(minutes=1))
@@ -659,19 +642,36 @@ def summary() -> dict[str, Any]:
     }
 
 
+# The features' demo data, in order. Each seeds itself once and returns None when its data is already
+# there, so a database seeded before a feature existed gets that feature's data on the next seed_demo.
+FEATURE_SEEDS = (
+    ("social", "quanzi.demo.social_seed", "seed_social"),  # issue 3: creators, notes, follows, reviews
+    ("distribution", "quanzi.demo.distribution_seed", "seed_distribution"),  # issue 4: share-to-earn
+    ("groupbuy", "quanzi.demo.groupbuy_seed", "seed_groupbuy"),  # issue 5: succeeded, failed, open groups
+    ("bargain", "quanzi.demo.bargain_seed", "seed_bargain"),  # issue 5: 小圈's bargain with two cuts
+    ("flash", "quanzi.demo.flash_seed", "seed_flash"),  # issue 5: a session on now, one starting soon
+)
+
+
+def seed_features(*, out=None) -> dict[str, Any]:
+    """Seed every feature whose demo data is missing; {feature: what it added}."""
+    import importlib
+
+    added = {}
+    for name, module, function in FEATURE_SEEDS:
+        result = getattr(importlib.import_module(module), function)(out=out)
+        if result:
+            added[name] = result
+    return added
+
+
 def seed(*, small: bool = False, out=None) -> dict[str, Any]:
     with transaction.atomic():
         result = Seeder(small=small, out=out).run()
-        # ---- issue 3: social demo data (creators, notes, follows, reviews); see demo/social_seed.py
-        from quanzi.demo.social_seed import seed_social
-
-        result["social"] = seed_social(out=out)
-        # ---- issue 4: share-to-earn (plans, uplines, attributed orders, commissions, withdrawals)
-        from quanzi.demo.distribution_seed import seed_distribution
-
-        result["distribution"] = seed_distribution(out=out)
-        result["ledger_unbalanced"] = len(unbalanced_transactions())  # again, with the commission books
-        result["ledger_total"] = Posting.objects.aggregate(s=Sum("amount"))["s"] or 0
+        result.update(seed_features(out=out))
+        fresh = summary()  # again, with the features' orders and commission books
+        for key in ("orders", "ledger_unbalanced", "ledger_total"):
+            result[key] = fresh[key]
         return result
 
 

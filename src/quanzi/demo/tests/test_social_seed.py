@@ -104,5 +104,5 @@ def test_social_seed_is_added_to_a_database_seeded_before_issue_3():
     Seeder(small=True).run()  # the commerce seed alone (what an older database holds)
     assert not social_seed.already_seeded()
     out = seed()
-    assert "Added the social demo data" in out
+    assert "Added the demo data of: social" in out
     assert social_seed.already_seeded() and Note.objects.filter(status=NoteStatus.PUBLISHED).exists()

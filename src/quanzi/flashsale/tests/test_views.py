@@ -64,3 +64,14 @@ def test_merchant_pages(client, shop, product, make_shop):
     assert 'data-testid="form-error"' in bad.content.decode()
     client.force_login(make_shop().owner)
     assert client.get(r["Location"]).status_code == 404
+
+
+def test_operator_ends_a_session_from_the_admin(client, make_user, sale, item):
+    from quanzi.flashsale.models import FlashSale
+
+    client.force_login(make_user(is_staff=True))
+    assert client.get("/admin/flashsale/flashsale/").status_code == 200
+    assert client.get(f"/admin/flashsale/flashsale/{sale.pk}/change/").status_code == 200
+    assert client.get("/admin/flashsale/reservation/").status_code == 200
+    client.post("/admin/flashsale/flashsale/", {"action": "end_now", "_selected_action": [sale.pk]})
+    assert FlashSale.objects.get(pk=sale.pk).status == "ended"

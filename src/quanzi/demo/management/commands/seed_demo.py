@@ -31,23 +31,12 @@ class Command(BaseCommand):
                 from quanzi.demo.seed import refresh_unpaid as refresh
 
                 note = " Placed a new unpaid order for the demo shopper." if refresh() else ""
-            # issue 3: a database seeded before the social apps existed gets its social data once
-            from quanzi.demo.social_seed import already_seeded as social_seeded
-            from quanzi.demo.social_seed import seed_social
+            # a database seeded before some feature existed gets that feature's demo data once
+            from quanzi.demo.seed import seed_features
 
-            if not social_seeded():
-                social = seed_social(out=self.stdout if verbosity > 1 else None)
-                if social:
-                    note += (f" Added the social demo data ({social['notes_published']} notes, "
-                             f"{social['reviews']} reviews).")
-            # issue 4: likewise the share-to-earn demo data
-            from quanzi.demo.distribution_seed import already_seeded as distribution_seeded
-            from quanzi.demo.distribution_seed import seed_distribution
-
-            if not distribution_seeded():
-                dist = seed_distribution(out=self.stdout if verbosity > 1 else None)
-                if dist:
-                    note += f" Added the share-to-earn demo data ({dist['attributed_orders']} shared orders)."
+            added = seed_features(out=self.stdout if verbosity > 1 else None)
+            if added:
+                note += f" Added the demo data of: {', '.join(added)}."
             self.stdout.write(f"Demo data already seeded (found {data.OPERATOR['email']}); nothing to do.{note}")
             self._logins()
             return
@@ -81,6 +70,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  share-to-earn: {dist['plans']} products in distribution, {dist['directs']} invited "
                               f"friends, {dist['attributed_orders']} orders through shares, "
                               f"{dist['withdrawals']} withdrawals")
+        for name in ("groupbuy", "bargain", "flash"):
+            if result.get(name):
+                self.stdout.write(f"  {name}: " + ", ".join(f"{k} {v}" for k, v in result[name].items()))
         self._logins()
 
     def _logins(self):
