@@ -12,6 +12,28 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 
 django_http = get_asgi_application()  # sets Django up before anything imports models
 
+
+def limit_inflight(app, limit: int):
+    """At most `limit` HTTP requests of this process inside Django at once; the rest wait on the event
+    loop (costing nothing). Django under ASGI runs each request in a thread of its own with a database
+    connection of its own, so without a bound a burst of keep-alive clients opens as many connections
+    as there are requests in flight and exhausts PostgreSQL's. QUANZI_ASGI_MAX_INFLIGHT, 0 = no bound."""
+    if limit <= 0:
+        return app
+    semaphore = None
+
+    async def limited(scope, receive, send):
+        nonlocal semaphore
+        if semaphore is None:
+            import asyncio
+
+            semaphore = asyncio.Semaphore(limit)
+        async with semaphore:
+            return await app(scope, receive, send)
+
+    return limited
+
+
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
@@ -20,6 +42,7 @@ from quanzi.flashsale.asgi import FlashFastPath  # noqa: E402
 from quanzi.live.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter({
-    "http": FlashFastPath(django_http),
+    # the flash-sale fast path answers its refusals before the bound: they never wait behind Django
+    "http": FlashFastPath(limit_inflight(django_http, int(os.environ.get("QUANZI_ASGI_MAX_INFLIGHT", "32")))),
     "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
 })
