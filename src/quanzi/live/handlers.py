@@ -1,1 +1,3 @@
-"""Event subscribers, the price source registration and the sweeps of the live app."""
+"""Sweeps of the live app (live publishes events; it subscribes to none)."""
+
+from quanzi.live import tasks  # noqa: F401 - registers the sweeps
