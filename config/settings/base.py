@@ -22,16 +22,19 @@ def env_int(name: str, default: int) -> int:
 
 def database_from_url(url: str | None) -> dict:
     """Parse DATABASE_URL (postgres://user:pass@host:port/name or sqlite:///path)."""
+    # SQLite: transactions take the write lock when they begin (IMMEDIATE), so concurrent writers queue
+    # for it (timeout 20 s) instead of failing with "database is locked" when one upgrades a read.
     if not url:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": BASE_DIR / "var" / "quanzi.sqlite3",
-            "OPTIONS": {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE",
+                        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
         }
     parts = urlparse(url)
     if parts.scheme == "sqlite":
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": parts.path[1:] or ":memory:",
-                "OPTIONS": {"timeout": 20}}
+                "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"}}
     if parts.scheme in ("postgres", "postgresql", "pgsql"):
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         return {

@@ -265,10 +265,10 @@ def reservation_checkout(*, user, number: str):
         address_id = user.addresses.order_by("-is_default", "id").values_list("pk", flat=True).first()
         try:
             return reservation_place_order(reservation_id=reservation.pk, address_id=address_id)[2]
-        except Conflict as exc:
-            if exc.code != "reservation_not_open":
+        except Exception:
+            reservation.refresh_from_db()  # the order writers may have got there first, a moment ago
+            if reservation.status != ReservationStatus.ORDERED:
                 raise
-            reservation.refresh_from_db()  # the order writers got there first, a moment ago
     if reservation.status in (ReservationStatus.ORDERED, ReservationStatus.PAID) and reservation.order_number:
         from quanzi.orders.models import Order
 
@@ -288,6 +288,8 @@ def reservation_close(*, reservation_id: int, target: str = ReservationStatus.EX
     reservation = Reservation.objects.select_for_update().filter(pk=reservation_id).first()
     if reservation is None or reservation.status not in (ReservationStatus.RESERVED, ReservationStatus.ORDERED):
         return False
+    if target == ReservationStatus.RELEASED and reservation.status != ReservationStatus.RESERVED:
+        return False  # a failed second attempt at the order: the first one wrote it, nothing to release
     check_reservation_transition(reservation.status, target)
     assert target in RETURNS_UNITS
     if not units_returned:

@@ -255,3 +255,16 @@ def test_bad_windows_are_refused(shop, product):
     with pytest.raises(DomainError) as e:
         services.sale_create(shop=shop, title="x", starts_at=now, ends_at=now + dt.timedelta(hours=1), items=[])
     assert code_of(e) == "sale_no_items"
+
+
+def test_a_second_attempt_at_an_existing_order_releases_nothing(item, shopper, address):
+    meta = gate.cached_meta(item.pk)
+    reservation = services.reservation_create(meta=meta, user_id=shopper.pk, quantity=1, nonce="twice")
+    services.reservation_place_order(reservation_id=reservation.pk, address_id=address.pk)
+    with pytest.raises(DomainError) as e:
+        services.reservation_place_order(reservation_id=reservation.pk, address_id=address.pk)
+    assert e.value.code == "reservation_not_open"
+    assert services.reservation_close(reservation_id=reservation.pk, target=ReservationStatus.RELEASED) is False
+    assert Reservation.objects.get(pk=reservation.pk).status == ReservationStatus.ORDERED
+    payment = services.reservation_checkout(user=shopper, number=reservation.number)
+    assert payment.status == "created" and pool_left(item) == 4
