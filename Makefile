@@ -22,7 +22,7 @@ demo: venv  ## install, migrate, seed the demo shop and serve it on http://127.0
 	@echo "Quanzi is starting on http://127.0.0.1:$(PORT)  (demo shopper: 13800138000 / quanzi-demo-2026)"
 	QUANZI_SITE_URL=http://127.0.0.1:$(PORT) bash -c 'trap "kill 0" EXIT; \
 	  $(MANAGE) run_sweeps --loop --interval 5 >var/sweeps.log 2>&1 & \
-	  $(BIN)/uvicorn config.asgi:application --host 127.0.0.1 --port $(PORT) --no-access-log'
+	  $(BIN)/uvicorn config.asgi:application --host 127.0.0.1 --port $(PORT) --no-access-log --ws websockets-sansio'
 
 test: venv lint  ## install and run the whole test suite (SQLite, or DATABASE_URL)
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -650,6 +650,8 @@ FEATURE_SEEDS = (
     ("groupbuy", "quanzi.demo.groupbuy_seed", "seed_groupbuy"),  # issue 5: succeeded, failed, open groups
     ("bargain", "quanzi.demo.bargain_seed", "seed_bargain"),  # issue 5: 小圈's bargain with two cuts
     ("flash", "quanzi.demo.flash_seed", "seed_flash"),  # issue 5: a session on now, one starting soon
+    ("live", "quanzi.demo.live_seed", "seed_live"),  # issue 6: a room live now, one tomorrow, one ended
+    ("livesales", "quanzi.demo.livesales_seed", "seed_livesales"),  # issue 6: live price, gifts, tips (after live)
 )
 
 

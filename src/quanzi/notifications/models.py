@@ -18,6 +18,7 @@ class Kind(models.TextChoices):
     FOLLOW = "follow", _("New followers")
     ORDER = "order", _("Order updates")
     EARNINGS = "earnings", _("Earnings from shares")
+    LIVE = "live", _("Live rooms")
 
 
 class Notification(models.Model):
@@ -66,6 +67,8 @@ class Notification(models.Model):
             return f"/p/{params['product_id']}/"
         if self.target_type == "earnings":
             return "/me/earnings/"
+        if self.target_type == "live" and params.get("number"):
+            return f"/live/{params['number']}/"
         return "/notifications/"
 
 

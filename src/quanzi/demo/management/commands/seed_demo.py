@@ -70,7 +70,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  share-to-earn: {dist['plans']} products in distribution, {dist['directs']} invited "
                               f"friends, {dist['attributed_orders']} orders through shares, "
                               f"{dist['withdrawals']} withdrawals")
-        for name in ("groupbuy", "bargain", "flash"):
+        for name in ("groupbuy", "bargain", "flash", "live", "livesales"):
             if result.get(name):
                 self.stdout.write(f"  {name}: " + ", ".join(f"{k} {v}" for k, v in result[name].items()))
         self._logins()

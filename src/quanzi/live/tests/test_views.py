@@ -1,0 +1,90 @@
+"""Pages render (Django test client) and guard hosts' pages."""
+
+import datetime as dt
+
+import pytest
+
+from quanzi.core import clock
+
+pytestmark = pytest.mark.django_db
+
+
+def test_schedule_lists_live_upcoming_and_replays(client, make_room, make_user):
+    live = make_room(live=True, title="Live now room")
+    upcoming = make_room(title="Tomorrow room")
+    client.force_login(make_user())
+    r = client.get("/live/")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "Live now room" in html and "Tomorrow room" in html
+    assert f'data-number="{live.number}"' in html and 'data-testid="live-remind"' in html
+    r = client.post(f"/live/{upcoming.number}/remind/", {"on": "1"}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 200 and 'data-reminded="1"' in r.content.decode()
+    assert 'data-reminded="1"' in client.get("/live/").content.decode()
+
+
+def test_room_page_for_anonymous_viewer(client, live_room):
+    r = client.get(f"/live/{live_room.number}/")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert 'data-testid="live-room"' in html and "live/js/live.js" in html and "hls.min.js" in html
+    assert live_room.shelf.first().product.title in html
+    assert client.get("/live/0000000000/").status_code == 404
+
+
+def test_ended_room_redirects_to_replay_with_chat_and_products(client, live_room, make_user):
+    from quanzi.live.services import chat_post, room_end
+
+    chat_post(room_id=live_room.pk, user=make_user(nickname="Fan"), text="好看!")
+    room_end(room=live_room)
+    r = client.get(f"/live/{live_room.number}/")
+    assert r.status_code == 302 and r["Location"].endswith("/replay/")
+    html = client.get(r["Location"]).content.decode()
+    assert "好看!" in html and "Fan" in html
+    product = live_room.shelf.first().product
+    assert f"/p/{product.pk}/" in html
+
+
+def test_console_and_stats_only_for_the_host(client, live_room, make_shop, host):
+    assert client.get(f"/live/{live_room.number}/console/").status_code == 302  # to the login
+    client.force_login(make_shop().owner)
+    assert client.get(f"/live/{live_room.number}/console/").status_code == 404
+    assert client.get(f"/live/{live_room.number}/stats/").status_code == 404
+    client.force_login(host)
+    r = client.get(f"/live/{live_room.number}/console/")
+    assert r.status_code == 200 and live_room.stream_key in r.content.decode()
+    r = client.get(f"/live/{live_room.number}/stats/")
+    assert r.status_code == 200 and "Peak concurrent viewers" in r.content.decode()
+
+
+def test_merchant_creates_a_room_and_edits_the_shelf(client, host, shop, make_product):
+    p1, p2 = make_product(shop=shop, title="Tee"), make_product(shop=shop, title="Cap")
+    client.force_login(host)
+    assert client.get("/merchant/live/").status_code == 200
+    tomorrow = (clock.now() + dt.timedelta(days=1)).date().isoformat()
+    r = client.post("/merchant/live/", {"title": "Spring sale", "date": tomorrow, "time": "20:00",
+                                        "product_ids": [str(p1.pk)]})
+    assert r.status_code == 302
+    from quanzi.live.models import LiveRoom
+
+    room = LiveRoom.objects.get(title="Spring sale")
+    assert r["Location"] == f"/merchant/live/{room.number}/"
+    page = client.get(r["Location"]).content.decode()
+    assert "Tee" in page and "Cap" in page  # on the shelf, and a candidate
+    client.post(r["Location"], {"action": "add", "product_id": str(p2.pk)})
+    assert set(room.shelf.values_list("product_id", flat=True)) == {p1.pk, p2.pk}
+    client.post(r["Location"], {"action": "remove", "product_id": str(p1.pk)})
+    assert list(room.shelf.values_list("product_id", flat=True)) == [p2.pk]
+    r = client.post("/merchant/live/", {"title": "", "date": tomorrow, "time": "20:00"})
+    assert r.status_code == 200 and 'data-testid="form-error"' in r.content.decode()
+
+
+def test_non_host_sees_the_creator_application(client, make_user):
+    from quanzi.live.models import HostPermit
+
+    user = make_user()
+    client.force_login(user)
+    r = client.get("/merchant/live/")
+    assert r.status_code == 200 and 'data-testid="live-host-apply"' in r.content.decode()
+    client.post("/merchant/live/", {"action": "apply", "note": "I review gadgets"})
+    assert HostPermit.objects.get(user=user).status == "applied"

@@ -1,0 +1,112 @@
+"""Live sales under a rush, on PostgreSQL: real threads, one connection each, started by one barrier."""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections import Counter
+
+import pytest
+from django.db import connections
+from django.db.models import Sum
+
+from quanzi.catalog.models import CampaignStock
+from quanzi.core.errors import DomainError
+from quanzi.ledger.selectors import balance, unbalanced_transactions
+from quanzi.livesales import accounts as acct
+from quanzi.livesales import services
+from quanzi.livesales.models import LivePrice, Tip, TipBalance
+from quanzi.orders.models import Order, OrderLine
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def run_pool(calls, *, threads: int):
+    work: queue.Queue = queue.Queue()
+    for item in enumerate(calls):
+        work.put(item)
+    results: list = [None] * len(calls)
+    barrier = threading.Barrier(threads)
+
+    def worker():
+        try:
+            barrier.wait(timeout=60)
+            while True:
+                try:
+                    i, fn = work.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    results[i] = ("ok", fn())
+                except BaseException as exc:  # noqa: BLE001 - reported to the test
+                    results[i] = ("error", exc)
+        finally:
+            connections.close_all()
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in pool), "a thread hung"
+    return results
+
+
+def _buy(user, room, sku):
+    address_id = user.addresses.get().pk
+    return lambda: services.live_buy(user=user, room_number=room.number, sku_id=sku.pk, quantity=1,
+                                     address_id=address_id)
+
+
+def _errors(results) -> Counter:
+    bad = [r[1] for r in results if r[0] == "error"]
+    assert all(isinstance(e, DomainError) for e in bad), [repr(e) for e in bad if not isinstance(e, DomainError)]
+    return Counter(e.code for e in bad)
+
+
+def test_stock_10_and_30_buyers_give_exactly_10_orders_and_nobody_above_the_limit(room, lsku, make_shopper):
+    lp = services.live_price_start(user=room.host, room_number=room.number, sku_id=lsku.pk, price=5900, stock=10,
+                                   per_user_limit=1)
+    users = [make_shopper() for _ in range(15)]
+    calls = [_buy(u, room, lsku) for u in users for _ in range(2)]  # 30 attempts, each user twice
+    results = run_pool(calls, threads=30)
+    assert sum(1 for r in results if r[0] == "ok") == 10
+    assert set(_errors(results)) <= {"out_of_stock", "live_price_limit"}
+    lines = OrderLine.objects.filter(price_source="live", price_source_ref=str(lp.pk))
+    assert lines.aggregate(n=Sum("quantity"))["n"] == 10
+    per_user = Counter(Order.objects.filter(lines__in=lines).values_list("user_id", flat=True))
+    assert max(per_user.values()) == 1
+    assert CampaignStock.objects.get(campaign_key=lp.campaign_key).quantity == 0
+    lsku.refresh_from_db()
+    assert lsku.stock == 40
+
+
+def test_one_viewer_racing_themself_gets_exactly_the_limit(room, lsku, make_shopper):
+    lp = services.live_price_start(user=room.host, room_number=room.number, sku_id=lsku.pk, price=5900, stock=10,
+                                   per_user_limit=2)
+    viewer = make_shopper()
+    results = run_pool([_buy(viewer, room, lsku) for _ in range(10)], threads=10)
+    assert sum(1 for r in results if r[0] == "ok") == 2
+    assert _errors(results) == Counter({"live_price_limit": 8})
+    assert CampaignStock.objects.get(campaign_key=lp.campaign_key).quantity == 8
+    assert LivePrice.objects.get(pk=lp.pk).status == "active"
+
+
+def test_the_daily_tip_limit_and_the_balance_are_exact_under_concurrency(room, adult, fund, gift, settings):
+    settings.QUANZI = {**settings.QUANZI, "LIVE_TIP_DAILY_LIMIT": 1000}
+    rich, poor = adult(), adult()
+    fund(rich, 100_000)
+    fund(poor, 1000)
+
+    def tip(user):
+        return lambda: services.tip_send(user=user, room_number=room.number, gift_id=gift.pk, count=1)  # 333
+
+    results = run_pool([tip(rich) for _ in range(10)] + [tip(poor) for _ in range(10)], threads=20)
+    assert Tip.objects.filter(tipper=rich).count() == 3  # 999 ≤ 1000 < 1332
+    assert Tip.objects.filter(tipper=poor).count() == 3  # 999 ≤ 1000 balance
+    assert set(_errors(results)) <= {"tip_daily_limit", "insufficient_balance"}
+    for user, funded in ((rich, 100_000), (poor, 1000)):
+        assert TipBalance.objects.get(user=user).balance == funded - 999 == -balance(acct.tip_balance(user.pk))
+    assert -balance(acct.wallet_available(room.host_id)) == 6 * 166
+    assert -balance(acct.TIP_REVENUE) == 6 * 167
+    assert unbalanced_transactions() == []
