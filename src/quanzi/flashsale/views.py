@@ -10,6 +10,7 @@ Without JavaScript the button's form posts here and the same pipeline runs.
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
@@ -28,7 +29,8 @@ from quanzi.storefront.web import login_required
 
 
 def _seconds(until) -> int:
-    return max(0, int((until - clock.now()).total_seconds()))
+    """Whole seconds left, rounded up: a countdown that reaches zero never runs ahead of the server."""
+    return max(0, math.ceil((until - clock.now()).total_seconds()))
 
 
 def sales_page(request):

@@ -148,8 +148,14 @@ def test_draft_sale_gives_no_token(make_sale, shopper):
     assert code_of(e) == "sale_not_found"
 
 
-@mock.patch("time.time", return_value=float(int(time.time())))  # the whole test in one one-second window
-def test_rate_limits_per_user_and_per_ip(_now, make_sale, make_shopper, buy, settings):
+@pytest.fixture
+def one_second():
+    """The whole test inside one one-second rate-limit window (time stands still at a window's start)."""
+    with mock.patch("time.time", return_value=float(int(time.time()))):
+        yield
+
+
+def test_rate_limits_per_user_and_per_ip(one_second, make_sale, make_shopper, buy, settings):
     settings.QUANZI = {**settings.QUANZI, "FLASH_USER_RATE": 2, "FLASH_IP_RATE": 3}
     item = make_sale(stock=50, limit=10).items.get()
     user = make_shopper()

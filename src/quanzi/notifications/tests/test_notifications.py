@@ -217,5 +217,5 @@ def test_pages_and_bell(run, author, fan, note, rf):
     assert c.get("/me/notifications/settings/").status_code == 200
     c.post("/me/notifications/settings/", {"comment": "on"})
     assert selectors.preferences(author) == {"like": False, "comment": True, "reply": False, "mention": False,
-                                             "follow": False, "order": False, "earnings": False}
+                                             "follow": False, "order": False, "earnings": False, "live": False}
     assert Client().get("/notifications/").status_code == 302

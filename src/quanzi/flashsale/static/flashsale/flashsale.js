@@ -53,6 +53,13 @@
           }
           var err = res.body.error || {};
           say(err.message || "…");
+          if (err.code === "sale_not_started" && !form.dataset.retried) {
+            // pressed a moment early (clocks differ): try once more when the server says it starts
+            form.dataset.retried = "1";
+            var wait = (parseInt((err.fields || {}).starts_in, 10) || 1) * 1000 + 150;
+            freshToken(form).then(function () { setTimeout(function () { form.requestSubmit(); }, wait); });
+            return;
+          }
           if (err.code === "sold_out") {
             button.textContent = button.dataset.soldOut || err.message;
             button.setAttribute("data-testid", "fs-sold-out");
