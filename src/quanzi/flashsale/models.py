@@ -105,6 +105,7 @@ class Reservation(models.Model):
     quantity = models.PositiveSmallIntegerField()
     status = models.CharField(max_length=10, choices=ReservationStatus.choices, default=ReservationStatus.RESERVED)
     token_nonce = models.CharField(max_length=32, unique=True)  # a purchase token wins at most once
+    address_id = models.BigIntegerField(null=True, blank=True)  # where the order ships (from the token)
     order_id = models.BigIntegerField(null=True, blank=True)
     order_number = models.CharField(max_length=32, blank=True)
     ip = models.CharField(max_length=64, blank=True)

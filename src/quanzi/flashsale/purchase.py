@@ -9,11 +9,12 @@ embedded default): it answers with the order and its payment.
 
 `apurchase()` is the pipeline of the ASGI fast path. With the Redis gate every refusal is answered on
 the event loop, with no thread and no database connection. A winner's reservation is committed before
-the answer, and the answer goes out at once: the order is written right after by this process's
-order writers (a small thread pool: queue-based order writing), and the answer's `pay_url` is
-/flash/r/<number>/pay/, which writes the order itself if the writers have not got to it yet (the
-reservation's row lock makes that exactly-once). Writing orders never holds up the next attempts, and
-a writer killed mid-way only leaves a reservation that the page or the expiry sweep finishes.
+the answer, and the answer goes out at once with `pay_url` = /flash/r/<number>/pay/: the order is
+written by whoever comes first — the buyer's pay page (the page's script goes there at once), or the
+`flashsale_orders` sweep, which writers in processes of their own run every half second
+(queue-based order writing; the reservations table is the queue and its row lock makes each order
+exactly-once). Writing orders never holds up the next attempts, and a process that dies mid-way only
+leaves a reservation that the pay page, the sweep or the expiry finishes.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ logger = logging.getLogger("quanzi.flashsale")
 @dataclasses.dataclass
 class Purchase:
     reservation: object
-    order: object | None = None  # None: the order writers have it (fast path)
+    order: object | None = None  # None: written by the pay page or the order sweep (fast path)
     payment: object | None = None
 
     def as_dict(self) -> dict:
@@ -88,7 +89,7 @@ def _reserve(meta: g.ItemMeta, claims: g.Claims, quantity: int, ip: str, gate):
     """After the gate admitted the request: the reservation, then the gate is told how it went."""
     try:
         reservation = services.reservation_create(meta=meta, user_id=claims.user_id, quantity=quantity,
-                                                  nonce=claims.nonce, ip=ip)
+                                                  nonce=claims.nonce, ip=ip, address_id=claims.address_id)
     except BaseException as exc:
         gate.settle(meta, claims, quantity, won=False, error=exc if isinstance(exc, DomainError) else None)
         raise
@@ -151,8 +152,12 @@ def _write_order(reservation_id: int, address_id: int) -> None:
 
 
 def queue_order(reservation_id: int, address_id: int) -> None:
-    """Hand the order to this process's writers (queue-based order writing)."""
+    """Hand the order to this process's writers, if it has any (FLASH_ORDER_WRITERS, 0 by default: the
+    writers' Python work would hold the GIL against the event loop during the rush; the buyer's pay page
+    and the `flashsale_orders` sweep, in processes of their own, write the order instead)."""
     global _order_pool
+    if int(g.conf("FLASH_ORDER_WRITERS")) <= 0:
+        return
     if _order_pool is None:
         _order_pool = concurrent.futures.ThreadPoolExecutor(max_workers=int(g.conf("FLASH_ORDER_WRITERS")),
                                                             thread_name_prefix="flash-orders")

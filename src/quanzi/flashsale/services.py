@@ -28,7 +28,7 @@ from quanzi.catalog.services import (
     stock_take,
 )
 from quanzi.core import clock
-from quanzi.core.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
+from quanzi.core.errors import BusinessRuleViolation, Conflict, DomainError, NotFound, ValidationFailed
 from quanzi.flashsale import gate as g
 from quanzi.flashsale.models import (
     FlashBuyer,
@@ -199,7 +199,8 @@ def token_for(*, user, item_id: int, address_id: int | None = None) -> tuple[str
 # ---------------------------------------------------------------- reservations
 
 @transaction.atomic
-def reservation_create(*, meta: g.ItemMeta, user_id: int, quantity: int, nonce: str, ip: str = "") -> Reservation:
+def reservation_create(*, meta: g.ItemMeta, user_id: int, quantity: int, nonce: str, ip: str = "",
+                       address_id: int | None = None) -> Reservation:
     """Win `quantity` units or raise (over_user_limit, token_used, sold_out); nothing is kept on failure."""
     FlashBuyer.objects.bulk_create([FlashBuyer(item_id=meta.item_id, user_id=user_id)], ignore_conflicts=True)
     raised = FlashBuyer.objects.filter(item_id=meta.item_id, user_id=user_id,
@@ -211,6 +212,7 @@ def reservation_create(*, meta: g.ItemMeta, user_id: int, quantity: int, nonce: 
         with transaction.atomic():
             reservation = Reservation.objects.create(
                 item_id=meta.item_id, user_id=user_id, quantity=quantity, token_nonce=nonce, ip=ip[:64],
+                address_id=address_id,
                 created_at=now, expires_at=now + dt.timedelta(seconds=meta.reservation_seconds))
     except IntegrityError:
         raise g.token_used()
@@ -262,7 +264,8 @@ def reservation_checkout(*, user, number: str):
     if reservation is None:
         raise NotFound(_("Reservation not found."), code="reservation_not_found")
     if reservation.status == ReservationStatus.RESERVED:
-        address_id = user.addresses.order_by("-is_default", "id").values_list("pk", flat=True).first()
+        address_id = reservation.address_id or \
+            user.addresses.order_by("-is_default", "id").values_list("pk", flat=True).first()
         try:
             return reservation_place_order(reservation_id=reservation.pk, address_id=address_id)[2]
         except Exception:
@@ -315,6 +318,29 @@ def reservation_order_cancelled(*, order_id: int) -> None:
     pk = Reservation.objects.filter(order_id=order_id).values_list("pk", flat=True).first()
     if pk is not None:
         reservation_close(reservation_id=pk, target=ReservationStatus.EXPIRED, units_returned=True)
+
+
+def write_missing_orders(*, older_than_seconds: float = 2.0, limit: int = 200) -> int:
+    """Queue-based order writing: the orders of won reservations that nobody has written yet (the fast
+    path answers right after the reservation; the buyer's pay page or this sweep writes the order).
+    Several writers may run: the reservation's row lock lets one write each order."""
+    cutoff = clock.now() - dt.timedelta(seconds=older_than_seconds)
+    due = list(Reservation.objects.filter(status=ReservationStatus.RESERVED, created_at__lte=cutoff,
+                                          expires_at__gt=clock.now()).order_by("pk")
+               .values_list("pk", "address_id", "user_id")[:limit])
+    written = 0
+    for pk, address_id, user_id in due:
+        if address_id is None:
+            from quanzi.accounts.models import Address
+
+            address_id = Address.objects.filter(user_id=user_id).order_by("-is_default", "id") \
+                .values_list("pk", flat=True).first()
+        try:
+            reservation_place_order(reservation_id=pk, address_id=address_id)
+            written += 1
+        except DomainError:
+            pass  # written meanwhile, or it could not be (the units went back)
+    return written
 
 
 def expire_reservations(*, limit: int = 500) -> int:

@@ -12,6 +12,13 @@ def expire() -> int:
     return services.expire_reservations()
 
 
+@register_sweep("flashsale_orders")
+def write_orders() -> int:
+    """Orders of won reservations not written yet. A dedicated writer process at scale:
+    `manage.py run_sweeps --loop --interval 0.5 flashsale_orders` (as many as you like)."""
+    return services.write_missing_orders()
+
+
 @register_sweep("flashsale_close")
 def close() -> int:
     """Sessions past their end close (pools back to the SKUs), and units cancelled orders bring back later follow."""

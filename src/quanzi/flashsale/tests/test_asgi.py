@@ -6,8 +6,8 @@ import json
 import httpx
 import pytest
 
+from quanzi.flashsale import services
 from quanzi.flashsale.models import Reservation
-from quanzi.flashsale.purchase import drain_orders
 from quanzi.flashsale.tests.conftest import pool_left
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the fast path's worker threads need committed rows
@@ -50,8 +50,10 @@ def test_the_fast_path_wins_refuses_and_speaks_the_error_shape(make_sale, shoppe
     assert won.status_code == 201, won.text
     body = won.json()
     assert body["pay_url"] == f"/flash/r/{body['reservation']}/pay/"  # the order is being written meanwhile
-    drain_orders()
     reservation = Reservation.objects.get(number=body["reservation"])
+    assert reservation.status == "reserved" and reservation.address_id == shopper.addresses.get().pk
+    assert services.write_missing_orders(older_than_seconds=0) == 1  # the order sweep (or the pay page)
+    reservation.refresh_from_db()
     assert reservation.status == "ordered" and reservation.order_number
     assert (reused.status_code, reused.json()["error"]["code"]) == (409, "token_used")
     assert (sold_out.status_code, sold_out.json()["error"]["code"]) == (409, "sold_out")
@@ -64,7 +66,7 @@ def test_the_fast_path_wins_refuses_and_speaks_the_error_shape(make_sale, shoppe
 
 
 def test_the_pay_page_writes_the_order_if_the_writers_have_not(client, item, shopper, make_shopper, settings):
-    from quanzi.flashsale import gate, services
+    from quanzi.flashsale import gate
 
     meta = gate.cached_meta(item.pk)
     reservation = services.reservation_create(meta=meta, user_id=shopper.pk, quantity=1, nonce="queued-1")

@@ -274,3 +274,16 @@ def test_a_second_attempt_at_an_existing_order_releases_nothing(item, shopper, a
     assert Reservation.objects.get(pk=reservation.pk).status == ReservationStatus.ORDERED
     payment = services.reservation_checkout(user=shopper, number=reservation.number)
     assert payment.status == "created" and pool_left(item) == 4
+
+
+def test_the_order_sweep_writes_orders_nobody_wrote_once(item, shopper, address):
+    meta = gate.cached_meta(item.pk)
+    won = services.reservation_create(meta=meta, user_id=shopper.pk, quantity=1, nonce="sweep-1",
+                                      address_id=address.pk)
+    assert services.write_missing_orders() == 0  # too fresh: the buyer's pay page is on its way
+    with clock.travel(dt.timedelta(seconds=3)):
+        assert services.write_missing_orders() == 1
+        assert services.write_missing_orders() == 0
+    won.refresh_from_db()
+    assert won.status == ReservationStatus.ORDERED
+    assert Order.objects.get(pk=won.order_id).address["detail"] == address.detail
