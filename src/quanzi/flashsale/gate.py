@@ -300,8 +300,8 @@ class RedisGate:
 
         self.url, self.prefix = url, prefix
         # A bounded pool: a rush waits a moment for a connection instead of opening thousands.
-        self.client = redis.Redis(connection_pool=redis.BlockingConnectionPool.from_url(url, max_connections=64,
-                                                                                        timeout=10))
+        self.client = redis.Redis(connection_pool=redis.BlockingConnectionPool.from_url(url, max_connections=256,
+                                                                                        timeout=30))
         self._admit = self.client.register_script(ADMIT_LUA)
         self._settle = self.client.register_script(SETTLE_LUA)
         self._give_back = self.client.register_script(GIVE_BACK_LUA)
