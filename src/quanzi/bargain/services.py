@@ -43,6 +43,7 @@ from quanzi.core.errors import (
     RateLimited,
     ValidationFailed,
 )
+from quanzi.core.validation import whole_number
 from quanzi.orders.checkout import checkout_and_pay
 from quanzi.orders.models import Order, OrderLine
 from quanzi.orders.services import CheckoutItem
@@ -60,11 +61,6 @@ def daily_help_limit() -> int:
     return int(getattr(settings, "QUANZI", {}).get("BARGAIN_DAILY_HELPS", DEFAULT_DAILY_HELPS))
 
 
-def _int(value, field: str, *, low: int, high: int, code: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValidationFailed(_("%(f)s must be a whole number from %(a)d to %(b)d.") % {"f": field, "a": low, "b": high},
-                               code=code, fields={field: "invalid"})
-    return value
 
 
 # ---------------------------------------------------------------- campaigns (merchant)
@@ -94,11 +90,11 @@ def campaign_create(*, shop, sku_id: int, floor_price: int, expected_helps: int,
         if isinstance(sku_id, int) and not isinstance(sku_id, bool) else None
     if sku is None:
         raise NotFound(_("Product not found."), code="sku_not_found", fields={"sku_id": str(sku_id)[:20]})
-    _int(expected_helps, "expected_helps", low=MIN_EXPECTED_HELPS, high=MAX_EXPECTED_HELPS,
+    whole_number(expected_helps, "expected_helps", low=MIN_EXPECTED_HELPS, high=MAX_EXPECTED_HELPS,
          code="invalid_expected_helps")
-    _int(time_limit_seconds, "time_limit_seconds", low=MIN_TIME_LIMIT_SECONDS, high=MAX_TIME_LIMIT_SECONDS,
+    whole_number(time_limit_seconds, "time_limit_seconds", low=MIN_TIME_LIMIT_SECONDS, high=MAX_TIME_LIMIT_SECONDS,
          code="invalid_time_limit")
-    _int(per_user_limit, "per_user_limit", low=1, high=MAX_PER_USER, code="invalid_per_user_limit")
+    whole_number(per_user_limit, "per_user_limit", low=1, high=MAX_PER_USER, code="invalid_per_user_limit")
     original_price = sku.price if original_price is None else original_price
     _check_prices(sku=sku, original_price=original_price, floor_price=floor_price, expected_helps=expected_helps)
     if not isinstance(starts_at, dt.datetime) or not isinstance(ends_at, dt.datetime) \

@@ -29,6 +29,7 @@ from quanzi.catalog.services import (
 )
 from quanzi.core import clock
 from quanzi.core.errors import BusinessRuleViolation, Conflict, DomainError, NotFound, ValidationFailed
+from quanzi.core.validation import whole_number
 from quanzi.flashsale import gate as g
 from quanzi.flashsale.models import (
     FlashBuyer,
@@ -49,11 +50,6 @@ MIN_RESERVATION_SECONDS, MAX_RESERVATION_SECONDS = 60, 30 * 60
 
 # ---------------------------------------------------------------- sessions (merchant)
 
-def _int(value, field: str, *, low: int, high: int, code: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValidationFailed(_("%(f)s must be a whole number from %(a)d to %(b)d.") % {"f": field, "a": low, "b": high},
-                               code=code, fields={field: "invalid"})
-    return value
 
 
 def _check_window(starts_at, ends_at) -> None:
@@ -74,7 +70,7 @@ def sale_create(*, shop, title: str, starts_at: dt.datetime, ends_at: dt.datetim
                 reservation_seconds: int | None = None) -> FlashSale:
     """A draft session. `items` = [{"sku_id", "price", "stock", "per_user_limit"}] of the shop's own SKUs."""
     _check_window(starts_at, ends_at)
-    seconds = _int(reservation_seconds if reservation_seconds is not None else g.conf("FLASH_RESERVATION_SECONDS"),
+    seconds = whole_number(reservation_seconds if reservation_seconds is not None else g.conf("FLASH_RESERVATION_SECONDS"),
                    "reservation_seconds", low=MIN_RESERVATION_SECONDS, high=MAX_RESERVATION_SECONDS,
                    code="invalid_reservation_seconds")
     if not items:
@@ -102,7 +98,7 @@ def sale_create(*, shop, title: str, starts_at: dt.datetime, ends_at: dt.datetim
         if stock > sku.stock:
             raise BusinessRuleViolation(_("Not enough stock to set aside."), code="out_of_stock",
                                         fields={f"items.{n}.stock": f"only {sku.stock}"})
-        limit = _int(item.get("per_user_limit", 1), f"items.{n}.per_user_limit", low=1, high=MAX_PER_USER,
+        limit = whole_number(item.get("per_user_limit", 1), f"items.{n}.per_user_limit", low=1, high=MAX_PER_USER,
                      code="invalid_per_user_limit")
         rows.append(FlashItem(sku=sku, product=sku.product, price=price, stock=stock, per_user_limit=limit, sort=n))
     sale = FlashSale.objects.create(shop=shop, title=str(title or "").strip()[:120] or rows[0].product.title[:120],

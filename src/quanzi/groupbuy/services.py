@@ -18,6 +18,7 @@ from quanzi.catalog.models import CampaignStock, Product, Sku
 from quanzi.catalog.services import stock_release_aside, stock_set_aside
 from quanzi.core import clock
 from quanzi.core.errors import BusinessRuleViolation, Conflict, DomainError, NotFound, ValidationFailed
+from quanzi.core.validation import whole_number
 from quanzi.groupbuy.models import (
     MAX_GROUP_SIZE,
     MIN_GROUP_SIZE,
@@ -47,11 +48,6 @@ MAX_PER_USER = 99
 
 # ---------------------------------------------------------------- campaigns (merchant)
 
-def _int(value, field: str, *, low: int, high: int, code: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValidationFailed(_("%(f)s must be a whole number from %(a)d to %(b)d.") % {"f": field, "a": low, "b": high},
-                               code=code, fields={field: "invalid"})
-    return value
 
 
 @transaction.atomic
@@ -62,10 +58,10 @@ def campaign_create(*, shop, product_id: int, skus: list[dict], group_size: int,
     product = Product.objects.filter(pk=product_id, shop=shop).first()
     if product is None:
         raise NotFound(_("Product not found."), code="product_not_found", fields={"product_id": str(product_id)})
-    _int(group_size, "group_size", low=MIN_GROUP_SIZE, high=MAX_GROUP_SIZE, code="invalid_group_size")
-    _int(fill_seconds, "fill_seconds", low=MIN_FILL_SECONDS, high=MAX_FILL_SECONDS, code="invalid_fill_window")
-    _int(per_user_limit, "per_user_limit", low=1, high=MAX_PER_USER, code="invalid_per_user_limit")
-    _int(leader_discount, "leader_discount", low=0, high=10**9, code="invalid_leader_discount")
+    whole_number(group_size, "group_size", low=MIN_GROUP_SIZE, high=MAX_GROUP_SIZE, code="invalid_group_size")
+    whole_number(fill_seconds, "fill_seconds", low=MIN_FILL_SECONDS, high=MAX_FILL_SECONDS, code="invalid_fill_window")
+    whole_number(per_user_limit, "per_user_limit", low=1, high=MAX_PER_USER, code="invalid_per_user_limit")
+    whole_number(leader_discount, "leader_discount", low=0, high=10**9, code="invalid_leader_discount")
     if not isinstance(starts_at, dt.datetime) or not isinstance(ends_at, dt.datetime) \
             or starts_at.tzinfo is None or ends_at.tzinfo is None or ends_at <= starts_at or ends_at <= clock.now():
         raise ValidationFailed(_("The campaign must end after it starts, and in the future."),
@@ -197,7 +193,7 @@ def _check_open_for_joining(campaign: GroupCampaign, now) -> None:
 
 
 def _check_user_limit(*, user, campaign: GroupCampaign, quantity: int) -> None:
-    _int(quantity, "quantity", low=1, high=MAX_PER_USER, code="invalid_quantity")
+    whole_number(quantity, "quantity", low=1, high=MAX_PER_USER, code="invalid_quantity")
     taken = GroupMember.objects.filter(group__campaign=campaign, user=user, status__in=HOLDING_A_SPOT) \
         .aggregate(n=Sum("quantity"))["n"] or 0
     if taken + quantity > campaign.per_user_limit:

@@ -3,11 +3,7 @@ barrier. At most 25 threads (the database is shared with other test runs)."""
 
 from __future__ import annotations
 
-import queue
-import threading
-
 import pytest
-from django.db import connections
 from django.db.models import Sum
 
 from quanzi.bargain import services
@@ -15,41 +11,10 @@ from quanzi.bargain.models import Bargain, BargainHelp, BargainStatus, HelperDay
 from quanzi.bargain.tests.conftest import FLOOR, ORIGINAL
 from quanzi.catalog.models import CampaignStock
 from quanzi.core.errors import DomainError
+from quanzi.core.testing import run_pool
 from quanzi.orders.models import Order
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_pool(calls, *, threads: int):
-    """Run the callables on `threads` threads started together; ("ok", value) / ("error", exc) each."""
-    work: queue.Queue = queue.Queue()
-    for item in enumerate(calls):
-        work.put(item)
-    results: list = [None] * len(calls)
-    barrier = threading.Barrier(threads)
-
-    def worker():
-        try:
-            barrier.wait(timeout=60)
-            while True:
-                try:
-                    i, fn = work.get_nowait()
-                except queue.Empty:
-                    return
-                try:
-                    results[i] = ("ok", fn())
-                except BaseException as exc:  # noqa: BLE001 - reported to the test
-                    results[i] = ("error", exc)
-        finally:
-            connections.close_all()
-
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in pool), "a thread hung"
-    return results
 
 
 def codes(results) -> list[str]:

@@ -7,16 +7,14 @@ PostgreSQL allows 100 connections here (the test's own is one of them), so the "
 from __future__ import annotations
 
 import datetime as dt
-import queue
-import threading
 
 import pytest
-from django.db import connections
 from django.db.models import Sum
 
 from quanzi.core import clock
 from quanzi.core.errors import DomainError
 from quanzi.core.sweeps import run_sweeps
+from quanzi.core.testing import run_pool
 from quanzi.groupbuy import services
 from quanzi.groupbuy.models import Group, GroupMember, GroupStatus, MemberStatus
 from quanzi.orders.models import Order, OrderStatus
@@ -25,38 +23,6 @@ from quanzi.payments.providers.sandbox import notification_params
 from quanzi.payments.services import payment_handle_notification, refund_submit
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_pool(calls, *, threads: int):
-    """Run the callables on `threads` threads started together; ("ok", value) / ("error", exc) each."""
-    work: queue.Queue = queue.Queue()
-    for item in enumerate(calls):
-        work.put(item)
-    results: list = [None] * len(calls)
-    barrier = threading.Barrier(threads)
-
-    def worker():
-        try:
-            barrier.wait(timeout=60)
-            while True:
-                try:
-                    i, fn = work.get_nowait()
-                except queue.Empty:
-                    return
-                try:
-                    results[i] = ("ok", fn())
-                except BaseException as exc:  # noqa: BLE001 - reported to the test
-                    results[i] = ("error", exc)
-        finally:
-            connections.close_all()
-
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in pool), "a thread hung"
-    return results
 
 
 def _paid_at_provider(number: str) -> dict:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import queue
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connections
 from django.db.models import Sum
 
 from quanzi.catalog.models import CampaignStock
 from quanzi.core.errors import DomainError
+from quanzi.core.testing import run_pool
 from quanzi.ledger.selectors import balance, unbalanced_transactions
 from quanzi.livesales import accounts as acct
 from quanzi.livesales import services
@@ -19,37 +17,6 @@ from quanzi.livesales.models import LivePrice, Tip, TipBalance
 from quanzi.orders.models import Order, OrderLine
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_pool(calls, *, threads: int):
-    work: queue.Queue = queue.Queue()
-    for item in enumerate(calls):
-        work.put(item)
-    results: list = [None] * len(calls)
-    barrier = threading.Barrier(threads)
-
-    def worker():
-        try:
-            barrier.wait(timeout=60)
-            while True:
-                try:
-                    i, fn = work.get_nowait()
-                except queue.Empty:
-                    return
-                try:
-                    results[i] = ("ok", fn())
-                except BaseException as exc:  # noqa: BLE001 - reported to the test
-                    results[i] = ("error", exc)
-        finally:
-            connections.close_all()
-
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in pool), "a thread hung"
-    return results
 
 
 def _buy(user, room, sku):

@@ -1,0 +1,42 @@
+"""Helpers the apps' tests share (never imported by application code)."""
+
+from __future__ import annotations
+
+import queue
+import threading
+
+
+def run_pool(calls, *, threads: int):
+    """Run the callables on `threads` threads released together (a barrier), one database connection
+    each; returns ("ok", value) or ("error", exception) per call, in order. For PostgreSQL race tests."""
+    from django.db import connections
+
+    work: queue.Queue = queue.Queue()
+    for item in enumerate(calls):
+        work.put(item)
+    results: list = [None] * len(calls)
+    barrier = threading.Barrier(threads)
+
+    def worker():
+        try:
+            barrier.wait(timeout=60)
+            while True:
+                try:
+                    i, fn = work.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    results[i] = ("ok", fn())
+                except BaseException as exc:  # noqa: BLE001 - reported to the test
+                    results[i] = ("error", exc)
+        finally:
+            connections.close_all()
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in pool), "a thread hung"
+    return results
+
