@@ -230,8 +230,6 @@ QUANZI = {
     "FLASH_IP_RATE": env_int("QUANZI_FLASH_IP_RATE", 200),
     "FLASH_RESERVATION_SECONDS": env_int("QUANZI_FLASH_RESERVATION_SECONDS", 300),
     "FLASH_DB_WRITERS": env_int("QUANZI_FLASH_DB_WRITERS", 16),  # per process
-    # threads per web process writing won orders right away; 0: the pay page and the flashsale_orders sweep do
-    "FLASH_ORDER_WRITERS": env_int("QUANZI_FLASH_ORDER_WRITERS", 0),
 }
 
 # Covering indexes (`Index(include=...)`) are a PostgreSQL optimisation of the feed's card reads; on the

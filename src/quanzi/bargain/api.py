@@ -12,18 +12,14 @@ from quanzi.bargain import selectors, services
 from quanzi.bargain.models import Bargain, BargainCampaign
 from quanzi.core.errors import Forbidden, NotFound
 from quanzi.core.http import idempotent
+from quanzi.core.http import iso as _iso
+from quanzi.core.http import money_json as money
 from quanzi.payments.services import payment_pay_url
 from quanzi.shops.selectors import shop_for_owner
 
 router = Router(tags=["bargain"])
 
 
-def money(v: int) -> dict:
-    return {"amount": v, "currency": "CNY"}
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
 
 
 def campaign_out(c: BargainCampaign) -> dict:

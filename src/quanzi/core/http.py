@@ -18,6 +18,16 @@ from quanzi.core.errors import DomainError, ValidationFailed
 logger = logging.getLogger("quanzi.http")
 
 
+def money_json(amount: int) -> dict:
+    """Money in API answers: integer fen plus the currency (CONVENTIONS.md)."""
+    return {"amount": amount, "currency": "CNY"}
+
+
+def iso(value) -> str | None:
+    """A datetime in API answers (ISO 8601), or None."""
+    return value.isoformat() if value else None
+
+
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 

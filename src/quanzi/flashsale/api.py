@@ -16,6 +16,7 @@ from quanzi.accounts.services import api_token_user
 from quanzi.core import clock
 from quanzi.core.errors import Forbidden, NotFound
 from quanzi.core.http import client_fingerprint
+from quanzi.core.http import money_json as money
 from quanzi.flashsale import purchase as pipeline
 from quanzi.flashsale import selectors, services
 from quanzi.flashsale.models import FlashItem, FlashSale
@@ -23,9 +24,6 @@ from quanzi.shops.selectors import shop_for_owner
 
 router = Router(tags=["flash sales"])
 
-
-def money(v: int) -> dict:
-    return {"amount": v, "currency": "CNY"}
 
 
 def item_out(i: FlashItem) -> dict:

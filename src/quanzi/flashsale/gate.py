@@ -335,7 +335,8 @@ class RedisGate:
         keys, args = self._admit_keys(meta, claims, ip), self._admit_args(meta, claims, quantity)
         if not self._verdict(int(self._admit(keys=keys, args=args)), meta):
             self.load(meta.item_id)
-            self._verdict(int(self._admit(keys=keys, args=args)), meta) or _raise(sold_out())
+            if not self._verdict(int(self._admit(keys=keys, args=args)), meta):
+                raise sold_out()  # the item is not in the database's running sales any more
 
     async def aadmit(self, meta: ItemMeta, claims: Claims, quantity: int, ip: str) -> bool:
         """The same script from the ASGI fast path, over this event loop's pipelined connection
@@ -415,9 +416,6 @@ class RedisGate:
             fixed += int(self._align(keys=[self.key(item_id, "stock"), self.key(item_id, "pending")], args=[left]))
         return fixed
 
-
-def _raise(error: Exception):
-    raise error
 
 
 _gates: dict[tuple, object] = {}

@@ -19,7 +19,6 @@ leaves a reservation that the pay page, the sweep or the expiry finishes.
 
 from __future__ import annotations
 
-import concurrent.futures
 import dataclasses
 import logging
 import threading
@@ -136,49 +135,6 @@ _reserve_async = sync_to_async(_in_thread(_admit_and_reserve), thread_sensitive=
 _meta_async = sync_to_async(_in_thread(g.load_meta), thread_sensitive=False)
 _load_async = sync_to_async(_in_thread(lambda gate, item_id: gate.load(item_id)), thread_sensitive=False)
 
-_order_pool: concurrent.futures.ThreadPoolExecutor | None = None
-_pending_orders: set[concurrent.futures.Future] = set()
-_pending_lock = threading.Lock()
-
-
-def _write_order(reservation_id: int, address_id: int) -> None:
-    with writers():
-        try:
-            services.reservation_place_order(reservation_id=reservation_id, address_id=address_id)
-        except DomainError as exc:  # e.g. the SKU went off sale: the units went back; the page will say so
-            logger.info("flash order for reservation %s not written: %s", reservation_id, exc.code)
-        except Exception:
-            logger.exception("flash order for reservation %s failed", reservation_id)
-
-
-def queue_order(reservation_id: int, address_id: int) -> None:
-    """Hand the order to this process's writers, if it has any (FLASH_ORDER_WRITERS, 0 by default: the
-    writers' Python work would hold the GIL against the event loop during the rush; the buyer's pay page
-    and the `flashsale_orders` sweep, in processes of their own, write the order instead)."""
-    global _order_pool
-    if int(g.conf("FLASH_ORDER_WRITERS")) <= 0:
-        return
-    if _order_pool is None:
-        _order_pool = concurrent.futures.ThreadPoolExecutor(max_workers=int(g.conf("FLASH_ORDER_WRITERS")),
-                                                            thread_name_prefix="flash-orders")
-    future = _order_pool.submit(_in_thread(_write_order), reservation_id, address_id)
-    with _pending_lock:
-        _pending_orders.add(future)
-    future.add_done_callback(lambda f: _discard(f))
-
-
-def _discard(future) -> None:
-    with _pending_lock:
-        _pending_orders.discard(future)
-
-
-def drain_orders(timeout: float = 30.0) -> None:
-    """Wait for the queued orders of this process (tests, shutdown)."""
-    with _pending_lock:
-        pending = list(_pending_orders)
-    concurrent.futures.wait(pending, timeout=timeout)
-
-
 async def apurchase(*, token, quantity, ip: str) -> Purchase:
     claims = g.token_read(token)
     fresh, meta = g.fresh_meta(claims.item_id)
@@ -193,5 +149,4 @@ async def apurchase(*, token, quantity, ip: str) -> Purchase:
         if not await gate.aadmit(meta, claims, quantity, ip):
             raise g.sold_out()
     reservation = await _reserve_async(meta, claims, quantity, ip, gate)
-    queue_order(reservation.pk, claims.address_id)
-    return Purchase(reservation)
+    return Purchase(reservation)  # the order: the buyer's pay page or the flashsale_orders sweep

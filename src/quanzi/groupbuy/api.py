@@ -10,6 +10,8 @@ from quanzi.accounts.auth import auth, optional_auth
 from quanzi.core import clock
 from quanzi.core.errors import Forbidden, NotFound
 from quanzi.core.http import idempotent
+from quanzi.core.http import iso as _iso
+from quanzi.core.http import money_json as money
 from quanzi.groupbuy import selectors, services
 from quanzi.groupbuy.models import GroupCampaign
 from quanzi.payments.services import payment_pay_url
@@ -18,12 +20,6 @@ from quanzi.shops.selectors import shop_for_owner
 router = Router(tags=["groupbuy"])
 
 
-def money(v: int) -> dict:
-    return {"amount": v, "currency": "CNY"}
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
 
 
 def campaign_out(c: GroupCampaign) -> dict:

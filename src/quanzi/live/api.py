@@ -11,6 +11,7 @@ from ninja import Router, Schema
 
 from quanzi.accounts.auth import auth, optional_auth
 from quanzi.core.errors import ValidationFailed
+from quanzi.core.http import iso as _iso
 from quanzi.live import selectors, services
 from quanzi.live.models import LiveRoom
 from quanzi.live.realtime import event_frame
@@ -18,9 +19,6 @@ from quanzi.live.stats import room_stats, viewing_figures
 
 router = Router(tags=["live"])
 
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
 
 
 def room_out(room: LiveRoom, *, shelf: bool = False) -> dict:

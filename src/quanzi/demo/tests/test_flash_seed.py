@@ -27,6 +27,8 @@ def test_flash_seed_shows_every_case(make_shop, make_product, make_shopper, clie
     assert sorted(Reservation.objects.values_list("status", flat=True)) == ["ordered", "paid"]
     page = client.get(f"/flash/{on_now.pk}/").content.decode()
     assert 'data-testid="fs-sold-out"' in page
+    assert page.count('data-testid="fs-item"') == 3
     demo = User.objects.get(phone=data.DEMO_SHOPPER["phone"])
     client.force_login(demo)
-    assert page.count('data-testid="fs-item"') == 3
+    mine = client.get(f"/flash/{on_now.pk}/").content.decode()
+    assert mine.count('data-testid="fs-buy"') == 2  # the demo shopper can press buy on the two items left
