@@ -26,19 +26,19 @@ def database_from_url(url: str | None) -> dict:
     # for it (timeout 20 s) instead of failing with "database is locked" when one upgrades a read.
     if not url:
         return {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "quanzi.core.db.sqlite3",
             "NAME": BASE_DIR / "var" / "quanzi.sqlite3",
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE",
                         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
         }
     parts = urlparse(url)
     if parts.scheme == "sqlite":
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": parts.path[1:] or ":memory:",
+        return {"ENGINE": "quanzi.core.db.sqlite3", "NAME": parts.path[1:] or ":memory:",
                 "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"}}
     if parts.scheme in ("postgres", "postgresql", "pgsql"):
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         return {
-            "ENGINE": "django.db.backends.postgresql",
+            "ENGINE": "quanzi.core.db.postgresql",
             "NAME": unquote(parts.path[1:]),
             "USER": unquote(parts.username or ""),
             "PASSWORD": unquote(parts.password or ""),
@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "template_partials",
     "ninja",  # serves Swagger UI from its own static files (no CDN)
     "quanzi.core",
+    "quanzi.web",
     "quanzi.accounts",
     "quanzi.shops",
     "quanzi.catalog",
@@ -182,6 +183,8 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", env("REDIS_URL") or "memory://")
 CELERY_TASK_ALWAYS_EAGER = not bool(env("CELERY_BROKER_URL") or env("REDIS_URL"))
 CELERY_BEAT_SCHEDULE = {
     "run-sweeps": {"task": "quanzi.core.tasks.run_sweeps", "schedule": 30.0},
+    # Outbox retries and leftovers between the per-commit tasks (QUANZI_OUTBOX_DISPATCH=celery).
+    "dispatch-outbox": {"task": "quanzi.core.tasks.dispatch_outbox", "schedule": 5.0},
 }
 
 LOGGING = {
@@ -230,6 +233,14 @@ QUANZI = {
     "FLASH_IP_RATE": env_int("QUANZI_FLASH_IP_RATE", 200),
     "FLASH_RESERVATION_SECONDS": env_int("QUANZI_FLASH_RESERVATION_SECONDS", 300),
     "FLASH_DB_WRITERS": env_int("QUANZI_FLASH_DB_WRITERS", 16),  # per process
+    # The transactional outbox (core/outbox.py, docs/events.md): who delivers after-commit events
+    # ("inline" right after each commit in the same process; "celery" workers; "worker" processes of
+    # `manage.py outbox_dispatch --loop`), retries with exponential backoff, then a dead letter.
+    "OUTBOX_DISPATCH": env("QUANZI_OUTBOX_DISPATCH", "inline"),
+    "OUTBOX_MAX_ATTEMPTS": env_int("QUANZI_OUTBOX_MAX_ATTEMPTS", 8),
+    "OUTBOX_RETRY_BASE_SECONDS": env_int("QUANZI_OUTBOX_RETRY_BASE_SECONDS", 10),
+    "OUTBOX_RETRY_MAX_SECONDS": env_int("QUANZI_OUTBOX_RETRY_MAX_SECONDS", 3600),
+    "OUTBOX_RETENTION_DAYS": env_int("QUANZI_OUTBOX_RETENTION_DAYS", 7),
 }
 
 # Covering indexes (`Index(include=...)`) are a PostgreSQL optimisation of the feed's card reads; on the

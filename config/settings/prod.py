@@ -27,3 +27,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Outbox events are delivered by Celery workers (a task per committing transaction, beat for retries).
+QUANZI = {**QUANZI, "OUTBOX_DISPATCH": os.environ.get("QUANZI_OUTBOX_DISPATCH", "celery")}  # noqa: F405

@@ -8,7 +8,7 @@ DEBUG = False
 LANGUAGE_CODE = "en"
 ALLOWED_HOSTS = ["*"]
 if DATABASES["default"]["ENGINE"].endswith("sqlite3") and not env("DATABASE_URL"):
-    DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "var" / "test.sqlite3",
+    DATABASES["default"] = {"ENGINE": "quanzi.core.db.sqlite3", "NAME": BASE_DIR / "var" / "test.sqlite3",
                             "TEST": {"NAME": None}, "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE"}}
 # Argon2 stays first (a test checks it); the tests create users with the fast MD5 hasher below
 # only when they ask for it explicitly through `make_password(..., hasher="md5")`.

@@ -6,3 +6,13 @@ class AccountsConfig(AppConfig):
     name = "quanzi.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from quanzi.accounts.services import run_login_hooks
+
+        # Django announces a session login with a signal; accounts turns it into its own registry of
+        # login hooks, so other apps plug in the same way as everywhere else.
+        user_logged_in.connect(lambda sender, request, user, **kwargs: run_login_hooks(request=request, user=user),
+                               dispatch_uid="quanzi-login-hooks", weak=False)

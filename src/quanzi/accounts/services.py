@@ -23,6 +23,18 @@ from quanzi.core.errors import (
     RateLimited,
     ValidationFailed,
 )
+from quanzi.core.registry import Registry
+
+login_hooks: Registry = Registry(
+    "accounts.login_hooks", keyed=True, owner=__name__,
+    doc="Run when a user logs in or signs up through a session: `fn(request=, user=)` (sharing moves session bindings).")
+
+
+def run_login_hooks(*, request, user) -> None:
+    """Connected to Django's `user_logged_in` in AccountsConfig.ready (the only signal Quanzi uses)."""
+    for hook in login_hooks:
+        hook(request=request, user=user)
+
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 MAX_ADDRESSES = 20

@@ -11,12 +11,12 @@ from quanzi.bargain.models import BargainCampaign, CampaignStatus
 from quanzi.catalog.models import CampaignStock
 from quanzi.core import clock
 from quanzi.core.errors import DomainError
-from quanzi.core.sweeps import register_sweep
+from quanzi.core.sweeps import sweeps
 
 logger = logging.getLogger("quanzi.bargain")
 
 
-@register_sweep("bargain_expire")
+@sweeps.register(key="bargain_expire")
 def bargain_expire() -> int:
     """Expire bargains past their time, end campaigns past their end and return the units unpaid
     bargain orders brought back into ended campaigns' pools. Idempotent, safe to run concurrently."""

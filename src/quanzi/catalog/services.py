@@ -20,6 +20,7 @@ from django.db.models import Case, F, IntegerField, Min, Value, When
 from django.utils.translation import gettext as _
 
 from quanzi.catalog import search
+from quanzi.catalog.events import LowStock, ProductChanged, ProductOnShelf
 from quanzi.catalog.images import save_product_image
 from quanzi.catalog.models import (
     CampaignStock,
@@ -176,7 +177,7 @@ def sku_update(*, product: Product, sku_id: int, price: int | None = None, stock
     _refresh_listing_fields(product)
     _changed(product)
     if stock is not None and stock <= settings.QUANZI["LOW_STOCK_THRESHOLD"]:
-        publish("catalog.low_stock", sku_id=sku.pk, product_id=product.pk, shop_id=product.shop_id, stock=stock)
+        publish(LowStock(sku_id=sku.pk, product_id=product.pk, shop_id=product.shop_id, stock=stock))
     return sku
 
 
@@ -193,7 +194,7 @@ def product_set_status(*, product: Product, status: str) -> Product:
     product.save(update_fields=["status", "updated_at"])
     _changed(product)
     if status == ProductStatus.ON_SHELF:
-        publish("catalog.product_on_shelf", product_id=product.pk, shop_id=product.shop_id)
+        publish(ProductOnShelf(product_id=product.pk, shop_id=product.shop_id))
     return product
 
 
@@ -232,7 +233,7 @@ def product_remove_image(*, product: Product, image_id: int) -> None:
 
 def _changed(product: Product) -> None:
     """Tell readers that keep copies (page caches, search) that this product changed."""
-    publish("catalog.product_changed", product_id=product.pk, shop_id=product.shop_id)
+    publish(ProductChanged(product_id=product.pk, shop_id=product.shop_id))
 
 
 def _refresh_listing_fields(product: Product) -> None:

@@ -8,4 +8,7 @@ class CommissionConfig(AppConfig):
     verbose_name = _("Commission")
 
     def ready(self) -> None:
-        from quanzi.commission import handlers  # noqa: F401 - subscribe to events
+        from quanzi.commission import handlers, services  # noqa: F401 - subscribers (and the tier sweep)
+        from quanzi.settlement.services import SettlementDeduction, settlement_deductions
+
+        settlement_deductions.register(SettlementDeduction(key="commission", many=services.settlement_deductions))

@@ -25,6 +25,7 @@ from django.db.models import F, Q, Sum
 from django.utils.translation import gettext as _
 
 from quanzi.commission import selectors
+from quanzi.commission.events import CommissionReleased
 from quanzi.commission.models import (
     MAX_CAP_BPS,
     MAX_LEVELS,
@@ -38,6 +39,7 @@ from quanzi.commission.models import (
 from quanzi.commission.network import upline_chain, upline_chains
 from quanzi.core import clock
 from quanzi.core.errors import Conflict, NotFound, ValidationFailed
+from quanzi.core.events import publish
 from quanzi.core.money import BPS_DENOMINATOR, apply_rate
 from quanzi.ledger.services import Entry, Post, ledger_post, ledger_post_many
 from quanzi.orders.models import Order, OrderLine
@@ -524,6 +526,12 @@ def commission_release_orders(*, order_ids) -> int:
     ledger_post_many([_release_post(c) for c in rows if c.kept])
     Commission.objects.filter(pk__in=[c.pk for c in rows]).update(status=CommissionStatus.AVAILABLE,
                                                                   released_at=clock.now())
+    totals: dict[tuple[int, int], int] = {}
+    for c in rows:
+        totals[(c.order_id, c.beneficiary_id)] = totals.get((c.order_id, c.beneficiary_id), 0) + c.kept
+    for (order_id, beneficiary_id), total in totals.items():
+        if total > 0:
+            publish(CommissionReleased(order_id=order_id, beneficiary_id=beneficiary_id, amount=total))
     return len(rows)
 
 

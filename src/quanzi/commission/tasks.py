@@ -1,10 +1,10 @@
 """Sweeps of the commission app (registered when apps.py imports handlers)."""
 
 from quanzi.commission.services import tiers_evaluate
-from quanzi.core.sweeps import register_sweep
+from quanzi.core.sweeps import sweeps
 
 
-@register_sweep("commission_tiers")
+@sweeps.register(key="commission_tiers")
 def evaluate_tiers() -> int:
     """Runs with every sweep round; acts at most once a day (tiers_evaluate keeps its own marker)."""
     return tiers_evaluate()

@@ -8,17 +8,18 @@ class ContentConfig(AppConfig):
     verbose_name = _("Content")
 
     def ready(self) -> None:
+        from quanzi.content import handlers  # noqa: F401 - subscribers
         from quanzi.content.attribution import note_attribution
-        from quanzi.orders.pricing import register_attribution_provider
+        from quanzi.orders.pricing import attribution_providers
 
-        register_attribution_provider(note_attribution)
+        attribution_providers.register(note_attribution)
 
         from quanzi.content import counters
 
         counters.connect()
 
         from quanzi.content.selectors import likes_received, published_note_count
-        from quanzi.social.selectors import register_profile_counter
+        from quanzi.social.selectors import profile_counters
 
-        register_profile_counter("notes", published_note_count)
-        register_profile_counter("likes_received", likes_received)
+        profile_counters.register(published_note_count, key="notes")
+        profile_counters.register(likes_received, key="likes_received")

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from quanzi.content.events import Commented, NoteLiked, NotePublished
 from quanzi.core import clock, events
 from quanzi.core.errors import BusinessRuleViolation, Conflict, Forbidden, NotFound, ValidationFailed
 from quanzi.core.ratelimit import hit
@@ -271,7 +272,7 @@ def note_publish(*, user, note_id: int) -> Note:
     _sync_topics(note)
     mentioned = _sync_note_mentions(note)
     search.note_reindex(note)
-    events.publish("content.note_published", note_id=note.pk, author_id=note.author_id, mentioned_ids=mentioned)
+    events.publish(NotePublished(note_id=note.pk, author_id=note.author_id, mentioned_ids=list(mentioned)))
     return note
 
 
@@ -296,7 +297,7 @@ def like(*, user, note_id: int) -> bool:
     try:
         with transaction.atomic():
             Like.objects.create(user=user, note=note)
-            events.publish("content.note_liked", note_id=note.pk, user_id=user.pk, author_id=note.author_id)
+            events.publish(NoteLiked(note_id=note.pk, user_id=user.pk, author_id=note.author_id))
     except IntegrityError:
         pass  # a concurrent double tap: already liked
     return True
@@ -416,9 +417,8 @@ def comment_create(*, user, note_id: int, body: str, parent_id: int | None = Non
     hit("content.comment", user.pk, limit=COMMENT_LIMIT[0], window=COMMENT_LIMIT[1])
     comment = Comment.objects.create(note=note, author=user, parent=parent, body=body)
     Mention.objects.bulk_create([Mention(comment=comment, user_id=pk) for pk in ids])
-    events.publish("content.commented", comment_id=comment.pk, note_id=note.pk,
-                   parent_id=parent.pk if parent else None, author_id=user.pk, mentioned_ids=ids,
-                   note_author_id=note.author_id)
+    events.publish(Commented(comment_id=comment.pk, note_id=note.pk, parent_id=parent.pk if parent else None,
+                             author_id=user.pk, mentioned_ids=list(ids), note_author_id=note.author_id))
     return comment
 
 

@@ -1,8 +1,13 @@
 """Deadline sweeps: every timer is a column plus a function that finds what is due.
 
-Apps register sweeps at import time (in AppConfig.ready). `manage.py run_sweeps` runs them once
-(or in a loop); Celery beat calls the same entry point in production. Sweeps are idempotent and
-safe to run concurrently: each one locks or conditionally updates the rows it acts on.
+Apps register sweeps from their `tasks` module, which their `AppConfig.ready()` imports:
+
+    @sweeps.register(key="orders_expire_unpaid")
+    def expire_unpaid() -> int: ...
+
+`manage.py run_sweeps` runs them once (or in a loop); Celery beat calls the same entry point in
+production. Sweeps are idempotent and safe to run concurrently: each one locks or conditionally
+updates the rows it acts on, and returns how many items it acted on.
 """
 
 from __future__ import annotations
@@ -10,26 +15,24 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from quanzi.core.registry import Registry
+
 logger = logging.getLogger("quanzi.sweeps")
-_sweeps: dict[str, Callable[[], int]] = {}
 
-
-def register_sweep(name: str) -> Callable[[Callable[[], int]], Callable[[], int]]:
-    def register(fn: Callable[[], int]) -> Callable[[], int]:
-        _sweeps[name] = fn
-        return fn
-
-    return register
+sweeps: Registry[Callable[[], int]] = Registry(
+    "core.sweeps.sweeps", keyed=True, owner=__name__,
+    doc="Deadline sweeps run by `manage.py run_sweeps` (embedded) or Celery beat (production).")
 
 
 def run_sweeps(names: list[str] | None = None) -> dict[str, int]:
     """Run every registered sweep (or the named ones); return how many items each acted on."""
     results: dict[str, int] = {}
-    for name, fn in _sweeps.items():
+    for registration in sweeps.registrations():
+        name = registration.key
         if names and name not in names:
             continue
         try:
-            results[name] = fn()
+            results[name] = registration.item()
         except Exception:  # noqa: BLE001 - one failing sweep must not stop the others
             logger.exception("sweep %s failed", name)
             results[name] = -1
@@ -37,4 +40,4 @@ def run_sweeps(names: list[str] | None = None) -> dict[str, int]:
 
 
 def registered_sweeps() -> list[str]:
-    return sorted(_sweeps)
+    return sorted(sweeps.keys())

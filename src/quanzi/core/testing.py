@@ -40,3 +40,27 @@ def run_pool(calls, *, threads: int):
     assert not any(t.is_alive() for t in pool), "a thread hung"
     return results
 
+
+
+class subscribed:
+    """Subscribe `handler` to `event_cls` for the duration of a `with` block (or a fixture):
+
+        with subscribed(OrderPaid, seen.append, in_transaction=True):
+            ...
+    """
+
+    def __init__(self, event_cls, handler, *, in_transaction: bool = False, name: str = ""):
+        self.event_cls, self.handler, self.in_transaction = event_cls, handler, in_transaction
+        self.name = name or f"test.{id(handler)}"
+
+    def __enter__(self):
+        from quanzi.core.events import subscribe
+
+        subscribe(self.event_cls, in_transaction=self.in_transaction, name=self.name)(self.handler)
+        return self.handler
+
+    def __exit__(self, *exc):
+        from quanzi.core.events import subscriptions
+
+        subscriptions.unregister(f"{self.event_cls.event_name}:{self.name}")
+        return False

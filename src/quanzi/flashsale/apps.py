@@ -8,4 +8,8 @@ class FlashsaleConfig(AppConfig):
     verbose_name = _("Flash sales")
 
     def ready(self) -> None:
-        from quanzi.flashsale import handlers  # noqa: F401 - price source, events, sweeps
+        from quanzi.flashsale import handlers, tasks  # noqa: F401 - subscribers, sweeps
+        from quanzi.flashsale.pricing import FlashPriceSource
+        from quanzi.orders.pricing import price_sources
+
+        price_sources.register(FlashPriceSource())

@@ -2,30 +2,30 @@
 
 from __future__ import annotations
 
-from quanzi.core.sweeps import register_sweep
+from quanzi.core.sweeps import sweeps
 from quanzi.flashsale import gate, services
 
 
-@register_sweep("flashsale_expire")
+@sweeps.register(key="flashsale_expire")
 def expire() -> int:
     """Reservations won but never ordered before their deadline give their units back."""
     return services.expire_reservations()
 
 
-@register_sweep("flashsale_orders")
+@sweeps.register(key="flashsale_orders")
 def write_orders() -> int:
     """Orders of won reservations not written yet. A dedicated writer process at scale:
     `manage.py run_sweeps --loop --interval 0.5 flashsale_orders` (as many as you like)."""
     return services.write_missing_orders()
 
 
-@register_sweep("flashsale_close")
+@sweeps.register(key="flashsale_close")
 def close() -> int:
     """Sessions past their end close (pools back to the SKUs), and units cancelled orders bring back later follow."""
     return services.close_due_sales() + services.return_leftovers()
 
 
-@register_sweep("flashsale_gate")
+@sweeps.register(key="flashsale_gate")
 def reconcile_gate() -> int:
     """Redis: give back what a killed worker was admitted for and never reserved."""
     return gate.current_gate().reconcile()

@@ -1,17 +1,12 @@
-"""Event subscribers, the price source registration and the sweeps of group buying."""
+"""Event subscribers of group buying (the price source, share target and sweeps register in apps.py)."""
 
 from __future__ import annotations
 
-from quanzi.core.events import Event, subscribe
-from quanzi.groupbuy import services, tasks  # noqa: F401 - tasks registers the sweeps
-from quanzi.groupbuy.pricing import GroupPriceSource
-from quanzi.orders import events as ev
+from quanzi.core.events import subscribe
+from quanzi.groupbuy import services
+from quanzi.orders.events import OrderCancelled, OrderPaid, OrderRefunded
 from quanzi.orders.models import Order
-from quanzi.orders.pricing import register_price_source
-from quanzi.sharing.targets import register_target
 
-register_price_source(GroupPriceSource())
-register_target("group", services.group_share_target)
 HOLD_PREFIX = "groupbuy:"  # hold keys of this app (the core's own tests use "group:<n>" for a stand-in)
 
 
@@ -20,21 +15,21 @@ def _is_group_order(order_id: int) -> bool:
     return hold.startswith(HOLD_PREFIX)
 
 
-@subscribe(ev.ORDER_PAID, in_transaction=True)
-def confirm_member(event: Event) -> None:
+@subscribe(OrderPaid, in_transaction=True)
+def confirm_member(event: OrderPaid) -> None:
     """Decide the join in the payment's transaction: confirmed, or refunded exactly once."""
-    if event.payload.get("held") and _is_group_order(event["order_id"]):
-        services.member_payment_confirmed(order_id=event["order_id"])
+    if event.held and _is_group_order(event.order_id):
+        services.member_payment_confirmed(order_id=event.order_id)
 
 
-@subscribe(ev.ORDER_CANCELLED, in_transaction=True)
-def free_spot(event: Event) -> None:
-    if _is_group_order(event["order_id"]):
-        services.member_order_cancelled(order_id=event["order_id"])
+@subscribe(OrderCancelled, in_transaction=True)
+def free_spot(event: OrderCancelled) -> None:
+    if _is_group_order(event.order_id):
+        services.member_order_cancelled(order_id=event.order_id)
 
 
-@subscribe(ev.ORDER_REFUNDED)  # after commit: the refund holds pool rows a payment may wait for under the group lock
-def member_refunded(event: Event) -> None:
+@subscribe(OrderRefunded)  # outbox: the refund holds pool rows a payment may wait for under the group lock
+def member_refunded(event: OrderRefunded) -> None:
     """A whole-order refund of a paid member while the group is open frees the spot."""
-    if event.payload.get("line_id") is None and _is_group_order(event["order_id"]):
-        services.member_order_refunded(order_id=event["order_id"])
+    if event.line_id is None and _is_group_order(event.order_id):
+        services.member_order_refunded(order_id=event.order_id)

@@ -9,7 +9,7 @@ from django.db import transaction
 from quanzi.catalog.models import CampaignStock
 from quanzi.core import clock
 from quanzi.core.errors import DomainError
-from quanzi.core.sweeps import register_sweep
+from quanzi.core.sweeps import sweeps
 from quanzi.groupbuy import services
 from quanzi.groupbuy.models import (
     CampaignStatus,
@@ -24,7 +24,7 @@ logger = logging.getLogger("quanzi.groupbuy")
 BATCH = 500
 
 
-@register_sweep("groupbuy_expire")
+@sweeps.register(key="groupbuy_expire")
 def groupbuy_expire() -> int:
     """Fail (or auto-complete) groups past their deadline, settle their members, end campaigns past
     their end and return late units to the SKUs of ended campaigns. Idempotent and safe to run

@@ -8,4 +8,4 @@ class LiveConfig(AppConfig):
     verbose_name = _("Live rooms")
 
     def ready(self) -> None:
-        from quanzi.live import handlers  # noqa: F401 - price source, events, sweeps
+        from quanzi.live import handlers, tasks  # noqa: F401 - subscribers, sweeps

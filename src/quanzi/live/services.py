@@ -24,6 +24,7 @@ from quanzi.catalog.models import Product, ProductStatus
 from quanzi.core import clock, events, ratelimit
 from quanzi.core.errors import BusinessRuleViolation, Conflict, Forbidden, NotFound, ValidationFailed
 from quanzi.live import realtime
+from quanzi.live.events import RoomEnded, RoomStarted
 from quanzi.live.models import (
     CHAT_MAX,
     TITLE_MAX,
@@ -207,8 +208,7 @@ def room_start(*, room: LiveRoom, play_url: str | None = None) -> LiveRoom:
     room.save(update_fields=["status", "started_at", "play_url"])
     realtime.broadcast(room.pk, "room_started", {"started_at": room.started_at.isoformat(),
                                                   "play_url": room.play_url})
-    events.publish("live.room_started", room_id=room.pk)
-    transaction.on_commit(lambda: _notify_reminders(room.pk))
+    events.publish(RoomStarted(room_id=room.pk))  # live.handlers sends the reminders through the outbox
     return room
 
 
@@ -227,7 +227,7 @@ def room_end(*, room: LiveRoom, by_operator: bool = False, replay_url: str = "")
     ViewerSession.objects.filter(room=room, left_at__isnull=True).update(left_at=room.ended_at)
     realtime.broadcast(room.pk, "room_ended", {"ended_at": room.ended_at.isoformat(), "was_live": was_live,
                                                 "by_operator": by_operator})
-    events.publish("live.room_ended", room_id=room.pk)
+    events.publish(RoomEnded(room_id=room.pk))
     return room
 
 
@@ -475,7 +475,8 @@ def remind(*, room: LiveRoom, user, on: bool = True) -> bool:
 REMINDER_MESSAGE = gettext_noop("%(title)s is live now")
 
 
-def _notify_reminders(room_id: int) -> int:
+def reminders_notify(*, room_id: int) -> int:
+    """Tell everyone who asked to be reminded that the room is live (once each)."""
     from quanzi.notifications.services import notify
 
     room = LiveRoom.objects.filter(pk=room_id).first()

@@ -1,5 +1,5 @@
 """Room analytics: the viewing figures (peak and average concurrent viewers, watch time, messages,
-likes) plus rows other apps contribute through `register_room_stats` (livesales: orders, GMV, tips,
+likes) plus rows other apps contribute through `room_stats_rows` (livesales: orders, GMV, tips,
 conversion) without live importing them."""
 
 from __future__ import annotations
@@ -11,18 +11,14 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from quanzi.core import clock
+from quanzi.core.registry import Registry
 
 logger = logging.getLogger("quanzi.live")
 
 StatsProvider = Callable[[object], list[tuple[str, str]]]
-_providers: list[StatsProvider] = []
-
-
-def register_room_stats(fn: StatsProvider) -> StatsProvider:
-    """`fn(room) -> [(label, value), …]`, appended to the room's stats page and API."""
-    if fn not in _providers:
-        _providers.append(fn)
-    return fn
+room_stats_rows: Registry[StatsProvider] = Registry(
+    "live.room_stats", owner=__name__,
+    doc="Rows other apps add to a live room's stats page and API: `fn(room) -> [(label, value), …]`.")
 
 
 def _duration(seconds: float) -> str:
@@ -76,7 +72,7 @@ def room_stats(room) -> list[tuple[str, str]]:
         (_("Chat messages"), str(f["messages"])),
         (_("Likes"), str(f["likes"])),
     ]
-    for provider in list(_providers):
+    for provider in list(room_stats_rows):
         try:
             rows.extend((str(label), str(value)) for label, value in provider(room))
         except Exception:  # noqa: BLE001 - one provider's bug must not take the page down

@@ -11,7 +11,7 @@ from django.conf import settings
 
 from quanzi.core import clock
 from quanzi.core.errors import DomainError
-from quanzi.core.sweeps import register_sweep
+from quanzi.core.sweeps import sweeps
 from quanzi.live import services
 from quanzi.live.models import LiveRoom, RoomStatus
 
@@ -19,7 +19,7 @@ logger = logging.getLogger("quanzi.live")
 BATCH = 200
 
 
-@register_sweep("live_close_stale")
+@sweeps.register(key="live_close_stale")
 def live_close_stale() -> int:
     now = clock.now()
     done = 0

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from quanzi.catalog.models import CampaignStock
 from quanzi.core import clock
-from quanzi.core.sweeps import register_sweep
+from quanzi.core.sweeps import sweeps
 from quanzi.livesales import services
 from quanzi.livesales.models import LivePrice, LivePriceStatus
 
 BATCH = 500
 
 
-@register_sweep("livesales_end_prices")
+@sweeps.register(key="livesales_end_prices")
 def livesales_end_prices() -> int:
     """End live prices past `ends_at` (their stock returns to the SKU), and return units that cancels and
     refunds brought back into the pools of ended prices. Idempotent; safe to run concurrently."""

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_noop
 
-from quanzi.core.events import Event, subscribe
+from quanzi.commission.events import CommissionAccrued, CommissionReleased
+from quanzi.content.events import Commented, NoteLiked
+from quanzi.core.events import subscribe
 from quanzi.core.money import format_yuan
 from quanzi.notifications.models import Kind
 from quanzi.notifications.services import notify
-from quanzi.orders import events as order_events
+from quanzi.orders.events import OrderDelivered, OrderRefunded, OrderShipped
+from quanzi.reviews.events import ReviewReplied
+from quanzi.social.events import Followed
 
 EXCERPT = 40
 
@@ -33,82 +37,82 @@ def _excerpt(text: str) -> str:
     return text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
 
 
-@subscribe("content.note_liked")
-def on_note_liked(event: Event) -> None:
+@subscribe(NoteLiked)
+def on_note_liked(event: NoteLiked) -> None:
     from quanzi.content.models import Note
 
-    title = Note.objects.filter(pk=event["note_id"]).values_list("title", flat=True).first() or ""
-    notify(recipient_id=event["author_id"], kind=Kind.LIKE, actor_id=event["user_id"], message=MSG_LIKE,
-           target_type="note", target_id=event["note_id"], params={"title": _excerpt(title)}, dedupe=True)
+    title = Note.objects.filter(pk=event.note_id).values_list("title", flat=True).first() or ""
+    notify(recipient_id=event.author_id, kind=Kind.LIKE, actor_id=event.user_id, message=MSG_LIKE,
+           target_type="note", target_id=event.note_id, params={"title": _excerpt(title)}, dedupe=True)
 
 
-@subscribe("content.commented")
-def on_commented(event: Event) -> None:
+@subscribe(Commented)
+def on_commented(event: Commented) -> None:
     from quanzi.content.models import Comment
 
-    comment = Comment.objects.filter(pk=event["comment_id"]).only("body").first()
+    comment = Comment.objects.filter(pk=event.comment_id).only("body").first()
     if comment is None:
         return
-    actor_id = event["author_id"]
-    common = {"actor_id": actor_id, "target_type": "note", "target_id": event["note_id"],
+    actor_id = event.author_id
+    common = {"actor_id": actor_id, "target_type": "note", "target_id": event.note_id,
               "params": {"excerpt": _excerpt(comment.body), "comment_id": comment.pk}}
     done = {actor_id}
-    parent_id = event.payload.get("parent_id")
+    parent_id = event.parent_id
     if parent_id:
         parent_author = Comment.objects.filter(pk=parent_id).values_list("author_id", flat=True).first()
         if parent_author and parent_author not in done:
             notify(recipient_id=parent_author, kind=Kind.REPLY, message=MSG_REPLY, **common)
             done.add(parent_author)
-    note_author = event.payload.get("note_author_id")
+    note_author = event.note_author_id
     if note_author and note_author not in done:
         notify(recipient_id=note_author, kind=Kind.COMMENT, message=MSG_COMMENT, **common)
         done.add(note_author)
-    for user_id in event.payload.get("mentioned_ids") or []:
+    for user_id in event.mentioned_ids:
         if user_id not in done:
             notify(recipient_id=user_id, kind=Kind.MENTION, message=MSG_MENTION, **common)
             done.add(user_id)
 
 
-@subscribe("social.followed")
-def on_followed(event: Event) -> None:
-    followee = event.payload.get("followee_user_id")
+@subscribe(Followed)
+def on_followed(event: Followed) -> None:
+    followee = event.followee_user_id
     if not followee:
         return  # a shop follow: the merchant console shows its followers
-    notify(recipient_id=followee, kind=Kind.FOLLOW, actor_id=event["follower_id"], message=MSG_FOLLOW,
-           target_type="user", target_id=event["follower_id"], dedupe=True)
+    notify(recipient_id=followee, kind=Kind.FOLLOW, actor_id=event.follower_id, message=MSG_FOLLOW,
+           target_type="user", target_id=event.follower_id, dedupe=True)
 
 
-def _order_notice(event: Event, message: str, **extra) -> None:
+def _order_notice(order_id: int, message: str, **extra) -> None:
     from quanzi.orders.models import Order
 
-    row = Order.objects.filter(pk=event["order_id"]).values_list("user_id", "number").first()
+    row = Order.objects.filter(pk=order_id).values_list("user_id", "number").first()
     if row is None:
         return
     user_id, number = row
     notify(recipient_id=user_id, kind=Kind.ORDER, message=message, target_type="order",
-           target_id=event["order_id"], params={"number": number, **extra})
+           target_id=order_id, params={"number": number, **extra})
 
 
-@subscribe(order_events.ORDER_SHIPPED)
-def on_order_shipped(event: Event) -> None:
-    _order_notice(event, MSG_SHIPPED)
+@subscribe(OrderShipped)
+def on_order_shipped(event: OrderShipped) -> None:
+    _order_notice(event.order_id, MSG_SHIPPED)
 
 
-@subscribe(order_events.ORDER_DELIVERED)
-def on_order_delivered(event: Event) -> None:
-    _order_notice(event, MSG_DELIVERED)
+@subscribe(OrderDelivered)
+def on_order_delivered(event: OrderDelivered) -> None:
+    _order_notice(event.order_id, MSG_DELIVERED)
 
 
-@subscribe(order_events.ORDER_REFUNDED)
-def on_order_refunded(event: Event) -> None:
-    _order_notice(event, MSG_REFUNDED, amount=format_yuan(int(event.payload.get("amount") or 0)))
+@subscribe(OrderRefunded)
+def on_order_refunded(event: OrderRefunded) -> None:
+    _order_notice(event.order_id, MSG_REFUNDED, amount=format_yuan(event.amount))
 
 
-@subscribe("reviews.replied")
-def on_review_replied(event: Event) -> None:
+@subscribe(ReviewReplied)
+def on_review_replied(event: ReviewReplied) -> None:
     from quanzi.reviews.models import Review
 
-    review = Review.objects.filter(pk=event["review_id"]).select_related("shop").first()
+    review = Review.objects.filter(pk=event.review_id).select_related("shop").first()
     if review is None:
         return
     notify(recipient_id=review.author_id, kind=Kind.REPLY, actor_id=review.shop.owner_id,
@@ -116,19 +120,19 @@ def on_review_replied(event: Event) -> None:
            params={"shop": review.shop.name, "product_id": review.product_id})
 
 
-@subscribe("commission.accrued")
-def on_commission_accrued(event: Event) -> None:
+@subscribe(CommissionAccrued)
+def on_commission_accrued(event: CommissionAccrued) -> None:
     """The sharer (and their upline) learn about a commission the moment the order is paid."""
-    if event["held"]:
+    if event.held:
         message = MSG_COMMISSION_HELD
     else:
-        message = MSG_COMMISSION if event["level"] == 1 else MSG_COMMISSION_TEAM
-    notify(recipient_id=event["beneficiary_id"], kind=Kind.EARNINGS, message=message, target_type="earnings",
-           target_id=event["commission_id"],
-           params={"title": _excerpt(event["title"]), "amount": format_yuan(event["amount"])})
+        message = MSG_COMMISSION if event.level == 1 else MSG_COMMISSION_TEAM
+    notify(recipient_id=event.beneficiary_id, kind=Kind.EARNINGS, message=message, target_type="earnings",
+           target_id=event.commission_id,
+           params={"title": _excerpt(event.title), "amount": format_yuan(event.amount)})
 
 
-@subscribe("commission.released")
-def on_commission_released(event: Event) -> None:
-    notify(recipient_id=event["beneficiary_id"], kind=Kind.EARNINGS, message=MSG_COMMISSION_RELEASED,
-           target_type="earnings", target_id=event["order_id"], params={"amount": format_yuan(event["amount"])})
+@subscribe(CommissionReleased)
+def on_commission_released(event: CommissionReleased) -> None:
+    notify(recipient_id=event.beneficiary_id, kind=Kind.EARNINGS, message=MSG_COMMISSION_RELEASED,
+           target_type="earnings", target_id=event.order_id, params={"amount": format_yuan(event.amount)})

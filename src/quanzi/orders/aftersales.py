@@ -90,7 +90,7 @@ def aftersale_request(*, user, order_id: int, line_id: int, kind: str, quantity:
         description=(description or "")[:500], restock=kind == AfterSaleKind.REFUND_ONLY,
         merchant_respond_by=now + dt.timedelta(hours=MERCHANT_RESPONSE_HOURS), created_at=now)
     _log(after_sale, "aftersale_requested", gettext_noop("Refund requested: %(a)s"), "shopper", a=f"¥{amount / 100:.2f}")
-    publish("aftersale.requested", after_sale_id=after_sale.pk, order_id=order.pk, shop_id=order.shop_id)
+    publish(ev.AfterSaleRequested(after_sale_id=after_sale.pk, order_id=order.pk, shop_id=order.shop_id))
     return after_sale
 
 
@@ -142,8 +142,8 @@ def _refund(after_sale: AfterSale, *, actor: str, message: str, **params) -> Non
                   reason=f"after-sale {after_sale.number}")
     if everything_back and order.status not in (S.CLOSED, S.CANCELLED):
         _move(order, S.CLOSED, kind="closed", message=gettext_noop("Everything refunded"), actor="system")
-    publish(ev.ORDER_REFUNDED, order_id=order.pk, line_id=line.pk, amount=total_refund,
-            after_sale_id=after_sale.pk, key=f"aftersale:{after_sale.pk}")
+    publish(ev.OrderRefunded(order_id=order.pk, line_id=line.pk, amount=total_refund,
+                             after_sale_id=after_sale.pk, key=f"aftersale:{after_sale.pk}"))
 
 
 @transaction.atomic

@@ -9,3 +9,6 @@ class OrdersConfig(AppConfig):
 
     def ready(self) -> None:
         from quanzi.orders import handlers, tasks  # noqa: F401 - subscribe and register sweeps
+        from quanzi.payments.returns import return_urls
+
+        return_urls.register(handlers.order_page, key="orders")

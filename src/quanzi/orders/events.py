@@ -1,11 +1,78 @@
-"""Names of the facts orders publishes (see core.events). Payloads carry ids, never objects."""
+"""Facts orders publishes (see core.events). Payloads carry ids and plain values, never objects."""
 
-ORDER_CREATED = "order.created"          # order_id, checkout_id, user_id, shop_id
-ORDER_PAID = "order.paid"                # order_id, held (bool)
-ORDER_RELEASED = "order.released"        # order_id (a held order may now ship)
-ORDER_SHIPPED = "order.shipped"          # order_id, carrier, tracking_number
-ORDER_DELIVERED = "order.delivered"      # order_id
-ORDER_COMPLETED = "order.completed"      # order_id
-ORDER_CANCELLED = "order.cancelled"      # order_id, reason
-ORDER_REFUNDED = "order.refunded"        # order_id, line_id (or None), amount, after_sale_id (or None), key
-ORDER_SETTLED = "order.settled"          # order_id
+from __future__ import annotations
+
+from quanzi.core.events import DomainEvent, event
+
+
+@event("order.created")
+class OrderCreated(DomainEvent):
+    """Checkout wrote an order (published in checkout's transaction, one per shop group)."""
+
+    order_id: int
+    checkout_id: str
+    user_id: int
+    shop_id: int
+
+
+@event("order.paid")
+class OrderPaid(DomainEvent):
+    """Money for the order arrived; `held` orders wait for their holder (a group) to release them."""
+
+    order_id: int
+    held: bool
+    shop_id: int
+    total: int
+    payment_number: str
+
+
+@event("order.released")
+class OrderReleased(DomainEvent):
+    """A held order may now ship."""
+
+    order_id: int
+
+
+@event("order.shipped")
+class OrderShipped(DomainEvent):
+    order_id: int
+    carrier: str
+    tracking_number: str
+
+
+@event("order.delivered")
+class OrderDelivered(DomainEvent):
+    order_id: int
+
+
+@event("order.completed")
+class OrderCompleted(DomainEvent):
+    order_id: int
+
+
+@event("order.cancelled")
+class OrderCancelled(DomainEvent):
+    """An unpaid order was cancelled (by the shopper or the payment timeout); stock went back."""
+
+    order_id: int
+    reason: str
+    payment_number: str
+
+
+@event("order.refunded")
+class OrderRefunded(DomainEvent):
+    """Money went back to the shopper: the whole order (`line_id` None) or one after-sale's line.
+    `key` is unique per refund and keys the ledger postings of every subscriber."""
+
+    order_id: int
+    line_id: int | None
+    amount: int
+    after_sale_id: int | None
+    key: str
+
+
+@event("aftersale.requested")
+class AfterSaleRequested(DomainEvent):
+    after_sale_id: int
+    order_id: int
+    shop_id: int

@@ -4,23 +4,23 @@ longer take it (cancelled by timeout meanwhile, or paid twice)."""
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
-from quanzi.core.events import Event, subscribe
-from quanzi.orders import events as ev
+from quanzi.core.events import subscribe
+from quanzi.orders.events import OrderCancelled
 from quanzi.orders.models import Order
 from quanzi.orders.services import order_add_event, order_mark_paid
 from quanzi.payments import services as payments
-from quanzi.payments.returns import register_return_url
+from quanzi.payments.events import PaymentCaptured
 
 
-@subscribe(payments.PAYMENT_CAPTURED, in_transaction=True)
-def mark_orders_paid(event: Event) -> None:
-    if event["purpose"] != "orders":
+@subscribe(PaymentCaptured, in_transaction=True)
+def mark_orders_paid(event: PaymentCaptured) -> None:
+    if event.purpose != "orders":
         return
-    for item in event["items"]:
-        if order_mark_paid(order_number=item["ref"], payment_number=event["payment_number"], amount=item["amount"]):
+    for item in event.items:
+        if order_mark_paid(order_number=item["ref"], payment_number=event.payment_number, amount=item["amount"]):
             continue
-        payments.refund_create(payment_number=event["payment_number"], amount=item["amount"],
-                               key=f"unpayable:{event['payment_number']}:{item['ref']}",
+        payments.refund_create(payment_number=event.payment_number, amount=item["amount"],
+                               key=f"unpayable:{event.payment_number}:{item['ref']}",
                                reason="order no longer payable", reference=item["ref"])
         order = Order.objects.filter(number=item["ref"]).first()
         if order is not None:
@@ -28,17 +28,16 @@ def mark_orders_paid(event: Event) -> None:
                             message=gettext_noop("A payment arrived after the order was closed; it is refunded automatically."))
 
 
-@subscribe(ev.ORDER_CANCELLED, in_transaction=True)
-def close_unpaid_payment(event: Event) -> None:
-    if event["payment_number"]:
-        payments.payment_close(payment_number=event["payment_number"])
+@subscribe(OrderCancelled, in_transaction=True)
+def close_unpaid_payment(event: OrderCancelled) -> None:
+    if event.payment_number:
+        payments.payment_close(payment_number=event.payment_number)
 
 
-def _order_page(payment) -> str:
+def order_page(payment) -> str:
+    """Where a shopper lands after paying for orders (registered in OrdersConfig.ready)."""
     orders = [i["ref"] for i in payment.items]
     if len(orders) == 1:
         return reverse("storefront:order_detail", args=[orders[0]])
     return reverse("storefront:order_list")
 
-
-register_return_url("orders", _order_page)

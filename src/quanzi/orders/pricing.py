@@ -19,6 +19,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from quanzi.core.errors import ValidationFailed
+from quanzi.core.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -73,27 +74,20 @@ class PricedLine:
 OrderAdjuster = Callable[..., list[Adjustment]]  # (user=, shop_id=, lines=) -> adjustments
 AttributionProvider = Callable[..., dict]  # (user=, sku=, context=) -> {"share": {...}} or {}
 
-_sources: dict[str, PriceSource] = {"list": ListPriceSource()}
-_adjusters: list[OrderAdjuster] = []
-_attribution_providers: list[AttributionProvider] = []
-
-
-def register_price_source(source: PriceSource) -> None:
-    _sources[source.name] = source
-
-
-def register_order_adjuster(adjuster: OrderAdjuster) -> None:
-    if adjuster not in _adjusters:
-        _adjusters.append(adjuster)
-
-
-def register_attribution_provider(provider: AttributionProvider) -> None:
-    if provider not in _attribution_providers:
-        _attribution_providers.append(provider)
+price_sources: Registry[PriceSource] = Registry(
+    "orders.price_sources", keyed=True, owner=__name__, key_of=lambda source: source.name,
+    doc="Who prices a checkout line, by the line's `price_source` name (group, flash, bargain, live, …).")
+order_adjusters: Registry[OrderAdjuster] = Registry(
+    "orders.order_adjusters", owner=__name__,
+    doc="Order-level discounts `(user=, shop_id=, lines=) -> [Adjustment]`, spread over the lines.")
+attribution_providers: Registry[AttributionProvider] = Registry(
+    "orders.attribution_providers", owner=__name__,
+    doc="Where a purchase came from `(user=, sku=, context=) -> dict`, stored once on each order line.")
+price_sources.register(ListPriceSource())
 
 
 def quote_line(*, user, sku, quantity: int, source: str = "list", ref: str = "") -> PriceQuote:
-    impl = _sources.get(source or "list")
+    impl = price_sources.get(source or "list")
     if impl is None:
         raise ValidationFailed(_("Unknown price source."), code="unknown_price_source", fields={"price_source": source})
     quote = impl.quote(user=user, sku=sku, quantity=quantity, ref=ref or "")
@@ -104,7 +98,7 @@ def quote_line(*, user, sku, quantity: int, source: str = "list", ref: str = "")
 
 def order_adjustments(*, user, shop_id: int, lines: list[PricedLine]) -> list[Adjustment]:
     found: list[Adjustment] = []
-    for adjuster in _adjusters:
+    for adjuster in order_adjusters:
         found.extend(adjuster(user=user, shop_id=shop_id, lines=lines))
     return found
 
@@ -112,7 +106,7 @@ def order_adjustments(*, user, shop_id: int, lines: list[PricedLine]) -> list[Ad
 def attribution_snapshot(*, user, sku, context: dict) -> dict:
     """Merge what every provider says about where this purchase came from (share, note, live)."""
     snapshot: dict = {}
-    for provider in _attribution_providers:
+    for provider in attribution_providers:
         snapshot.update(provider(user=user, sku=sku, context=context) or {})
     return snapshot
 

@@ -244,7 +244,7 @@ def place_orders(*, user, items: list[CheckoutItem], address_id: int, notes: dic
     if clear_cart:
         CartLine.objects.filter(user=user, sku_id__in=[line.sku.pk for g in quote.groups for line in g.lines]).delete()
     for order in orders:
-        publish(ev.ORDER_CREATED, order_id=order.pk, checkout_id=checkout_id, user_id=user.pk, shop_id=order.shop_id)
+        publish(ev.OrderCreated(order_id=order.pk, checkout_id=checkout_id, user_id=user.pk, shop_id=order.shop_id))
     return orders
 
 
@@ -331,7 +331,7 @@ def order_cancel(*, order_id: int, reason: str, actor: str = "shopper", user=Non
     _move(order, S.CANCELLED, kind="cancelled", message=reason[:300], actor=actor, cancelled_at=now,
           cancel_reason=reason[:200])
     stock_return(_stock_items(order))
-    publish(ev.ORDER_CANCELLED, order_id=order.pk, reason=reason, payment_number=order.payment_number)
+    publish(ev.OrderCancelled(order_id=order.pk, reason=reason, payment_number=order.payment_number or ""))
     return order
 
 
@@ -358,8 +358,8 @@ def order_mark_paid(*, order_number: str, payment_number: str, amount: int) -> b
     for line in order.lines.all():
         sales[line.product_id] += line.quantity
     product_record_sales(quantities=dict(sales))
-    publish(ev.ORDER_PAID, order_id=order.pk, held=held, shop_id=order.shop_id, total=order.total,
-            payment_number=payment_number)
+    publish(ev.OrderPaid(order_id=order.pk, held=held, shop_id=order.shop_id, total=order.total,
+                         payment_number=payment_number))
     return True
 
 
@@ -368,7 +368,7 @@ def order_release_hold(*, order_id: int) -> Order:
     """The holder (e.g. a filled group) lets a paid order go on to fulfilment."""
     order = _lock(pk=order_id)
     _move(order, S.PAID, kind="released", message=gettext_noop("Ready to ship"), actor="system")
-    publish(ev.ORDER_RELEASED, order_id=order.pk)
+    publish(ev.OrderReleased(order_id=order.pk))
     return order
 
 
@@ -385,7 +385,7 @@ def order_mark_shipped(*, order_id: int, carrier: str, tracking_number: str, car
     _move(order, S.SHIPPED, kind="shipped", message=gettext_noop("Shipped by %(c)s, tracking %(t)s"),
           params={"c": carrier_name or carrier, "t": tracking_number}, actor="merchant", shipped_at=clock.now(),
           data={"carrier": carrier, "tracking_number": tracking_number})
-    publish(ev.ORDER_SHIPPED, order_id=order.pk, carrier=carrier, tracking_number=tracking_number)
+    publish(ev.OrderShipped(order_id=order.pk, carrier=carrier, tracking_number=tracking_number))
     return order
 
 
@@ -399,7 +399,7 @@ def order_mark_delivered(*, order_id: int) -> Order:
     _move(order, S.DELIVERED, kind="delivered", message=gettext_noop("Delivered"), actor="carrier", delivered_at=now,
           auto_confirm_at=now + dt.timedelta(days=_conf("AUTO_CONFIRM_DAYS")),
           return_window_closes_at=now + dt.timedelta(days=_conf("RETURN_WINDOW_DAYS")))
-    publish(ev.ORDER_DELIVERED, order_id=order.pk)
+    publish(ev.OrderDelivered(order_id=order.pk))
     return order
 
 
@@ -412,7 +412,7 @@ def order_confirm_receipt(*, order_id: int, user=None, actor: str = "shopper") -
         order.refresh_from_db()
     message = gettext_noop("Receipt confirmed") if actor == "shopper" else gettext_noop("Receipt confirmed automatically")
     _move(order, S.COMPLETED, kind="completed", message=message, actor=actor, completed_at=clock.now())
-    publish(ev.ORDER_COMPLETED, order_id=order.pk)
+    publish(ev.OrderCompleted(order_id=order.pk))
     return order
 
 
@@ -491,6 +491,6 @@ def order_refund_all(*, order_id: int, reason: str, actor: str = "system") -> Or
     _move(order, S.CLOSED, kind="refunded", message=reason[:300], actor=actor, data={"amount": amount})
     if amount:
         _refund_money(order=order, amount=amount, key=f"order-full:{order.pk}", reason=reason)
-    publish(ev.ORDER_REFUNDED, order_id=order.pk, line_id=None, amount=amount, after_sale_id=None,
-            key=f"order-full:{order.pk}")
+    publish(ev.OrderRefunded(order_id=order.pk, line_id=None, amount=amount, after_sale_id=None,
+                             key=f"order-full:{order.pk}"))
     return order

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_noop
 
 from quanzi.core import clock
 from quanzi.core.errors import Conflict, NotFound
-from quanzi.core.sweeps import register_sweep
+from quanzi.core.sweeps import sweeps
 from quanzi.orders.aftersales import aftersale_sweep_timeouts
 from quanzi.orders.models import Order, OrderStatus
 from quanzi.orders.services import order_cancel, order_confirm_receipt
@@ -14,7 +14,7 @@ from quanzi.orders.states import OPEN_AFTERSALE
 BATCH = 500
 
 
-@register_sweep("orders_expire_unpaid")
+@sweeps.register(key="orders_expire_unpaid")
 def orders_expire_unpaid() -> int:
     due = Order.objects.filter(status=OrderStatus.PENDING_PAYMENT, pay_deadline__lte=clock.now())
     done = 0
@@ -27,7 +27,7 @@ def orders_expire_unpaid() -> int:
     return done
 
 
-@register_sweep("orders_auto_confirm")
+@sweeps.register(key="orders_auto_confirm")
 def orders_auto_confirm() -> int:
     due = Order.objects.filter(status=OrderStatus.DELIVERED, auto_confirm_at__lte=clock.now()) \
         .exclude(after_sales__status__in=OPEN_AFTERSALE)
@@ -42,4 +42,4 @@ def orders_auto_confirm() -> int:
     return done
 
 
-register_sweep("aftersales_timeouts")(aftersale_sweep_timeouts)
+sweeps.register(aftersale_sweep_timeouts, key="aftersales_timeouts")

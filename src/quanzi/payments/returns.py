@@ -2,13 +2,13 @@
 
 from collections.abc import Callable
 
-_return_urls: dict[str, Callable] = {}
+from quanzi.core.registry import Registry
 
-
-def register_return_url(purpose: str, fn: Callable) -> None:
-    _return_urls[purpose] = fn
+return_urls: Registry[Callable] = Registry(
+    "payments.return_urls", keyed=True, owner=__name__,
+    doc="Where the shopper lands after paying, by payment purpose: `fn(payment) -> path`.")
 
 
 def return_url_for(payment) -> str:
-    fn = _return_urls.get(payment.purpose)
+    fn = return_urls.get(payment.purpose)
     return fn(payment) if fn else "/"

@@ -20,6 +20,7 @@ from quanzi.core import clock
 from quanzi.core.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
 from quanzi.core.events import publish
 from quanzi.ledger.services import Entry, ledger_post
+from quanzi.payments.events import PaymentCaptured, RefundSucceeded
 from quanzi.payments.models import (
     Payment,
     PaymentNotification,
@@ -32,8 +33,6 @@ from quanzi.payments.providers import BadNotification, get_provider
 
 logger = logging.getLogger("quanzi.payments")
 CLEARING = "platform:clearing"
-PAYMENT_CAPTURED = "payment.captured"  # payment_id, payment_number, purpose, items, user_id
-REFUND_SUCCEEDED = "refund.succeeded"  # refund_id, payment_number, reference, amount
 FIRST_QUERY_AFTER = dt.timedelta(seconds=60)
 MAX_QUERY_INTERVAL = dt.timedelta(minutes=5)
 
@@ -97,8 +96,8 @@ def payment_capture(*, payment_number: str, amount: int, trade_no: str = "") -> 
     ledger_post(key=f"payment-capture:{payment.number}", kind="payment.capture", ref_type="payment",
                 ref_id=payment.number, memo=payment.subject,
                 entries=[Entry(provider_cash(payment.provider), payment.amount), Entry(CLEARING, -payment.amount)])
-    publish(PAYMENT_CAPTURED, payment_id=payment.pk, payment_number=payment.number, purpose=payment.purpose,
-            items=payment.items, user_id=payment.user_id)
+    publish(PaymentCaptured(payment_id=payment.pk, payment_number=payment.number, purpose=payment.purpose,
+                            items=payment.items, user_id=payment.user_id))
     return payment, True
 
 
@@ -224,8 +223,8 @@ def refund_submit(*, refund_id: int) -> Refund:
         ledger_post(key=f"refund:{refund.number}", kind="payment.refund", ref_type="refund", ref_id=refund.number,
                     memo=refund.reason, entries=[Entry(CLEARING, refund.amount),
                                                  Entry(provider_cash(refund.payment.provider), -refund.amount)])
-        publish(REFUND_SUCCEEDED, refund_id=refund.pk, payment_number=refund.payment.number,
-                reference=refund.reference, amount=refund.amount)
+        publish(RefundSucceeded(refund_id=refund.pk, payment_number=refund.payment.number,
+                                  reference=refund.reference, amount=refund.amount))
     return refund
 
 

@@ -6,3 +6,6 @@ class ReviewsConfig(AppConfig):
     name = "quanzi.reviews"
     label = "reviews"
     verbose_name = _("Reviews")
+
+    def ready(self) -> None:
+        from quanzi.reviews import handlers  # noqa: F401 - subscribers

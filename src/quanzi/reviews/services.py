@@ -26,6 +26,7 @@ from quanzi.core import ratelimit
 from quanzi.core.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
 from quanzi.core.events import publish
 from quanzi.orders.models import OrderLine, OrderStatus
+from quanzi.reviews.events import ReviewCreated, ReviewReplied
 from quanzi.reviews.models import (
     MAX_FOLLOWUP,
     MAX_IMAGES,
@@ -42,8 +43,6 @@ from quanzi.reviews.models import (
 )
 
 REVIEWABLE_STATUSES = (OrderStatus.DELIVERED, OrderStatus.COMPLETED)
-REVIEW_CREATED = "reviews.created"  # review_id, product_id, author_id
-REVIEW_REPLIED = "reviews.replied"  # review_id, author_id, shop_id (for notifications)
 REVIEW_RATE = {"limit": 20, "window": 3600}
 
 
@@ -117,7 +116,7 @@ def review_create(*, user, order_line_id: int, rating, text, images: Sequence = 
                                              for n, (full, thumb) in enumerate(stored)])
     except IntegrityError:  # a concurrent second submit lost the race on the one-to-one
         raise Conflict(_("You have already reviewed this item."), code="already_reviewed")
-    publish(REVIEW_CREATED, review_id=review.pk, product_id=product.pk, author_id=user.pk)
+    publish(ReviewCreated(review_id=review.pk, product_id=product.pk, author_id=user.pk))
     return review
 
 
@@ -154,7 +153,7 @@ def merchant_reply(*, shop, review_id: int, text) -> MerchantReply:
             reply = MerchantReply.objects.create(review=review, shop=shop, text=text)
     except IntegrityError:
         raise Conflict(_("You have already replied to this review."), code="already_replied")
-    publish(REVIEW_REPLIED, review_id=review.pk, author_id=review.author_id, shop_id=shop.pk)
+    publish(ReviewReplied(review_id=review.pk, product_id=review.product_id, author_id=review.author_id, shop_id=shop.pk))
     return reply
 
 

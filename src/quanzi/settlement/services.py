@@ -5,6 +5,7 @@ ledger transaction; running any of them twice changes nothing."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,46 +15,39 @@ from quanzi.core import clock
 from quanzi.core.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
 from quanzi.core.events import publish
 from quanzi.core.money import apply_rate
+from quanzi.core.registry import Registry
 from quanzi.ledger.selectors import balance
 from quanzi.ledger.services import Entry, Post, ledger_post, ledger_post_many
-from quanzi.orders.events import ORDER_SETTLED
 from quanzi.orders.models import Order, OrderLine
 from quanzi.orders.services import order_mark_settled, order_mark_settled_many
 from quanzi.settlement import accounts as acct
+from quanzi.settlement.events import OrdersSettled
 from quanzi.settlement.models import Payout, PayoutStatus, Settlement, TakeRatePolicy
 from quanzi.shops.models import Shop
 
 MIN_PAYOUT_DEFAULT = 100
 
-# Features that take part of a merchant's order money before settlement (distribution commission,
-# host commission) register a callable(order) -> fen already moved out of merchant pending for that
-# order. Settlement subtracts it so the merchant's pending balance for the order ends at zero;
-# settlement never imports those features.
-# A feature may also give `many(orders) -> {order_id: fen}`, the same for a batch in one query
-# (used by `orders_settle`); without it the batch calls `fn` once per order.
-SettlementDeduction = Callable[[Order], int]
-SettlementDeductionMany = Callable[[list[Order]], dict[int, int]]
-_deductions: dict[SettlementDeduction, SettlementDeductionMany | None] = {}
 
-# `orders_settle` publishes this once per batch (payload: order_ids, in the transaction) instead of
-# ORDER_SETTLED per order: an in-transaction subscriber of ORDER_SETTLED must subscribe to it as well.
-ORDERS_SETTLED = "orders.settled"
+@dataclass(frozen=True)
+class SettlementDeduction:
+    """A feature that takes part of a merchant's order money before settlement (distribution
+    commission, host commission): `many(orders) -> {order_id: fen}` already moved out of merchant
+    pending for each order. Settlement subtracts it so the merchant's pending balance for the order
+    ends at zero; settlement never imports those features."""
+
+    key: str
+    many: Callable[[list[Order]], dict[int, int]]
 
 
-def register_settlement_deduction(fn: SettlementDeduction, *, many: SettlementDeductionMany | None = None) -> None:
-    if fn not in _deductions or many is not None:
-        _deductions[fn] = many
+settlement_deductions: Registry[SettlementDeduction] = Registry(
+    "settlement.deductions", keyed=True, owner=__name__,
+    doc="Money features took out of merchant pending before settlement (commission, host commission).")
 
 
-def settlement_deductions(order: Order) -> int:
-    return sum(int(fn(order)) for fn in _deductions)
-
-
-def settlement_deductions_many(orders: list[Order]) -> dict[int, int]:
+def deductions_for(orders: list[Order]) -> dict[int, int]:
     out = dict.fromkeys((o.pk for o in orders), 0)
-    for fn, many in _deductions.items():
-        found = many(orders) if many is not None else {o.pk: fn(o) for o in orders}
-        for order_id, fen in found.items():
+    for deduction in settlement_deductions:
+        for order_id, fen in deduction.many(orders).items():
             out[order_id] += int(fen)
     return out
 
@@ -127,7 +121,7 @@ def order_settle(*, order_id: int) -> Settlement | None:
         return existing
     gross = order.total - order.refunded_total
     fee = min(order_fee(order), gross)
-    deducted = settlement_deductions(order)  # e.g. commission, already out of merchant pending
+    deducted = deductions_for([order])[order.pk]  # e.g. commission, already out of merchant pending
     net = gross - fee - deducted
     ledger_post(key=f"order-settle:{order.pk}", kind="order.settle", ref_type="order", ref_id=order.pk,
                 entries=[Entry(acct.merchant_pending(order.shop_id), gross - deducted),
@@ -136,7 +130,7 @@ def order_settle(*, order_id: int) -> Settlement | None:
     order_mark_settled(order_id=order.pk)
     settlement = Settlement.objects.create(order_id=order.pk, shop=order.shop, gross=gross, fee=fee,
                                            deducted=deducted, net=net)
-    publish(ORDER_SETTLED, order_id=order.pk, shop_id=order.shop_id)
+    publish(OrdersSettled(order_ids=[order.pk]))
     return settlement
 
 
@@ -148,10 +142,9 @@ def orders_settle(*, order_ids) -> list[Settlement]:
     the order marked settled with its timeline entry, one Settlement row); orders already settled are
     skipped, so running it twice, or beside `order_settle`, settles each order once (the order rows are
     locked, in id order, as `order_settle` locks them). What differs: the take rates, the deductions
-    (`register_settlement_deduction(..., many=)`) and the lines are read once, the money is booked with
-    one `ledger_post_many`, and ORDERS_SETTLED (order_ids) is published once instead of ORDER_SETTLED
-    per order — a per-order event would cost each subscriber a round of queries per order, which is
-    what the batch is for."""
+    (`settlement_deductions`) and the lines are read once, the money is booked with
+    one `ledger_post_many`, and one OrdersSettled event names the whole batch — a per-order event would
+    cost each subscriber a round of queries per order, which is what the batch is for."""
     orders = list(Order.objects.select_for_update(of=("self",)).filter(pk__in=set(order_ids)).order_by("id"))
     done = set(Settlement.objects.filter(order_id__in=[o.pk for o in orders]).values_list("order_id", flat=True))
     orders = [o for o in orders if o.pk not in done]
@@ -164,7 +157,7 @@ def orders_settle(*, order_ids) -> list[Settlement]:
     rates = dict(Category.objects.filter(pk__in={ln.category_id for ls in lines.values() for ln in ls})
                  .values_list("id", "take_rate_bps"))
     default = default_take_rate_bps()
-    deductions = settlement_deductions_many(orders)
+    deductions = deductions_for(orders)
     settlements, posts = [], []
     for order in orders:
         gross = order.total - order.refunded_total
@@ -180,7 +173,7 @@ def orders_settle(*, order_ids) -> list[Settlement]:
     ledger_post_many(posts)
     order_mark_settled_many(order_ids=[o.pk for o in orders if o.settled_at is None])
     Settlement.objects.bulk_create(settlements)
-    publish(ORDERS_SETTLED, order_ids=[o.pk for o in orders])
+    publish(OrdersSettled(order_ids=[o.pk for o in orders]))
     return settlements
 
 

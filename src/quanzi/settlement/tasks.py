@@ -1,9 +1,9 @@
-from quanzi.core.sweeps import register_sweep
+from quanzi.core.sweeps import sweeps
 from quanzi.orders.selectors import orders_due_for_settlement
 from quanzi.settlement.services import order_settle
 
 
-@register_sweep("settlement")
+@sweeps.register(key="settlement")
 def settle_due_orders() -> int:
     done = 0
     for order_id in orders_due_for_settlement():

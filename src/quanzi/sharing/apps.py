@@ -8,8 +8,10 @@ class SharingConfig(AppConfig):
     verbose_name = _("Sharing")
 
     def ready(self) -> None:
-        from quanzi.orders.pricing import register_attribution_provider
-        from quanzi.sharing import handlers  # noqa: F401 - subscribe to events
+        from quanzi.accounts.services import login_hooks
+        from quanzi.orders.pricing import attribution_providers
+        from quanzi.sharing import handlers
         from quanzi.sharing.attribution import share_attribution
 
-        register_attribution_provider(share_attribution)
+        attribution_providers.register(share_attribution)
+        login_hooks.register(handlers.on_login, key="sharing")

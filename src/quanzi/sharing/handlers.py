@@ -1,33 +1,29 @@
-"""Event and signal subscribers of this app.
+"""Event subscribers and the login hook of this app.
 
-- `order.paid` (after commit): one ShareConversion per attributed line, and the "first_order" upline
-  rule. After commit, because link statistics must never undo or delay a payment.
-- `user_logged_in` (login and signup): the anonymous session's bindings move to the user, and an
-  invite link opened before signing up binds the inviter.
+- `OrderPaid` (outbox): one ShareConversion per attributed line, and the "first_order" upline
+  rule. Through the outbox, because link statistics must never undo or delay a payment.
+- login (accounts' `login_hooks`, on login and signup): the anonymous session's bindings move to
+  the user, and an invite link opened before signing up binds the inviter.
 """
 
 from __future__ import annotations
 
 import logging
 
-from django.contrib.auth.signals import user_logged_in
-from django.dispatch import receiver
-
-from quanzi.core.events import Event, subscribe
-from quanzi.orders.events import ORDER_PAID
+from quanzi.core.events import subscribe
+from quanzi.orders.events import OrderPaid
 
 log = logging.getLogger("quanzi.sharing")
 
 
-@subscribe(ORDER_PAID)
-def record_conversions(event: Event) -> None:
+@subscribe(OrderPaid)
+def record_conversions(event: OrderPaid) -> None:
     from quanzi.sharing.services import record_conversions as record
 
-    record(order_id=event["order_id"])
+    record(order_id=event.order_id)
 
 
-@receiver(user_logged_in, dispatch_uid="sharing-login")
-def on_login(sender, request, user, **kwargs) -> None:
+def on_login(*, request, user) -> None:
     from quanzi.sharing.services import bind_invite_from_session, move_session_bindings
 
     session = getattr(request, "session", None)

@@ -21,6 +21,7 @@ from quanzi.core.events import publish
 from quanzi.core.ratelimit import hit
 from quanzi.sharing import targets
 from quanzi.sharing.attribution import bump_bindings_version
+from quanzi.sharing.events import ShareClicked, ShareCreated, UplineBound
 from quanzi.sharing.models import (
     AttributionBinding,
     ClickRule,
@@ -72,12 +73,12 @@ def share_link_for(*, sharer, target_type: str, target_id: int) -> tuple[ShareLi
                                                         target_id=target.id).first()
     if link is None:
         link = _create_link(sharer=sharer, target=target, now=now, expires_at=expires_at)
-        publish("share.created", link_id=link.pk, sharer_id=sharer.pk, target_type=target_type, target_id=target.id)
+        publish(ShareCreated(link_id=link.pk, sharer_id=sharer.pk, target_type=target_type, target_id=target.id))
     elif not link.is_active(now):
         cache.delete(_link_cache_key(link.code))
         link.code, link.created_at, link.expires_at = new_share_code(), now, expires_at
         link.save(update_fields=["code", "created_at", "expires_at"])
-        publish("share.created", link_id=link.pk, sharer_id=sharer.pk, target_type=target_type, target_id=target.id)
+        publish(ShareCreated(link_id=link.pk, sharer_id=sharer.pk, target_type=target_type, target_id=target.id))
     return link, target
 
 
@@ -166,7 +167,7 @@ def record_click(*, code: str, path: str, user_id: int | None, session, ip: str,
     if user_id is not None and info.product_id is not None:
         bound = bind_user(user_id=user_id, product_id=info.product_id, link_id=info.link_id,
                           sharer_id=info.sharer_id, clicked_at=now)
-    publish("share.clicked", link_id=info.link_id, click_id=click.pk, user_id=user_id, self_click=self_click)
+    publish(ShareClicked(link_id=info.link_id, click_id=click.pk, user_id=user_id, self_click=self_click))
     return ClickOutcome(click.pk, info.link_id, self_click, bound)
 
 
@@ -398,7 +399,7 @@ def upline_bind(*, user, upline, via: str, code: str = "") -> Upline:
             link = Upline.objects.create(user=user, upline=upline, via=via, code=code or "", bound_at=clock.now())
     except IntegrityError:
         raise Conflict(_("Your inviter is already set and cannot change."), code="upline_exists") from None
-    publish("upline.bound", user_id=user.pk, upline_id=upline.pk, via=via)
+    publish(UplineBound(user_id=user.pk, upline_id=upline.pk, via=via))
     return link
 
 

@@ -1,7 +1,7 @@
 """What can be shared. Each target type resolves an id to what a link, a poster and a copy-text need.
 
-Products are built in. Notes, group buys and live rooms register their own resolver later
-(`register_target("note", resolve_note)`) from their app's `ready()`; nothing else changes: links,
+Products are built in. Notes, group buys and live rooms register their own resolver
+(`share_targets.register(resolve_note, key="note")`) from their app's `ready()`; nothing else changes: links,
 clicks, the middleware and posters work on any registered type. Attribution bindings are per
 product, so a target that sells something reports the `product_id` it sells.
 """
@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
+
+from quanzi.core.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -27,20 +29,18 @@ class ShareTarget:
 
 
 Resolver = Callable[[int], "ShareTarget | None"]
-_resolvers: dict[str, Resolver] = {}
-
-
-def register_target(target_type: str, resolver: Resolver) -> None:
-    _resolvers[target_type] = resolver
+share_targets: Registry[Resolver] = Registry(
+    "sharing.targets", keyed=True, owner=__name__,
+    doc="What can be shared, by target type: `resolve(id) -> ShareTarget | None` (product built in).")
 
 
 def target_types() -> list[str]:
-    return sorted(_resolvers)
+    return sorted(share_targets.keys())
 
 
 def resolve(target_type: str, target_id: int) -> ShareTarget | None:
     """The shareable target, or None when the type is unknown or the object is not (or no longer) visible."""
-    resolver = _resolvers.get(target_type)
+    resolver = share_targets.get(target_type)
     return resolver(int(target_id)) if resolver else None
 
 
@@ -58,4 +58,4 @@ def product_target(product_id: int) -> ShareTarget | None:
                        version=f"{product.updated_at.timestamp():.0f}")
 
 
-register_target("product", product_target)
+share_targets.register(product_target, key="product")

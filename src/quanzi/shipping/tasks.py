@@ -1,4 +1,4 @@
-from quanzi.core.sweeps import register_sweep
+from quanzi.core.sweeps import sweeps
 from quanzi.shipping.services import sandbox_carrier_sweep
 
-register_sweep("sandbox_carrier")(sandbox_carrier_sweep)
+sweeps.register(sandbox_carrier_sweep, key="sandbox_carrier")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from quanzi.core import clock
 from quanzi.core.errors import Conflict, ValidationFailed
 from quanzi.core.events import publish
+from quanzi.shops.events import BY_STATUS, ShopApplied
 from quanzi.shops.models import Shop, ShopStatus
 
 LICENCE_MIN, LICENCE_MAX = 8, 40
@@ -49,7 +50,7 @@ def shop_apply(*, owner, data: dict, logo=None) -> Shop:
 
         shop.logo.name = save_square_image(logo, folder="shops", size=256)
         shop.save(update_fields=["logo"])
-    publish("shop.applied", shop_id=shop.pk)
+    publish(ShopApplied(shop_id=shop.pk))
     return shop
 
 
@@ -77,7 +78,7 @@ def _review(shop_id: int, *, to: str, note: str) -> Shop:
                        code="invalid_state")
     shop.status, shop.review_note, shop.reviewed_at = to, note[:200], clock.now()
     shop.save(update_fields=["status", "review_note", "reviewed_at"])
-    publish(f"shop.{to}", shop_id=shop.pk)
+    publish(BY_STATUS[to](shop_id=shop.pk))
     return shop
 
 

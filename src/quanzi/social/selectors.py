@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.db.models import Q
 
+from quanzi.core.registry import Registry
 from quanzi.social.models import Block, Follow, Profile
 
 
@@ -80,18 +81,16 @@ def shop_follower_count(shop_id: int) -> int:
 
 
 # Apps built on the graph add their own profile numbers (content: notes, likes received) without
-# social importing them: register_profile_counter("notes", fn(user_id) -> int) in AppConfig.ready().
-_profile_counters: dict[str, Callable[[int], int]] = {}
-
-
-def register_profile_counter(name: str, fn: Callable[[int], int]) -> None:
-    _profile_counters[name] = fn
+# social importing them: profile_counters.register(fn, key="notes") in AppConfig.ready().
+profile_counters: Registry[Callable[[int], int]] = Registry(
+    "social.profile_counters", keyed=True, owner=__name__,
+    doc="Numbers on a profile besides followers/following, by name: `fn(user_id) -> int`.")
 
 
 def profile_counts(user_id: int) -> dict:
     counts = {"followers": follower_count(user_id), "following": following_count(user_id)}
-    for name, fn in _profile_counters.items():
-        counts[name] = fn(user_id)
+    for registration in profile_counters.registrations():
+        counts[registration.key] = registration.item(user_id)
     return counts
 
 

@@ -14,6 +14,7 @@ from quanzi.core import ratelimit
 from quanzi.core.errors import Forbidden, NotFound, ValidationFailed
 from quanzi.core.events import publish
 from quanzi.social import selectors
+from quanzi.social.events import Blocked, Followed, Unfollowed
 from quanzi.social.models import BIO_MAX, Block, Follow, Profile
 
 FOLLOW_LIMIT, FOLLOW_WINDOW = 30, 60
@@ -39,7 +40,7 @@ def follow_user(*, user, target) -> Follow:
             edge = Follow.objects.create(follower_id=user.pk, followee_id=target.pk)
     except IntegrityError:  # a concurrent duplicate won
         return Follow.objects.get(follower_id=user.pk, followee_id=target.pk)
-    publish("social.followed", follower_id=user.pk, followee_user_id=target.pk, shop_id=None)
+    publish(Followed(follower_id=user.pk, followee_user_id=target.pk, shop_id=None))
     return edge
 
 
@@ -47,7 +48,7 @@ def unfollow_user(*, user, target) -> bool:
     """Remove the edge if any; True when one was removed."""
     deleted, _n = Follow.objects.filter(follower_id=user.pk, followee_id=target.pk).delete()
     if deleted:
-        publish("social.unfollowed", follower_id=user.pk, followee_user_id=target.pk, shop_id=None)
+        publish(Unfollowed(follower_id=user.pk, followee_user_id=target.pk, shop_id=None))
     return bool(deleted)
 
 
@@ -65,14 +66,14 @@ def follow_shop(*, user, shop) -> Follow:
             edge = Follow.objects.create(follower_id=user.pk, shop_id=shop.pk)
     except IntegrityError:
         return Follow.objects.get(follower_id=user.pk, shop_id=shop.pk)
-    publish("social.followed", follower_id=user.pk, followee_user_id=None, shop_id=shop.pk)
+    publish(Followed(follower_id=user.pk, followee_user_id=None, shop_id=shop.pk))
     return edge
 
 
 def unfollow_shop(*, user, shop) -> bool:
     deleted, _n = Follow.objects.filter(follower_id=user.pk, shop_id=shop.pk).delete()
     if deleted:
-        publish("social.unfollowed", follower_id=user.pk, followee_user_id=None, shop_id=shop.pk)
+        publish(Unfollowed(follower_id=user.pk, followee_user_id=None, shop_id=shop.pk))
     return bool(deleted)
 
 
@@ -85,7 +86,7 @@ def block_user(*, user, target) -> Block:
     block, _created = Block.objects.get_or_create(blocker_id=user.pk, blocked_id=target.pk)
     Follow.objects.filter(Q(follower_id=user.pk, followee_id=target.pk)
                           | Q(follower_id=target.pk, followee_id=user.pk)).delete()
-    publish("social.blocked", blocker_id=user.pk, blocked_id=target.pk)
+    publish(Blocked(blocker_id=user.pk, blocked_id=target.pk))
     return block
 
 

@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from quanzi.catalog import selectors as catalog
 from quanzi.catalog.images import media_url
 from quanzi.shops.selectors import shop_get_selling
-from quanzi.storefront import product_page_cache
 from quanzi.storefront.cart_views import FROM_NOTE_KEY
 from quanzi.storefront.web import int_or_none
+from quanzi.web import page_cache
 
 PAGE_SIZE = 20
 SORTS = {"new": _("New"), "popular": _("Popular"), "price_asc": _("Price ↑"), "price_desc": _("Price ↓")}
@@ -124,11 +124,11 @@ def _option_rows(options, chosen) -> list[dict]:
 
 
 def product(request, product_id: int):
-    """The product page. Anonymous visitors share one cached rendering (see product_page_cache)."""
+    """The product page. Anonymous visitors share one cached rendering (see quanzi.web.page_cache)."""
     _remember_note(request, product_id)
-    if not product_page_cache.shareable(request):
+    if not page_cache.shareable(request):
         return TemplateResponse(request, "storefront/product.html", _product_context(product_id))
-    return product_page_cache.serve(request, product_id, lambda: TemplateResponse(
+    return page_cache.serve(request, product_id, lambda: TemplateResponse(
         request, "storefront/product.html", _product_context(product_id)))
 
 

@@ -16,6 +16,8 @@ from typing import Protocol
 
 from django.conf import settings
 
+from quanzi.core.registry import Registry
+
 OK = "ok"
 FAILED = "failed"
 PENDING = "pending"
@@ -74,19 +76,17 @@ class SandboxPayoutProvider:
         return "SBX" + hashlib.sha256(number.encode()).hexdigest()[:20].upper()
 
 
-_providers: dict[str, PayoutProvider] = {}
-
-
-def register_payout_provider(provider: PayoutProvider) -> None:
-    _providers[provider.code] = provider
+payout_providers: Registry[PayoutProvider] = Registry(
+    "wallet.payout_providers", keyed=True, owner=__name__, key_of=lambda provider: provider.code,
+    doc="Where user withdrawals are paid out, by code (QUANZI_PAYOUT_PROVIDER; the sandbox built in).")
 
 
 def get_payout_provider(code: str | None = None) -> PayoutProvider:
     """The provider named `code`, or the configured one. Unknown names are a configuration error."""
-    if "sandbox" not in _providers:
-        register_payout_provider(SandboxPayoutProvider())
+    if "sandbox" not in payout_providers:
+        payout_providers.register(SandboxPayoutProvider())
     code = code or getattr(settings, "QUANZI", {}).get("PAYOUT_PROVIDER", "sandbox")
-    try:
-        return _providers[code]
-    except KeyError:
-        raise LookupError(f"no payout provider registered as {code!r}") from None
+    provider = payout_providers.get(code)
+    if provider is None:
+        raise LookupError(f"no payout provider registered as {code!r}")
+    return provider

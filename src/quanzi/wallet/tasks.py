@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from quanzi.core.sweeps import register_sweep
+from quanzi.core.sweeps import sweeps
 from quanzi.wallet.services import payouts_due, withdrawal_pay
 
 
-@register_sweep("wallet_payouts")
+@sweeps.register(key="wallet_payouts")
 def wallet_payouts() -> int:
     """Approved withdrawals the after-commit send missed (crash, provider outage) or the provider
     answered "pending" for. Each one is handled under its row lock, so concurrent sweeps act once."""

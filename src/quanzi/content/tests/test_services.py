@@ -16,7 +16,8 @@ from quanzi.content.models import (
     SensitiveWord,
     Share,
 )
-from quanzi.core import events
+from quanzi.content.events import Commented, NoteLiked
+from quanzi.core.testing import subscribed
 from quanzi.core.errors import (
     BusinessRuleViolation,
     Conflict,
@@ -119,10 +120,11 @@ def test_sensitive_block_and_mask(make_note, author, reader, note):
 
 def test_like_twice_is_idempotent_and_unlike(note, reader):
     seen = []
-    events.subscribe("content.note_liked")(seen.append)
-    services.like(user=reader, note_id=note.pk)
-    services.like(user=reader, note_id=note.pk)
+    with subscribed(NoteLiked, seen.append, in_transaction=True):
+        services.like(user=reader, note_id=note.pk)
+        services.like(user=reader, note_id=note.pk)
     assert Like.objects.filter(note=note).count() == 1
+    assert seen == [NoteLiked(note_id=note.pk, user_id=reader.pk, author_id=note.author_id)]  # the second tap says nothing
     services.unlike(user=reader, note_id=note.pk)
     services.unlike(user=reader, note_id=note.pk)
     assert not Like.objects.exists()
@@ -176,12 +178,10 @@ def test_replies_are_one_level(note, reader, author):
 def test_mentions_parsed_and_event_published(note, reader, make_user):
     friend = make_user(nickname="阿花")
     seen = []
-    events.subscribe("content.commented")(seen.append)
-    from django.db import transaction
-
-    with transaction.atomic():
+    with subscribed(Commented, seen.append, in_transaction=True):
         c = services.comment_create(user=reader, note_id=note.pk, body="@阿花 看看这个 @nobody")
     assert list(Mention.objects.filter(comment=c).values_list("user_id", flat=True)) == [friend.pk]
+    assert [(e.comment_id, e.mentioned_ids) for e in seen] == [(c.pk, [friend.pk])]
 
 
 def test_at_most_five_mentions(note, reader, make_user):

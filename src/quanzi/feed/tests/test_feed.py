@@ -5,6 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from quanzi.content.models import Like, Note, NoteImage, NoteStatus
+from quanzi.catalog.events import ProductOnShelf
+from quanzi.content.events import NotePublished
 from quanzi.core import clock, events
 from quanzi.feed import selectors, services
 from quanzi.feed.models import InboxEntry
@@ -22,7 +24,7 @@ def publish(django_capture_on_commit_callbacks):
         NoteImage.objects.create(note=note, image="notes/a.jpg", thumb="notes/a_t.jpg")
         if status == NoteStatus.PUBLISHED:
             with django_capture_on_commit_callbacks(execute=True):
-                events.publish("content.note_published", note_id=note.pk, author_id=author.pk, mentioned_ids=[])
+                events.publish(NotePublished(note_id=note.pk, author_id=author.pk, mentioned_ids=[]))
         return note
     return make
 
@@ -135,7 +137,7 @@ def test_shop_product_fans_out(make_user, shop, make_product, django_capture_on_
     Follow.objects.create(follower=reader, shop=shop)
     product = make_product(shop=shop)
     with django_capture_on_commit_callbacks(execute=True):
-        events.publish("catalog.product_on_shelf", product_id=product.pk, shop_id=shop.pk)
+        events.publish(ProductOnShelf(product_id=product.pk, shop_id=shop.pk))
     items, _ = selectors.following_feed(reader)
     assert [(i.kind, i.product.pk) for i in items] == [("product", product.pk)]
 
@@ -217,7 +219,7 @@ def test_big_shop_products_merged_on_read(make_user, shop, make_product, django_
         Follow.objects.create(follower=f, shop=shop)
     with django_capture_on_commit_callbacks(execute=True):
         product = make_product(shop=shop)
-        events.publish("catalog.product_on_shelf", product_id=product.pk, shop_id=shop.pk)
+        events.publish(ProductOnShelf(product_id=product.pk, shop_id=shop.pk))
     assert not InboxEntry.objects.filter(product=product).exists()  # too big to fan out
     items, _ = selectors.following_feed(fans[0])
     assert [(i.kind, i.product.pk) for i in items] == [("product", product.pk)]
@@ -244,7 +246,7 @@ def test_unfollow_and_block_delete_inbox_rows(make_user, publish, shop, make_pro
     Follow.objects.create(follower=reader, shop=shop)
     with django_capture_on_commit_callbacks(execute=True):
         product = make_product(shop=shop)
-        events.publish("catalog.product_on_shelf", product_id=product.pk, shop_id=shop.pk)
+        events.publish(ProductOnShelf(product_id=product.pk, shop_id=shop.pk))
     assert InboxEntry.objects.filter(user=reader, product=product).exists()
     with django_capture_on_commit_callbacks(execute=True):
         social.unfollow_shop(user=reader, shop=shop)
@@ -263,7 +265,7 @@ def test_cursor_pages_across_all_four_sources(make_user, publish, shop, make_pro
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(3):
             p = make_product(shop=shop)
-            events.publish("catalog.product_on_shelf", product_id=p.pk, shop_id=shop.pk)
+            events.publish(ProductOnShelf(product_id=p.pk, shop_id=shop.pk))
     everything, _ = selectors.following_feed(reader, limit=50)
     seen, cursor = [], None
     while True:

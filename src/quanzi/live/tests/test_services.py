@@ -136,10 +136,10 @@ def test_reminders_notify_once_when_the_room_starts(room, make_user):
         remind(room=room, user=AnonymousUser())
     room = room_start(room=room)
     # on_commit does not fire inside the test transaction: run the after-commit step directly
-    from quanzi.live.services import _notify_reminders
+    from quanzi.live.services import reminders_notify
 
-    assert _notify_reminders(room.pk) == 1
-    assert _notify_reminders(room.pk) == 0
+    assert reminders_notify(room_id=room.pk) == 1
+    assert reminders_notify(room_id=room.pk) == 0
     note = Notification.objects.get(recipient=fan)
     assert room.title in note.text()
     with pytest.raises(Conflict):
@@ -149,7 +149,7 @@ def test_reminders_notify_once_when_the_room_starts(room, make_user):
 def test_stats_figures(room, make_user):
     from quanzi.live.models import ViewerSession
     from quanzi.live.services import chat_post, likes_add, room_end, room_start
-    from quanzi.live.stats import register_room_stats, room_stats, viewing_figures
+    from quanzi.live.stats import room_stats, room_stats_rows, viewing_figures
 
     start = clock.now()
     room = room_start(room=room)
@@ -171,9 +171,13 @@ def test_stats_figures(room, make_user):
     def broken(r):
         raise RuntimeError("boom")
 
-    register_room_stats(extra)
-    register_room_stats(broken)
-    rows = room_stats(room)
+    room_stats_rows.register(extra, key="test_extra")
+    room_stats_rows.register(broken, key="test_broken")
+    try:
+        rows = room_stats(room)
+    finally:
+        room_stats_rows.unregister("test_extra")
+        room_stats_rows.unregister("test_broken")
     assert ("GMV", "¥0.00") in rows
 
 

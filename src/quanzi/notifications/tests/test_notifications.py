@@ -97,14 +97,13 @@ def test_no_notice_across_block_for_mention(run, note, author, fan, make_user):
     third = make_user(nickname="third")
     Block.objects.create(blocker=third, blocked=author)
     # the block stops the comment itself in content; the handler double-checks
-    from quanzi.core.events import Event
+    from quanzi.content.events import Commented
     from quanzi.notifications.handlers import on_commented
 
     c = run(content.comment_create, user=fan, note_id=note.pk, body="hi")
     Notification.objects.all().delete()
-    on_commented(Event("content.commented", {"comment_id": c.pk, "note_id": note.pk, "parent_id": None,
-                                             "author_id": author.pk, "mentioned_ids": [third.pk],
-                                             "note_author_id": author.pk}))
+    on_commented(Commented(comment_id=c.pk, note_id=note.pk, parent_id=None, author_id=author.pk,
+                           mentioned_ids=[third.pk], note_author_id=author.pk))
     assert Notification.objects.count() == 0
 
 

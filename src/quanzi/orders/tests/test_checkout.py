@@ -269,11 +269,11 @@ class _GroupPrice:
 
 @pytest.fixture
 def price_sources():
-    pricing.register_price_source(_FlashPrice())
-    pricing.register_price_source(_GroupPrice())
+    pricing.price_sources.register(_FlashPrice())
+    pricing.price_sources.register(_GroupPrice())
     yield
-    pricing._sources.pop("test_flash", None)
-    pricing._sources.pop("test_group", None)
+    pricing.price_sources.unregister("test_flash")
+    pricing.price_sources.unregister("test_group")
 
 
 def test_a_registered_price_source_prices_the_line_and_takes_from_its_stock_pool(
@@ -369,11 +369,11 @@ def test_an_order_adjuster_discount_is_spread_over_the_lines_and_the_total(shopp
     def coupon(*, user, shop_id, lines):
         return [pricing.Adjustment(amount=1000, label="¥10 off", source="test_coupon")]
 
-    pricing.register_order_adjuster(coupon)
+    pricing.order_adjusters.register(coupon, key="test_coupon")
     try:
         orders, payment = _checkout(shopper, address, [(a, 1), (b, 1)])
     finally:
-        pricing._adjusters.remove(coupon)
+        pricing.order_adjusters.unregister("test_coupon")
 
     order = orders[0]
     assert (order.items_total, order.discount_total, order.shipping_fee, order.total) == (8000, 1000, 800, 7800)
@@ -387,10 +387,10 @@ def test_an_attribution_provider_snapshot_is_kept_on_the_line(shopper, address, 
     def share(*, user, sku, context):
         return {"share": {"code": context["share"]}} if context.get("share") else {}
 
-    pricing.register_attribution_provider(share)
+    pricing.attribution_providers.register(share, key="test_share")
     try:
         orders, _payment = checkout_and_pay(user=shopper, address_id=address.pk, items=[CheckoutItem(tee.pk, 1)],
                                             context={"share": "abc123"})
     finally:
-        pricing._attribution_providers.remove(share)
+        pricing.attribution_providers.unregister("test_share")
     assert orders[0].lines.get().attribution == {"share": {"code": "abc123"}}

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from quanzi.core.registry import Registry
+
 
 class BadNotification(Exception):
     """Signature, format or amount problem: log it, change nothing, tell the provider 'failure'."""
@@ -51,16 +53,17 @@ class PaymentProvider(Protocol):
     def close(self, *, payment_number: str) -> None: ...
 
 
-_providers: dict[str, PaymentProvider] = {}
-
-
-def register_provider(provider: PaymentProvider) -> None:
-    _providers[provider.code] = provider
+payment_providers: Registry[PaymentProvider] = Registry(
+    "payments.providers", keyed=True, owner=__name__, key_of=lambda provider: provider.code,
+    doc="Payment providers by code (the sandbox built in; Alipay and WeChat Pay adapters).")
 
 
 def get_provider(code: str) -> PaymentProvider:
-    if not _providers:
+    if "sandbox" not in payment_providers:
         from quanzi.payments.providers.sandbox import SandboxProvider
 
-        register_provider(SandboxProvider())
-    return _providers[code]
+        payment_providers.register(SandboxProvider())
+    provider = payment_providers.get(code)
+    if provider is None:
+        raise KeyError(code)
+    return provider

@@ -26,18 +26,16 @@ def review(user, line, rating=5, text="Great tee, fits well.", images=()):
 
 
 def test_buyer_reviews_a_delivered_line_with_photos(shopper, line, product):
-    from quanzi.core import events
+    from quanzi.core.testing import subscribed
+    from quanzi.reviews.events import ReviewCreated
 
     seen = []
-    events.subscribe(services.REVIEW_CREATED, in_transaction=True)(seen.append)
-    try:
+    with subscribed(ReviewCreated, seen.append, in_transaction=True):
         r = review(shopper, line, rating=4, images=[png(), png()])
-    finally:
-        events._in_transaction[services.REVIEW_CREATED].remove(seen.append)
     assert (r.author, r.product, r.shop_id, r.rating, r.status) == (shopper, product, product.shop_id, 4, "visible")
     photos = list(r.images.all())
     assert len(photos) == 2 and all(p.image.startswith("reviews/") and p.thumb.endswith("_t.jpg") for p in photos)
-    assert seen[0].payload == {"review_id": r.pk, "product_id": product.pk, "author_id": shopper.pk}
+    assert seen == [ReviewCreated(review_id=r.pk, product_id=product.pk, author_id=shopper.pk)]
 
 
 def test_another_users_line_is_404(make_shopper, line):

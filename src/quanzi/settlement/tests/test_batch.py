@@ -10,13 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from quanzi.core import clock
-from quanzi.core.events import subscribe
+from quanzi.core.testing import subscribed
 from quanzi.ledger.models import Transaction
 from quanzi.orders.aftersales import aftersale_approve, aftersale_request
 from quanzi.orders.models import Order, OrderEvent
+from quanzi.settlement.events import OrdersSettled
 from quanzi.settlement.models import Settlement, TakeRatePolicy
 from quanzi.settlement.services import (
-    ORDERS_SETTLED,
     on_orders_paid,
     on_orders_refunded,
     order_settle,
@@ -74,8 +74,7 @@ def _settled(order: Order) -> tuple:
 
 def test_orders_settle_equals_order_settle_order_by_order(twins, ledger_balanced):
     published = []
-    subscribe(ORDERS_SETTLED, in_transaction=True)(record := lambda event: published.append(event["order_ids"]))
-    try:
+    with subscribed(OrdersSettled, lambda event: published.append(event.order_ids), in_transaction=True):
         with clock.travel(AFTER_WINDOW):
             for single, _batched in twins:
                 order_settle(order_id=single.pk)
@@ -83,13 +82,9 @@ def test_orders_settle_equals_order_settle_order_by_order(twins, ledger_balanced
             with CaptureQueriesContext(connection) as ctx:
                 assert len(orders_settle(order_ids=batch_ids)) == len(twins)
             assert orders_settle(order_ids=batch_ids + [s.pk for s, _b in twins]) == []  # all settled already
-    finally:
-        from quanzi.core import events
-
-        events._in_transaction[ORDERS_SETTLED].remove(record)
     for single, batched in twins:
         assert _settled(single) == _settled(batched)
-    assert published == [sorted(batch_ids)]
+    assert published == [[s.pk] for s, _b in twins] + [sorted(batch_ids)]  # one event per call, none for a no-op
     assert len(ctx.captured_queries) <= 22  # constant: savepoints, locks, reads, ledger, writes, the event (+2: live host commission)
     ledger_balanced()
 

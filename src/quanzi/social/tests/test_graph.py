@@ -122,19 +122,16 @@ def test_following_is_rate_limited(make_user, ann):
 
 
 def test_follow_publishes_an_event(ann, bob, make_shop, django_capture_on_commit_callbacks):
-    from quanzi.core.events import subscribe
+    from quanzi.core.testing import subscribed
+    from quanzi.social.events import Followed
 
     seen = []
-    handler = subscribe("social.followed")(lambda e: seen.append(dict(e.payload)))
-    try:
-        shop = make_shop()
+    shop = make_shop()
+    with subscribed(Followed, lambda e: seen.append(e.payload())):
         with django_capture_on_commit_callbacks(execute=True):
             services.follow_user(user=ann, target=bob)
             services.follow_user(user=ann, target=bob)
             services.follow_shop(user=ann, shop=shop)
-    finally:
-        from quanzi.core import events
-        events._after_commit["social.followed"].remove(handler)
     assert seen == [{"follower_id": ann.pk, "followee_user_id": bob.pk, "shop_id": None},
                     {"follower_id": ann.pk, "followee_user_id": None, "shop_id": shop.pk}]
 

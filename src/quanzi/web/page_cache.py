@@ -1,5 +1,10 @@
 """A short-lived shared cache of the product page for anonymous visitors.
 
+It lives in the web layer so that every app whose content shows on the product page (the catalog,
+notes that tag the product, reviews) can drop the cached copy when its part changes, each from a
+subscriber of its own events, without naming the storefront that renders the page.
+
+
 The product page is the hottest page of a shop (shares and live rooms send crowds to it). For
 visitors without a session or pending messages the page is the same for everyone but the CSRF
 token, so one rendering is cached per product and language for `TTL` seconds and served with the
