@@ -2,6 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from quanzi.content import selectors, services
+from quanzi.content.events import Commented, NoteLiked
 from quanzi.content.models import (
     Collection,
     Comment,
@@ -16,8 +17,6 @@ from quanzi.content.models import (
     SensitiveWord,
     Share,
 )
-from quanzi.content.events import Commented, NoteLiked
-from quanzi.core.testing import subscribed
 from quanzi.core.errors import (
     BusinessRuleViolation,
     Conflict,
@@ -26,6 +25,7 @@ from quanzi.core.errors import (
     RateLimited,
     ValidationFailed,
 )
+from quanzi.core.testing import subscribed
 
 from .conftest import png_upload
 

@@ -4,9 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from quanzi.content.models import Like, Note, NoteImage, NoteStatus
 from quanzi.catalog.events import ProductOnShelf
 from quanzi.content.events import NotePublished
+from quanzi.content.models import Like, Note, NoteImage, NoteStatus
 from quanzi.core import clock, events
 from quanzi.feed import selectors, services
 from quanzi.feed.models import InboxEntry
