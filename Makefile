@@ -27,11 +27,13 @@ demo: venv  ## install, migrate, seed the demo shop and serve it on http://127.0
 test: venv lint  ## install and run the whole test suite (SQLite, or DATABASE_URL)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: venv
+lint: venv  ## ruff, the import-linter layers, no app reading another's models, migrations, checks, generated docs
 	$(BIN)/ruff check src config bench tests
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/python -m quanzi.core.boundaries
 	QUANZI_ENV=test $(MANAGE) makemigrations --check --dry-run -v0
 	QUANZI_ENV=test $(MANAGE) check -v0
+	QUANZI_ENV=test $(MANAGE) architecture --check
 
 format: venv
 	$(BIN)/ruff check --fix src config bench tests

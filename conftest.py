@@ -10,7 +10,6 @@ import itertools
 import os
 
 import pytest
-from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.test import Client
 
@@ -36,39 +35,34 @@ def _isolated_cache():
 
 @pytest.fixture
 def make_user(db):
-    from quanzi.accounts.models import User
+    from quanzi.accounts.testing import make_user as make_account
 
     def make(*, phone: str | None = None, email: str | None = None, nickname: str = "", password: str = "Str0ngPass!x",
              is_staff: bool = False):
         n = next(_seq)
         if not phone and not email:
             phone = f"139{n:08d}"
-        user = User(phone=phone, email=email, nickname=nickname or f"user{n}", is_staff=is_staff,
-                    is_superuser=is_staff)
-        user.password = make_password(password, hasher="md5")
-        user.save()
-        return user
+        return make_account(phone=phone, email=email, nickname=nickname or f"user{n}", password=password,
+                            is_staff=is_staff)
 
     return make
 
 
 @pytest.fixture
 def category(db):
-    from quanzi.catalog.models import Category
+    from quanzi.catalog.testing import make_category
 
-    return Category.objects.create(name="服饰", name_en="Apparel", slug=f"apparel-{next(_seq)}")
+    return make_category(name="服饰", name_en="Apparel", slug=f"apparel-{next(_seq)}")
 
 
 @pytest.fixture
 def make_shop(make_user):
-    from quanzi.shops.models import Shop, ShopStatus
+    from quanzi.shops.testing import make_shop as make_merchant_shop
 
     def make(*, approved: bool = True, owner=None, take_rate_bps: int | None = None):
         n = next(_seq)
         owner = owner or make_user(nickname=f"merchant{n}")
-        return Shop.objects.create(owner=owner, name=f"Shop {n}", licence_number=f"91310000MA{n:08d}",
-                                   contact_name="Wang", contact_phone="13800000000", take_rate_bps=take_rate_bps,
-                                   status=ShopStatus.APPROVED if approved else ShopStatus.APPLIED)
+        return make_merchant_shop(owner=owner, name=f"Shop {n}", approved=approved, take_rate_bps=take_rate_bps)
 
     return make
 
@@ -162,11 +156,9 @@ def place_order(shopper, address):
 
 def sandbox_pay(payment_number: str) -> None:
     """The shopper pays on the sandbox page and the sandbox's notification reaches the platform."""
-    from quanzi.payments.models import SandboxTrade
-    from quanzi.payments.providers.sandbox import SandboxProvider, deliver_notification
+    from quanzi.payments.testing import sandbox_pay as pay_at_the_sandbox
 
-    SandboxProvider().pay(out_trade_no=payment_number)
-    deliver_notification(SandboxTrade.objects.get(out_trade_no=payment_number).pk)
+    pay_at_the_sandbox(payment_number)
 
 
 @pytest.fixture
@@ -177,12 +169,10 @@ def pay():
 @pytest.fixture
 def submit_refunds():
     """Run pending refund submissions (normally after commit; tests run inside one transaction)."""
-    from quanzi.payments.models import Refund, RefundStatus
-    from quanzi.payments.services import refund_submit
+    from quanzi.payments.services import refunds_submit_pending
 
     def run():
-        for refund_id in Refund.objects.filter(status=RefundStatus.PENDING).values_list("pk", flat=True):
-            refund_submit(refund_id=refund_id)
+        refunds_submit_pending()
 
     return run
 
@@ -190,14 +180,11 @@ def submit_refunds():
 @pytest.fixture
 def ledger_balanced():
     """Assert every ledger transaction sums to zero and all postings sum to zero."""
-    from django.db.models import Sum
-
-    from quanzi.ledger.models import Posting
-    from quanzi.ledger.selectors import unbalanced_transactions
+    from quanzi.ledger.selectors import postings_sum, unbalanced_transactions
 
     def check():
         assert unbalanced_transactions() == []
-        assert (Posting.objects.aggregate(s=Sum("amount"))["s"] or 0) == 0
+        assert postings_sum() == 0
 
     return check
 
@@ -241,11 +228,10 @@ def notify_sandbox():
     from urllib.parse import urlencode
 
     def send(payment_number: str | None = None, *, params: dict | None = None, status: str | None = None) -> str:
-        from quanzi.payments.models import SandboxTrade
-        from quanzi.payments.providers.sandbox import notification_params
+        from quanzi.payments.testing import sandbox_notification
 
         if params is None:
-            params = notification_params(SandboxTrade.objects.get(out_trade_no=payment_number), status=status)
+            params = sandbox_notification(payment_number, status=status)
         response = Client().post("/api/v1/payments/notify/sandbox", urlencode(params),
                                  content_type="application/x-www-form-urlencoded")
         assert response.status_code < 500, response.content
@@ -260,17 +246,8 @@ def carrier_deliver():
     (picked_up, in_transit, out_for_delivery, delivered). Returns the webhook responses."""
 
     def run(tracking_number: str, *, until: str = "delivered") -> list:
-        from quanzi.shipping.models import SandboxParcel
-        from quanzi.shipping.services import SANDBOX_ROUTE, carrier_signature, sandbox_event_body
+        from quanzi.shipping.testing import carrier_deliver as deliver
 
-        parcel = SandboxParcel.objects.get(tracking_number=tracking_number)
-        responses = []
-        for step, (status, _d, _l) in enumerate(SANDBOX_ROUTE):
-            body = sandbox_event_body(parcel, step)
-            responses.append(Client().post("/api/v1/shipping/webhook/sandbox", body, content_type="application/json",
-                                           HTTP_X_CARRIER_SIGNATURE=carrier_signature(body)))
-            if str(status) == until:
-                break
-        return responses
+        return deliver(tracking_number, until=until)
 
     return run

@@ -67,17 +67,15 @@ def generate(cur, *, orders: int, sharers: int) -> dict:
 
 def make_catalog():
     """One approved shop, one category with a distribution plan, one product: through the services."""
-    from quanzi.accounts.models import User
-    from quanzi.catalog.models import Category
+    from quanzi.accounts.testing import make_users_bulk
     from quanzi.catalog.services import product_create
+    from quanzi.catalog.testing import make_category
     from quanzi.commission.services import plan_create
-    from quanzi.shops.models import Shop, ShopStatus
+    from quanzi.shops.testing import make_shop
 
-    owner = User.objects.create(phone="17999999999", nickname="bench merchant")
-    shop = Shop.objects.create(owner=owner, name="Bench shop", licence_number=f"BENCH{int(time.time())}",
-                               contact_name="Wang", contact_phone="13800000000", status=ShopStatus.APPROVED,
-                               take_rate_bps=TAKE_RATE_BPS)
-    category = Category.objects.create(name="分销", name_en="Bench", slug=f"bench-{int(time.time())}")
+    [owner] = make_users_bulk(phones=["17999999999"], nickname="bench merchant")
+    shop = make_shop(owner=owner, name="Bench shop", approved=True, take_rate_bps=TAKE_RATE_BPS)
+    category = make_category(name="分销", name_en="Bench", slug=f"bench-{int(time.time())}")
     product = product_create(shop=shop, data={"title": "Bench tea", "category_id": category.pk, "price": PRICE,
                                               "stock": 10, "returnable_7day": True, "max_per_order": 0}, options=[])
     plan_create(shop=shop, category_id=category.pk, rate_bps=PLAN_BPS)
@@ -120,12 +118,12 @@ def generate_orders(cur, *, orders: int, people: dict, shop, category, product, 
 def _pay(order_ids: list[int], path: str) -> int:
     """What order_mark_paid's in-transaction `order.paid` handlers do: the merchant allocation and the accrual."""
     from quanzi.commission.services import commission_accrue_order, commission_accrue_orders
-    from quanzi.orders.models import Order
+    from quanzi.orders.testing import order_values
     from quanzi.settlement.services import on_order_paid, on_orders_paid
 
-    paid = list(Order.objects.filter(pk__in=order_ids).order_by("id").values_list("id", "shop_id", "total"))
+    paid = order_values(fields=("pk", "shop_id", "total"), order_ids=order_ids)
     if path == "batch":
-        on_orders_paid(paid)
+        on_orders_paid(paid=paid)
         commission_accrue_orders(order_ids=order_ids)
         return len(order_ids)
     from django.db import transaction
@@ -140,23 +138,18 @@ def _pay(order_ids: list[int], path: str) -> int:
 def _refund(order_ids: list[int], path: str) -> int:
     """What order_refund_all does to the orders (full refunds), then its in-transaction `order.refunded`
     handlers: the merchant refund and the commission reversal."""
-    from django.db.models import F
-
     from quanzi.commission.services import (
         RefundFact,
         commission_reverse_for_refund,
         commission_reverse_refunds,
     )
-    from quanzi.orders.models import Order, OrderLine
+    from quanzi.orders.testing import orders_force_refunded
     from quanzi.settlement.services import on_order_refunded, on_orders_refunded
 
-    totals = dict(Order.objects.select_for_update().filter(pk__in=order_ids).order_by("id").values_list("id", "total"))
-    OrderLine.objects.filter(order_id__in=order_ids).update(refunded_amount=F("line_total"),
-                                                            refunded_quantity=F("quantity"))
-    Order.objects.filter(pk__in=order_ids).update(refunded_total=F("total"), status="closed")
+    totals = orders_force_refunded(order_ids=order_ids)
     refunds = [(order_id, f"order-full:{order_id}", totals[order_id]) for order_id in sorted(totals)]
     if path == "batch":
-        on_orders_refunded(refunds)
+        on_orders_refunded(refunds=refunds)
         commission_reverse_refunds(refunds=[RefundFact(order_id, None, key) for order_id, key, _a in refunds])
         return len(order_ids)
     from django.db import transaction
@@ -220,14 +213,12 @@ def reference(base: int, refunded: bool) -> dict[int, int]:
     return amounts
 
 
-def check_commissions(refunded_ids: set[int]) -> int:
-    """Number of commissions that differ from the reference (0 expected)."""
-    from quanzi.commission.models import Commission
-
+def check_commissions(rows: list[tuple[int, int, int, int]], refunded_ids: set[int]) -> int:
+    """Number of commissions (rows of order id, level, amount, reversed) that differ from the reference
+    (0 expected)."""
     wrong = 0
     by_order: dict[int, dict[int, tuple[int, int]]] = {}
-    for order_id, level, amount, reversed_ in Commission.objects.values_list(
-            "order_id", "level", "amount", "reversed").iterator(chunk_size=10_000):
+    for order_id, level, amount, reversed_ in rows:
         by_order.setdefault(order_id, {})[level] = (amount, amount - reversed_)
     for order_id, levels in by_order.items():
         accrued, kept = reference(PRICE, False), reference(PRICE, order_id in refunded_ids)
@@ -253,12 +244,11 @@ def main() -> None:
     harness.configure_django(url)
 
     from django.db import connection
-    from django.db.models import Count, Sum
 
-    from quanzi.commission.models import Commission
-    from quanzi.ledger.models import Posting, Transaction
-    from quanzi.ledger.selectors import unbalanced_transactions
-    from quanzi.orders.models import Order
+    from quanzi.commission.testing import commission_amounts
+    from quanzi.ledger.selectors import postings_sum, unbalanced_transactions
+    from quanzi.ledger.testing import transaction_count, transaction_counts_by_kind
+    from quanzi.orders.testing import order_values
 
     t0 = time.perf_counter()
     with connection.cursor() as cur:
@@ -267,7 +257,7 @@ def main() -> None:
     with connection.cursor() as cur:
         generate_orders(cur, orders=args.orders, people=people, shop=shop, category=category, product=product,
                         sku=sku)
-    order_ids = list(Order.objects.filter(shop=shop).order_by("id").values_list("id", flat=True))
+    order_ids = [pk for (pk,) in order_values(fields=("pk",), shop=shop)]
     every = max(1, round(100 / args.refund_pct)) if args.refund_pct > 0 else 0
     refunded = order_ids[::every] if every else []
     gen_s = time.perf_counter() - t0
@@ -275,21 +265,22 @@ def main() -> None:
     times = {}
     counts = {}
     for phase, ids in (("pay", order_ids), ("refund", refunded), ("settle", order_ids)):
-        before = Transaction.objects.count()
+        before = transaction_count()
         times[phase] = run_phase(phase, ids, args.workers, args.batch, args.path)
-        counts[phase] = Transaction.objects.count() - before
-    before = Transaction.objects.count()
+        counts[phase] = transaction_count() - before
+    before = transaction_count()
     rerun_s = run_phase("settle", order_ids, args.workers, args.batch, args.path)
-    rerun_new = Transaction.objects.count() - before
+    rerun_new = transaction_count() - before
 
     unbalanced = len(unbalanced_transactions())
-    total_sum = Posting.objects.aggregate(s=Sum("amount"))["s"] or 0
-    wrong = check_commissions(set(refunded))
-    n_comm = Commission.objects.count()
+    total_sum = postings_sum()
+    commissions = commission_amounts()
+    wrong = check_commissions(commissions, set(refunded))
+    n_comm = len(commissions)
     transfers = sum(counts.values())
     busy = sum(times.values())
     rate = transfers / busy if busy else 0.0
-    kinds = dict(Transaction.objects.values("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    kinds = transaction_counts_by_kind()
 
     info = harness.machine_info()
     rows = [

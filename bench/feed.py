@@ -103,7 +103,7 @@ def generate(cur, users: int, notes: int, edges: int, big: int, big_followers: i
     from quanzi.feed.services import rebuild_big_sources
 
     rebuild_big_sources()  # the bulk load bypassed the follow events that keep this list current
-    rebuild_counters()  # … and the like signals that keep the notes' engagement counters
+    rebuild_counters()  # … and the services that keep the notes' engagement counters
     cur.execute("VACUUM ANALYZE content_note")
 
 
@@ -123,14 +123,14 @@ def main() -> None:
         sys.exit("bench/feed.py only talks to a local database")
     harness.configure_django(url)
 
+    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from quanzi.accounts.models import User
-    from quanzi.content.models import Note, NoteStatus
-    from quanzi.core import clock
+    from quanzi.accounts.selectors import user_get
+    from quanzi.content.testing import make_note, note_destroy
     from quanzi.feed import selectors, services
-    from quanzi.feed.models import InboxEntry
+    from quanzi.social.testing import follower_user_ids
 
     scale = f"{args.users:,} users / {args.notes:,} notes / {args.edges:,} random edges + " \
             f"{args.big} authors × {args.big_followers:,} followers"
@@ -141,8 +141,9 @@ def main() -> None:
             generate(cur, args.users, args.notes, args.edges, args.big, args.big_followers, services.fanout_limit())
     gen_s = time.perf_counter() - t
     rng = random.Random(1)
-    follows = list(User.objects.filter(following_edges__isnull=False).values_list("pk", flat=True).distinct()[:5000])
-    sample = [User(pk=pk) for pk in rng.sample(follows, min(args.samples, len(follows)))]
+    follows = follower_user_ids(limit=5000)
+    user_model = get_user_model()  # readers by id only: the feed selectors need nothing else of them
+    sample = [user_model(pk=pk) for pk in rng.sample(follows, min(args.samples, len(follows)))]
 
     def timed(fn, users):
         out = []
@@ -153,7 +154,7 @@ def main() -> None:
         return out
 
     def page(u):
-        items, _ = selectors.following_feed(u, limit=20)
+        items, _ = selectors.following_feed(user=u, limit=20)
         for it in items:
             if it.note:
                 _ = [i.thumb for i in it.note.images.all()], it.note.author.display_name
@@ -166,21 +167,19 @@ def main() -> None:
 
     pool_size = refresh_discovery_pool()  # what the 30-second sweep does; readers never rank
     pool_s = time.perf_counter() - s
-    discovery = timed(lambda u: selectors.discovery_feed(u, [], limit=20), sample[:50])
+    discovery = timed(lambda u: selectors.discovery_feed(user=u, session_seen_ids=[], limit=20), sample[:50])
 
-    big_author = User.objects.get(pk=1)
-    note = Note.objects.create(author=big_author, title="big", body="b", status=NoteStatus.PUBLISHED,
-                               published_at=clock.now())
+    big_author = user_get(user_id=1)
+    note = make_note(author=big_author, title="big", images=0)
     s = time.perf_counter()
-    services.fanout_note(note.pk)  # > FANOUT_LIMIT followers: counts limit+1 edges, writes nothing
+    services.fanout_note(note_id=note.pk)  # > FANOUT_LIMIT followers: counts limit+1 edges, writes nothing
     big_path = time.perf_counter() - s
     from django.test import override_settings
     with override_settings(QUANZI_FEED_FANOUT_LIMIT=10**9):
         s = time.perf_counter()
-        written = services.fanout_note(note.pk)
+        written = services.fanout_note(note_id=note.pk)
         fanout_s = time.perf_counter() - s
-    InboxEntry.objects.filter(note=note).delete()
-    note.delete()
+    note_destroy(note_id=note.pk)  # its inbox rows go with it (cascade)
 
     sizes = {}
     with connection.cursor() as cur:

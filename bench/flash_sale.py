@@ -57,18 +57,17 @@ def prepare(units: int, users: int, attempts: int, tag: str) -> tuple[int, list[
     """The session and the crowd; returns (item id, the request bodies of every attempt)."""
     import datetime as dt
 
-    from quanzi.accounts.models import Address, User
-    from quanzi.catalog.models import Category
+    from quanzi.accounts.testing import make_addresses_bulk, make_users_bulk
+    from quanzi.catalog.demo import category_ensure
     from quanzi.catalog.services import product_create, product_set_status
     from quanzi.core import clock
     from quanzi.flashsale.gate import token_issue
     from quanzi.flashsale.services import sale_create, sale_publish
-    from quanzi.shops.models import Shop, ShopStatus
+    from quanzi.shops.testing import make_shop
 
-    owner = User.objects.create(email=f"flash-{tag}@bench.local", nickname="闪购商家", password="!")
-    shop = Shop.objects.create(owner=owner, name=f"秒杀 {tag}", licence_number=f"9131{tag[:14]}",
-                               contact_name="Li", contact_phone="13800000000", status=ShopStatus.APPROVED)
-    category, _ = Category.objects.get_or_create(slug="bench-flash", defaults={"name": "秒杀", "name_en": "Flash"})
+    [owner] = make_users_bulk(emails=[f"flash-{tag}@bench.local"], nickname="闪购商家")
+    shop = make_shop(owner=owner, name=f"秒杀 {tag}", approved=True)
+    category = category_ensure(slug="bench-flash", name="秒杀", name_en="Flash")
     product = product_create(shop=shop, data={"title": "秒杀耳机 Flash earbuds", "category_id": category.pk,
                                               "price": 19900, "stock": units + 10}, options=[])
     product_set_status(product=product, status="on_shelf")
@@ -78,11 +77,9 @@ def prepare(units: int, users: int, attempts: int, tag: str) -> tuple[int, list[
                        items=[{"sku_id": product.skus.get().pk, "price": 990, "stock": units, "per_user_limit": LIMIT}])
     sale_publish(sale_id=sale.pk, shop=shop)
     item = sale.items.get()
-    crowd = User.objects.bulk_create([User(phone=f"16{abs(hash(tag)) % 1000:03d}{i:06d}", nickname=f"抢{i}",
-                                           password="!") for i in range(users)])
-    Address.objects.bulk_create([Address(user=u, recipient="买家", phone="13800138000", province="上海", city="上海",
-                                         district="黄浦区", detail="人民路 1 号", is_default=True) for u in crowd])
-    address = dict(Address.objects.filter(user__in=crowd).values_list("user_id", "pk"))
+    crowd = make_users_bulk(phones=[f"16{abs(hash(tag)) % 1000:03d}{i:06d}" for i in range(users)], nickname="抢{i}")
+    address = dict(zip([u.pk for u in crowd], make_addresses_bulk(users=crowd, recipient="买家", detail="人民路 1 号"),
+                       strict=True))
     bodies = []
     for n in range(attempts):
         user = crowd[n % users]
@@ -173,40 +170,36 @@ def start_order_writer(db: str, env: dict, port: int):
 
 def wait_for_orders(item_id: int, *, timeout: float) -> tuple[int, float]:
     """Until every won reservation has its order; (orders, orders per second while they were written)."""
-    from django.db.models import Max, Min
-
-    from quanzi.flashsale.models import Reservation, ReservationStatus
-    from quanzi.orders.models import Order
+    from quanzi.flashsale.constants import ReservationStatus
+    from quanzi.flashsale.testing import reservation_count, reservations
+    from quanzi.orders.testing import order_creation_span
 
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and Reservation.objects.filter(
-            item_id=item_id, status=ReservationStatus.RESERVED).exists():
+    while time.monotonic() < deadline and reservation_count(item_id=item_id, statuses=[ReservationStatus.RESERVED]):
         time.sleep(0.5)
-    orders = Order.objects.filter(pk__in=Reservation.objects.filter(item_id=item_id).exclude(order_id=None)
-                                  .values("order_id"))
-    span = orders.aggregate(a=Min("created_at"), b=Max("created_at"))
-    n = orders.count()
-    seconds = (span["b"] - span["a"]).total_seconds() if n > 1 else 0
+    n, seconds = order_creation_span(order_ids=[r.order_id for r in reservations(item_id=item_id) if r.order_id])
     return n, (n / seconds if seconds else 0.0)
 
 
 def verify(item_id: int, units: int) -> dict:
-    from django.db.models import Sum
+    from quanzi.catalog.selectors import pool_units
+    from quanzi.flashsale.constants import ReservationStatus
+    from quanzi.flashsale.testing import item_get, reservations
+    from quanzi.orders.constants import OrderStatus
+    from quanzi.orders.testing import units_in_orders
 
-    from quanzi.catalog.models import CampaignStock
-    from quanzi.flashsale.models import FlashItem, Reservation, ReservationStatus
-    from quanzi.orders.models import OrderLine, OrderStatus
-
-    item = FlashItem.objects.get(pk=item_id)
-    pool = CampaignStock.objects.get(campaign_key=item.campaign_key).quantity
+    item = item_get(item_id=item_id)
+    pool = pool_units(pools=[item.stock_pool])[item.stock_pool]
     live = [ReservationStatus.RESERVED, ReservationStatus.ORDERED, ReservationStatus.PAID]
-    held = Reservation.objects.filter(item=item, status__in=live).aggregate(n=Sum("quantity"))["n"] or 0
-    in_orders = OrderLine.objects.filter(campaign_key=item.campaign_key).exclude(
-        order__status=OrderStatus.CANCELLED).aggregate(n=Sum("quantity"))["n"] or 0
-    per_user = Reservation.objects.filter(item=item, status__in=live).values("user_id").annotate(n=Sum("quantity"))
+    holding = reservations(item_id=item_id, statuses=live)
+    held = sum(r.quantity for r in holding)
+    in_orders = units_in_orders(campaign_key=item.campaign_key, exclude_statuses=[OrderStatus.CANCELLED])
+    per_user = Counter()
+    for r in holding:
+        per_user[r.user_id] += r.quantity
     return {"pool": pool, "held": held, "in_orders": in_orders, "oversold": max(0, in_orders - units) + max(0, -pool),
-            "over_limit": sum(1 for r in per_user if r["n"] > LIMIT), "conserved": pool + held == units,
-            "orders": Reservation.objects.filter(item=item).exclude(order_id=None).count()}
+            "over_limit": sum(1 for n in per_user.values() if n > LIMIT), "conserved": pool + held == units,
+            "orders": sum(1 for r in reservations(item_id=item_id) if r.order_id)}
 
 
 def run_child(args) -> dict:
@@ -276,13 +269,14 @@ def recover(item_id: int, units: int, mode: str) -> dict:
 
     gate.PENDING_GRACE = 0
     given_back = gate.current_gate().reconcile()
-    from quanzi.flashsale.models import Reservation, ReservationStatus
+    from quanzi.flashsale.constants import ReservationStatus
+    from quanzi.flashsale.testing import reservation_count
 
     with clock.travel(dt.timedelta(minutes=31)):
         for _ in range(200):  # the sweeps work in batches, oldest first (earlier runs' orders too)
             run_sweeps()
-            if not Reservation.objects.filter(item_id=item_id, status__in=[
-                    ReservationStatus.RESERVED, ReservationStatus.ORDERED]).exists():
+            if not reservation_count(item_id=item_id,
+                                     statuses=[ReservationStatus.RESERVED, ReservationStatus.ORDERED]):
                 break
     after = verify(item_id, units)
     after["given_back_by_reconcile"] = given_back

@@ -87,16 +87,16 @@ def prepare(args: argparse.Namespace) -> Fixture:
     import datetime as dt
     import secrets
 
-    from quanzi.accounts.models import Address, ApiToken, User
-    from quanzi.catalog.models import Category
+    from quanzi.accounts.testing import make_addresses_bulk, make_api_tokens_bulk, make_users_bulk
+    from quanzi.catalog.demo import category_ensure
     from quanzi.catalog.services import product_create, product_set_status
     from quanzi.core import clock
     from quanzi.groupbuy.services import campaign_activate, campaign_create
     from quanzi.shops.services import shop_apply, shop_approve
 
     tag = time.strftime("%m%d%H%M%S") + secrets.token_hex(2)
-    category, _ = Category.objects.get_or_create(slug="bench", defaults={"name": "压测", "name_en": "Bench"})
-    owner = User.objects.create_user(email=f"gb-{tag}@bench.quanzi.test", password=None, nickname="bench merchant")
+    category = category_ensure(slug="bench", name="压测", name_en="Bench")
+    [owner] = make_users_bulk(emails=[f"gb-{tag}@bench.quanzi.test"], nickname="bench merchant")
     shop = shop_apply(owner=owner, data={"name": f"拼团压测店 {tag}", "licence_number": f"91GB{tag}",
                                          "contact_name": "Bench", "contact_phone": "13800000000",
                                          "description": "bench/group_buy.py"})
@@ -115,16 +115,11 @@ def prepare(args: argparse.Namespace) -> Fixture:
 
     per_group = args.size + args.extra
     count = args.groups * per_group
-    users = User.objects.bulk_create([
-        User(email=f"gb-{tag}-{i}@bench.quanzi.test", nickname=f"拼团 {i}", password="!bench") for i in range(count)],
-        batch_size=1000)
-    addresses = Address.objects.bulk_create([
-        Address(user=u, recipient="压测", phone="13800138000", province="上海", city="上海", district="黄浦区",
-                detail=f"人民路 {i} 号", is_default=True) for i, u in enumerate(users)], batch_size=1000)
-    keys = ["qz_" + secrets.token_urlsafe(32) for _ in users]
-    ApiToken.objects.bulk_create([ApiToken(user=u, key_hash=ApiToken.hash_key(k), name="bench")
-                                  for u, k in zip(users, keys, strict=True)], batch_size=1000)
-    shoppers = [Shopper(u.pk, k, a.pk) for u, k, a in zip(users, keys, addresses, strict=True)]
+    users = make_users_bulk(emails=[f"gb-{tag}-{i}@bench.quanzi.test" for i in range(count)], nickname="拼团 {i}",
+                            password_hash="!bench")
+    addresses = make_addresses_bulk(users=users)
+    keys = make_api_tokens_bulk(users=users, name="bench")
+    shoppers = [Shopper(u.pk, k, a) for u, k, a in zip(users, keys, addresses, strict=True)]
     leaders = shoppers[::per_group]
     joiners = [shoppers[g * per_group + 1:(g + 1) * per_group] for g in range(args.groups)]
     return Fixture(tag, campaign.pk, sku.pk, set_aside, leaders, joiners)
@@ -322,39 +317,39 @@ def run_load(server: harness.Server, fx: Fixture, args: argparse.Namespace) -> t
 
 def verify(fx: Fixture, args: argparse.Namespace) -> dict:
     from django.db import connection
-    from django.db.models import Count, Q, Sum
 
-    from quanzi.catalog.models import CampaignStock
-    from quanzi.groupbuy.models import Group, GroupCampaign, GroupMember, GroupStatus, MemberStatus
-    from quanzi.ledger.models import Posting
-    from quanzi.ledger.selectors import unbalanced_transactions
-    from quanzi.orders.models import Order, OrderLine, OrderStatus
-    from quanzi.payments.models import Payment, PaymentStatus, Refund, RefundStatus, SandboxTrade
+    from quanzi.catalog.selectors import pool_units
+    from quanzi.groupbuy.constants import HOLD_PREFIX, GroupStatus, MemberStatus
+    from quanzi.groupbuy.testing import campaign_get, groups, members
+    from quanzi.ledger.selectors import postings_sum, unbalanced_transactions
+    from quanzi.orders.constants import OrderStatus
+    from quanzi.orders.testing import order_values, units_in_orders
+    from quanzi.payments.constants import PaymentStatus, RefundStatus
+    from quanzi.payments.testing import payment_numbers, refunded_payment_numbers, sandbox_trades_mark_paid
 
     connection.close()
-    campaign = GroupCampaign.objects.get(pk=fx.campaign_id)
-    groups = Group.objects.filter(campaign=campaign)
-    by_status = dict(Counter(groups.values_list("status", flat=True)))
-    paid_members = GroupMember.objects.filter(group__campaign=campaign, status=MemberStatus.PAID)
-    over_full = paid_members.values("group_id").annotate(n=Count("pk")).filter(n__gt=campaign.group_size).count()
-    over_full += groups.filter(Q(paid_count__gt=campaign.group_size) | Q(joined_count__gt=campaign.group_size)).count()
-    hold_keys = [f"groupbuy:{n}" for n in groups.values_list("number", flat=True)]
-    orders = Order.objects.filter(hold_key__in=hold_keys)
+    campaign = campaign_get(campaign_id=fx.campaign_id)
+    all_groups = groups(campaign=campaign)
+    by_status = dict(Counter(g.status for g in all_groups))
+    paid_members = members(campaign=campaign, status=MemberStatus.PAID)
+    over_full = sum(1 for n in Counter(m.group_id for m in paid_members).values() if n > campaign.group_size)
+    over_full += sum(1 for g in all_groups if g.paid_count > campaign.group_size
+                     or g.joined_count > campaign.group_size)
+    hold_keys = [f"{HOLD_PREFIX}{g.number}" for g in all_groups]
+    orders = order_values(fields=("pk", "status", "total", "refunded_total", "payment_number", "hold_key", "paid_at"),
+                          hold_keys=hold_keys)
     live = [OrderStatus.PENDING_PAYMENT, OrderStatus.AWAITING_RELEASE, OrderStatus.PAID, OrderStatus.SHIPPED,
             OrderStatus.DELIVERED, OrderStatus.COMPLETED]
-    sold = OrderLine.objects.filter(order__in=orders, order__status__in=live).aggregate(s=Sum("quantity"))["s"] or 0
-    pool = CampaignStock.objects.filter(campaign_key=campaign.campaign_key).aggregate(s=Sum("quantity"))["s"] or 0
+    sold = units_in_orders(order_ids=[o[0] for o in orders], statuses=live)
+    pool = pool_units(pools=[campaign.stock_pool])[campaign.stock_pool]
     oversold = max(0, sold - fx.set_aside)
     drift = abs(fx.set_aside - pool - sold)
 
     # every payment that was charged: its order is a paid member's, or it was refunded in full
-    member_of = dict(GroupMember.objects.filter(group__campaign=campaign, order__isnull=False)
-                     .values_list("order_id", "status"))
-    paid_orders = list(orders.filter(paid_at__isnull=False).values_list("pk", "status", "total", "refunded_total",
-                                                                        "payment_number"))
-    refunded = set(Refund.objects.filter(payment__number__in=[o[4] for o in paid_orders],
-                                         status__in=[RefundStatus.PENDING, RefundStatus.SUCCEEDED])
-                   .values_list("payment__number", flat=True))
+    member_of = {m.order_id: m.status for m in members(campaign=campaign) if m.order_id}
+    paid_orders = [o[:5] for o in orders if o[6] is not None]
+    refunded = refunded_payment_numbers(numbers=[o[4] for o in paid_orders],
+                                        statuses=[RefundStatus.PENDING, RefundStatus.SUCCEEDED])
     charged_not_member = 0
     refunded_ok = 0
     for pk, status, total, refunded_total, number in paid_orders:
@@ -364,18 +359,16 @@ def verify(fx: Fixture, args: argparse.Namespace) -> dict:
             refunded_ok += 1
             continue
         charged_not_member += 1
-    succeeded_ids = list(groups.filter(status=GroupStatus.SUCCEEDED).values_list("number", flat=True))
-    not_released = orders.filter(hold_key__in=[f"groupbuy:{n}" for n in succeeded_ids],
-                                 status=OrderStatus.AWAITING_RELEASE).count()
-    payments = Payment.objects.filter(number__in=[o[4] for o in paid_orders], status=PaymentStatus.PAID)
-    paid_numbers = list(payments.values_list("number", flat=True))
-    grand = Posting.objects.aggregate(s=Sum("amount"))["s"] or 0
+    succeeded_keys = {f"{HOLD_PREFIX}{g.number}" for g in all_groups if g.status == GroupStatus.SUCCEEDED}
+    not_released = sum(1 for o in orders if o[5] in succeeded_keys and o[1] == OrderStatus.AWAITING_RELEASE)
+    paid_numbers = payment_numbers(status=PaymentStatus.PAID, numbers=[o[4] for o in paid_orders])
+    grand = postings_sum()
     unbalanced = len(unbalanced_transactions(limit=1_000_000))
     # The bench signs notifications itself instead of clicking the sandbox cashier: bring the sandbox's
     # own books in line, so the database stays a consistent sandbox.
-    SandboxTrade.objects.filter(out_trade_no__in=paid_numbers).update(status="TRADE_SUCCESS", notified=True)
-    return {"groups_by_status": by_status, "groups_over_full": over_full, "paid_members": paid_members.count(),
-            "orders": orders.count(), "sold_units": sold, "pool_units": pool, "set_aside": fx.set_aside,
+    sandbox_trades_mark_paid(payment_numbers=paid_numbers)
+    return {"groups_by_status": by_status, "groups_over_full": over_full, "paid_members": len(paid_members),
+            "orders": len(orders), "sold_units": sold, "pool_units": pool, "set_aside": fx.set_aside,
             "oversold_units": oversold, "stock_drift_units": drift, "charged_not_member_unrefunded": charged_not_member,
             "charged_not_member_refunded": refunded_ok, "held_not_released": not_released,
             "postings_sum": grand, "unbalanced_transactions": unbalanced}

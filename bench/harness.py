@@ -93,6 +93,40 @@ def _create_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+@contextlib.contextmanager
+def outbox_dispatchers(*, database_url: str, count: int, port: int = 0) -> Iterator[list[int]]:
+    """Start `count` outbox dispatcher processes (`manage.py outbox_dispatch --loop`), as production
+    runs Celery workers beside the web servers; yield their pids (for the CPU meter). The server must
+    run with QUANZI_OUTBOX_DISPATCH=worker so that it leaves delivery to them."""
+    procs = []
+    env = {**server_env(database_url, port), "QUANZI_OUTBOX_DISPATCH": "worker"}
+    log = ROOT / "var" / "bench-outbox-dispatch.log"
+    log.parent.mkdir(exist_ok=True)
+    with open(log, "ab") as out:
+        for _ in range(count):
+            procs.append(subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "outbox_dispatch", "--loop",
+                                           "--interval", "0.2", "--batch", "200"],
+                                          cwd=ROOT, env=env, stdout=out, stderr=out, start_new_session=True))
+    try:
+        yield [p.pid for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for p in procs:
+            try:
+                p.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+def outbox_backlog() -> dict[str, int]:
+    """Pending and dead outbox events in the bench database (this process has Django set up)."""
+    from quanzi.core import outbox
+
+    return outbox.backlog()
+
+
 def server_env(database_url: str, port: int) -> dict[str, str]:
     env = {**os.environ, "DATABASE_URL": database_url, "QUANZI_ENV": "bench",
            "DJANGO_SETTINGS_MODULE": "config.settings.bench", "QUANZI_SITE_URL": f"http://127.0.0.1:{port}"}
@@ -423,8 +457,9 @@ class CpuMeter:
     """CPU seconds spent by the load generator, the server, PostgreSQL and everything else
     (other programs on the machine) between start() and stop(). Linux only; empty elsewhere."""
 
-    def __init__(self, server_pid: int | None):
+    def __init__(self, server_pid: int | None, *, extra: dict[str, list[int]] | None = None):
         self.server_pid = server_pid
+        self.extra = extra or {}  # more named groups of processes (the outbox dispatchers)
         self.available = Path("/proc/stat").exists()
 
     def _groups(self) -> dict[str, float]:
@@ -432,12 +467,15 @@ class CpuMeter:
         server = set()
         if self.server_pid:
             server = {self.server_pid} | {pid for pid, (_n, ppid, _c) in procs.items() if ppid == self.server_pid}
-        groups = {"load generator": 0.0, "server": 0.0, "postgres": 0.0}
+        groups = {"load generator": 0.0, "server": 0.0, "postgres": 0.0, **dict.fromkeys(self.extra, 0.0)}
+        extra = {pid: label for label, pids in self.extra.items() for pid in pids}
         for pid, (name, _ppid, cpu) in procs.items():
             if pid == os.getpid():
                 groups["load generator"] += cpu
             elif pid in server:
                 groups["server"] += cpu
+            elif pid in extra:
+                groups[extra[pid]] += cpu
             elif name.startswith("postgres"):
                 groups["postgres"] += cpu
         return groups

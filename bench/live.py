@@ -56,29 +56,30 @@ def prepare(n_senders: int) -> dict:
     from django.contrib.auth.hashers import make_password
     from django.contrib.sessions.backends.db import SessionStore
 
-    from quanzi.accounts.models import User
-    from quanzi.catalog.models import Category
+    from quanzi.accounts.testing import make_users_bulk
+    from quanzi.catalog.selectors import category_list
     from quanzi.catalog.services import product_create, product_set_status
+    from quanzi.catalog.testing import make_category
     from quanzi.core import clock
     from quanzi.live.services import room_create, room_start
-    from quanzi.shops.models import Shop, ShopStatus
+    from quanzi.shops.testing import make_shop
 
     tag = f"{int(time.time())}"
     password = make_password(None)  # unusable: the senders sign in through their session cookie
-    owner = User.objects.create(email=f"livebench{tag}@bench.local", nickname="Bench host", password=password)
-    shop = Shop.objects.create(owner=owner, name=f"Live bench {tag}", licence_number=f"91LB{tag}",
-                               contact_name="Bench", contact_phone="13800000000", status=ShopStatus.APPROVED)
-    cat = Category.objects.first() or Category.objects.create(name="测试", name_en="Bench", slug=f"bench-{tag}")
+    [owner] = make_users_bulk(emails=[f"livebench{tag}@bench.local"], nickname="Bench host", password_hash=password)
+    shop = make_shop(owner=owner, name=f"Live bench {tag}", approved=True)
+    categories = category_list(top_level_only=False)
+    cat = categories[0] if categories else make_category(name="测试", name_en="Bench", slug=f"bench-{tag}")
     product = product_create(shop=shop, data={"title": "Bench tee", "category_id": cat.pk, "price": 5900,
                                               "stock": 100}, options=[])
     product_set_status(product=product, status="on_shelf")
     room = room_create(host=owner, title=f"Bench room {tag}", scheduled_at=clock.now() + dt.timedelta(minutes=1),
                        product_ids=[product.pk])
     room = room_start(room=room)
-    users = User.objects.bulk_create([User(email=f"lb{tag}-{i}@bench.local", nickname=f"s{i}", password=password)
-                                      for i in range(n_senders)])
+    users = make_users_bulk(emails=[f"lb{tag}-{i}@bench.local" for i in range(n_senders)], nickname="s{i}",
+                            password_hash=password)
     cookies = []
-    for user in User.objects.filter(email__startswith=f"lb{tag}-").order_by("pk"):
+    for user in users:
         s = SessionStore()
         s[SESSION_KEY] = str(user.pk)
         s[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
@@ -90,9 +91,10 @@ def prepare(n_senders: int) -> dict:
 
 
 def likes_counted(room_id: int) -> int:
-    from quanzi.live.models import LiveRoom
+    from quanzi.live.selectors import room_get
 
-    return LiveRoom.objects.filter(pk=room_id).values_list("like_count", flat=True).first() or 0
+    room = room_get(room_id=room_id)
+    return (room.like_count if room is not None else 0) or 0
 
 
 # ---------------------------------------------------------------- viewers (load-generator processes)

@@ -45,14 +45,14 @@ def _image(seed: int):
 
 def prepare(count: int) -> tuple[list[int], int]:
     """`count` on-shelf products with options, SKUs and images; returns (product ids, a shopper id)."""
-    from quanzi.accounts.models import User
-    from quanzi.catalog.models import Category
+    from quanzi.accounts.testing import make_users_bulk
+    from quanzi.catalog.demo import category_ensure
     from quanzi.catalog.services import product_add_image, product_create, product_set_status
     from quanzi.shops.services import shop_apply, shop_approve
 
     tag = time.strftime("%m%d%H%M%S") + secrets.token_hex(2)
-    category, _ = Category.objects.get_or_create(slug="bench", defaults={"name": "压测", "name_en": "Bench"})
-    owner = User.objects.create_user(email=f"bench-page-{tag}@bench.quanzi.test", password=None)
+    category = category_ensure(slug="bench", name="压测", name_en="Bench")
+    [owner] = make_users_bulk(emails=[f"bench-page-{tag}@bench.quanzi.test"], nickname="")
     shop = shop_apply(owner=owner, data={"name": f"页面压测店 {tag}", "licence_number": f"91PAGE{tag}",
                                          "contact_name": "Bench", "contact_phone": "13800000000"})
     shop_approve(shop_id=shop.pk)
@@ -78,17 +78,17 @@ def prepare(count: int) -> tuple[list[int], int]:
                 product_attach_image(product=product, image=pi.image, thumb=pi.thumb)
         product_set_status(product=product, status="on_shelf")
         ids.append(product.pk)
-    shopper = User.objects.create_user(email=f"bench-page-{tag}-shopper@bench.quanzi.test", password=None)
+    [shopper] = make_users_bulk(emails=[f"bench-page-{tag}-shopper@bench.quanzi.test"], nickname="")
     return ids, shopper.pk
 
 
 def session_cookie(user_id: int) -> str:
     from django.test import Client
 
-    from quanzi.accounts.models import User
+    from quanzi.accounts.selectors import user_get
 
     client = Client()
-    client.force_login(User.objects.get(pk=user_id))
+    client.force_login(user_get(user_id=user_id))
     return f"sessionid={client.cookies['sessionid'].value}"
 
 

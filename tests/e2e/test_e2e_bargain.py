@@ -37,8 +37,10 @@ def world(make_user, make_shop, make_shopper, category):
 
 @pytest.mark.browser
 def test_bargain_journey(open_page, site, world, ledger_balanced):
-    from quanzi.bargain.models import Bargain, BargainStatus
-    from quanzi.orders.models import Order, OrderStatus
+    from quanzi.bargain.constants import BargainStatus
+    from quanzi.bargain.selectors import bargain_detail, bargains_for_user
+    from quanzi.orders.constants import OrderStatus
+    from quanzi.orders.testing import order_get
 
     product, a_user, b_user = world["product"], world["a"], world["b"]
 
@@ -47,7 +49,7 @@ def test_bargain_journey(open_page, site, world, ledger_balanced):
     login(a, a_user.phone, next_path=f"/bargain/products/{product.pk}/")
     expect(a.get_by_test_id("bargain-product-block")).to_contain_text(f"Bargain it down to {yuan(FLOOR)} with 3 friends")
     a.get_by_test_id("bargain-start").click()
-    bargain = Bargain.objects.get(starter=a_user)
+    [bargain] = bargains_for_user(user=a_user)
     expect(a).to_have_url(re.compile(rf"/b/{bargain.number}/$"))
     expect(a.get_by_test_id("bargain-current-price")).to_have_text(yuan(PRICE))
     expect(a.get_by_test_id("bargain-countdown")).to_have_text(re.compile(r"^2[34]:\d\d:\d\d$"))
@@ -69,7 +71,7 @@ def test_bargain_journey(open_page, site, world, ledger_balanced):
     b.get_by_test_id("bargain-help").click()
     expect(b.get_by_test_id("bargain-cut-result")).to_contain_text("You cut")
     expect(b.get_by_test_id("bargain-helper")).to_have_count(1)
-    cut = Bargain.objects.get(pk=bargain.pk)
+    cut = bargain_detail(number=bargain.number)
     assert cut.helps_count == 1 and FLOOR <= cut.current_price < PRICE
     expect(b.get_by_test_id("bargain-current-price")).to_have_text(yuan(cut.current_price))
     expect(b.get_by_test_id("bargain-helped")).to_be_visible()
@@ -83,11 +85,11 @@ def test_bargain_journey(open_page, site, world, ledger_balanced):
     expect(a).to_have_url(re.compile(r"/sandbox/pay/"))
     expect(a.get_by_test_id("sandbox-amount")).to_have_text(yuan(cut.current_price))  # over ¥99: free shipping
     a.get_by_test_id("sandbox-pay").click()
-    order = Order.objects.get(user=a_user)
+    order = order_get(user=a_user)
     expect(a).to_have_url(re.compile(rf"/orders/{order.number}/$"))
     order.refresh_from_db()
     assert order.status == OrderStatus.PAID and order.total == cut.current_price
-    assert Bargain.objects.get(pk=bargain.pk).status == BargainStatus.BOUGHT
+    assert bargain_detail(number=bargain.number).status == BargainStatus.BOUGHT
     a.goto(f"/b/{bargain.number}/")
     expect(a.get_by_test_id("bargain-status")).to_have_text("Bought")
     snap(a, "bargain-03-bought")

@@ -51,8 +51,8 @@ def add_to_cart(page, cart_count: int) -> None:
 
 @pytest.mark.browser
 def test_buy_journey(open_page, catalogue, ledger_balanced):
-    from quanzi.orders.models import Order
-    from quanzi.payments.models import Refund
+    from quanzi.orders.testing import orders_of_payment
+    from quanzi.payments.testing import refund_get
     from quanzi.shipping.services import SANDBOX_ROUTE
 
     shop_a, shop_b = catalogue["shop_a"], catalogue["shop_b"]
@@ -146,7 +146,7 @@ def test_buy_journey(open_page, catalogue, ledger_balanced):
     expect(page).to_have_url(re.compile(r"/sandbox/pay/"))
     expect(page.get_by_test_id("sandbox-amount")).to_have_text(yuan(total))
     payment_number = page.url.rstrip("/").rsplit("/", 1)[-1]
-    orders = list(Order.objects.filter(payment_number=payment_number).order_by("pk"))
+    orders = orders_of_payment(payment_number=payment_number)
     assert len(orders) == 2, "one payment pays both orders"
     order_a = next(o for o in orders if o.shop_id == shop_a.pk)
     order_b = next(o for o in orders if o.shop_id == shop_b.pk)
@@ -293,7 +293,7 @@ def test_buy_journey(open_page, catalogue, ledger_balanced):
     ])
 
     # -------------------------------------------------------------- the books
-    refund = Refund.objects.get()
+    refund = refund_get()
     assert (refund.amount, refund.status) == (MUG, "succeeded")
     order_a.refresh_from_db()
     assert (order_a.status, order_a.refunded_total) == ("delivered", MUG)

@@ -36,8 +36,9 @@ def world(make_user, make_shop, make_shopper, category):
 
 
 def test_flash_sale_journey(open_page, world, ledger_balanced):
-    from quanzi.flashsale.models import Reservation
-    from quanzi.orders.models import Order, OrderStatus
+    from quanzi.flashsale.testing import reservations
+    from quanzi.orders.constants import OrderStatus
+    from quanzi.orders.testing import order_get, orders
 
     sale = world["sale"]
     a = open_page("fast")
@@ -56,9 +57,9 @@ def test_flash_sale_journey(open_page, world, ledger_balanced):
     expect(a).to_have_url(re.compile(r"/sandbox/pay/"))
     expect(a.get_by_test_id("sandbox-amount")).to_have_text(yuan(FLASH_PRICE))  # ¥99: free shipping
     a.get_by_test_id("sandbox-pay").click()
-    order = Order.objects.get(user=world["a"])
+    order = order_get(user=world["a"])
     expect(a).to_have_url(re.compile(rf"/orders/{order.number}/$"))
-    assert Order.objects.get(pk=order.pk).status == OrderStatus.PAID
+    assert order_get(order_id=order.pk).status == OrderStatus.PAID
 
     # B pressed a moment too late: sold out, nothing charged, nothing reserved
     expect(b.get_by_test_id("fs-buy")).to_be_enabled(timeout=40_000)
@@ -66,8 +67,8 @@ def test_flash_sale_journey(open_page, world, ledger_balanced):
     expect(b.get_by_test_id("fs-message")).to_have_text("Sold out.")
     expect(b.get_by_test_id("fs-sold-out")).to_be_visible()
     snap(b, "5-11-flash-sold-out")
-    assert not Order.objects.filter(user=world["b"]).exists()
-    assert list(Reservation.objects.values_list("user_id", "status")) == [(world["a"].pk, "paid")]
+    assert not orders(user=world["b"])
+    assert [(r.user_id, r.status) for r in reservations()] == [(world["a"].pk, "paid")]
 
     # A's reservation is listed as paid; the page now says sold out for everyone
     a.goto("/me/flash/")

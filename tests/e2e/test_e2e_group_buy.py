@@ -37,8 +37,11 @@ def world(make_user, make_shop, make_shopper, category):
 
 
 def test_group_buy_journey(open_page, site, world, ledger_balanced):
-    from quanzi.groupbuy.models import Group, GroupStatus
-    from quanzi.orders.models import Order, OrderStatus
+    from quanzi.groupbuy.constants import GroupStatus
+    from quanzi.groupbuy.selectors import group_detail
+    from quanzi.groupbuy.testing import groups
+    from quanzi.orders.constants import OrderStatus
+    from quanzi.orders.testing import order_get, orders
 
     product, a_user, b_user = world["product"], world["a"], world["b"]
 
@@ -50,11 +53,11 @@ def test_group_buy_journey(open_page, site, world, ledger_balanced):
     expect(a).to_have_url(re.compile(r"/sandbox/pay/"))
     expect(a.get_by_test_id("sandbox-amount")).to_have_text(yuan(GROUP_PRICE))  # over ¥99: free shipping
     a.get_by_test_id("sandbox-pay").click()
-    a_order = Order.objects.get(user=a_user)
+    a_order = order_get(user=a_user)
     expect(a).to_have_url(re.compile(rf"/orders/{a_order.number}/$"))
-    assert Order.objects.get(pk=a_order.pk).status == OrderStatus.AWAITING_RELEASE
+    assert order_get(order_id=a_order.pk).status == OrderStatus.AWAITING_RELEASE
 
-    group = Group.objects.get(leader=a_user)
+    [group] = groups(leader=a_user)
     a.goto(f"/g/{group.number}/")
     expect(a.get_by_test_id("gb-status")).to_have_text("1 spot left")
     expect(a.get_by_test_id("gb-countdown")).to_have_text(re.compile(r"^2[34]:\d\d:\d\d$"))
@@ -73,13 +76,12 @@ def test_group_buy_journey(open_page, site, world, ledger_balanced):
     expect(b).to_have_url(re.compile(r"/sandbox/pay/"))
     expect(b.get_by_test_id("sandbox-amount")).to_have_text(yuan(GROUP_PRICE))
     b.get_by_test_id("sandbox-pay").click()
-    b_order = Order.objects.get(user=b_user)
+    b_order = order_get(user=b_user)
     expect(b).to_have_url(re.compile(rf"/orders/{b_order.number}/$"))
 
     # -------------------------------------------------------------- the group succeeded: both orders go on
-    assert Group.objects.get(pk=group.pk).status == GroupStatus.SUCCEEDED
-    assert set(Order.objects.filter(pk__in=[a_order.pk, b_order.pk]).values_list("status", flat=True)) == {
-        OrderStatus.PAID}
+    assert group_detail(number=group.number).status == GroupStatus.SUCCEEDED
+    assert {o.status for o in orders(order_ids=[a_order.pk, b_order.pk])} == {OrderStatus.PAID}
     a.goto(f"/g/{group.number}/")
     expect(a.get_by_test_id("gb-status")).to_contain_text("Group complete")
     expect(a.get_by_test_id("gb-member")).to_have_count(2)

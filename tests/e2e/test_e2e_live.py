@@ -86,7 +86,7 @@ def chat_line(page, text):
 
 
 def test_live_room_journey(open_page, site, ws_server, world, settings):
-    from quanzi.live.models import LiveRoom, RoomSanction
+    from quanzi.live.selectors import room_by_number, sanctions
 
     settings.LIVE_CHAT_RATE = (3, 10)  # a small burst, so the flooder hits it quickly
     room, number = world["room"], world["room"].number
@@ -99,7 +99,7 @@ def test_live_room_journey(open_page, site, ws_server, world, settings):
     host.get_by_test_id("live-start").click()
     expect(host.get_by_test_id("live-end")).to_be_visible()
     expect(host.get_by_test_id("live-console")).to_have_attribute("data-status", "live")
-    assert LiveRoom.objects.get(pk=room.pk).status == "live"
+    assert room_by_number(number=number).status == "live"
 
     # -------------------------------------------------------------- a viewer chats and likes
     viewer = open_page("viewer")
@@ -142,7 +142,7 @@ def test_live_room_journey(open_page, site, ws_server, world, settings):
     chat_line(host, "BUY NOW 0").get_by_test_id("live-mod-mute").click()
     expect(host.get_by_test_id("live-console")).to_have_attribute("data-last-sanction",
                                                                    f"mute:{world['flooder'].pk}")
-    assert RoomSanction.objects.filter(room=room, user=world["flooder"], kind="mute").exists()
+    assert any(s.user_id == world["flooder"].pk and s.kind == "mute" for s in sanctions(room=room))
     expect(flooder.get_by_test_id("live-error")).to_contain_text("muted")
     from django.core.cache import cache
 
@@ -155,7 +155,7 @@ def test_live_room_journey(open_page, site, ws_server, world, settings):
     # -------------------------------------------------------------- the host ends the room
     host.get_by_test_id("live-end").click()
     expect(viewer.get_by_test_id("live-ended")).to_be_visible()
-    assert LiveRoom.objects.get(pk=room.pk).status == "ended"
+    assert room_by_number(number=number).status == "ended"
     viewer.get_by_test_id("live-replay-link").click()
     expect(viewer.get_by_test_id("live-replay")).to_be_visible()
     expect(viewer.get_by_test_id("live-chat-replay")).to_contain_text("Hello from the viewer")

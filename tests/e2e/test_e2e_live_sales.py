@@ -21,31 +21,29 @@ PRICE, LIVE_PRICE = 19900, 12900
 
 @pytest.fixture
 def world(make_user, make_shop, make_shopper, category, pay):
-    from quanzi.core import clock
-    from quanzi.live.models import LiveRoom, RoomStatus, ShelfItem
-    from quanzi.livesales.models import Gift
+    from quanzi.live.testing import make_room
     from quanzi.livesales.services import declaration_submit, live_price_start, topup_start
+    from quanzi.livesales.testing import gift_ensure
 
     shop = make_shop(owner=make_user(phone="13900000066", nickname="围巾铺"))
     product = create_product(shop=shop, category=category, title=TITLE, price=PRICE, stock=20)
     host = make_user(phone="13900000067", nickname="主播小美")
-    now = clock.now()
-    room = LiveRoom.objects.create(host=host, shop=shop, title="冬季围巾专场", scheduled_at=now,
-                                   status=RoomStatus.LIVE, started_at=now)
-    ShelfItem.objects.create(room=room, product=product, sort=0)
+    room = make_room(host=host, shop=shop, title="冬季围巾专场", live=True, products=[product])
     lp = live_price_start(user=host, room_number=room.number, sku_id=product.skus.get().pk, price=LIVE_PRICE,
                           stock=5, per_user_limit=1, duration_seconds=3600)
     viewer = make_shopper(phone="13700006601", nickname="观众小C")
     declaration_submit(user=viewer, real_name="陈小C", birth_date=dt.date(1995, 4, 4))
     _topup, payment = topup_start(user=viewer, amount=1000)
     pay(payment.number)
-    gift, _new = Gift.objects.get_or_create(name="玫瑰", defaults={"name_en": "Rose", "icon": "🌹", "price": 100})
+    gift = gift_ensure(name="玫瑰", name_en="Rose", icon="🌹", price=100)
     return {"room": room, "product": product, "host": host, "viewer": viewer, "live_price": lp, "gift": gift}
 
 
 def test_live_sales_journey(open_page, world, ledger_balanced):
-    from quanzi.livesales.models import LivePriceStatus, Tip
-    from quanzi.orders.models import Order, OrderStatus
+    from quanzi.livesales.constants import LivePriceStatus
+    from quanzi.livesales.testing import tips
+    from quanzi.orders.constants import OrderStatus
+    from quanzi.orders.testing import order_get
 
     room, viewer = world["room"], world["viewer"]
     page = open_page("viewer")
@@ -62,9 +60,9 @@ def test_live_sales_journey(open_page, world, ledger_balanced):
     cashier = popup_info.value
     expect(cashier.get_by_test_id("sandbox-amount")).to_have_text(yuan(LIVE_PRICE))
     cashier.get_by_test_id("sandbox-pay").click()
-    order = Order.objects.get(user=viewer)
+    order = order_get(user=viewer)
     expect(cashier).to_have_url(re.compile(rf"/orders/{order.number}/$"))
-    assert Order.objects.get(pk=order.pk).status == OrderStatus.PAID
+    assert order_get(order_id=order.pk).status == OrderStatus.PAID
     assert order.lines.get().attribution["live"]["room"] == room.number
     expect(page).to_have_url(re.compile(rf"/live/{room.number}/$"))  # the viewer never left the room
     expect(page.get_by_test_id("ls-left")).to_have_text("4 left")  # updated with the answer (out of band)
@@ -81,7 +79,8 @@ def test_live_sales_journey(open_page, world, ledger_balanced):
     page.get_by_test_id("ls-tip-submit").click()
     expect(page.get_by_test_id("ls-tip-sent")).to_be_visible()
     expect(page.get_by_test_id("ls-balance-after")).to_have_text(yuan(900))
-    assert Tip.objects.get().amount == 100
+    [tip] = tips()
+    assert tip.amount == 100
 
     # -------------------------------------------------------------- the host ends the live price
     host = open_page("host")

@@ -29,8 +29,8 @@ def png_file(tmp_path):
 
 @pytest.mark.browser
 def test_merchant_lists_a_product_and_operator_approves_a_shop(open_page, make_user, category, png_file):
-    from quanzi.catalog.models import Product
-    from quanzi.shops.models import Shop
+    from quanzi.catalog.selectors import shop_products_for_console
+    from quanzi.shops.selectors import shop_for_owner
 
     applicant = make_user(phone="13700000009", nickname="山野")
     operator = make_user(phone="13600000001", nickname="运营小王", is_staff=True)
@@ -51,7 +51,7 @@ def test_merchant_lists_a_product_and_operator_approves_a_shop(open_page, make_u
     expect(flash(merchant)).to_contain_text("Application sent.")
     expect(merchant.get_by_test_id("application-status")).to_contain_text("Your application is under review")
     expect(merchant.get_by_test_id("shop-status")).to_have_text("Under review")
-    shop = Shop.objects.get(owner=applicant)
+    shop = shop_for_owner(user=applicant)
     assert shop.status == "applied"
 
     # -------------------------------------------------------------- the operator approves it in the admin
@@ -120,7 +120,7 @@ def test_merchant_lists_a_product_and_operator_approves_a_shop(open_page, make_u
     expect(merchant.get_by_test_id("product-status")).to_have_text("On shelf")
     expect(merchant.get_by_test_id("off-shelf")).to_be_visible()
     snap(merchant, "2-04-product-edit")
-    product = Product.objects.get(shop=shop)
+    [product] = shop_products_for_console(shop_id=shop.pk)
     assert (product.status, product.min_price, bool(product.cover)) == ("on_shelf", 8800, True)
 
     # -------------------------------------------------------------- an anonymous visitor finds it

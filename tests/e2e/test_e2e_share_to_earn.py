@@ -39,7 +39,7 @@ def world(make_user, make_shop, category):
     """Committed through the services: an approved shop whose teapot is opted into distribution, a sharer
     (a plain shopper, no tier bought, no fee paid), an operator, and a lowered approval threshold."""
     from quanzi.commission.services import plan_create
-    from quanzi.wallet.models import WithdrawalSettings
+    from quanzi.wallet.services import settings_update
 
     merchant = make_user(phone="13900000044", nickname="紫砂店主")
     shop = make_shop(owner=merchant)
@@ -49,14 +49,14 @@ def world(make_user, make_shop, category):
     plan = plan_create(shop=shop, rate_bps=PLAN_RATE_BPS, product_id=product.pk)
     sharer = make_user(phone="13700001111", nickname="分享达人小A")
     operator = make_user(phone="13600000002", nickname="运营小李", is_staff=True)
-    WithdrawalSettings.objects.create(approval_threshold=APPROVAL_THRESHOLD)
+    settings_update(approval_threshold=APPROVAL_THRESHOLD)
     return {"shop": shop, "product": product, "plan": plan, "sharer": sharer, "operator": operator}
 
 
 def expected_commission(order) -> int:
     """Level 1 of the order's only line, computed by the commission code from the plan, the sharer's tier,
     the programme settings (levels, shares, cap) and the line's take-rate fee."""
-    from quanzi.catalog.models import Category
+    from quanzi.catalog.selectors import category_take_rates
     from quanzi.commission import selectors as csel
     from quanzi.commission.services import compute_line_commission
     from quanzi.core.money import apply_rate
@@ -66,13 +66,13 @@ def expected_commission(order) -> int:
     line = order.lines.get()
     share = line.attribution["share"]
     cfg = csel.commission_settings()
-    category_rates = dict(Category.objects.filter(pk=line.category_id).values_list("id", "take_rate_bps"))
+    category_rates = category_take_rates(category_ids=[line.category_id])
     fee = apply_rate(line.line_total, take_rate_bps(shop=order.shop, category_id=line.category_id,
                                                     default_bps=default_take_rate_bps(), category_rates=category_rates))
     shares = compute_line_commission(
         base=line.line_total, rate_bps=PLAN_RATE_BPS, fee=fee, sharer_id=share["sharer_id"],
-        upline_ids=upline_chain(share["sharer_id"], cfg.levels - 1),
-        level1_share_bps=csel.level1_share_bps(share["sharer_id"]),
+        upline_ids=upline_chain(user_id=share["sharer_id"], depth=cfg.levels - 1),
+        level1_share_bps=csel.level1_share_bps(user_id=share["sharer_id"]),
         level_shares={2: cfg.level2_share_bps, 3: cfg.level3_share_bps}, levels=cfg.levels, cap_bps=cfg.cap_bps)
     assert [s.level for s in shares] == [1], "A has no upline: only the sharer is paid"
     return shares[0].amount
@@ -82,21 +82,21 @@ def expected_commission(order) -> int:
 def test_share_to_earn_journey(open_page, site, world, ledger_balanced):
     from PIL import Image
 
-    from quanzi.accounts.models import User
-    from quanzi.commission.models import Commission, CommissionStatus
+    from quanzi.accounts.selectors import user_get_by_phone
+    from quanzi.commission.constants import CommissionStatus
     from quanzi.commission.services import reversal_target
+    from quanzi.commission.testing import commissions
     from quanzi.core import clock
     from quanzi.core.sweeps import run_sweeps
     from quanzi.ledger.selectors import balance
     from quanzi.orders.aftersales import aftersale_approve, aftersale_confirm_return
-    from quanzi.orders.models import AfterSale, Order
     from quanzi.orders.services import order_mark_delivered
-    from quanzi.settlement.models import Settlement
-    from quanzi.sharing.models import AttributionBinding, ShareLink
+    from quanzi.orders.testing import aftersales, order_get
+    from quanzi.settlement.testing import settlement_get
+    from quanzi.sharing.selectors import binding_for, my_link_for_target
     from quanzi.shipping.services import shipment_create
     from quanzi.wallet import accounts as wacct
-    from quanzi.wallet.models import Withdrawal
-    from quanzi.wallet.selectors import balances
+    from quanzi.wallet.selectors import balances, withdrawals_for
 
     shop, product, sharer = world["shop"], world["product"], world["sharer"]
 
@@ -108,7 +108,7 @@ def test_share_to_earn_journey(open_page, site, world, ledger_balanced):
     a.get_by_test_id("share-button").click()
     expect(a).to_have_url(re.compile(rf"/share/p/{product.pk}/$"))
     expect(a.get_by_role("heading", level=1)).to_have_text("Share and earn")
-    link = ShareLink.objects.get(sharer=sharer, target_type="product", target_id=product.pk)
+    link = my_link_for_target(user_id=sharer.pk, target_type="product", target_id=product.pk)
     assert len(link.code) >= 8
     short_url = f"{site}/s/{link.code}"
     card = a.get_by_test_id("share-card")
@@ -153,8 +153,8 @@ def test_share_to_earn_journey(open_page, site, world, ledger_balanced):
     b.get_by_test_id("register-submit").click()
     expect(flash(b)).to_contain_text(f"Welcome to Quanzi, {B_NICK}!")
     expect(b).to_have_url(re.compile(r"/checkout/\?"))
-    buyer = User.objects.get(phone=B_PHONE)
-    binding = AttributionBinding.objects.get(user=buyer, product_id=product.pk)
+    buyer = user_get_by_phone(phone=B_PHONE)
+    binding = binding_for(user_id=buyer.pk, product_id=product.pk)
     assert (binding.sharer_id, binding.link_id) == (sharer.pk, link.pk)
 
     # ... and buys two
@@ -169,7 +169,7 @@ def test_share_to_earn_journey(open_page, site, world, ledger_balanced):
     expect(b).to_have_url(re.compile(r"/sandbox/pay/"))
     expect(b.get_by_test_id("sandbox-amount")).to_have_text(yuan(2 * PRICE))
     b.get_by_test_id("sandbox-pay").click()
-    order = Order.objects.get(user=buyer)
+    order = order_get(user=buyer)
     expect(b).to_have_url(re.compile(rf"/orders/{order.number}/$"))
     expect(b.get_by_test_id("order-status")).to_contain_text("Payment received")
     snap(b, "4-02-friend-paid")
@@ -182,7 +182,7 @@ def test_share_to_earn_journey(open_page, site, world, ledger_balanced):
                                                                                     False)
     earned = expected_commission(order)
     assert earned > 0
-    commission = Commission.objects.get(order=order)
+    [commission] = commissions(order_id=order.pk)
     assert (commission.beneficiary_id, commission.level, commission.amount, commission.status) == (
         sharer.pk, 1, earned, CommissionStatus.PENDING)
 
@@ -214,7 +214,7 @@ def test_share_to_earn_journey(open_page, site, world, ledger_balanced):
     request_form.get_by_test_id("aftersale-reason").select_option(label="No reason (7-day return)")
     b.get_by_test_id("aftersale-submit").click()
     expect(flash(b)).to_contain_text("Request sent.")
-    after_sale = AfterSale.objects.get(order=order)
+    [after_sale] = aftersales(user=buyer)
     assert (after_sale.quantity, after_sale.amount) == (1, PRICE)
     aftersale_approve(shop=shop, after_sale_id=after_sale.pk)  # the merchant agrees (its console is tested elsewhere)
     b.reload()
@@ -252,7 +252,7 @@ def test_share_to_earn_journey(open_page, site, world, ledger_balanced):
     with clock.travel(order.return_window_closes_at - clock.now() + dt.timedelta(minutes=1)):
         assert run_sweeps(["settlement"]) == {"settlement": 1}
         assert run_sweeps(["settlement"]) == {"settlement": 0}  # settling again changes nothing
-    settlement = Settlement.objects.get(order_id=order.pk)
+    settlement = settlement_get(order_id=order.pk)
     assert settlement.deducted == kept  # the merchant paid exactly the commission A keeps
 
     a.reload()
@@ -278,7 +278,7 @@ def test_share_to_earn_journey(open_page, site, world, ledger_balanced):
     snap(a, "4-06-withdraw-form")
     a.get_by_test_id("withdraw-submit").click()
     expect(flash(a)).to_contain_text("Amounts above the approval threshold are checked by our team")
-    withdrawal = Withdrawal.objects.get(user=sharer)
+    [withdrawal], _cursor = withdrawals_for(user=sharer)
     expect(a).to_have_url(re.compile(rf"/me/wallet/withdrawals/{withdrawal.number}/$"))
     expect(a.get_by_test_id("withdrawal-status")).to_have_text("Requested")
     expect(a.get_by_test_id("withdrawal-net")).to_have_text(yuan(kept))  # no fee by default
@@ -328,22 +328,22 @@ def test_share_to_earn_journey(open_page, site, world, ledger_balanced):
     # -------------------------------------------------------------- the books
     withdrawal.refresh_from_db()
     assert (withdrawal.status, withdrawal.amount, withdrawal.net) == ("paid", kept, kept)
-    assert balances(sharer.pk) == {"pending": 0, "available": 0, "withdrawing": 0, "withdrawn": kept}
-    assert balances(buyer.pk)["available"] == 0  # nothing for the buyer, nothing for signing up
-    assert -balance(wacct.PAYOUT_CASH) == kept
+    assert balances(user_id=sharer.pk) == {"pending": 0, "available": 0, "withdrawing": 0, "withdrawn": kept}
+    assert balances(user_id=buyer.pk)["available"] == 0  # nothing for the buyer, nothing for signing up
+    assert -balance(code=wacct.PAYOUT_CASH) == kept
     ledger_balanced()
 
 
 @pytest.mark.browser
 def test_share_page_copy_button_copies_the_link(open_page, site, world):
     """The sharer pastes what the Copy button put on the clipboard into a chat: it must be the link."""
-    from quanzi.sharing.models import ShareLink
+    from quanzi.sharing.selectors import my_link_for_target
 
     product, sharer = world["product"], world["sharer"]
     a = open_page("sharer")
     a.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site)
     login(a, sharer.phone, next_path=f"/share/p/{product.pk}/")
-    link = ShareLink.objects.get(sharer=sharer, target_id=product.pk)
+    link = my_link_for_target(user_id=sharer.pk, target_type="product", target_id=product.pk)
     expect(a.get_by_test_id("share-url")).to_have_value(f"{site}/s/{link.code}")
     a.get_by_test_id("copy-link").click()
     expect(a.locator("#toast")).to_have_text("Link copied")  # the site's copy handler confirms

@@ -61,11 +61,11 @@ def world(make_user, make_shop, category):
 
 @pytest.mark.browser
 def test_social_journey(open_page, site, world):
-    from quanzi.accounts.models import User
-    from quanzi.content.models import Comment
+    from quanzi.accounts.selectors import user_get_by_phone
+    from quanzi.content.selectors import comments_for_note
     from quanzi.content.services import comment_create
-    from quanzi.orders.models import Order
     from quanzi.orders.services import order_mark_delivered
+    from quanzi.orders.testing import order_get
     from quanzi.shipping.services import shipment_create
     from quanzi.social.services import follow_user
 
@@ -83,7 +83,7 @@ def test_social_journey(open_page, site, world):
     page.get_by_test_id("register-password").fill(NEW_PASSWORD)
     page.get_by_test_id("register-submit").click()
     expect(page.get_by_test_id("flash")).to_contain_text(NEW_NICK)
-    me = User.objects.get(phone=NEW_PHONE)
+    me = user_get_by_phone(phone=NEW_PHONE)
 
     # -------------------------------------------------------------- discover the creator's note
     page.goto("/feed/?tab=discover")
@@ -128,7 +128,7 @@ def test_social_journey(open_page, site, world):
     page.reload()
     expect(page.get_by_test_id("comment-count")).to_have_text("1")
     expect(page.get_by_test_id("like-button")).to_have_attribute("aria-pressed", "true")
-    my_comment = Comment.objects.get(note=note, author=me)
+    [my_comment] = [c for c in comments_for_note(note_id=note.pk)[0] if c.author_id == me.pk]
 
     # -------------------------------------------------------------- buy the tagged product from the note
     page.get_by_test_id("note-product").filter(has_text=PRODUCT_TITLE).click()
@@ -148,7 +148,7 @@ def test_social_journey(open_page, site, world):
     page.get_by_test_id("place-order").click()
     expect(page).to_have_url(re.compile(r"/sandbox/pay/"))
     page.get_by_test_id("sandbox-pay").click()
-    order = Order.objects.get(user=me)
+    order = order_get(user=me)
     expect(page).to_have_url(re.compile(rf"/orders/{order.number}/"))  # one order: straight to it
     expect(page.get_by_test_id("order-status").first).to_contain_text(zh("Payment received"))
     order.refresh_from_db()

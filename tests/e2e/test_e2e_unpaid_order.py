@@ -18,9 +18,9 @@ SHIPPING = 800
 
 @pytest.mark.browser
 def test_unpaid_order_cancel_and_errors(open_page, make_shopper, shop, category):
-    from quanzi.catalog.models import Sku
-    from quanzi.orders.models import Order
-    from quanzi.payments.models import Payment, SandboxTrade
+    from quanzi.catalog.testing import sku_get
+    from quanzi.orders.testing import order_get
+    from quanzi.payments.testing import payment_get, sandbox_trade
 
     shopper = make_shopper(phone="13512345678", nickname="阿明")
     glass = create_product(shop=shop, category=category, title="玻璃水杯 Glass", price=PRICE, stock=3)
@@ -64,7 +64,7 @@ def test_unpaid_order_cancel_and_errors(open_page, make_shopper, shop, category)
     cashier_url = page.url
     page.get_by_test_id("sandbox-leave").click()
 
-    order = Order.objects.get(user=shopper)
+    order = order_get(user=shopper)
     expect(page).to_have_url(re.compile(rf"/orders/{order.number}/$"))
     expect(page.get_by_test_id("order-status")).to_have_text("Awaiting payment")
     expect(page.get_by_test_id("order-status-hero")).to_contain_text("or the order is cancelled automatically")
@@ -97,7 +97,7 @@ def test_unpaid_order_cancel_and_errors(open_page, make_shopper, shop, category)
     expect(page.get_by_test_id("sandbox-pay")).to_have_count(0)
     expect(page.get_by_text("TRADE_CLOSED")).to_be_visible()
 
-    assert Sku.objects.get(pk=sku.pk).stock == 3
-    payment = Payment.objects.get(number=order.payment_number)
+    assert sku_get(sku_id=sku.pk).stock == 3
+    payment = payment_get(number=order.payment_number)
     assert payment.status == "closed"
-    assert SandboxTrade.objects.get(out_trade_no=payment.number).status == "TRADE_CLOSED"
+    assert sandbox_trade(payment_number=payment.number).status == "TRADE_CLOSED"

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from quanzi.accounts.models import Address, ApiToken, User, mask_email, mask_phone
+from quanzi.accounts.masking import mask_email, mask_phone
+from quanzi.accounts.models import Address, ApiToken, User
 from quanzi.core.adminkit import SITE_HEADER, ReadOnlyAdmin
 
 admin.site.site_header = SITE_HEADER

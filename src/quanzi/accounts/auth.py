@@ -7,7 +7,7 @@ from quanzi.accounts.services import api_token_user
 
 class BearerAuth(HttpBearer):
     def authenticate(self, request, token):
-        user = api_token_user(token)
+        user = api_token_user(key=token)
         if user is not None:
             request.user = user
         return user
@@ -32,7 +32,7 @@ class OptionalAuth(SessionAuth):
     def __call__(self, request):
         bearer = request.headers.get("Authorization", "")
         if bearer.lower().startswith("bearer "):
-            user = api_token_user(bearer.split(" ", 1)[1].strip())
+            user = api_token_user(key=bearer.split(" ", 1)[1].strip())
             if user is not None:
                 request.user = user
                 return user

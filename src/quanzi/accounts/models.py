@@ -7,21 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-def mask_phone(phone: str | None) -> str:
-    """13800138000 -> 138****8000. Shown to everyone but the owner."""
-    if not phone:
-        return ""
-    if len(phone) < 7:
-        return phone[:1] + "*" * (len(phone) - 1)
-    return f"{phone[:3]}****{phone[-4:]}"
-
-
-def mask_email(email: str | None) -> str:
-    if not email or "@" not in email:
-        return ""
-    name, domain = email.split("@", 1)
-    return f"{name[:1]}***@{domain}"
+from quanzi.accounts.masking import mask_email, mask_phone
 
 
 def new_uid() -> str:

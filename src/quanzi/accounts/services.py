@@ -206,7 +206,7 @@ def api_token_create(*, user: User, name: str = "") -> str:
     return key
 
 
-def api_token_user(key: str) -> User | None:
+def api_token_user(*, key: str) -> User | None:
     token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(key)).first()
     if token is None or not token.user.is_active:
         return None

@@ -36,7 +36,7 @@ def bargain_out(b: Bargain, *, helps: list | None = None) -> dict:
            "current_price": money(b.current_price), "cut_total": money(b.cut_total),
            "remaining": money(b.remaining), "progress_pct": b.progress_pct, "helps_count": b.helps_count,
            "expected_helps": b.expected_helps, "expires_at": _iso(b.expires_at),
-           "seconds_left": selectors.seconds_left(b), "starter": {"uid": b.starter.uid, "nickname": b.starter.display_name},
+           "seconds_left": selectors.seconds_left(bargain=b), "starter": {"uid": b.starter.uid, "nickname": b.starter.display_name},
            "url": f"/b/{b.number}/"}
     if helps is not None:
         out["helps"] = [{"nickname": h.helper.display_name, "avatar": h.helper.avatar.url if h.helper.avatar else "",
@@ -93,7 +93,7 @@ def start_bargain(request, campaign_id: int):
 @router.get("/bargains/{number}", auth=optional_auth, summary="A bargain: price progress, helpers, countdown")
 def bargain_detail(request, number: str):
     bargain = _bargain(number)
-    return bargain_out(bargain, helps=selectors.helps_for(bargain))
+    return bargain_out(bargain, helps=selectors.helps_for(bargain=bargain))
 
 
 @router.post("/bargains/{number}/help", auth=auth, response={201: dict},
@@ -102,7 +102,7 @@ def help_bargain(request, number: str):
     help_ = services.bargain_help(user=request.auth, number=number)
     bargain = _bargain(number)
     return 201, {"cut": money(help_.amount), "is_new_user": help_.is_new_user,
-                 "bargain": bargain_out(bargain, helps=selectors.helps_for(bargain))}
+                 "bargain": bargain_out(bargain, helps=selectors.helps_for(bargain=bargain))}
 
 
 @router.post("/bargains/{number}/buy", auth=auth, response={201: dict},

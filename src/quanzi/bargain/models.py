@@ -1,7 +1,8 @@
 """Bargaining (砍价) data: campaigns, bargains and the helps that cut them.
 
-A `BargainCampaign` sells one SKU from `original_price` down to `floor_price`; its units are set aside
-in a CampaignStock pool keyed `bargain:<campaign id>` while it is active. A shopper's `Bargain` copies
+A `BargainCampaign` is a campaign (`catalog.campaigns`: window, status, per-user limit) that sells one
+SKU from `original_price` down to `floor_price`; its units are set aside in the catalog pool
+`bargain:<campaign id>` (`campaign.stock_pool`) while it is active. A shopper's `Bargain` copies
 the campaign's prices at its start and is cut by friends (`BargainHelp`, one per helper). The
 bargain's price columns change only under its row lock, and the database checks the arithmetic:
 `cut_total = original_price − current_price` and `current_price ≥ floor_price`.
@@ -19,12 +20,23 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-MIN_EXPECTED_HELPS = 2
-MAX_EXPECTED_HELPS = 100
-MIN_TIME_LIMIT_SECONDS = 10 * 60
-MAX_TIME_LIMIT_SECONDS = 7 * 24 * 3600
+from quanzi.bargain.constants import (
+    ACTIVE_STATUSES,
+    MAX_EXPECTED_HELPS,
+    MAX_TIME_LIMIT_SECONDS,
+    MIN_EXPECTED_HELPS,
+    MIN_TIME_LIMIT_SECONDS,
+    POOL_KIND,
+    BargainStatus,
+    CampaignStatus,
+)
+from quanzi.catalog.campaigns import CampaignPool, CampaignWindow, status_field
+
+__all__ = ["ACTIVE_STATUSES", "MAX_EXPECTED_HELPS", "MAX_TIME_LIMIT_SECONDS", "MIN_EXPECTED_HELPS",
+           "MIN_TIME_LIMIT_SECONDS", "Bargain", "BargainCampaign", "BargainHelp", "BargainStatus", "CampaignStatus",
+           "HelperDay"]
+
 NUMBER_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: read aloud or typed from a poster
 
 
@@ -33,23 +45,12 @@ def new_bargain_number() -> str:
     return "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(10))
 
 
-class CampaignStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    ACTIVE = "active", _("Active")
-    ENDED = "ended", _("Ended")
+class BargainCampaign(CampaignWindow, CampaignPool):
+    """A bargain campaign on one SKU: window, status and per-user limit (bargains bought, one unit each)
+    from the campaign base."""
 
+    POOL_KIND = POOL_KIND
 
-class BargainStatus(models.TextChoices):
-    OPEN = "open", pgettext_lazy("bargain status", "Open")
-    FLOOR_REACHED = "floor_reached", pgettext_lazy("bargain status", "Floor price reached")
-    BOUGHT = "bought", pgettext_lazy("bargain status", "Bought")
-    EXPIRED = "expired", pgettext_lazy("bargain status", "Expired")
-
-
-ACTIVE_STATUSES = (BargainStatus.OPEN, BargainStatus.FLOOR_REACHED)
-
-
-class BargainCampaign(models.Model):
     shop = models.ForeignKey("shops.Shop", verbose_name=_("shop"), on_delete=models.PROTECT,
                              related_name="bargain_campaigns")
     product = models.ForeignKey("catalog.Product", verbose_name=_("product"), on_delete=models.PROTECT,
@@ -61,14 +62,9 @@ class BargainCampaign(models.Model):
     expected_helps = models.PositiveSmallIntegerField(_("helps to reach the floor"))
     time_limit_seconds = models.PositiveIntegerField(_("time limit (seconds)"), default=24 * 3600)
     stock = models.PositiveIntegerField(_("stock set aside"))
-    per_user_limit = models.PositiveSmallIntegerField(_("purchases per user"), default=1)
     new_user_bonus = models.BooleanField(_("new users cut more"), default=True)
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
-    status = models.CharField(_("status"), max_length=12, choices=CampaignStatus.choices,
-                              default=CampaignStatus.DRAFT)
+    status = status_field(CampaignStatus, default=CampaignStatus.DRAFT)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("bargain campaign")
@@ -86,10 +82,6 @@ class BargainCampaign(models.Model):
 
     def __str__(self) -> str:
         return self.title or f"#{self.pk}"
-
-    @property
-    def campaign_key(self) -> str:
-        return f"bargain:{self.pk}"
 
 
 class Bargain(models.Model):

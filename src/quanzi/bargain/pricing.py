@@ -31,4 +31,4 @@ class BargainPriceSource:
                                    fields={"price_ref": str(ref)[:20]})
         check_buyable(bargain, clock.now())
         return PriceQuote(unit_price=bargain.current_price, source=self.name, ref=bargain.number,
-                          campaign_key=bargain.campaign.campaign_key, max_quantity=1)
+                          campaign_key=bargain.campaign.stock_pool.key, max_quantity=1)

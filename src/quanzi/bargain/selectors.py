@@ -12,6 +12,7 @@ from quanzi.bargain.models import (
     BargainStatus,
     CampaignStatus,
 )
+from quanzi.catalog.selectors import shop_skus
 from quanzi.core import clock
 
 
@@ -20,7 +21,7 @@ def bargain_detail(*, number: str) -> Bargain | None:
         .filter(number=str(number)[:12]).first()
 
 
-def helps_for(bargain: Bargain, *, limit: int = 100) -> list[BargainHelp]:
+def helps_for(*, bargain: Bargain, limit: int = 100) -> list[BargainHelp]:
     return list(BargainHelp.objects.select_related("helper").filter(bargain=bargain)
                 .order_by("-created_at", "-pk")[:limit])
 
@@ -31,7 +32,7 @@ def has_helped(*, bargain: Bargain, user) -> bool:
     return BargainHelp.objects.filter(bargain=bargain, helper=user).exists()
 
 
-def seconds_left(bargain: Bargain) -> int:
+def seconds_left(*, bargain: Bargain) -> int:
     if bargain.status not in ACTIVE_STATUSES:
         return 0
     return max(0, int((bargain.expires_at - clock.now()).total_seconds()))
@@ -39,9 +40,8 @@ def seconds_left(bargain: Bargain) -> int:
 
 def running_campaign_for_product(*, product_id: int) -> BargainCampaign | None:
     """One query: the running campaign of a product, if any (the product page's block)."""
-    now = clock.now()
-    return BargainCampaign.objects.filter(product_id=product_id, status=CampaignStatus.ACTIVE,
-                                          starts_at__lte=now, ends_at__gt=now).order_by("floor_price", "pk").first()
+    return BargainCampaign.objects.filter(BargainCampaign.running_q(), product_id=product_id) \
+        .order_by("floor_price", "pk").first()
 
 
 def campaign_public(*, campaign_id: int) -> BargainCampaign | None:
@@ -90,10 +90,7 @@ def campaign_stats(*, campaign: BargainCampaign) -> dict:
 
 def skus_for_shop(*, shop) -> list:
     """The merchant's active SKUs of products on the shelf, for the campaign form."""
-    from quanzi.catalog.models import Sku
-
-    return list(Sku.objects.select_related("product").filter(product__shop=shop, is_active=True,
-                                                              product__status="on_shelf").order_by("product_id", "pk")[:200])
+    return shop_skus(shop_id=shop.pk, on_shelf_only=True)
 
 
 def bargains_for_campaign(*, campaign: BargainCampaign, limit: int = 50) -> list[Bargain]:

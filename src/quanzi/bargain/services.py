@@ -31,9 +31,9 @@ from quanzi.bargain.models import (
     CampaignStatus,
     HelperDay,
 )
-from quanzi.bargain.states import check_bargain_transition, check_campaign_transition
-from quanzi.catalog.models import CampaignStock, Sku
-from quanzi.catalog.services import stock_release_aside, stock_set_aside
+from quanzi.bargain.states import BARGAIN, CAMPAIGN
+from quanzi.catalog.selectors import pool_units, shop_skus
+from quanzi.catalog.services import pool_release, pool_set_aside
 from quanzi.core import clock
 from quanzi.core.errors import (
     BusinessRuleViolation,
@@ -45,7 +45,7 @@ from quanzi.core.errors import (
 )
 from quanzi.core.validation import whole_number
 from quanzi.orders.checkout import checkout_and_pay
-from quanzi.orders.models import Order, OrderLine
+from quanzi.orders.selectors import order_line_refs, user_has_paid_order
 from quanzi.orders.services import CheckoutItem
 
 PRICE_SOURCE = "bargain"
@@ -65,7 +65,7 @@ def daily_help_limit() -> int:
 
 # ---------------------------------------------------------------- campaigns (merchant)
 
-def _check_prices(*, sku: Sku, original_price: int, floor_price: int, expected_helps: int) -> None:
+def _check_prices(*, sku, original_price: int, floor_price: int, expected_helps: int) -> None:
     """Original price: above zero and not above the SKU's list price (a higher "was" price would be a
     fictitious original price, 虚假原价). Floor: above zero and below the original, with at least one
     fen per expected help between them (every help cuts ≥ 1 fen)."""
@@ -86,8 +86,7 @@ def campaign_create(*, shop, sku_id: int, floor_price: int, expected_helps: int,
                     time_limit_seconds: int = 24 * 3600, per_user_limit: int = 1, new_user_bonus: bool = True,
                     title: str = "") -> BargainCampaign:
     """A draft campaign on one SKU of the merchant's own product (original price: the list price by default)."""
-    sku = Sku.objects.select_related("product").filter(pk=sku_id, product__shop=shop, is_active=True).first() \
-        if isinstance(sku_id, int) and not isinstance(sku_id, bool) else None
+    sku = next(iter(shop_skus(shop_id=shop.pk, sku_ids=[sku_id])), None)
     if sku is None:
         raise NotFound(_("Product not found."), code="sku_not_found", fields={"sku_id": str(sku_id)[:20]})
     whole_number(expected_helps, "expected_helps", low=MIN_EXPECTED_HELPS, high=MAX_EXPECTED_HELPS,
@@ -127,10 +126,10 @@ def _lock_campaign(campaign_id: int, shop=None) -> BargainCampaign:
 def campaign_activate(*, campaign_id: int, shop=None) -> BargainCampaign:
     """Draft → active: the units move into the campaign's pool (out_of_stock if they are gone)."""
     campaign = _lock_campaign(campaign_id, shop)
-    check_campaign_transition(campaign.status, CampaignStatus.ACTIVE)
+    CAMPAIGN.check(campaign.status, CampaignStatus.ACTIVE)
     if campaign.ends_at <= clock.now():
         raise Conflict(_("This campaign has already ended."), code="campaign_ended")
-    stock_set_aside(sku_id=campaign.sku_id, campaign_key=campaign.campaign_key, quantity=campaign.stock)
+    pool_set_aside(pool=campaign.stock_pool, sku_id=campaign.sku_id, quantity=campaign.stock)
     campaign.status = CampaignStatus.ACTIVE
     campaign.save(update_fields=["status"])
     return campaign
@@ -141,28 +140,19 @@ def campaign_end(*, campaign_id: int, shop=None) -> BargainCampaign:
     """Active (or draft) → ended: bargains still running expire, the pool goes back to the SKU.
     Units that unpaid bargain orders bring back later are returned by the sweep."""
     campaign = _lock_campaign(campaign_id, shop)
-    check_campaign_transition(campaign.status, CampaignStatus.ENDED)
+    CAMPAIGN.check(campaign.status, CampaignStatus.ENDED)
     was_active = campaign.status == CampaignStatus.ACTIVE
-    campaign.status, campaign.ended_at = CampaignStatus.ENDED, clock.now()
-    campaign.save(update_fields=["status", "ended_at"])
+    campaign.save(update_fields=campaign.mark_ended(clock.now()))
     Bargain.objects.filter(campaign=campaign, status__in=ACTIVE_STATUSES).update(status=BargainStatus.EXPIRED)
     if was_active:
-        pool_return(campaign=campaign)
+        pool_release(pool=campaign.stock_pool)
     return campaign
-
-
-def pool_return(*, campaign: BargainCampaign) -> int:
-    """Move what is in an ended campaign's pool back to the SKU."""
-    if not CampaignStock.objects.filter(campaign_key=campaign.campaign_key, sku_id=campaign.sku_id,
-                                        quantity__gt=0).exists():
-        return 0
-    return stock_release_aside(sku_id=campaign.sku_id, campaign_key=campaign.campaign_key)
 
 
 # ---------------------------------------------------------------- starting a bargain
 
 def _check_running(campaign: BargainCampaign, now) -> None:
-    if campaign.status != CampaignStatus.ACTIVE or not campaign.starts_at <= now < campaign.ends_at:
+    if not campaign.is_running(now):
         raise Conflict(_("This bargain campaign is not running."), code="campaign_not_running")
 
 
@@ -178,8 +168,7 @@ def bargain_start(*, user, campaign_id: int) -> Bargain:
     _check_running(campaign, now)
     if campaign.shop.owner_id == user.pk:
         raise BusinessRuleViolation(_("You cannot bargain on your own shop's product."), code="own_campaign")
-    if not CampaignStock.objects.filter(campaign_key=campaign.campaign_key, sku_id=campaign.sku_id,
-                                        quantity__gt=0).exists():
+    if not pool_units(pools=[campaign.stock_pool])[campaign.stock_pool]:
         raise Conflict(_("This bargain is sold out."), code="campaign_sold_out")
     mine = Bargain.objects.filter(campaign=campaign, starter=user)
     if mine.filter(status__in=ACTIVE_STATUSES).exists():
@@ -205,7 +194,7 @@ def is_new_user(user, now) -> bool:
     joined = getattr(user, "date_joined", None)
     if joined is None or joined < now - dt.timedelta(days=NEW_USER_DAYS):
         return False
-    return not Order.objects.filter(user=user, paid_at__isnull=False).exists()
+    return not user_has_paid_order(user_id=user.pk)
 
 
 def _count_daily_help(user, now) -> None:
@@ -264,7 +253,7 @@ def bargain_help(*, user, number: str, rng: random.Random | None = None) -> Barg
     bargain.slots_used += cut.slots
     fields = ["current_price", "cut_total", "helps_count", "slots_used"]
     if bargain.slots_used >= bargain.expected_helps:
-        check_bargain_transition(bargain.status, BargainStatus.FLOOR_REACHED)
+        BARGAIN.check(bargain.status, BargainStatus.FLOOR_REACHED)
         bargain.status, bargain.floor_reached_at = BargainStatus.FLOOR_REACHED, now
         fields += ["status", "floor_reached_at"]
     bargain.save(update_fields=fields)
@@ -294,22 +283,20 @@ def bargain_buy(*, user, number: str, address_id: int):
     return bargain, orders[0], payment
 
 
-def bargain_refs_of_order(order_id: int) -> list[str]:
-    return list(OrderLine.objects.filter(order_id=order_id, price_source=PRICE_SOURCE)
-                .values_list("price_source_ref", flat=True))
+def bargain_refs_of_order(*, order_id: int) -> list[str]:
+    return order_line_refs(order_id=order_id, price_source=PRICE_SOURCE)
 
 
 @transaction.atomic
-def bargain_order_placed(*, order_id: int, refs: list[str]) -> None:
+def bargain_order_placed(*, order_id: int, user_id: int, refs: list[str]) -> None:
     """An order with a bargain line was placed (in checkout's transaction, through bargain_buy or the
     plain checkout API): the bargain becomes bought, or the whole checkout is refused."""
-    order = Order.objects.only("pk", "user_id").get(pk=order_id)
     now = clock.now()
     for ref in refs:
-        bargain = _lock_bargain(ref, starter_id=order.user_id)
+        bargain = _lock_bargain(ref, starter_id=user_id)
         check_buyable(bargain, now)
-        check_bargain_transition(bargain.status, BargainStatus.BOUGHT)
-        bargain.status, bargain.order_id, bargain.bought_at = BargainStatus.BOUGHT, order.pk, now
+        BARGAIN.check(bargain.status, BargainStatus.BOUGHT)
+        bargain.status, bargain.order_id, bargain.bought_at = BargainStatus.BOUGHT, order_id, now
         bargain.save(update_fields=["status", "order", "bought_at"])
 
 
@@ -322,11 +309,11 @@ def bargain_order_cancelled(*, order_id: int) -> None:
     now = clock.now()
     target = BargainStatus.FLOOR_REACHED if bargain.slots_used >= bargain.expected_helps else BargainStatus.OPEN
     campaign = bargain.campaign
-    if bargain.expires_at <= now or campaign.status != CampaignStatus.ACTIVE or now >= campaign.ends_at \
+    if bargain.expires_at <= now or not campaign.is_running(now) \
             or Bargain.objects.filter(campaign=campaign, starter_id=bargain.starter_id,
                                       status__in=ACTIVE_STATUSES).exists():
         target = BargainStatus.EXPIRED
-    check_bargain_transition(bargain.status, target)
+    BARGAIN.check(bargain.status, target)
     bargain.status, bargain.order, bargain.bought_at = target, None, None
     bargain.save(update_fields=["status", "order", "bought_at"])
 
@@ -368,7 +355,7 @@ def bargain_share_link(*, user, bargain: Bargain):
     from quanzi.sharing import selectors as share_selectors
     from quanzi.sharing.services import share_link_for
 
-    link = share_selectors.my_link_for_target(user.pk, "bargain", bargain.pk)
+    link = share_selectors.my_link_for_target(user_id=user.pk, target_type="bargain", target_id=bargain.pk)
     if link is not None and link.is_active():
         return link
     try:

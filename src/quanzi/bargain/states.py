@@ -1,4 +1,4 @@
-"""The bargain state machines: every allowed transition in one table.
+"""The bargain state machines (`core.states.StateMachine`): every allowed transition in one table.
 
 Campaign:  draft ──activate──▶ active ──end (merchant, or the sweep at ends_at)──▶ ended
 
@@ -11,35 +11,19 @@ Bargain:   open ──last cut slot used──▶ floor_reached
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
+from quanzi.bargain.constants import BargainStatus as B
+from quanzi.bargain.constants import CampaignStatus as C
+from quanzi.core.states import StateMachine
 
-from quanzi.bargain.models import BargainStatus as B
-from quanzi.bargain.models import CampaignStatus as C
-from quanzi.core.errors import InvalidTransition
+CAMPAIGN = StateMachine("bargain_campaign", {
+    C.DRAFT: {C.ACTIVE, C.ENDED},
+    C.ACTIVE: {C.ENDED},
+    C.ENDED: set(),
+}, code="invalid_campaign_state", labels=dict(C.choices))
 
-CAMPAIGN_TRANSITIONS: dict[str, frozenset[str]] = {
-    C.DRAFT: frozenset({C.ACTIVE, C.ENDED}),
-    C.ACTIVE: frozenset({C.ENDED}),
-    C.ENDED: frozenset(),
-}
-
-BARGAIN_TRANSITIONS: dict[str, frozenset[str]] = {
-    B.OPEN: frozenset({B.FLOOR_REACHED, B.BOUGHT, B.EXPIRED}),
-    B.FLOOR_REACHED: frozenset({B.BOUGHT, B.EXPIRED}),
-    B.BOUGHT: frozenset({B.OPEN, B.FLOOR_REACHED, B.EXPIRED}),  # only when its order is cancelled unpaid
-    B.EXPIRED: frozenset(),
-}
-
-
-def _check(table: dict, current: str, target: str, code: str) -> None:
-    if target not in table.get(current, frozenset()):
-        raise InvalidTransition(_("This cannot change from %(a)s to %(b)s.") % {"a": current, "b": target},
-                                code=code, fields={"status": current})
-
-
-def check_campaign_transition(current: str, target: str) -> None:
-    _check(CAMPAIGN_TRANSITIONS, current, target, "invalid_campaign_state")
-
-
-def check_bargain_transition(current: str, target: str) -> None:
-    _check(BARGAIN_TRANSITIONS, current, target, "invalid_bargain_state")
+BARGAIN = StateMachine("bargain", {
+    B.OPEN: {B.FLOOR_REACHED, B.BOUGHT, B.EXPIRED},
+    B.FLOOR_REACHED: {B.BOUGHT, B.EXPIRED},
+    B.BOUGHT: {B.OPEN, B.FLOOR_REACHED, B.EXPIRED},  # only when its order is cancelled unpaid
+    B.EXPIRED: set(),
+}, code="invalid_bargain_state", labels=dict(B.choices))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from django.db import transaction
-
 from quanzi.bargain import services
+from quanzi.bargain.constants import POOL_KIND
 from quanzi.bargain.models import BargainCampaign, CampaignStatus
-from quanzi.catalog.models import CampaignStock
+from quanzi.catalog.selectors import pools_holding_units
+from quanzi.catalog.services import pool_release
 from quanzi.core import clock
 from quanzi.core.errors import DomainError
 from quanzi.core.sweeps import sweeps
@@ -32,11 +32,9 @@ def bargain_expire() -> int:
 
 
 def bargain_return_late_units() -> int:
-    keys = CampaignStock.objects.filter(campaign_key__startswith="bargain:", quantity__gt=0) \
-        .values_list("campaign_key", flat=True).distinct()
-    ids = {int(k.split(":", 1)[1]) for k in keys if k.split(":", 1)[1].isdigit()}
+    """Units unpaid bargain orders brought back into the pool of an ended campaign go back to the SKU."""
+    ids = [pool.id for pool in pools_holding_units(kind=POOL_KIND)]
     acted = 0
     for campaign in BargainCampaign.objects.filter(pk__in=ids, status=CampaignStatus.ENDED):
-        with transaction.atomic():
-            acted += bool(services.pool_return(campaign=campaign))
+        acted += bool(pool_release(pool=campaign.stock_pool))
     return acted

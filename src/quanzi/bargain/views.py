@@ -16,14 +16,15 @@ from django.utils.translation import gettext as _
 
 from quanzi.accounts.selectors import address_default
 from quanzi.bargain import selectors, services
-from quanzi.bargain.models import ACTIVE_STATUSES, CampaignStatus
-from quanzi.console.web import field_errors_for, merchant_required, parse_int, parse_yuan
+from quanzi.bargain.constants import ACTIVE_STATUSES
 from quanzi.core import clock
 from quanzi.core.errors import DomainError, ValidationFailed
 from quanzi.payments.services import payment_pay_url
 from quanzi.sharing import selectors as share_selectors
-from quanzi.storefront.templatetags.quanzi_tags import yuan
-from quanzi.storefront.web import int_or_none, is_htmx, login_required
+from quanzi.shops.access import merchant_required
+from quanzi.web.forms import field_errors_for, parse_int, parse_yuan
+from quanzi.web.helpers import int_or_none, is_htmx, login_required
+from quanzi.web.templatetags.quanzi_tags import yuan
 
 
 def _bargain_context(request, bargain) -> dict:
@@ -31,13 +32,13 @@ def _bargain_context(request, bargain) -> dict:
     now = clock.now()
     campaign = bargain.campaign
     is_starter = user.is_authenticated and user.pk == bargain.starter_id
-    seconds_left = selectors.seconds_left(bargain)
-    running = campaign.status == CampaignStatus.ACTIVE and campaign.starts_at <= now < campaign.ends_at
+    seconds_left = selectors.seconds_left(bargain=bargain)
+    running = campaign.is_running(now)
     active = bargain.status in ACTIVE_STATUSES and seconds_left > 0 and running
     helped = selectors.has_helped(bargain=bargain, user=user)
     return {
         "bargain": bargain, "campaign": campaign, "product": campaign.product, "is_starter": is_starter,
-        "helps": selectors.helps_for(bargain), "seconds_left": seconds_left, "helped": helped,
+        "helps": selectors.helps_for(bargain=bargain), "seconds_left": seconds_left, "helped": helped,
         "can_help": active and bargain.status == "open" and user.is_authenticated and not is_starter and not helped,
         "can_buy": active and is_starter, "active": active,
         "login_url": f"{resolve_url(settings.LOGIN_URL)}?next={quote(reverse('bargain:bargain', args=[bargain.number]))}",
@@ -54,8 +55,8 @@ def bargain_page(request, number: str):
     if context["is_starter"] and context["active"]:
         link = services.bargain_share_link(user=request.user, bargain=bargain)
         if link is not None:
-            share_url = share_selectors.absolute(share_selectors.short_path(link))
-            poster_url = share_selectors.poster_path(link)
+            share_url = share_selectors.absolute(path=share_selectors.short_path(link=link))
+            poster_url = share_selectors.poster_path(link=link)
     context.update(share_url=share_url, poster_url=poster_url)
     return TemplateResponse(request, "bargain/bargain.html", context)
 
@@ -128,7 +129,7 @@ def product_bargain(request, product_id: int):
 def my_bargains(request):
     items = selectors.bargains_for_user(user=request.user)
     return TemplateResponse(request, "bargain/my_bargains.html", {
-        "items": [{"b": b, "seconds_left": selectors.seconds_left(b)} for b in items]})
+        "items": [{"b": b, "seconds_left": selectors.seconds_left(bargain=b)} for b in items]})
 
 
 # ---------------------------------------------------------------- merchant

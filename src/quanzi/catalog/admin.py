@@ -3,9 +3,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.catalog import services
-from quanzi.catalog.images import media_url
-from quanzi.catalog.models import Banner, Category, Product, ProductStatus, Sku
+from quanzi.catalog.constants import ProductStatus
+from quanzi.catalog.models import Banner, Category, Product, Sku
 from quanzi.core.adminkit import Decision, DecisionAdmin, ReadOnlyAdmin, ReadOnlyInline, yuan
+from quanzi.core.images import media_url
 
 PILL = {ProductStatus.ON_SHELF: "ok", ProductStatus.DRAFT: "muted", ProductStatus.OFF_SHELF: "warn"}
 

@@ -2,8 +2,8 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from quanzi.catalog import selectors
-from quanzi.catalog.images import media_url
 from quanzi.core.errors import NotFound
+from quanzi.core.images import media_url
 
 router = Router(tags=["catalog"])
 

@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from quanzi.catalog.constants import ProductStatus
 from quanzi.shops.models import Shop
 
 
@@ -23,12 +24,6 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class ProductStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    ON_SHELF = "on_shelf", _("On shelf")
-    OFF_SHELF = "off_shelf", _("Off shelf")
 
 
 class Product(models.Model):

@@ -15,26 +15,26 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, Min, Value, When
 from django.utils.translation import gettext as _
 
 from quanzi.catalog import search
+from quanzi.catalog.constants import ProductStatus
 from quanzi.catalog.events import LowStock, ProductChanged, ProductOnShelf
-from quanzi.catalog.images import save_product_image
 from quanzi.catalog.models import (
     CampaignStock,
     Category,
     Product,
     ProductImage,
     ProductOption,
-    ProductStatus,
     SearchTerm,
     Sku,
 )
+from quanzi.catalog.pools import StockPool
 from quanzi.core.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
 from quanzi.core.events import publish
-from quanzi.shops.models import Shop
+from quanzi.core.images import save_product_image
 
 MAX_OPTIONS, MAX_VALUES, MAX_SKUS, MAX_IMAGES = 3, 30, 200, 9
 MAX_PRICE = 10_000_000_00  # ten million yuan
@@ -120,10 +120,10 @@ def _clean_product_fields(data: dict, *, partial: bool = False) -> dict:
 
 
 @transaction.atomic
-def product_create(*, shop: Shop, data: dict, options: list[dict] | None = None,
+def product_create(*, shop, data: dict, options: list[dict] | None = None,
                    skus: list[dict] | None = None) -> Product:
-    """Create a draft product. `skus` gives price/stock per combination ({"options": {...}, ...});
-    without it every combination gets `data["price"]` and `data["stock"]`."""
+    """Create a draft product of `shop` (a shops.Shop). `skus` gives price/stock per combination
+    ({"options": {...}, ...}); without it every combination gets `data["price"]` and `data["stock"]`."""
     fields = _clean_product_fields(data)
     options = _clean_options(options or [])
     product = Product.objects.create(shop=shop, **fields)
@@ -253,7 +253,7 @@ def product_reindex(*, product: Product) -> None:
     SearchTerm.objects.bulk_create([SearchTerm(term=t, product=product, weight=w) for t, w in weights.items()])
 
 
-def stock_take(items: Iterable[StockItem]) -> None:
+def stock_take(*, items: Iterable[StockItem]) -> None:
     """Take stock for order lines atomically; call inside the order's transaction.
 
     All free-stock SKUs are decremented by ONE conditional UPDATE (`stock = stock - CASE id …
@@ -270,10 +270,10 @@ def stock_take(items: Iterable[StockItem]) -> None:
         merged[key] = merged.get(key, 0) + item.quantity
     free = {sku_id: qty for (sku_id, key), qty in merged.items() if not key}
     if free:
-        _lock_in_pk_order(Sku, free)
         need = Case(*[When(pk=sku_id, then=Value(qty)) for sku_id, qty in sorted(free.items())],
                     output_field=IntegerField())
-        updated = Sku.objects.filter(pk__in=sorted(free), stock__gte=need).update(stock=F("stock") - need)
+        updated = Sku.objects.filter(pk__in=_locked_in_pk_order(Sku, free), stock__gte=need) \
+            .update(stock=F("stock") - need)
         if updated != len(free):
             raise OutOfStock(_("Not enough stock left."), fields=_short_skus(free))
     for (sku_id, campaign_key), qty in sorted(merged.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
@@ -283,6 +283,17 @@ def stock_take(items: Iterable[StockItem]) -> None:
             .update(quantity=F("quantity") - qty)
         if updated != 1:
             raise OutOfStock(_("Not enough stock left."), fields={"sku_id": str(sku_id)})
+
+
+def _locked_in_pk_order(model, ids):
+    """The ids for a multi-row UPDATE's `pk__in`, as a subquery that takes the rows' locks in
+    primary-key order first (`… WHERE id IN (SELECT id … ORDER BY id FOR UPDATE)`): one statement
+    instead of a locking read plus the UPDATE, with the same deadlock-free lock order as
+    `_lock_in_pk_order`. SQLite has one writer at a time and no row locks: the plain ids."""
+    ids = sorted(ids)
+    if len(ids) < 2 or not connection.features.has_select_for_update:
+        return ids
+    return model.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk")
 
 
 def _lock_in_pk_order(model, ids) -> None:
@@ -305,7 +316,7 @@ def _short_skus(free: dict[int, int]) -> dict[str, str]:
             if stocks.get(sku_id, 0) < qty}
 
 
-def stock_return(items: Iterable[StockItem]) -> None:
+def stock_return(*, items: Iterable[StockItem]) -> None:
     for item in sorted(items, key=lambda i: (i.sku_id, i.campaign_key or "")):
         if item.quantity <= 0:
             continue
@@ -321,7 +332,7 @@ def stock_set_aside(*, sku_id: int, campaign_key: str, quantity: int) -> Campaig
     """Move `quantity` from the SKU's free stock into the campaign's pool."""
     if quantity <= 0:
         raise ValidationFailed(_("Set aside at least 1."), fields={"quantity": "invalid"})
-    stock_take([StockItem(sku_id, quantity)])
+    stock_take(items=[StockItem(sku_id, quantity)])
     pool, _created = CampaignStock.objects.get_or_create(sku_id=sku_id, campaign_key=campaign_key)
     CampaignStock.objects.filter(pk=pool.pk).update(quantity=F("quantity") + quantity)
     pool.refresh_from_db()
@@ -337,7 +348,7 @@ def stock_release_aside(*, sku_id: int, campaign_key: str) -> int:
     moved = pool.quantity
     pool.quantity = 0
     pool.save(update_fields=["quantity"])
-    stock_return([StockItem(sku_id, moved)])
+    stock_return(items=[StockItem(sku_id, moved)])
     return moved
 
 
@@ -349,3 +360,23 @@ def product_record_sales(*, quantities: dict[int, int]) -> None:
     add = Case(*[When(pk=pid, then=Value(qty)) for pid, qty in sorted(quantities.items())],
                output_field=IntegerField())
     Product.objects.filter(pk__in=sorted(quantities)).update(sold_count=F("sold_count") + add)
+
+
+# ---- public interface used by groupbuy, bargain, flashsale, livesales (campaign stock pools)
+
+def pool_set_aside(*, pool: StockPool, sku_id: int, quantity: int) -> int:
+    """Move `quantity` of the SKU's free stock into the campaign's pool (out_of_stock if it is not
+    there); returns the units now in the pool's row for that SKU."""
+    return stock_set_aside(sku_id=sku_id, campaign_key=pool.key, quantity=quantity).quantity
+
+
+@transaction.atomic
+def pool_release(*, pool: StockPool, sku_id: int | None = None) -> int:
+    """Return what is left in the pool (every SKU's row, or one SKU's) to the SKUs' free stock; returns
+    the units moved. A pool that holds nothing moves nothing, so ending twice and the sweeps that
+    return units late cancellations bring back are both safe to repeat."""
+    rows = CampaignStock.objects.filter(campaign_key=pool.key, quantity__gt=0)
+    if sku_id is not None:
+        rows = rows.filter(sku_id=sku_id)
+    return sum(stock_release_aside(sku_id=pk, campaign_key=pool.key)
+               for pk in rows.order_by("sku_id").values_list("sku_id", flat=True))

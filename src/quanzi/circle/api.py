@@ -9,8 +9,8 @@ from __future__ import annotations
 from ninja import Router, Schema
 
 from quanzi.accounts.auth import auth
-from quanzi.catalog.images import media_url
 from quanzi.circle import selectors, services
+from quanzi.core.images import media_url
 
 router = Router(tags=["circle"])
 
@@ -61,13 +61,13 @@ def purchase_out(p) -> dict:
 
 @router.get("/friends", response=FeedOut, auth=auth)
 def friends_feed(request, cursor: str | None = None, limit: int = 20):
-    items, next_cursor = selectors.friends_purchases(request.auth, cursor, limit)
+    items, next_cursor = selectors.friends_purchases(viewer=request.auth, cursor=cursor, limit=limit)
     return {"items": [purchase_out(p) for p in items], "next_cursor": next_cursor}
 
 
 @router.get("/settings", response=SettingsOut, auth=auth)
 def get_settings(request):
-    return {"share_purchases": selectors.settings_for(request.auth).share_purchases}
+    return {"share_purchases": selectors.settings_for(user=request.auth).share_purchases}
 
 
 @router.patch("/settings", response=SettingsOut, auth=auth)

@@ -11,18 +11,18 @@ from django.views.decorators.http import require_POST
 
 from quanzi.circle import selectors, services
 from quanzi.core.errors import DomainError, NotFound
-from quanzi.storefront.web import login_required, redirect, safe_url
+from quanzi.web.helpers import login_required, redirect, safe_url
 
 
 @login_required
 def friends(request):
     try:
-        items, next_cursor = selectors.friends_purchases(request.user, request.GET.get("cursor"), 20)
+        items, next_cursor = selectors.friends_purchases(viewer=request.user, cursor=request.GET.get("cursor"), limit=20)
     except DomainError:
         items, next_cursor = [], None
     return TemplateResponse(request, "circle/friends.html", {
         "items": items, "next_cursor": next_cursor,
-        "sharing": selectors.settings_for(request.user).share_purchases,
+        "sharing": selectors.settings_for(user=request.user).share_purchases,
     })
 
 
@@ -33,7 +33,7 @@ def settings_page(request):
         messages.success(request, _("Your circle settings are saved."))
         return redirect(request, reverse("circle:settings"))
     return TemplateResponse(request, "circle/settings.html",
-                            {"settings": selectors.settings_for(request.user)})
+                            {"settings": selectors.settings_for(user=request.user)})
 
 
 @login_required

@@ -9,15 +9,16 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.commission import services
+from quanzi.commission.constants import CommissionStatus
 from quanzi.commission.models import (
     Commission,
     CommissionHoldLog,
     CommissionSettings,
-    CommissionStatus,
     DistributionPlan,
     Tier,
     TierChange,
 )
+from quanzi.commission.states import COMMISSION
 from quanzi.core.adminkit import Decision, DecisionAdmin, ReadOnlyAdmin, ReadOnlyInline, yuan
 
 
@@ -81,9 +82,9 @@ class CommissionAdmin(DecisionAdmin, ReadOnlyAdmin):
     inlines = [HoldLogInline]
     decisions = (
         Decision("release_commission", _("Release (pay at settlement)"), _release,
-                 applies=lambda c: c.status == CommissionStatus.HELD),
+                 applies=lambda c: COMMISSION.can(c.status, CommissionStatus.PENDING)),  # held only
         Decision("void_commission", _("Void (money back to the merchant)"), _void,
-                 applies=lambda c: c.status in (CommissionStatus.HELD, CommissionStatus.PENDING),
+                 applies=lambda c: COMMISSION.can(c.status, CommissionStatus.VOIDED),
                  note_required=True, danger=True),
     )
 

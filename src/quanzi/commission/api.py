@@ -40,7 +40,7 @@ class CommissionPage(Schema):
 @router.get("/me", auth=auth)
 def my_dashboard(request):
     """Pending / available / withdrawn, orders brought in, clicks → orders, my tier and the next, my team."""
-    d = dashboards.distributor(request.auth)
+    d = dashboards.distributor(user=request.auth)
     nxt = d["next_tier"]
     return {
         "balances": d["balances"], "currency": "CNY",

@@ -8,8 +8,8 @@ from quanzi.commission import (
     services,
     tasks,  # noqa: F401 - registers the tier sweep
 )
+from quanzi.commission.constants import CommissionStatus
 from quanzi.commission.events import CommissionAccrued
-from quanzi.commission.models import CommissionStatus
 from quanzi.core.events import publish, subscribe
 from quanzi.orders.events import OrderPaid, OrderRefunded
 from quanzi.settlement.events import OrdersSettled
@@ -17,6 +17,8 @@ from quanzi.settlement.events import OrdersSettled
 
 @subscribe(OrderPaid, in_transaction=True)
 def accrue(event: OrderPaid) -> None:
+    if "share" not in event.attributions:
+        return  # commission is earned only on lines bought through a share link
     for c in services.commission_accrue_order(order_id=event.order_id):
         if c.amount > 0:
             publish(CommissionAccrued(commission_id=c.pk, beneficiary_id=c.beneficiary_id, amount=c.amount,

@@ -12,10 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from quanzi.commission.constants import MAX_CAP_BPS, MAX_LEVELS, CommissionStatus, HoldAction  # noqa: F401 - re-exported
 from quanzi.core import clock
-
-MAX_LEVELS = 3  # the law's line (pyramid selling): never more than three levels, whatever the settings say
-MAX_CAP_BPS = 3000  # 30 % of the line price: the cap may be lowered, never raised
 
 
 class CommissionSettings(models.Model):
@@ -158,14 +156,6 @@ class JobRun(models.Model):
     last_run_at = models.DateTimeField()
 
 
-class CommissionStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    HELD = "held", _("Held for review")
-    AVAILABLE = "available", _("Available")
-    REVERSED = "reversed", _("Reversed (refunded)")
-    VOIDED = "voided", _("Voided")
-
-
 class Commission(models.Model):
     """One level of commission on one order line. `amount − reversed` is what the beneficiary keeps."""
 
@@ -219,12 +209,6 @@ class Commission(models.Model):
     @property
     def kept(self) -> int:
         return self.amount - self.reversed
-
-
-class HoldAction(models.TextChoices):
-    HOLD = "hold", _("Held")
-    RELEASE = "release", _("Released")
-    VOID = "void", _("Voided")
 
 
 class CommissionHoldLog(models.Model):

@@ -1,4 +1,4 @@
-"""Reads of the commission app: settings with defaults, plans, tiers, dashboards' figures."""
+"""Reads of the commission app: settings with defaults, plans, tiers, dashboards' figures (keyword-only)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,8 @@ import datetime as dt
 
 from django.db.models import Count, F, Q, Sum
 
-from quanzi.commission.models import (
-    Commission,
-    CommissionSettings,
-    CommissionStatus,
-    DistributionPlan,
-    Tier,
-    UserTier,
-)
+from quanzi.commission.constants import CommissionStatus
+from quanzi.commission.models import Commission, CommissionSettings, DistributionPlan, Tier, UserTier
 from quanzi.core import clock
 
 DEFAULT_LEVEL1_SHARE_BPS = 5000  # only when the operator deleted every tier
@@ -55,7 +49,7 @@ def tiers() -> list[Tier]:
     return list(Tier.objects.order_by("rank"))
 
 
-def tier_of(user_id: int, *, all_tiers: list[Tier] | None = None) -> Tier | None:
+def tier_of(*, user_id: int, all_tiers: list[Tier] | None = None) -> Tier | None:
     """The user's tier: their UserTier row, else the lowest tier (None only when there are no tiers)."""
     held = UserTier.objects.filter(user_id=user_id).select_related("tier").first()
     if held is not None:
@@ -64,12 +58,12 @@ def tier_of(user_id: int, *, all_tiers: list[Tier] | None = None) -> Tier | None
     return all_tiers[0] if all_tiers else None
 
 
-def level1_share_bps(user_id: int) -> int:
-    tier = tier_of(user_id)
+def level1_share_bps(*, user_id: int) -> int:
+    tier = tier_of(user_id=user_id)
     return tier.level1_share_bps if tier else DEFAULT_LEVEL1_SHARE_BPS
 
 
-def level1_shares(user_ids) -> dict[int, int]:
+def level1_shares(*, user_ids) -> dict[int, int]:
     """`level1_share_bps` for many users in two queries (batched accrual)."""
     ids = set(user_ids)
     held = dict(UserTier.objects.filter(user_id__in=ids).values_list("user_id", "tier__level1_share_bps"))
@@ -78,7 +72,7 @@ def level1_shares(user_ids) -> dict[int, int]:
     return {u: held.get(u, default) for u in ids}
 
 
-def plan_rates_by_shop(shop_ids) -> dict[int, tuple[dict[int, int], dict[int, int]]]:
+def plan_rates_by_shop(*, shop_ids) -> dict[int, tuple[dict[int, int], dict[int, int]]]:
     """`plan_rates` of many shops in one query: {shop_id: ({product_id: bps}, {category_id: bps})}."""
     out: dict[int, tuple[dict[int, int], dict[int, int]]] = {s: ({}, {}) for s in set(shop_ids)}
     rows = DistributionPlan.objects.filter(shop_id__in=list(out), enabled=True).values_list(
@@ -91,9 +85,9 @@ def plan_rates_by_shop(shop_ids) -> dict[int, tuple[dict[int, int], dict[int, in
     return out
 
 
-def own_sales(user_ids, *, since: dt.datetime) -> dict[int, int]:
+def own_sales(*, user_ids, since: dt.datetime) -> dict[int, int]:
     """Distribution sales each user brought in as the sharer since `since` (line totals net of refunds,
-    voided commissions excluded), in one query."""
+    voided commissions excluded), in one query; `user_ids=None` means every sharer."""
     rows = (Commission.objects.filter(level=1, created_at__gte=since)
             .exclude(status=CommissionStatus.VOIDED))
     if user_ids is not None:
@@ -110,7 +104,7 @@ def next_tier_needs(*, user_id: int, tier: Tier | None, all_tiers: list[Tier], s
         return None
     nxt = higher[0]
     since = clock.now() - dt.timedelta(days=settings.tier_period_days)
-    own = own_sales([user_id], since=since).get(user_id, 0)
+    own = own_sales(user_ids=[user_id], since=since).get(user_id, 0)
     team = team_sales(user_id=user_id, since=since) if settings.team_sales_for_tiers else 0
     return {"tier": nxt, "own_needed": max(0, nxt.min_own_sales - own), "own_sales": own,
             "team_counted": settings.team_sales_for_tiers,
@@ -121,20 +115,20 @@ def next_tier_needs(*, user_id: int, tier: Tier | None, all_tiers: list[Tier], s
 def team_sales(*, user_id: int, since: dt.datetime) -> int:
     from quanzi.commission.network import directs_ids
 
-    ids = directs_ids(user_id)
-    return sum(own_sales(ids, since=since).values()) if ids else 0
+    ids = directs_ids(user_id=user_id)
+    return sum(own_sales(user_ids=ids, since=since).values()) if ids else 0
 
 
 # ---------------------------------------------------------------- distributor
 
-def earnings_balances(user_id: int) -> dict[str, int]:
+def earnings_balances(*, user_id: int) -> dict[str, int]:
     """Pending / available / withdrawing / withdrawn in fen, shown positive (the wallet's selector)."""
     from quanzi.wallet.selectors import balances as wallet_balances
 
-    return wallet_balances(user_id)
+    return wallet_balances(user_id=user_id)
 
 
-def commission_totals(user_id: int) -> dict[str, int]:
+def commission_totals(*, user_id: int) -> dict[str, int]:
     """The user's commissions by status, and the orders they brought in (as the sharer)."""
     rows = Commission.objects.filter(beneficiary_id=user_id).values("status").annotate(
         s=Sum(F("amount") - F("reversed")), n=Count("id"))
@@ -143,20 +137,20 @@ def commission_totals(user_id: int) -> dict[str, int]:
     return {"by_status": by_status, "orders": orders}
 
 
-def my_commissions(user_id: int, *, limit: int = 20, before_id: int | None = None) -> list[Commission]:
+def my_commissions(*, user_id: int, limit: int = 20, before_id: int | None = None) -> list[Commission]:
     rows = Commission.objects.filter(beneficiary_id=user_id).select_related("order_line")
     if before_id:
         rows = rows.filter(pk__lt=before_id)
     return list(rows.order_by("-id")[:limit])
 
 
-def team(user_id: int, *, limit: int = 50) -> list[dict]:
+def team(*, user_id: int, limit: int = 50) -> list[dict]:
     """The user's directs with their tier (two queries whatever the team size)."""
     from django.contrib.auth import get_user_model
 
     from quanzi.commission.network import directs_ids
 
-    ids = directs_ids(user_id)[:limit]
+    ids = directs_ids(user_id=user_id)[:limit]
     users = {u.pk: u for u in get_user_model().objects.filter(pk__in=ids)}
     held = dict(UserTier.objects.filter(user_id__in=ids).values_list("user_id", "tier_id"))
     all_tiers = tiers()
@@ -197,3 +191,10 @@ def programme_totals() -> dict:
 def held_commissions(*, limit: int = 50) -> list[Commission]:
     return list(Commission.objects.filter(status=CommissionStatus.HELD)
                 .select_related("beneficiary", "order").order_by("-id")[:limit])
+
+
+# ---- public interface used by the operator's to-do list (commission's admin.todo slot entry)
+
+def commission_count_held() -> int:
+    """Commissions held by the fraud checks, waiting for the operator's review."""
+    return Commission.objects.filter(status=CommissionStatus.HELD).count()

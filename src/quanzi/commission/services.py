@@ -24,30 +24,22 @@ from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.utils.translation import gettext as _
 
+from quanzi.catalog import selectors as catalog
 from quanzi.commission import selectors
+from quanzi.commission.constants import MAX_CAP_BPS, MAX_LEVELS, CommissionStatus, HoldAction
 from quanzi.commission.events import CommissionReleased
-from quanzi.commission.models import (
-    MAX_CAP_BPS,
-    MAX_LEVELS,
-    Commission,
-    CommissionHoldLog,
-    CommissionSettings,
-    CommissionStatus,
-    DistributionPlan,
-    HoldAction,
-)
+from quanzi.commission.models import Commission, CommissionHoldLog, CommissionSettings, DistributionPlan
 from quanzi.commission.network import upline_chain, upline_chains
+from quanzi.commission.states import COMMISSION
 from quanzi.core import clock
-from quanzi.core.errors import Conflict, NotFound, ValidationFailed
+from quanzi.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from quanzi.core.events import publish
 from quanzi.core.money import BPS_DENOMINATOR, apply_rate
 from quanzi.ledger.services import Entry, Post, ledger_post, ledger_post_many
-from quanzi.orders.models import Order, OrderLine
+from quanzi.orders import selectors as order_selectors
+from quanzi.orders.services import order_lock
 from quanzi.settlement import accounts as macct
 from quanzi.wallet import accounts as wacct
-
-OPEN = (CommissionStatus.PENDING, CommissionStatus.HELD)
-
 
 # ---------------------------------------------------------------- settings
 
@@ -103,15 +95,13 @@ def _check_rate(rate_bps) -> int:
 def plan_create(*, shop, rate_bps: int, product_id: int | None = None, category_id: int | None = None,
                 enabled: bool = True) -> DistributionPlan:
     """Opt one of the shop's products, or a category of its products, into distribution."""
-    from quanzi.catalog.models import Category, Product
-
     _check_rate(rate_bps)
     if bool(product_id) == bool(category_id):
         raise ValidationFailed(_("Choose a product or a category."), code="plan_target_required",
                                fields={"product_id": "one of product_id, category_id"})
-    if product_id and not Product.objects.filter(pk=product_id, shop_id=shop.pk).exists():
+    if product_id and not catalog.product_in_shop(product_id=product_id, shop_id=shop.pk):
         raise NotFound(_("Product not found."), fields={"product_id": "unknown"})
-    if category_id and not Category.objects.filter(pk=category_id).exists():
+    if category_id and not catalog.category_exists(category_id=category_id):
         raise NotFound(_("Category not found."), fields={"category_id": "unknown"})
     existing = DistributionPlan.objects.filter(shop_id=shop.pk, product_id=product_id or None,
                                                category_id=category_id or None)
@@ -214,9 +204,8 @@ def commission_accrue_orders(*, order_ids) -> list[Commission]:
     Idempotent (lines that already have commissions are skipped). A concurrent accrual of the same line
     fails on the unique (order_line, level) constraint and rolls back: nothing is ever booked twice.
     """
-    orders = {o.pk: o for o in Order.objects.select_related("shop", "user").filter(
-        pk__in=set(order_ids), paid_at__isnull=False)}  # nothing is ever paid without a paid sale
-    lines = [ln for ln in OrderLine.objects.filter(order_id__in=list(orders)).order_by("order_id", "id")
+    paid = order_selectors.orders_by_id(order_ids=order_ids, paid_only=True)  # nothing is ever paid without a paid sale
+    lines = [ln for ln in order_selectors.order_lines_of(order_ids=list(paid))
              if isinstance((ln.attribution or {}).get("share"), dict)]
     if lines:
         done = set(Commission.objects.filter(order_line_id__in=[ln.pk for ln in lines]).values_list(
@@ -224,9 +213,9 @@ def commission_accrue_orders(*, order_ids) -> list[Commission]:
         lines = [ln for ln in lines if ln.pk not in done]
     if not lines:
         return []
-    book = _Accrual(orders, lines, selectors.commission_settings())
+    book = _Accrual(paid, lines, selectors.commission_settings())
     for line in lines:
-        book.line(orders[line.order_id], line)
+        book.line(paid[line.order_id], line)
     return book.save()
 
 
@@ -252,26 +241,25 @@ class _Accrual:
     memory after it is checked, so a later sale of the batch sees it exactly as it would in the database
     had the orders been accrued one by one."""
 
-    def __init__(self, orders: dict[int, Order], lines: list[OrderLine], cfg: CommissionSettings):
-        from quanzi.catalog.models import Category
+    def __init__(self, orders: dict, lines: list, cfg: CommissionSettings):
+        from quanzi.payments.selectors import payers_by_number
         from quanzi.settlement.services import default_take_rate_bps
 
         self.cfg, self.now = cfg, clock.now()
         self.levels = min(cfg.levels, MAX_LEVELS)
         self.level_shares = {2: cfg.level2_share_bps, 3: cfg.level3_share_bps}
-        self.plans = selectors.plan_rates_by_shop({o.shop_id for o in orders.values()})
-        self.category_rates = dict(Category.objects.filter(pk__in={ln.category_id for ln in lines})
-                                   .values_list("id", "take_rate_bps"))
+        self.plans = selectors.plan_rates_by_shop(shop_ids={o.shop_id for o in orders.values()})
+        self.category_rates = catalog.category_take_rates(category_ids={ln.category_id for ln in lines})
         self.default_bps = default_take_rate_bps()
         sharers = {s for s in (_int(ln.attribution["share"].get("sharer_id")) for ln in lines) if s}
-        self.uplines = upline_chains(sharers, self.levels - 1)
-        self.level1 = selectors.level1_shares(sharers)
-        payers = _payers(orders.values())
+        self.uplines = upline_chains(user_ids=sharers, depth=self.levels - 1)
+        self.level1 = selectors.level1_shares(user_ids=sharers)
+        payers = payers_by_number(numbers={o.payment_number for o in orders.values()})
         self.signals = {o.pk: _order_signals(o, payers.get(o.payment_number, ""), cfg) for o in orders.values()}
         self.recent = _recent_sales(sharers, lines, self.signals, self.now - _hours(cfg.fraud_window_hours))
         self.rows: list[Commission] = []
 
-    def line(self, order: Order, line: OrderLine) -> None:
+    def line(self, order, line) -> None:
         from quanzi.settlement.services import take_rate_bps
 
         share = line.attribution["share"]
@@ -294,7 +282,7 @@ class _Accrual:
         if shares:
             self._book(order, line, share, shares, rate, is_self)
 
-    def _book(self, order: Order, line: OrderLine, share: dict, shares: list[Share], rate: int,
+    def _book(self, order, line, share: dict, shares: list[Share], rate: int,
               is_self: bool) -> None:
         client = share.get("client") if isinstance(share.get("client"), dict) else {}
         signals = {"device": str(client.get("device") or "")[:32], "ip": str(client.get("ip") or "")[:45],
@@ -320,30 +308,20 @@ class _Accrual:
                 order_line_id__in={c.order_line_id for c in self.rows}).values_list("id", "order_line_id", "level")}
             for c in self.rows:
                 c.pk = ids[(c.order_line_id, c.level)]
-        ledger_post_many([Post(key=f"commission-accrue:{c.order_line_id}:{c.level}", kind="commission.accrue",
-                               ref_type="commission", ref_id=c.pk,
-                               entries=[Entry(macct.merchant_pending(c.shop_id), c.amount),
-                                        Entry(wacct.earnings_pending(c.beneficiary_id), -c.amount)])
-                          for c in self.rows if c.amount])
+        ledger_post_many(posts=[Post(key=f"commission-accrue:{c.order_line_id}:{c.level}", kind="commission.accrue",
+                                     ref_type="commission", ref_id=c.pk,
+                                     entries=[Entry(macct.merchant_pending(c.shop_id), c.amount),
+                                              Entry(wacct.earnings_pending(c.beneficiary_id), -c.amount)])
+                                for c in self.rows if c.amount])
         CommissionHoldLog.objects.bulk_create([
             CommissionHoldLog(commission=c, action=HoldAction.HOLD, reason=c.hold_reason)
             for c in self.rows if c.status == CommissionStatus.HELD])
         return self.rows
 
 
-def _order_signals(order: Order, payer: str, cfg: CommissionSettings) -> dict:
+def _order_signals(order, payer: str, cfg: CommissionSettings) -> dict:
     return {"address_hash": address_hash(order.address), "payer": payer[:64],
             "buyer_new": order.user.date_joined >= order.paid_at - _hours(cfg.new_account_hours)}
-
-
-def _payers(orders) -> dict[str, str]:
-    """The payment account that paid each order, when payments record one (providers that report a payer)."""
-    from quanzi.payments.models import Payment
-
-    if not any(f.name == "payer" for f in Payment._meta.get_fields()):
-        return {}
-    numbers = {o.payment_number for o in orders if o.payment_number}
-    return {n: str(p or "") for n, p in Payment.objects.filter(number__in=numbers).values_list("number", "payer")}
 
 
 @dataclass(frozen=True)
@@ -368,7 +346,7 @@ def _sale_of(c: Commission) -> _Sale:
                  payer=c.payer, quick_refund=c.quick_refund, buyer_new=c.buyer_new)
 
 
-def _recent_sales(sharers: set[int], lines: list[OrderLine], order_signals: dict[int, dict], since) -> dict:
+def _recent_sales(sharers: set[int], lines: list, order_signals: dict[int, dict], since) -> dict:
     """The sharers' level-1 commissions since `since` that a check of this batch can count (one query)."""
     values: dict[str, set[str]] = {"device": set(), "ip": set(), "address_hash": set(), "payer": set()}
     for ln in lines:
@@ -445,8 +423,8 @@ def commission_reverse_refunds(*, refunds) -> int:
         status=CommissionStatus.VOIDED).order_by("id"))
     if not rows:
         return 0
-    orders = Order.objects.only("id", "shop_id", "paid_at", "settled_at").in_bulk({c.order_id for c in rows})
-    lines = OrderLine.objects.in_bulk({c.order_line_id for c in rows})
+    by_id = order_selectors.orders_by_id(order_ids={c.order_id for c in rows})
+    lines = order_selectors.order_lines_by_id(line_ids={c.order_line_id for c in rows})
     cfg = selectors.commission_settings()
     now = clock.now()
     by_order: dict[int, list[Commission]] = {}
@@ -456,13 +434,13 @@ def commission_reverse_refunds(*, refunds) -> int:
     touched: dict[int, Commission] = {}
     taken = 0
     for refund in refunds:
-        order = orders.get(refund.order_id)
+        order = by_id.get(refund.order_id)
         quick = bool(order and order.paid_at) and now - order.paid_at <= _minutes(cfg.quick_refund_minutes)
         for c in by_order.get(refund.order_id, []):
             if refund.line_id is None or c.order_line_id == refund.line_id:
                 taken += _reverse_one(c, lines[c.order_line_id], order, refund.key, quick, posts)
                 touched[c.pk] = c
-    ledger_post_many(posts)
+    ledger_post_many(posts=posts)
     Commission.objects.bulk_update(list(touched.values()), ["reversed", "base_refunded", "quick_refund", "status"],
                                    batch_size=200)  # CASE WHEN per row: keep it small
     return taken
@@ -474,7 +452,7 @@ def _minutes(n: int):
     return dt.timedelta(minutes=n)
 
 
-def _reverse_one(c: Commission, line: OrderLine, order: Order, key: str, quick: bool, posts: list[Post]) -> int:
+def _reverse_one(c: Commission, line, order, key: str, quick: bool, posts: list[Post]) -> int:
     target = reversal_target(amount=c.amount, line_total=line.line_total, refunded_amount=line.refunded_amount)
     delta = target - c.reversed
     if delta > 0:
@@ -488,14 +466,15 @@ def _reverse_one(c: Commission, line: OrderLine, order: Order, key: str, quick: 
     c.reversed = max(c.reversed, target)
     c.base_refunded = min(line.refunded_amount, c.base)
     c.quick_refund = c.quick_refund or quick
-    if c.reversed >= c.amount and line.refunded_amount >= line.line_total:
+    if c.reversed >= c.amount and line.refunded_amount >= line.line_total and c.status != CommissionStatus.REVERSED:
+        COMMISSION.check(c.status, CommissionStatus.REVERSED)
         c.status = CommissionStatus.REVERSED
     return max(delta, 0)
 
 
 # ---------------------------------------------------------------- settlement
 
-def settlement_deduction(order: Order) -> int:
+def settlement_deduction(order) -> int:
     """What commission took out of the merchant's pending money for this order (net of reversals,
     voids excluded) — registered with settlement so the order's pending balance ends at zero."""
     return settlement_deductions([order]).get(order.pk, 0)
@@ -523,7 +502,7 @@ def commission_release_orders(*, order_ids) -> int:
                                                               status=CommissionStatus.PENDING).order_by("id"))
     if not rows:
         return 0
-    ledger_post_many([_release_post(c) for c in rows if c.kept])
+    ledger_post_many(posts=[_release_post(c) for c in rows if c.kept])
     Commission.objects.filter(pk__in=[c.pk for c in rows]).update(status=CommissionStatus.AVAILABLE,
                                                                   released_at=clock.now())
     totals: dict[tuple[int, int], int] = {}
@@ -542,21 +521,28 @@ def _release_post(c: Commission) -> Post:
 
 
 def _release_to_wallet(c: Commission, now) -> None:
+    COMMISSION.check(c.status, CommissionStatus.AVAILABLE)
     if c.kept:
-        ledger_post_many([_release_post(c)])
+        ledger_post_many(posts=[_release_post(c)])
     c.status, c.released_at = CommissionStatus.AVAILABLE, now
     c.save(update_fields=["status", "released_at"])
 
 
 # ---------------------------------------------------------------- operator decisions on holds
 
-def _lock_for_decision(commission_id: int) -> tuple[Commission, Order]:
+def _lock_for_decision(commission_id: int):
     """Lock the order first (the order settlement and refunds lock), then the commission."""
     order_id = Commission.objects.filter(pk=commission_id).values_list("order_id", flat=True).first()
     if order_id is None:
         raise NotFound(_("Commission not found."))
-    order = Order.objects.select_for_update().only("id", "shop_id", "settled_at").get(pk=order_id)
+    order = order_lock(order_id=order_id)
     return Commission.objects.select_for_update().get(pk=commission_id), order
+
+
+def _check(c: Commission, target: str, message: str) -> None:
+    """The state table decides; the message says what the operator tried (409 invalid_commission_state)."""
+    if not COMMISSION.can(c.status, target):
+        raise InvalidTransition(message, code=COMMISSION.code, fields={"status": c.status})
 
 
 @transaction.atomic
@@ -564,9 +550,7 @@ def commission_release(*, commission_id: int, actor=None, note: str = "") -> Com
     """The operator clears a held commission: back to pending (released at settlement), or straight to the
     wallet when the order has already settled."""
     c, order = _lock_for_decision(commission_id)
-    if c.status != CommissionStatus.HELD:
-        raise Conflict(_("Only a held commission can be released."), code="invalid_commission_state",
-                       fields={"status": c.status})
+    _check(c, CommissionStatus.PENDING, _("Only a held commission can be released."))  # held → pending only
     if order.settled_at:
         _release_to_wallet(c, clock.now())
     else:
@@ -584,9 +568,7 @@ def commission_void(*, commission_id: int, actor=None, note: str) -> Commission:
     if not (note or "").strip():
         raise ValidationFailed(_("Give a reason."), fields={"note": "required"})
     c, order = _lock_for_decision(commission_id)
-    if c.status not in OPEN:
-        raise Conflict(_("Only a pending or held commission can be voided."), code="invalid_commission_state",
-                       fields={"status": c.status})
+    _check(c, CommissionStatus.VOIDED, _("Only a pending or held commission can be voided."))
     if c.kept:
         merchant = (macct.merchant_available if order.settled_at else macct.merchant_pending)(order.shop_id)
         ledger_post(key=f"commission-void:{c.pk}", kind="commission.void", ref_type="commission", ref_id=c.pk,
@@ -632,7 +614,7 @@ def _evaluate_all(now) -> int:
         return 0
     cfg = selectors.commission_settings()
     since = now - dt.timedelta(days=cfg.tier_period_days)
-    own = selectors.own_sales(None, since=since)
+    own = selectors.own_sales(user_ids=None, since=since)
     team = _team_sales(own) if cfg.team_sales_for_tiers else {}
     held = {ut.user_id: ut for ut in UserTier.objects.select_for_update().select_related("tier")}
     changed = 0
@@ -652,7 +634,7 @@ def _team_sales(own: dict[int, int]) -> dict[int, int]:
     """Directs' sales credited to their upline (one level only: team counting stays within the cap)."""
     team: dict[int, int] = {}
     for user_id, sales in own.items():
-        for upline_id in upline_chain(user_id, 1):
+        for upline_id in upline_chain(user_id=user_id, depth=1):
             team[upline_id] = team.get(upline_id, 0) + sales
     return team
 

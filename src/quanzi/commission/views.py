@@ -11,14 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quanzi.commission import dashboards, selectors, services
-from quanzi.console.web import field_errors_for, merchant_required
 from quanzi.core.errors import DomainError, ValidationFailed
-from quanzi.storefront.web import login_required
+from quanzi.shops.access import merchant_required
+from quanzi.web.forms import field_errors_for
+from quanzi.web.helpers import login_required
 
 
 @login_required
 def earnings(request):
-    return TemplateResponse(request, "commission/earnings.html", dashboards.distributor(request.user))
+    return TemplateResponse(request, "commission/earnings.html", dashboards.distributor(user=request.user))
 
 
 def _int_field(value, field: str) -> int | None:

@@ -9,7 +9,6 @@ from quanzi.accounts.auth import auth
 from quanzi.catalog import selectors as catalog_selectors
 from quanzi.catalog import services as catalog
 from quanzi.catalog.api import detail as product_detail_out
-from quanzi.catalog.models import Product
 from quanzi.core.errors import Forbidden, NotFound
 from quanzi.orders import aftersales
 from quanzi.orders import selectors as orders
@@ -22,7 +21,6 @@ from quanzi.orders.api import (
     order_out,
 )
 from quanzi.settlement import services as settlement
-from quanzi.settlement.models import Payout
 from quanzi.settlement.selectors import payouts_for_shop
 from quanzi.shipping.services import shipment_create
 from quanzi.shops import services as shops
@@ -138,14 +136,14 @@ class ConsoleProductOut(Schema):
     sku_count: int
 
 
-def _product(request, product_id: int) -> Product:
-    product = Product.objects.filter(shop=_shop(request), pk=product_id).first()
+def _product(request, product_id: int):
+    product = catalog_selectors.product_of_shop(shop_id=_shop(request).pk, product_id=product_id)
     if product is None:
         raise NotFound(_("Product not found."))
     return product
 
 
-def _full(product: Product) -> dict:
+def _full(product) -> dict:
     p = catalog_selectors.product_detail(product_id=product.pk, include_unlisted_for_shop_id=product.shop_id)
     return {**product_detail_out(p), "status": p.status}
 
@@ -320,7 +318,8 @@ class PayoutOut(Schema):
     created_at: str
 
 
-def payout_out(p: Payout) -> dict:
+def payout_out(p) -> dict:
+    """A settlement payout as the API shows it."""
     return {"number": p.number, "amount": p.amount, "status": p.status, "bank_account": p.bank_account,
             "note": p.note, "created_at": p.created_at.isoformat()}
 

@@ -10,16 +10,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from quanzi.accounts.models import mask_phone
-from quanzi.console.web import field_errors_for, merchant_required
+from quanzi.accounts.masking import mask_phone
 from quanzi.core.errors import DomainError, ValidationFailed
 from quanzi.orders import aftersales
 from quanzi.orders import selectors as orders
-from quanzi.orders.models import AfterSaleKind, AfterSaleStatus, OrderStatus
-from quanzi.orders.states import OPEN_AFTERSALE
-from quanzi.shipping.models import CARRIERS
+from quanzi.orders.constants import OPEN_AFTERSALE, AfterSaleKind, AfterSaleStatus, OrderStatus
+from quanzi.shipping.constants import CARRIERS
 from quanzi.shipping.selectors import shipment_for_order
 from quanzi.shipping.services import shipment_create
+from quanzi.shops.access import merchant_required
+from quanzi.web.forms import field_errors_for
 
 TABS = [("all", gettext_lazy("All")), ("to_ship", gettext_lazy("To ship")), ("unpaid", gettext_lazy("To pay")),
         ("shipped", gettext_lazy("Shipped")), ("delivered", gettext_lazy("Delivered")),

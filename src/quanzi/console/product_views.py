@@ -13,17 +13,12 @@ from django.utils.translation import gettext_lazy
 
 from quanzi.catalog import selectors as catalog_selectors
 from quanzi.catalog import services as catalog
-from quanzi.catalog.models import Product, ProductStatus
-from quanzi.console.web import (
-    field_errors_for,
-    merchant_required,
-    options_text,
-    parse_int,
-    parse_options,
-    parse_yuan,
-)
+from quanzi.catalog.constants import ProductStatus
+from quanzi.console.product_forms import options_text, parse_options
 from quanzi.core.errors import DomainError, ValidationFailed
 from quanzi.core.money import format_yuan
+from quanzi.shops.access import merchant_required
+from quanzi.web.forms import field_errors_for, parse_int, parse_yuan
 
 STATUS_TABS = [("all", gettext_lazy("All")), (ProductStatus.ON_SHELF, gettext_lazy("On shelf")),
                (ProductStatus.DRAFT, gettext_lazy("Drafts")), (ProductStatus.OFF_SHELF, gettext_lazy("Off shelf"))]
@@ -31,11 +26,9 @@ FIELD_ALIASES = {"category_id": "category"}
 PRODUCT_FIELDS = ("title", "subtitle", "description", "category", "max_per_order")
 
 
-def _own_product(request, pk: int, *, for_display: bool = True) -> Product:
-    """The merchant's product or 404. Services get an instance without prefetched relations, so
-    what they read (e.g. the remaining images after a delete) is never a stale cache."""
-    qs = Product.objects.filter(shop=request.shop, pk=pk).select_related("category", "shop")
-    product = (qs.prefetch_related("skus", "images", "options") if for_display else qs).first()
+def _own_product(request, pk: int, *, for_display: bool = True):
+    """The merchant's product or 404 (catalog's `product_of_shop`: prefetched only for display)."""
+    product = catalog_selectors.product_of_shop(shop_id=request.shop.pk, product_id=pk, for_display=for_display)
     if product is None:
         raise Http404
     return product

@@ -13,15 +13,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from quanzi.catalog.selectors import low_stock_skus
-from quanzi.console.web import field_errors_for, merchant_required, parse_yuan
 from quanzi.core.errors import DomainError
 from quanzi.orders.selectors import shop_order_counts
 from quanzi.settlement import services as settlement
 from quanzi.settlement.selectors import payouts_for_shop
 from quanzi.shops import services as shops
-from quanzi.shops.models import ShopStatus
+from quanzi.shops.access import merchant_required
+from quanzi.shops.constants import ShopStatus
 from quanzi.shops.selectors import shop_for_owner
-from quanzi.storefront.web import login_required
+from quanzi.web.forms import field_errors_for, parse_yuan
+from quanzi.web.helpers import login_required
 
 SHOP_FIELDS = ("name", "description", "licence_number", "contact_name", "contact_phone")
 

@@ -8,8 +8,8 @@ from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 
 from quanzi.accounts.auth import auth, optional_auth
-from quanzi.catalog.images import media_url
 from quanzi.core.errors import NotFound, ValidationFailed
+from quanzi.core.images import media_url
 
 from . import search as content_search
 from . import selectors, services
@@ -206,7 +206,7 @@ def comment_out(c: Comment) -> dict:
 
 
 def _detail(note_id: int, viewer) -> dict:
-    note = selectors.note_detail(note_id, viewer)
+    note = selectors.note_detail(note_id=note_id, viewer=viewer)
     if note is None:
         raise NotFound(_("Note not found."))
     return note_out(note)
@@ -269,20 +269,20 @@ def publish(request, note_id: int):
 
 @router.get("/users/{author_id}/notes", response=NotePageOut, auth=optional_auth)
 def author_notes(request, author_id: int, cursor: str | None = None, limit: int = 20):
-    items, nxt = selectors.notes_by_author(author_id, _viewer(request), cursor=cursor, limit=limit)
+    items, nxt = selectors.notes_by_author(author_id=author_id, viewer=_viewer(request), cursor=cursor, limit=limit)
     return {"items": [card_out(n) for n in items], "next_cursor": nxt}
 
 
 @router.get("/topics/{name}/notes", response=NotePageOut, auth=optional_auth)
 def topic_notes(request, name: str, cursor: str | None = None, limit: int = 20):
-    items, nxt = selectors.topic_notes(name, _viewer(request), cursor=cursor, limit=limit)
+    items, nxt = selectors.topic_notes(name=name, viewer=_viewer(request), cursor=cursor, limit=limit)
     return {"items": [card_out(n) for n in items], "next_cursor": nxt}
 
 
 # ---------------------------------------------------------------- likes, favourites, shares
 
 def _state(note_id: int, user) -> dict:
-    n = selectors.annotated_notes(user).filter(pk=note_id).first()
+    n = selectors.annotated_notes(viewer=user).filter(pk=note_id).first()
     return {"liked": bool(n.viewer_liked), "favourited": bool(n.viewer_favourited), "like_count": n.like_count}
 
 
@@ -313,7 +313,7 @@ def unfavourite(request, note_id: int, collection: str = ""):
 @router.get("/collections", response=list[CollectionOut])
 def collections(request):
     return [{"id": c.pk, "name": c.name, "note_count": c.note_count}
-            for c in selectors.collections_for_user(request.auth)]
+            for c in selectors.collections_for_user(user=request.auth)]
 
 
 @router.post("/collections", response={201: CollectionOut})
@@ -324,10 +324,10 @@ def collection_create(request, payload: CollectionIn):
 
 @router.get("/collections/{collection_id}", response=NotePageOut, summary="Notes in one of my collections")
 def collection_detail(request, collection_id: int, cursor: str | None = None, limit: int = 20):
-    item = selectors.collection_of(request.auth, collection_id)
+    item = selectors.collection_of(user=request.auth, collection_id=collection_id)
     if item is None:
         raise NotFound(_("Collection not found."), code="collection_not_found")
-    notes, next_cursor = selectors.collection_notes(item, request.auth, cursor=cursor, limit=limit)
+    notes, next_cursor = selectors.collection_notes(collection=item, viewer=request.auth, cursor=cursor, limit=limit)
     return {"items": [card_out(n) for n in notes], "next_cursor": next_cursor}
 
 
@@ -358,9 +358,9 @@ def share(request, note_id: int):
 
 @router.get("/notes/{note_id}/comments", response=CommentPageOut, auth=optional_auth)
 def comments(request, note_id: int, cursor: str | None = None, limit: int = 20):
-    if selectors.note_detail(note_id, _viewer(request)) is None:
+    if selectors.note_detail(note_id=note_id, viewer=_viewer(request)) is None:
         raise NotFound(_("Note not found."))
-    items, nxt = selectors.comments_for_note(note_id, cursor=cursor, limit=limit)
+    items, nxt = selectors.comments_for_note(note_id=note_id, cursor=cursor, limit=limit)
     return {"items": [comment_out(c) for c in items], "next_cursor": nxt}
 
 
@@ -397,14 +397,14 @@ def search(request, q: str = "", type: str = "notes", limit: int = 20, offset: i
     limit = max(1, min(limit, 50))
     out: dict = {"type": type}
     if type == "notes":
-        notes = content_search.search_notes(q, viewer, limit=limit + 1, offset=max(0, offset))
+        notes = content_search.search_notes(query=q, viewer=viewer, limit=limit + 1, offset=max(0, offset))
         out["notes"] = [card_out(n) for n in notes[:limit]]
         out["next_offset"] = max(0, offset) + limit if len(notes) > limit else None
     elif type == "users":
         out["users"] = [{"uid": u.uid, "nickname": u.nickname, "display_name": u.display_name,
                          "avatar_url": u.avatar_url, "follower_count": u.follower_count, "url": f"/u/{u.uid}/"}
-                        for u in content_search.search_users(q, viewer, limit=limit)]
+                        for u in content_search.search_users(query=q, viewer=viewer, limit=limit)]
     else:
         out["topics"] = [{"name": t.name, "note_count": t.note_count, "url": reverse("content:topic", args=[t.name])}
-                         for t in content_search.search_topics(q, limit=limit)]
+                         for t in content_search.search_topics(query=q, limit=limit)]
     return out

@@ -1,7 +1,8 @@
 """Orders bought from a note remember the note (for content analytics and, later, creator rewards).
 
-The storefront keeps the note a visitor came from per product (`?from_note=` on the product page,
-kept in the session) and passes it to checkout as `context["from_note"] = {"<product id>": note id}`.
+`content/pages.py` keeps the note a visitor came from per product (`?from_note=` on the product page,
+kept in the session, through the web layer's page hooks) and has the page checkout pass it as
+`context["from_note"] = {"<product id>": note id}`.
 This provider checks the note is published and really tags the product, and adds a snapshot to the
 order line's attribution (orders/pricing.py); core commerce never imports this app.
 """

@@ -1,20 +1,24 @@
 """Engagement counters on Note (likes_total, comments_total, favourites_total).
 
-They are maintained from model signals, so every path that adds or removes a like, a favourite or a
-comment — services, cascades (a deleted collection or user), the admin, tests — keeps them right:
-likes and favourites with atomic F() increments (no read-modify-write race), visible comments by
-recounting that one note (a comment's visibility changes by moderation as well as by deletion).
-Bulk SQL (bench loads, imports) bypasses signals: `manage.py content_check --repair` rebuilds the
-counters from the rows in three set-based UPDATEs, and `content_check` alone reports any drift.
+The services keep them: every use case that adds or removes a like, a favourite or a comment, or
+changes a comment's visibility, calls one of the functions below inside its own transaction —
+likes and favourites with atomic F() increments of the rows it actually changed (no
+read-modify-write race), visible comments and cascades (a deleted collection) by recounting the
+notes concerned. There are no model signals: a write that bypasses the services (bulk SQL for bench
+loads or imports, a test's direct ORM write) leaves the counters as they were, `manage.py
+content_check` reports the drift and `--repair` rebuilds every counter from the rows in three
+set-based UPDATEs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.db.models.signals import post_delete, post_save
 
-from .models import Comment, CommentStatus, Favourite, Like, Note
+from .constants import CommentStatus
+from .models import Comment, Favourite, Like, Note
 
 FIELDS = {"likes_total": (Like, {}), "favourites_total": (Favourite, {}),
           "comments_total": (Comment, {"status": CommentStatus.VISIBLE})}
@@ -26,47 +30,33 @@ def _counted(model, extra):
                              output_field=IntegerField()), Value(0))
 
 
-def _bump(note_id, field: str, delta: int) -> None:
-    if note_id:
+def _bump(note_id: int | None, field: str, delta: int) -> None:
+    if note_id and delta:
         Note.objects.filter(pk=note_id).update(**{field: F(field) + delta})
 
 
-def _recount_comments(note_id) -> None:
+def likes_changed(*, note_id: int, delta: int) -> None:
+    """`delta` likes were added (positive) or removed (negative) on the note."""
+    _bump(note_id, "likes_total", delta)
+
+
+def favourites_changed(*, note_id: int, delta: int) -> None:
+    """`delta` favourites (in any collections) were added or removed on the note."""
+    _bump(note_id, "favourites_total", delta)
+
+
+def comments_changed(*, note_id: int) -> None:
+    """A comment of the note was added, deleted, hidden or restored: recount its visible comments."""
     if note_id:
         Note.objects.filter(pk=note_id).update(
             comments_total=Comment.objects.filter(note_id=note_id, status=CommentStatus.VISIBLE).count())
 
 
-def _on_like_saved(sender, instance, created, raw=False, **kwargs):
-    if created and not raw:
-        _bump(instance.note_id, "likes_total", 1)
-
-
-def _on_like_deleted(sender, instance, **kwargs):
-    _bump(instance.note_id, "likes_total", -1)
-
-
-def _on_favourite_saved(sender, instance, created, raw=False, **kwargs):
-    if created and not raw:
-        _bump(instance.note_id, "favourites_total", 1)
-
-
-def _on_favourite_deleted(sender, instance, **kwargs):
-    _bump(instance.note_id, "favourites_total", -1)
-
-
-def _on_comment_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        _recount_comments(instance.note_id)
-
-
-def connect() -> None:
-    post_save.connect(_on_like_saved, sender=Like, dispatch_uid="content_like_saved")
-    post_delete.connect(_on_like_deleted, sender=Like, dispatch_uid="content_like_deleted")
-    post_save.connect(_on_favourite_saved, sender=Favourite, dispatch_uid="content_favourite_saved")
-    post_delete.connect(_on_favourite_deleted, sender=Favourite, dispatch_uid="content_favourite_deleted")
-    post_save.connect(_on_comment_changed, sender=Comment, dispatch_uid="content_comment_saved")
-    post_delete.connect(_on_comment_changed, sender=Comment, dispatch_uid="content_comment_deleted")
+def favourites_recount(*, note_ids: Iterable[int]) -> None:
+    """Recount the favourites of these notes (after a cascade removed an unknown number of them)."""
+    ids = sorted(set(note_ids))
+    if ids:
+        Note.objects.filter(pk__in=ids).update(favourites_total=_counted(Favourite, {}))
 
 
 def drifted(limit: int = 100) -> list[dict]:

@@ -1,6 +1,7 @@
 """Notes (图文笔记) with images and product tags, likes, favourites, comments, reports, moderation.
 
-Counters (likes, comments, favourites) are never stored: selectors annotate them with COUNT.
+A note stores its engagement counters (likes, visible comments, favourites): the services keep them
+through content/counters.py and `manage.py content_check` reconciles them with the rows.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from quanzi.content.constants import CommentStatus, NoteStatus
+
 USER = settings.AUTH_USER_MODEL
 
 TITLE_MAX = 60
@@ -18,13 +21,6 @@ BODY_MAX = 2000
 COMMENT_MAX = 500
 MAX_IMAGES = 9
 MAX_TAGS = 9
-
-
-class NoteStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
-    HIDDEN = "hidden", _("Hidden")
-    DELETED = "deleted", _("Deleted")
 
 
 class Topic(models.Model):
@@ -50,8 +46,8 @@ class Note(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Engagement counters for cards (reading them is free; counting a popular note's likes is not).
-    # Kept by content/counters.py on every like, favourite and comment change, and reconciled with
-    # the rows by `manage.py content_check [--repair]`.
+    # Kept by the services (content/counters.py) on every like, favourite and comment change, and
+    # reconciled with the rows by `manage.py content_check [--repair]`.
     likes_total = models.PositiveIntegerField(_("likes"), default=0, editable=False)
     comments_total = models.PositiveIntegerField(_("visible comments"), default=0, editable=False)
     favourites_total = models.PositiveIntegerField(_("favourites"), default=0, editable=False)
@@ -126,12 +122,6 @@ class Favourite(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["collection", "note"], name="content_favourite_once")]
-
-
-class CommentStatus(models.TextChoices):
-    VISIBLE = "visible", _("Visible")
-    HIDDEN = "hidden", _("Hidden")
-    DELETED = "deleted", _("Deleted")
 
 
 class Comment(models.Model):

@@ -6,6 +6,7 @@ hiding or deleting the note removes them. A query matches notes holding *every* 
 score first, then newest. Users and topics are small lookups by substring (icontains).
 
 Blocked users (either direction, social.selectors.blocked_ids) never appear in the viewer's results.
+The read functions take keyword arguments only (the storefront's search page calls them).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def _blocked(viewer) -> set[int]:
         return set()
     from quanzi.social.selectors import blocked_ids
 
-    return blocked_ids(viewer_id)
+    return blocked_ids(user_id=viewer_id)
 
 
 def _limit(limit: int | None, default: int = 20) -> int:
@@ -56,7 +57,7 @@ def note_reindex(note: Note) -> None:
 
 # ---------------------------------------------------------------- selectors (read side)
 
-def search_notes(query: str, viewer=None, limit: int = 20, offset: int = 0) -> list[Note]:
+def search_notes(*, query: str, viewer=None, limit: int = 20, offset: int = 0) -> list[Note]:
     """Published notes matching all query terms: best score, then newest. Counts annotated, images prefetched."""
     from .selectors import annotated_notes
 
@@ -74,32 +75,26 @@ def search_notes(query: str, viewer=None, limit: int = 20, offset: int = 0) -> l
                   .values_list("note_id", flat=True)[offset: offset + limit])
     if not ranked:
         return []
-    by_id = {n.pk: n for n in annotated_notes(viewer).filter(pk__in=ranked).prefetch_related("images")}
+    by_id = {n.pk: n for n in annotated_notes(viewer=viewer).filter(pk__in=ranked).prefetch_related("images")}
     return [by_id[pk] for pk in ranked if pk in by_id]
 
 
-def search_users(query: str, viewer=None, limit: int = 20) -> list:
+def search_users(*, query: str, viewer=None, limit: int = 20) -> list:
     """Active users whose nickname contains the query, most followed first, with `follower_count` and
     `avatar_url` (social profile thumbnail URL, "" if none)."""
-    from quanzi.accounts.models import User
-    from quanzi.catalog.images import media_url
-    from quanzi.social.selectors import avatar_of
+    from quanzi.core.images import media_url
+    from quanzi.social.selectors import avatar_of, user_search
 
     query = (query or "").strip()[:QUERY_MAX]
     if not query:
         return []
-    qs = User.objects.filter(is_active=True, nickname__icontains=query)
-    blocked = _blocked(viewer)
-    if blocked:
-        qs = qs.exclude(pk__in=blocked)
-    users = list(qs.select_related("social_profile").annotate(follower_count=Count("follower_edges", distinct=True))
-                 .order_by("-follower_count", "-pk")[:_limit(limit)])
+    users = user_search(query=query, exclude_ids=_blocked(viewer), limit=_limit(limit))
     for u in users:
-        u.avatar_url = media_url(avatar_of(u))
+        u.avatar_url = media_url(avatar_of(user=u))
     return users
 
 
-def search_topics(query: str, limit: int = 20) -> list[Topic]:
+def search_topics(*, query: str, limit: int = 20) -> list[Topic]:
     """Topics whose name contains the query, with `note_count` (published notes), busiest first."""
     query = (query or "").strip().lstrip("#")[:QUERY_MAX]
     if not query:

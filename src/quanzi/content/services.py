@@ -3,6 +3,9 @@
 Visibility rule used everywhere: a note another user cannot see (draft, hidden, deleted, unknown)
 answers 404 — never 403 — so its existence is not revealed. Blocks (either direction) answer
 403 `blocked` for comment, like and mention: the blocked user can still see a public note.
+
+Every use case that adds or removes a like, a favourite or a comment (or changes a comment's
+visibility) keeps the note's engagement counters in the same transaction (content/counters.py).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from quanzi.core import clock, events
 from quanzi.core.errors import BusinessRuleViolation, Conflict, Forbidden, NotFound, ValidationFailed
 from quanzi.core.ratelimit import hit
 
-from . import search
+from . import counters, search
 from .models import (
     BODY_MAX,
     COMMENT_MAX,
@@ -56,13 +59,13 @@ LIKE_LIMIT = (60, 60)
 
 # ---------------------------------------------------------------- helpers
 
-def is_blocked(user_a_id: int | None, user_b_id: int | None) -> bool:
+def _is_blocked(user_a_id: int | None, user_b_id: int | None) -> bool:
     """True when either user blocked the other (social.selectors)."""
     if not user_a_id or not user_b_id or user_a_id == user_b_id:
         return False
-    from quanzi.social.selectors import is_blocked as social_is_blocked
+    from quanzi.social.selectors import is_blocked
 
-    return bool(social_is_blocked(user_a_id, user_b_id))
+    return bool(is_blocked(user_a_id=user_a_id, user_b_id=user_b_id))
 
 
 def _blocked_error() -> Forbidden:
@@ -79,12 +82,12 @@ def parse_topics(text: str) -> list[str]:
 
 def parse_mentions(text: str) -> dict[str, int]:
     """"@nickname" → {nickname: user id} for nicknames that name exactly one user."""
-    from quanzi.accounts.models import User
+    from quanzi.accounts.selectors import active_users_by_nickname
 
     names = list(dict.fromkeys(MENTION_RE.findall(text or "")))
     if not names:
         return {}
-    rows = list(User.objects.filter(nickname__in=names, is_active=True).values_list("nickname", "pk"))
+    rows = active_users_by_nickname(nicknames=names)
     counts: dict[str, int] = {}
     for nick, _pk in rows:
         counts[nick] = counts.get(nick, 0) + 1
@@ -152,7 +155,7 @@ def _sync_topics(note: Note) -> None:
 
 def _sync_note_mentions(note: Note) -> list[int]:
     mentioned = parse_mentions(note.body)
-    ids = [pk for pk in mentioned.values() if pk != note.author_id and not is_blocked(note.author_id, pk)]
+    ids = [pk for pk in mentioned.values() if pk != note.author_id and not _is_blocked(note.author_id, pk)]
     Mention.objects.filter(note=note).delete()
     Mention.objects.bulk_create([Mention(note=note, user_id=pk) for pk in ids])
     return ids
@@ -198,7 +201,7 @@ def note_update(*, user, note_id: int, title: str | None = None, body: str | Non
 
 @transaction.atomic
 def note_add_image(*, user, note_id: int, upload) -> NoteImage:
-    from quanzi.catalog.images import save_product_image
+    from quanzi.core.images import save_product_image
 
     note = _own_note(user, note_id)
     count = note.images.count()
@@ -223,22 +226,20 @@ def note_remove_image(*, user, note_id: int, image_id: int) -> None:
 
 @transaction.atomic
 def note_tag_product(*, user, note_id: int, product_id: int) -> NoteProductTag:
-    from quanzi.catalog.models import Product, ProductStatus
-    from quanzi.shops.models import ShopStatus
+    from quanzi.catalog.selectors import product_sellable
 
     note = _own_note(user, note_id)
-    product = Product.objects.select_related("shop").filter(pk=product_id).first()
-    if product is None or product.status != ProductStatus.ON_SHELF or product.shop.status != ShopStatus.APPROVED:
+    if not product_sellable(product_id=product_id):
         raise BusinessRuleViolation(_("This product cannot be tagged: it is not on sale."),
                                     code="product_unavailable", fields={"product_id": "unavailable"})
-    existing = note.product_tags.filter(product=product).first()
+    existing = note.product_tags.filter(product_id=product_id).first()
     if existing:
         return existing
     if note.product_tags.count() >= MAX_TAGS:
         raise BusinessRuleViolation(_("A note tags at most %(n)d products.") % {"n": MAX_TAGS},
                                     code="too_many_tags")
     top = note.product_tags.aggregate(m=Max("sort"))["m"]
-    return NoteProductTag.objects.create(note=note, product=product, sort=(top or 0) + 1)
+    return NoteProductTag.objects.create(note=note, product_id=product_id, sort=(top or 0) + 1)
 
 
 @transaction.atomic
@@ -289,7 +290,7 @@ def note_delete(*, user, note_id: int) -> None:
 def like(*, user, note_id: int) -> bool:
     """Like a note (idempotent). Returns True when the note is now liked."""
     note = _public_note(note_id, user)
-    if is_blocked(user.pk, note.author_id):
+    if _is_blocked(user.pk, note.author_id):
         raise _blocked_error()
     if Like.objects.filter(user=user, note=note).exists():
         return True
@@ -297,14 +298,17 @@ def like(*, user, note_id: int) -> bool:
     try:
         with transaction.atomic():
             Like.objects.create(user=user, note=note)
+            counters.likes_changed(note_id=note.pk, delta=1)
             events.publish(NoteLiked(note_id=note.pk, user_id=user.pk, author_id=note.author_id))
     except IntegrityError:
         pass  # a concurrent double tap: already liked
     return True
 
 
+@transaction.atomic
 def unlike(*, user, note_id: int) -> bool:
-    Like.objects.filter(user=user, note_id=note_id).delete()
+    deleted, _n = Like.objects.filter(user=user, note_id=note_id).delete()
+    counters.likes_changed(note_id=note_id, delta=-deleted)
     return False
 
 
@@ -312,7 +316,9 @@ def _collection(user, name: str | None) -> Collection:
     name = (name or "").strip() or Collection.DEFAULT_NAME
     if len(name) > 20:
         raise ValidationFailed(_("A collection name has at most 20 characters."), fields={"collection": "too long"})
-    collection, _created = Collection.objects.get_or_create(user=user, name=name)
+    # under the collection's row lock: a favourite is never added while the collection is being deleted
+    # (collection_delete recounts exactly the notes its cascade removes)
+    collection, _created = Collection.objects.select_for_update().get_or_create(user=user, name=name)
     return collection
 
 
@@ -320,7 +326,9 @@ def _collection(user, name: str | None) -> Collection:
 def favourite(*, user, note_id: int, collection: str | None = None) -> Favourite:
     note = _public_note(note_id, user)
     target = _collection(user, collection)
-    fav, _created = Favourite.objects.get_or_create(collection=target, note=note)
+    fav, created = Favourite.objects.get_or_create(collection=target, note=note)
+    if created:
+        counters.favourites_changed(note_id=note.pk, delta=1)
     return fav
 
 
@@ -329,7 +337,8 @@ def unfavourite(*, user, note_id: int, collection: str | None = None) -> None:
     qs = Favourite.objects.filter(collection__user=user, note_id=note_id)
     if collection:
         qs = qs.filter(collection__name=collection.strip())
-    qs.delete()
+    deleted, _n = qs.delete()
+    counters.favourites_changed(note_id=note_id, delta=-deleted)
 
 
 @transaction.atomic
@@ -360,16 +369,21 @@ def collection_rename(*, user, collection_id: int, name: str) -> Collection:
 
 @transaction.atomic
 def collection_delete(*, user, collection_id: int) -> None:
-    """Delete a collection and its favourites (the notes themselves stay)."""
-    deleted, _n = Collection.objects.filter(pk=collection_id, user=user).delete()
-    if not deleted:
+    """Delete a collection and its favourites (the notes themselves stay, one favourite fewer each)."""
+    collection = Collection.objects.select_for_update().filter(pk=collection_id, user=user).first()
+    if collection is None:
         raise NotFound(_("Collection not found."), code="collection_not_found")
+    note_ids = list(Favourite.objects.filter(collection=collection).values_list("note_id", flat=True))
+    collection.delete()
+    counters.favourites_recount(note_ids=note_ids)
 
 
+@transaction.atomic
 def collection_remove_note(*, user, collection_id: int, note_id: int) -> None:
     if not Collection.objects.filter(pk=collection_id, user=user).exists():
         raise NotFound(_("Collection not found."), code="collection_not_found")
-    Favourite.objects.filter(collection_id=collection_id, note_id=note_id).delete()
+    deleted, _n = Favourite.objects.filter(collection_id=collection_id, note_id=note_id).delete()
+    counters.favourites_changed(note_id=note_id, delta=-deleted)
 
 
 SHARE_LIMIT = (30, 60)
@@ -395,7 +409,7 @@ def comment_create(*, user, note_id: int, body: str, parent_id: int | None = Non
     if len(body) > COMMENT_MAX:
         raise ValidationFailed(_("At most %(n)d characters.") % {"n": COMMENT_MAX},
                                fields={"body": _("At most %(n)d characters.") % {"n": COMMENT_MAX}})
-    if is_blocked(user.pk, note.author_id):
+    if _is_blocked(user.pk, note.author_id):
         raise _blocked_error()
     parent = None
     if parent_id:
@@ -404,7 +418,7 @@ def comment_create(*, user, note_id: int, body: str, parent_id: int | None = Non
             raise NotFound(_("The comment you reply to is gone."))
         if parent.parent_id:  # one level of replies: attach to the top-level comment
             parent = Comment.objects.get(pk=parent.parent_id)
-        if is_blocked(user.pk, parent.author_id):
+        if _is_blocked(user.pk, parent.author_id):
             raise _blocked_error()
     (body,) = sensitive_filter(body)
     mentioned = parse_mentions(body)
@@ -412,10 +426,11 @@ def comment_create(*, user, note_id: int, body: str, parent_id: int | None = Non
     if len(ids) > MAX_MENTIONS:
         raise BusinessRuleViolation(_("Mention at most %(n)d people in one comment.") % {"n": MAX_MENTIONS},
                                     code="too_many_mentions")
-    if any(is_blocked(user.pk, pk) for pk in ids):
+    if any(_is_blocked(user.pk, pk) for pk in ids):
         raise _blocked_error()
     hit("content.comment", user.pk, limit=COMMENT_LIMIT[0], window=COMMENT_LIMIT[1])
     comment = Comment.objects.create(note=note, author=user, parent=parent, body=body)
+    counters.comments_changed(note_id=note.pk)
     Mention.objects.bulk_create([Mention(comment=comment, user_id=pk) for pk in ids])
     events.publish(Commented(comment_id=comment.pk, note_id=note.pk, parent_id=parent.pk if parent else None,
                              author_id=user.pk, mentioned_ids=list(ids), note_author_id=note.author_id))
@@ -432,6 +447,7 @@ def comment_delete(*, user, comment_id: int) -> None:
         raise Forbidden(_("Only its author or the note's author can delete a comment."))
     comment.status = CommentStatus.DELETED
     comment.save(update_fields=["status"])
+    counters.comments_changed(note_id=comment.note_id)
 
 
 # ---------------------------------------------------------------- reports and moderation
@@ -510,6 +526,7 @@ def _moderate(*, operator, reason: str, note_id: int | None, comment_id: int | N
             raise Conflict(_("Only a hidden comment can be restored."), code="invalid_state")
         comment.status = CommentStatus.HIDDEN if hide else CommentStatus.VISIBLE
         comment.save(update_fields=["status"])
+        counters.comments_changed(note_id=comment.note_id)
         target = {"comment": comment}
     if hide:
         _close_reports(operator, target, reason, ReportStatus.ACTIONED)

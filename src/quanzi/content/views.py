@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from quanzi.core.errors import DomainError, ValidationFailed
-from quanzi.storefront.web import is_htmx, login_required, redirect
+from quanzi.web.helpers import is_htmx, login_required, redirect
 
 from . import selectors, services
 from .models import MAX_IMAGES, MAX_TAGS, NoteStatus, ReportReason
@@ -20,14 +20,14 @@ def _viewer(request):
 
 
 def _note_or_404(note_id: int, viewer):
-    note = selectors.note_detail(note_id, viewer)
+    note = selectors.note_detail(note_id=note_id, viewer=viewer)
     if note is None:
         raise Http404
     return note
 
 
 def _comments_context(note, cursor=None, error=None, body=""):
-    comments, next_cursor = selectors.comments_for_note(note.pk, cursor=cursor)
+    comments, next_cursor = selectors.comments_for_note(note_id=note.pk, cursor=cursor)
     return {"note": note, "comments": comments, "next_cursor": next_cursor, "comment_error": error,
             "comment_body": body}
 
@@ -46,7 +46,7 @@ def note(request, note_id: int):
                 "images": list(item.images.all()), "tags": list(item.product_tags.all())})
     if request.GET.get("shared") and item.status == NoteStatus.PUBLISHED:  # the no-JS share fallback
         ctx.update({"shared": True, "share_url": request.build_absolute_uri(item.get_absolute_url()),
-                    "share_count": selectors.share_count(item.pk)})
+                    "share_count": selectors.share_count(note_id=item.pk)})
     return TemplateResponse(request, "content/note.html", ctx)
 
 
@@ -68,7 +68,7 @@ def note_new(request):
 
 @login_required
 def note_edit(request, note_id: int):
-    item = selectors.note_for_edit(note_id, request.user)
+    item = selectors.note_for_edit(note_id=note_id, author=request.user)
     if item is None:
         raise Http404
     error = None
@@ -109,7 +109,7 @@ def note_edit(request, note_id: int):
             error = ValidationFailed(_("Something in the form is not valid."))
         if error is None:
             return redirect(request, reverse("content:note_edit", args=[item.pk]))
-        item = selectors.note_for_edit(note_id, request.user)
+        item = selectors.note_for_edit(note_id=note_id, author=request.user)
     query = request.GET.get("q", "").strip()
     results = []
     if query:
@@ -125,13 +125,13 @@ def note_edit(request, note_id: int):
 
 
 def topic(request, name: str):
-    items, next_cursor = selectors.topic_notes(name, _viewer(request), cursor=request.GET.get("cursor"))
+    items, next_cursor = selectors.topic_notes(name=name, viewer=_viewer(request), cursor=request.GET.get("cursor"))
     return TemplateResponse(request, "content/topic.html", {"name": name, "notes": items,
                                                             "next_cursor": next_cursor})
 
 
 def _button(request, note_id: int, template: str, error=None):
-    item = selectors.annotated_notes(_viewer(request)).filter(pk=note_id).first()
+    item = selectors.annotated_notes(viewer=_viewer(request)).filter(pk=note_id).first()
     if item is None:
         raise Http404
     response = TemplateResponse(request, template, {"note": item, "error": error})
@@ -217,9 +217,7 @@ def comment_create(request, note_id: int):
 def comment_delete(request, comment_id: int):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    from .models import Comment
-
-    comment = Comment.objects.filter(pk=comment_id).first()
+    comment = selectors.comment_of(comment_id=comment_id)
     if comment is None:
         raise Http404
     try:
@@ -273,7 +271,7 @@ def collections(request):
         else:
             return redirect(request, reverse("content:collection", args=[created.pk]))
     response = TemplateResponse(request, "content/collections.html", {
-        "collections": selectors.collections_for_user(request.user), "error": error, "name": name})
+        "collections": selectors.collections_for_user(user=request.user), "error": error, "name": name})
     if error is not None:
         response.status_code = error.status
     return response
@@ -282,7 +280,7 @@ def collections(request):
 @login_required
 def collection(request, collection_id: int):
     """One of my collections: its notes (someone else's collection → 404), rename, delete, remove a note."""
-    item = selectors.collection_of(request.user, collection_id)
+    item = selectors.collection_of(user=request.user, collection_id=collection_id)
     if item is None:
         raise Http404
     error = None
@@ -307,9 +305,9 @@ def collection(request, collection_id: int):
             return redirect(request, reverse("content:collection", args=[item.pk]))
         item.refresh_from_db()
     try:
-        notes, next_cursor = selectors.collection_notes(item, request.user, cursor=request.GET.get("cursor"))
+        notes, next_cursor = selectors.collection_notes(collection=item, viewer=request.user, cursor=request.GET.get("cursor"))
     except DomainError:
-        notes, next_cursor = selectors.collection_notes(item, request.user)
+        notes, next_cursor = selectors.collection_notes(collection=item, viewer=request.user)
     response = TemplateResponse(request, "content/collection.html", {
         "collection": item, "notes": notes, "next_cursor": next_cursor, "error": error})
     if error is not None:
@@ -336,7 +334,7 @@ def share(request, note_id: int):
             return TemplateResponse(request, "content/partials/share_panel.html",
                                     {"note_id": note_id, "error": exc})
     ctx = {"note_id": note_id, "share_url": request.build_absolute_uri(path),
-           "share_count": selectors.share_count(note_id)}
+           "share_count": selectors.share_count(note_id=note_id)}
     if not is_htmx(request):
         return redirect(request, reverse("content:note", args=[note_id]) + "?shared=1#share")
     return TemplateResponse(request, "content/partials/share_panel.html", ctx)

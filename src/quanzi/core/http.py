@@ -131,6 +131,7 @@ def idempotent(scope: str) -> Callable:
                 return replay
             try:
                 with transaction.atomic():
+                    request.idempotent_transaction = True  # see in_idempotent_transaction
                     status, body = _call_json(fn, request, *args, **kwargs)
                     if status >= 500 or status == 409 and body.get("error", {}).get("code") == "idempotency_key_reused":
                         return JsonResponse(body, status=status)
@@ -152,6 +153,12 @@ def idempotent(scope: str) -> Callable:
         return wrapper
 
     return decorate
+
+
+def in_idempotent_transaction(request: HttpRequest) -> bool:
+    """Whether `@idempotent` opened a transaction for this request's operation alone (a key was sent):
+    the operation may then join it without a savepoint, since any error aborts it whole."""
+    return bool(getattr(request, "idempotent_transaction", False))
 
 
 def _call_json(fn: Callable, request: HttpRequest, *args, **kwargs) -> tuple[int, dict]:

@@ -317,6 +317,30 @@ def purge_delivered(*, older_than: dt.timedelta | None = None, limit: int = 5000
     return len(ids)
 
 
+def stats() -> dict[str, int]:
+    """Events by status, and delivery records by status (`deliveries_done`, …), for monitoring and tests."""
+    from django.db.models import Count
+
+    counts = {status: 0 for status in OutboxStatus.values}
+    counts.update(OutboxEvent.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    for status, n in OutboxDelivery.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"):
+        counts[f"deliveries_{status}"] = n
+    return counts
+
+
+def expected_deliveries() -> int:
+    """How many delivery records the stored events need: one per (event, current outbox subscriber)."""
+    from django.db.models import Count
+
+    total = 0
+    for name, n in OutboxEvent.objects.values_list("name").annotate(n=Count("id")).values_list("name", "n"):
+        try:
+            total += n * len(subscribers(event_type(name), in_transaction=False))
+        except MalformedEvent:
+            continue
+    return total
+
+
 def backlog() -> dict[str, int]:
     """Counts for monitoring: pending (due or waiting to retry) and dead letters."""
     from django.db.models import Count

@@ -32,3 +32,10 @@ def hit(action: str, actor: object, *, limit: int, window: int) -> int:
         raise RateLimited(_("Too many attempts. Try again in %(s)d seconds.") % {"s": retry_after},
                           code="rate_limited", fields={"retry_after": str(retry_after)})
     return limit - count
+
+
+def reset(action: str, actors, *, window: int) -> None:
+    """Forget the current window's counts of `action` for `actors` (the demo seed, whose actors may land in
+    the same window as an earlier run). Deletes only those keys, never the whole cache."""
+    now = int(time.time())
+    cache.delete_many([f"rl:{action}:{actor}:{now - now % window}" for actor in actors])

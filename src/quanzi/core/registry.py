@@ -13,8 +13,8 @@ up, whatever the import order:
 
 `register` also works as a decorator (`@sweeps.register(key="orders_expire_unpaid")`). Items come
 back in `order`, then registration order. Keyed registries refuse a second item under the same key
-from another place (a typo or a clash would otherwise silently replace behaviour); registering the
-very same item again is a no-op, so a `ready()` that runs twice (tests) is harmless.
+from another module (a typo or a clash would otherwise silently replace behaviour); the module
+that registered a key may register it again (a `ready()` that runs twice replaces its own entry).
 
 Every registry is listed in `all_registries()`, which `manage.py architecture` prints into
 docs/architecture.md, so the list of extension points cannot drift from the code.
@@ -23,6 +23,7 @@ docs/architecture.md, so the list of extension points cannot drift from the code
 from __future__ import annotations
 
 import itertools
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -68,11 +69,12 @@ class Registry(Generic[T]):
         if self.keyed and not key:
             raise RegistryError(f"{self.name}: a keyed registry needs a key for {item!r}")
         found = self._entries.get(key)
+        owner = _registering_module() or getattr(item, "__module__", "") or type(item).__module__
         if found is not None and not replace:
             if found.item is item or found.item == item or _same_function(found.item, item):
                 return item  # registered again (a ready() run twice, a module reloaded): a no-op
-            raise RegistryError(f"{self.name}: {key!r} is already registered by {found.owner}")
-        owner = getattr(item, "__module__", "") or type(item).__module__
+            if found.owner != owner:
+                raise RegistryError(f"{self.name}: {key!r} is already registered by {found.owner}")
         seq = found.seq if found is not None else next(_counter)
         self._entries[key] = Registration(item=item, key=key, order=order, owner=owner, seq=seq)
         self.version += 1
@@ -103,6 +105,17 @@ class Registry(Generic[T]):
 
     def keys(self) -> list[str]:
         return [r.key for r in self.registrations()]
+
+
+def _registering_module() -> str:
+    """The module that called `register` (an app's apps.py or handlers), for docs and clash messages."""
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_globals.get("__name__") in _PLUMBING:
+        frame = frame.f_back
+    return frame.f_globals.get("__name__", "") if frame is not None else ""
+
+
+_PLUMBING = {__name__, "quanzi.core.events", "quanzi.core.testing"}
 
 
 def _default_key(item: Any) -> str:

@@ -64,3 +64,40 @@ class subscribed:
 
         subscriptions.unregister(f"{self.event_cls.event_name}:{self.name}")
         return False
+
+
+# ---- public interface used by accounts, shops, catalog, orders, payments, ledger, shipping, settlement
+
+def idempotency_record_count() -> int:
+    """How many `Idempotency-Key` results the API has stored (core.http.idempotent)."""
+    from quanzi.core.models import IdempotencyRecord
+
+    return IdempotencyRecord.objects.count()
+
+
+# ---- public interface used by demo, bench/ and the project's tests
+
+def table_counts(*app_labels: str) -> dict[str, int]:
+    """Rows in every table of these apps ({"orders.Order": 12, …}), read through the app registry
+    without naming a model: a second run of something idempotent (the demo seed) must leave each
+    one unchanged."""
+    from django.apps import apps
+
+    return {model._meta.label: model._default_manager.count()
+            for label in app_labels for model in apps.get_app_config(label).get_models()}
+
+
+def run_commit_hooks(using: str = "default") -> int:
+    """Run what a COMMIT would run now: the on-commit hooks registered so far (outbox deliveries,
+    refund submissions, …), for tests that live inside one transaction that never commits (a
+    hypothesis state machine steps through many "requests" in one test). Returns how many ran."""
+    from django.db import connections
+
+    connection = connections[using]
+    ran = 0
+    while connection.run_on_commit:
+        hooks, connection.run_on_commit = connection.run_on_commit, []
+        for _savepoints, hook, _robust in hooks:
+            hook()
+            ran += 1
+    return ran

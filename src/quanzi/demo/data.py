@@ -10,6 +10,7 @@ OPERATOR = {"email": "admin@quanzi.demo", "password": "quanzi-admin-2026", "nick
 DEMO_SHOPPER = {"phone": "13800138000", "password": "quanzi-demo-2026", "nickname": "小圈"}
 MERCHANT_PASSWORD = "quanzi-merchant-2026"
 SHOPPER_PASSWORD = "quanzi-shopper-2026"
+CREATOR_EMAIL = "creator{n}@quanzi.demo"  # the social layer's creators (social/demo.py), password SHOPPER_PASSWORD
 DEFAULT_TAKE_RATE_BPS = 500
 
 DEMO_ADDRESSES = [

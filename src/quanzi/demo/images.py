@@ -513,3 +513,21 @@ def logo_upload(**kwargs) -> ContentFile:
     buf = io.BytesIO()
     logo_picture(**kwargs).save(buf, "PNG")
     return ContentFile(buf.getvalue(), name="logo.png")
+
+
+def jpeg_upload(img: Image.Image, name: str):
+    """A JPEG 'upload' of a generated picture, for services that take an uploaded file (notes, reviews)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=85)
+    return SimpleUploadedFile(name, buf.getvalue(), content_type="image/jpeg")
+
+
+def png_upload(img: Image.Image, name: str):
+    """A PNG 'upload' of a generated picture (avatars)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    return SimpleUploadedFile(name, buf.getvalue(), content_type="image/png")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ninja import Router
 
 from quanzi.accounts.auth import auth, optional_auth
-from quanzi.catalog.images import media_url
+from quanzi.core.images import media_url
 
 from . import selectors
 
@@ -58,7 +58,7 @@ def item_out(item) -> dict:
 
 @router.get("/following", auth=auth)
 def following(request, cursor: str | None = None, limit: int = 20):
-    items, next_cursor = selectors.following_feed(request.auth, cursor=cursor, limit=limit)
+    items, next_cursor = selectors.following_feed(user=request.auth, cursor=cursor, limit=limit)
     return {"items": [item_out(i) for i in items], "next_cursor": next_cursor}
 
 
@@ -66,8 +66,8 @@ def following(request, cursor: str | None = None, limit: int = 20):
 def discover(request, exclude: str = "", limit: int = 20):
     user = getattr(request, "auth", None)
     user = user if getattr(user, "pk", None) else None
-    seen = selectors.parse_exclude(exclude)
-    notes = selectors.discovery_feed(user, seen, limit=limit)
+    seen = selectors.parse_exclude(raw=exclude)
+    notes = selectors.discovery_feed(user=user, session_seen_ids=seen, limit=limit)
     seen = (seen + [n.pk for n in notes])[-selectors.SEEN_CAP:]
     return {"items": [{"type": "note", "note": note_card_out(n)} for n in notes],
             "exclude": ",".join(str(i) for i in seen)}

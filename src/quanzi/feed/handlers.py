@@ -13,36 +13,36 @@ from .models import BigSource
 
 @subscribe(NotePublished)
 def on_note_published(event: NotePublished) -> None:
-    services.fanout_note(event.note_id)
+    services.fanout_note(note_id=event.note_id)
 
 
 @subscribe(ProductOnShelf)
 def on_product_on_shelf(event: ProductOnShelf) -> None:
-    services.fanout_product(event.product_id, event.shop_id)
+    services.fanout_product(product_id=event.product_id, shop_id=event.shop_id)
 
 
 @subscribe(Followed)
 def on_followed(event: Followed) -> None:
-    if event.followee_user_id:
-        services.backfill_follow(event.follower_id, event.followee_user_id)  # also re-decides bigness
+    if event.followee_user_id:  # the backfill also re-decides the followee's bigness
+        services.backfill_follow(follower_id=event.follower_id, followee_id=event.followee_user_id)
     elif event.shop_id:
-        services.refresh_big_source(BigSource.Kind.SHOP, event.shop_id)
+        services.refresh_big_source(kind=BigSource.Kind.SHOP, target_id=event.shop_id)
 
 
 @subscribe(Unfollowed)
 def on_unfollowed(event: Unfollowed) -> None:
     if event.followee_user_id:
-        services.cleanup_unfollow(event.follower_id, event.followee_user_id)
-        services.refresh_big_source(BigSource.Kind.USER, event.followee_user_id)
+        services.cleanup_unfollow(follower_id=event.follower_id, followee_id=event.followee_user_id)
+        services.refresh_big_source(kind=BigSource.Kind.USER, target_id=event.followee_user_id)
     elif event.shop_id:
-        services.cleanup_unfollow_shop(event.follower_id, event.shop_id)
-        services.refresh_big_source(BigSource.Kind.SHOP, event.shop_id)
+        services.cleanup_unfollow_shop(follower_id=event.follower_id, shop_id=event.shop_id)
+        services.refresh_big_source(kind=BigSource.Kind.SHOP, target_id=event.shop_id)
 
 
 @subscribe(Blocked)
 def on_blocked(event: Blocked) -> None:
     """A block removes the follows both ways, so both inboxes lose the other's notes."""
-    services.cleanup_unfollow(event.blocker_id, event.blocked_id)
-    services.cleanup_unfollow(event.blocked_id, event.blocker_id)
+    services.cleanup_unfollow(follower_id=event.blocker_id, followee_id=event.blocked_id)
+    services.cleanup_unfollow(follower_id=event.blocked_id, followee_id=event.blocker_id)
     for user_id in (event.blocker_id, event.blocked_id):
-        services.refresh_big_source(BigSource.Kind.USER, user_id)
+        services.refresh_big_source(kind=BigSource.Kind.USER, target_id=user_id)

@@ -3,6 +3,11 @@
 Following feed = the user's inbox (fan-out on write) MERGED with recent notes of the big authors
 the user follows (merge on read). Discovery = recent notes ranked by engagement with time decay.
 Both pages run a constant number of queries whatever the inbox size.
+
+The feed owns only its inbox and the list of big sources. Notes, the follow graph, products and
+purchases are read through content's, social's, catalog's and circle's selectors: they decide
+what is published, followed, sellable or visible; the feed merges and pages. Public functions take
+keyword arguments only.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import os
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import OuterRef, Q
 
 from quanzi.core import clock
 from quanzi.core.errors import ValidationFailed
@@ -53,12 +58,12 @@ def discovery_days() -> int:
     return int(value if value is not None else os.environ.get("QUANZI_FEED_DISCOVERY_DAYS", 7))
 
 
-def encode_cursor(item: FeedItem) -> str:
+def _encode_cursor(item: FeedItem) -> str:
     raw = f"{int(item.at.timestamp() * 1_000_000)}:{item.src}:{item.key_id}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None) -> tuple[dt.datetime, int, int] | None:
+def _decode_cursor(cursor: str | None) -> tuple[dt.datetime, int, int] | None:
     if not cursor:
         return None
     try:
@@ -72,7 +77,7 @@ def decode_cursor(cursor: str | None) -> tuple[dt.datetime, int, int] | None:
         raise ValidationFailed("The cursor is not valid.", fields={"cursor": "invalid"}) from None
 
 
-def big_sources(author_ids: list[int], shop_ids: list[int]) -> tuple[list[int], list[int]]:
+def big_sources(*, author_ids: list[int], shop_ids: list[int]) -> tuple[list[int], list[int]]:
     """Which of these authors and shops are big (see models.BigSource): one indexed query for both,
     no counting."""
     if not author_ids and not shop_ids:
@@ -83,25 +88,19 @@ def big_sources(author_ids: list[int], shop_ids: list[int]) -> tuple[list[int], 
     return ([t for k, t in found if k == BigSource.Kind.USER], [t for k, t in found if k == BigSource.Kind.SHOP])
 
 
-def big_author_ids(author_ids: list[int]) -> list[int]:
-    return big_sources(author_ids, [])[0]
+def big_author_ids(*, author_ids: list[int]) -> list[int]:
+    return big_sources(author_ids=author_ids, shop_ids=[])[0]
 
 
-def big_shop_ids(shop_ids: list[int]) -> list[int]:
-    return big_sources([], shop_ids)[1]
+def big_shop_ids(*, shop_ids: list[int]) -> list[int]:
+    return big_sources(author_ids=[], shop_ids=shop_ids)[1]
 
 
 def _hydrate_notes(note_ids: list[int], viewer) -> dict[int, object]:
     """Cards need counts, author, images and product tags: 1 + 2 prefetch queries for any page size."""
-    from django.db.models import Prefetch
+    from quanzi.content.selectors import note_cards
 
-    from quanzi.content.selectors import _tags_qs, annotated_notes
-
-    if not note_ids:
-        return {}
-    qs = annotated_notes(viewer).filter(pk__in=note_ids).prefetch_related(
-        "images", Prefetch("product_tags", queryset=_tags_qs()))
-    return {n.pk: n for n in qs}
+    return note_cards(note_ids=note_ids, viewer=viewer)
 
 
 def _after(cursor, src: int, at_field: str, id_field: str = "id") -> Q:
@@ -119,17 +118,15 @@ def _after(cursor, src: int, at_field: str, id_field: str = "id") -> Q:
 
 def _inbox_items(user, blocked, after, limit) -> list[FeedItem]:
     """Fanned-out notes and followed shops' new products, still visible and still followed."""
-    from quanzi.catalog.models import Product, ProductStatus
-    from quanzi.content.models import NoteStatus
-    from quanzi.shops.models import ShopStatus
-    from quanzi.social.models import Follow
+    from quanzi.catalog.selectors import products_by_ids, sellable_q
+    from quanzi.content.selectors import published_note_q
+    from quanzi.social.selectors import follow_exists
 
-    still_follows_author = Exists(Follow.objects.filter(follower_id=user.pk, followee_id=OuterRef("note__author_id")))
-    still_follows_shop = Exists(Follow.objects.filter(follower_id=user.pk, shop_id=OuterRef("product__shop_id")))
-    visible = (Q(note__isnull=False, note__status=NoteStatus.PUBLISHED) & still_follows_author
+    still_follows_author = follow_exists(follower_id=user.pk, user_ref=OuterRef("note__author_id"))
+    still_follows_shop = follow_exists(follower_id=user.pk, shop_ref=OuterRef("product__shop_id"))
+    visible = (Q(note__isnull=False) & published_note_q(prefix="note") & still_follows_author
                & ~Q(note__author_id__in=blocked)) | (
-        Q(product__isnull=False, product__status=ProductStatus.ON_SHELF,
-          product__shop__status=ShopStatus.APPROVED) & still_follows_shop)
+        Q(product__isnull=False) & sellable_q(prefix="product") & still_follows_shop)
     inbox = InboxEntry.objects.filter(Q(user_id=user.pk) & visible)
     if after:
         inbox = inbox.filter(_after(after, SRC_INBOX, "created_at"))
@@ -137,63 +134,36 @@ def _inbox_items(user, blocked, after, limit) -> list[FeedItem]:
                 [: limit + 1])
     # Narrow rows, then products only when the page has some: no wide product/shop join per note row.
     product_ids = [product_id for _pk, _note, product_id, _at in rows if product_id]
-    products = Product.objects.select_related("shop").in_bulk(product_ids) if product_ids else {}
+    products = products_by_ids(product_ids=product_ids)
     return [FeedItem(kind="note" if note_id else "product", at=at, src=SRC_INBOX, key_id=pk, note_id=note_id,
                      product=products.get(product_id)) for pk, note_id, product_id, at in rows]
 
 
-_BIG_NOTES_SQL = """
-    SELECT n.id, n.published_at
-    FROM unnest(%s::bigint[]) AS a(author_id)
-    CROSS JOIN LATERAL (
-        SELECT id, published_at FROM content_note
-        WHERE author_id = a.author_id AND status = 'published' AND published_at IS NOT NULL {after}
-        ORDER BY published_at DESC, id DESC LIMIT %s) n
-    ORDER BY n.published_at DESC, n.id DESC LIMIT %s"""
-
-
 def _big_author_items(big, after, limit) -> list[FeedItem]:
-    """The big authors' newest notes after the cursor.
-
-    On PostgreSQL one statement walks each author's partial index (content_note_author_pub) for at
-    most limit+1 rows (a LATERAL join), so following many prolific big authors never sorts all their
-    notes, and the statement is not rebuilt per author by the ORM. Elsewhere a single sorted query."""
-    from django.db import connection
-
-    from quanzi.content.models import Note, NoteStatus
+    """The big authors' newest notes after the cursor (content reads them with one statement over
+    its per-author index, see content.selectors.newest_published_notes)."""
+    from quanzi.content.selectors import newest_published_notes
 
     if not big:
         return []
-    if connection.vendor == "postgresql":
-        sql, params = _BIG_NOTES_SQL.format(after=""), [list(big), limit + 1, limit + 1]
-        if after:
-            at, c_src, key = after
-            if SRC_BIG < c_src:  # same-time notes of this source sort after the cursor item
-                cond, extra = "AND published_at <= %s", [at]
-            else:
-                cond, extra = "AND (published_at < %s OR (published_at = %s AND id < %s))", [at, at, key]
-            sql, params = _BIG_NOTES_SQL.format(after=cond), [list(big), *extra, limit + 1, limit + 1]
-        with connection.cursor() as cur:
-            cur.execute(sql, params)
-            rows = cur.fetchall()
-    else:
-        notes = Note.objects.filter(author_id__in=big, status=NoteStatus.PUBLISHED, published_at__isnull=False)
-        if after:
-            notes = notes.filter(_after(after, SRC_BIG, "published_at"))
-        rows = list(notes.order_by("-published_at", "-id").values_list("pk", "published_at")[: limit + 1])
+    before = None
+    if after:
+        at, c_src, key = after
+        # notes of this source published at the cursor's time sort after it when the cursor item came
+        # from a later source (sources break ties in SOURCES order); same source: the id decides
+        before = (at, None) if SRC_BIG < c_src else (at, key)
+    rows = newest_published_notes(author_ids=list(big), limit=limit + 1, before=before)
     return [FeedItem(kind="note", at=at, src=SRC_BIG, key_id=pk, note_id=pk) for pk, at in rows]
 
 
 def _big_shop_items(shops, after, limit) -> list[FeedItem]:
     """New products of followed shops too big to fan out to (by creation time, last BIG_SHOP_DAYS)."""
-    from quanzi.catalog.models import Product, ProductStatus
-    from quanzi.shops.models import ShopStatus
+    from quanzi.catalog.selectors import sellable_products
 
     if not shops:
         return []
-    products = Product.objects.filter(shop_id__in=shops, status=ProductStatus.ON_SHELF,
-                                      shop__status=ShopStatus.APPROVED,
-                                      created_at__gte=clock.now() - dt.timedelta(days=BIG_SHOP_DAYS))
+    products = sellable_products().filter(shop_id__in=shops,
+                                          created_at__gte=clock.now() - dt.timedelta(days=BIG_SHOP_DAYS))
     if after:
         products = products.filter(_after(after, SRC_SHOP, "created_at"))
     rows = products.select_related("shop").order_by("-created_at", "-id")[: limit + 1]
@@ -206,7 +176,7 @@ def _circle_items(user, friends, after, limit) -> list[FeedItem]:
 
     if not friends:
         return []
-    qs = visible_purchases(user.pk, friends)
+    qs = visible_purchases(viewer_id=user.pk, friends=friends)
     if after:
         qs = qs.filter(_after(after, SRC_CIRCLE, "created_at"))
     rows = qs.select_related("user", "user__social_profile", "product").order_by("-created_at", "-id")[: limit + 1]
@@ -216,22 +186,13 @@ def _circle_items(user, friends, after, limit) -> list[FeedItem]:
 
 def _my_graph(user_id: int, blocked: set[int]) -> tuple[list[int], list[int], set[int]]:
     """Followed users, followed shops and friends (mutual follows, not blocked) in one query."""
-    from quanzi.social.models import Follow
+    from quanzi.social.selectors import follow_overview
 
-    follows_back = Exists(Follow.objects.filter(follower_id=OuterRef("followee_id"), followee_id=user_id))
-    users, shops, friends = [], [], set()
-    for followee_id, shop_id, mutual in Follow.objects.filter(follower_id=user_id).annotate(
-            mutual=follows_back).values_list("followee_id", "shop_id", "mutual"):
-        if followee_id:
-            users.append(followee_id)
-            if mutual and followee_id not in blocked:
-                friends.add(followee_id)
-        elif shop_id:
-            shops.append(shop_id)
-    return users, shops, friends
+    users, shops, mutual = follow_overview(user_id=user_id)
+    return users, shops, mutual - blocked
 
 
-def following_feed(user, cursor: str | None = None, limit: int = 20) -> tuple[list[FeedItem], str | None]:
+def following_feed(*, user, cursor: str | None = None, limit: int = 20) -> tuple[list[FeedItem], str | None]:
     """One page of the following feed, newest first. Returns (items, next_cursor).
 
     Four sources, each paged after the cursor and merged: the inbox (fan-out on write), big authors'
@@ -240,10 +201,10 @@ def following_feed(user, cursor: str | None = None, limit: int = 20) -> tuple[li
     from quanzi.social.selectors import blocked_ids
 
     limit = max(1, min(int(limit or 20), MAX_LIMIT))
-    after = decode_cursor(cursor)
-    blocked = blocked_ids(user.pk)
+    after = _decode_cursor(cursor)
+    blocked = blocked_ids(user_id=user.pk)
     users, shops, friends = _my_graph(user.pk, blocked)
-    big_users, big_shops = big_sources(users, shops)
+    big_users, big_shops = big_sources(author_ids=users, shop_ids=shops)
     big = [a for a in big_users if a not in blocked]
     items = (_inbox_items(user, blocked, after, limit) + _big_author_items(big, after, limit)
              + _big_shop_items(big_shops, after, limit) + _circle_items(user, friends, after, limit))
@@ -257,7 +218,7 @@ def following_feed(user, cursor: str | None = None, limit: int = 20) -> tuple[li
         page.append(item)
     has_more = len(items) > limit
     page = page[:limit]
-    next_cursor = encode_cursor(page[-1]) if has_more and page else None
+    next_cursor = _encode_cursor(page[-1]) if has_more and page else None
 
     notes_by_id = _hydrate_notes([i.note_id for i in page if i.note_id], user)
     out = []
@@ -270,7 +231,7 @@ def following_feed(user, cursor: str | None = None, limit: int = 20) -> tuple[li
     return out, next_cursor
 
 
-def parse_exclude(raw: str | list | None) -> list[int]:
+def parse_exclude(*, raw: str | list | None) -> list[int]:
     """`exclude` is a comma-separated list of note ids the client has already shown (newest last)."""
     if not raw:
         return []
@@ -283,7 +244,7 @@ def parse_exclude(raw: str | list | None) -> list[int]:
     return ids[-SEEN_CAP:]
 
 
-def score(likes: int, comments: int, favourites: int, age_hours: float) -> float:
+def score(*, likes: int, comments: int, favourites: int, age_hours: float) -> float:
     return (likes + 2 * comments + 3 * favourites + 1) / (max(age_hours, 0.0) + 2) ** 1.5
 
 
@@ -296,7 +257,7 @@ def discovery_pool_ttl() -> int:
     return int(value if value is not None else os.environ.get("QUANZI_FEED_DISCOVERY_TTL", 30))
 
 
-def discovery_pool(refresh: bool = False) -> list[tuple[int, int]]:
+def discovery_pool(*, refresh: bool = False) -> list[tuple[int, int]]:
     """[(note id, author id)] of the last days' published notes, best first, shared by every reader.
 
     Ranking reads up to DISCOVERY_POOL notes with their engagement counters, so no reader should pay
@@ -306,7 +267,7 @@ def discovery_pool(refresh: bool = False) -> list[tuple[int, int]]:
     Per-reader rules (seen, blocked, hidden since) are applied afterwards."""
     from django.core.cache import cache
 
-    from quanzi.content.models import Note, NoteStatus
+    from quanzi.content.selectors import recent_published_note_stats
 
     ttl = discovery_pool_ttl()
     pool = cache.get(DISCOVERY_POOL_KEY) if ttl > 0 and not refresh else None
@@ -315,10 +276,9 @@ def discovery_pool(refresh: bool = False) -> list[tuple[int, int]]:
     now = clock.now()
     since = now - dt.timedelta(days=discovery_days())
 
-    candidates = Note.objects.filter(status=NoteStatus.PUBLISHED, published_at__gte=since) \
-        .order_by("-published_at", "-id").values_list(
-            "pk", "author_id", "published_at", "likes_total", "comments_total", "favourites_total")[:DISCOVERY_POOL]
-    ranked = sorted(candidates, key=lambda c: score(c[3], c[4], c[5], (now - c[2]).total_seconds() / 3600),
+    candidates = recent_published_note_stats(since=since, limit=DISCOVERY_POOL)
+    ranked = sorted(candidates, key=lambda c: score(likes=c[3], comments=c[4], favourites=c[5],
+                                                    age_hours=(now - c[2]).total_seconds() / 3600),
                     reverse=True)
     pool = [(c[0], c[1]) for c in ranked]
     if ttl > 0:
@@ -326,16 +286,16 @@ def discovery_pool(refresh: bool = False) -> list[tuple[int, int]]:
     return pool
 
 
-def discovery_feed(user, session_seen_ids=(), limit: int = 20) -> list:
+def discovery_feed(*, user, session_seen_ids=(), limit: int = 20) -> list:
     """Recent published notes ranked by decayed engagement; never a seen note; ≤ 2 notes per author;
     nothing by anyone in a block with the reader."""
-    from quanzi.content.models import NoteStatus
+    from quanzi.content.constants import NoteStatus
     from quanzi.social.selectors import blocked_ids
 
     limit = max(1, min(int(limit or 20), MAX_LIMIT))
     seen = set(list(session_seen_ids)[-SEEN_CAP:])
     viewer_id = getattr(user, "pk", None)
-    blocked = blocked_ids(viewer_id) if viewer_id else set()
+    blocked = blocked_ids(user_id=viewer_id) if viewer_id else set()
     per_author: dict[int, int] = {}
     chosen = []
     for pk, author_id in discovery_pool():

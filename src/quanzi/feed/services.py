@@ -1,4 +1,7 @@
-"""Write side of the feed: fan-out on write into InboxEntry, backfill on follow."""
+"""Write side of the feed: fan-out on write into InboxEntry, backfill on follow.
+
+Followers come from social's selectors and notes from content's: the feed writes only its own
+tables. Every function takes keyword arguments only."""
 
 from __future__ import annotations
 
@@ -36,17 +39,18 @@ def _bulk(rows: Iterable[InboxEntry]) -> int:
     return n
 
 
-def _followers(kind: str, target_id: int):
-    from quanzi.social.models import Follow
+def _target(kind: str, target_id: int) -> dict:
+    """The keyword naming the target for social's follower selectors."""
+    return {"user_id": target_id} if kind == BigSource.Kind.USER else {"shop_id": target_id}
 
-    return Follow.objects.filter(**({"followee_id": target_id} if kind == BigSource.Kind.USER else {"shop_id": target_id}))
 
-
-def refresh_big_source(kind: str, target_id: int) -> bool:
+def refresh_big_source(*, kind: str, target_id: int) -> bool:
     """Re-decide whether one author/shop is big, counting at most limit+1 edges (cheap for anyone).
     Called after every follow/unfollow of the target and whenever fan-out meets a big one."""
+    from quanzi.social.selectors import follower_count_up_to
+
     limit = fanout_limit()
-    big = _followers(kind, target_id)[: limit + 1].count() > limit
+    big = follower_count_up_to(**_target(kind, target_id), limit=limit + 1) > limit
     if big:
         BigSource.objects.get_or_create(kind=kind, target_id=target_id)
     else:
@@ -57,15 +61,10 @@ def refresh_big_source(kind: str, target_id: int) -> bool:
 def rebuild_big_sources() -> int:
     """Recompute every big author and shop from the follow graph (one GROUP BY per kind)."""
     from django.db import transaction
-    from django.db.models import Count
 
-    from quanzi.social.models import Follow
+    from quanzi.social.selectors import targets_with_followers_over
 
-    limit = fanout_limit()
-    users = Follow.objects.filter(followee__isnull=False).values("followee_id").annotate(n=Count("id")) \
-        .filter(n__gt=limit).values_list("followee_id", flat=True)
-    shops = Follow.objects.filter(shop__isnull=False).values("shop_id").annotate(n=Count("id")) \
-        .filter(n__gt=limit).values_list("shop_id", flat=True)
+    users, shops = targets_with_followers_over(limit=fanout_limit())
     rows = [BigSource(kind=BigSource.Kind.USER, target_id=pk) for pk in users] + \
            [BigSource(kind=BigSource.Kind.SHOP, target_id=pk) for pk in shops]
     with transaction.atomic():
@@ -74,50 +73,51 @@ def rebuild_big_sources() -> int:
     return len(rows)
 
 
-def fanout_note(note_id: int) -> int:
+def fanout_note(*, note_id: int) -> int:
     """Write the note into every follower's inbox unless its author is big. Returns rows attempted."""
-    from quanzi.content.models import Note, NoteStatus
-    from quanzi.social.models import Follow
+    from quanzi.content.selectors import note_publication
+    from quanzi.social.selectors import iter_follower_ids
 
-    note = Note.objects.filter(pk=note_id, status=NoteStatus.PUBLISHED).values(
-        "author_id", "published_at").first()
-    if note is None:
+    found = note_publication(note_id=note_id)
+    if found is None:
         return 0
-    followers = Follow.objects.filter(followee_id=note["author_id"])
-    if refresh_big_source(BigSource.Kind.USER, note["author_id"]):  # counts at most limit+1 rows
+    author_id, published_at = found
+    if refresh_big_source(kind=BigSource.Kind.USER, target_id=author_id):  # counts at most limit+1 rows
         return 0
-    at = note["published_at"] or clock.now()
-    ids = followers.values_list("follower_id", flat=True).iterator(chunk_size=BATCH)
+    at = published_at or clock.now()
+    ids = iter_follower_ids(user_id=author_id, chunk_size=BATCH)
     return _bulk(InboxEntry(user_id=uid, note_id=note_id, created_at=at) for uid in ids)
 
 
-def fanout_product(product_id: int, shop_id: int) -> int:
-    from quanzi.social.models import Follow
+def fanout_product(*, product_id: int, shop_id: int) -> int:
+    from quanzi.social.selectors import iter_follower_ids
 
-    followers = Follow.objects.filter(shop_id=shop_id)
-    if refresh_big_source(BigSource.Kind.SHOP, shop_id):
+    if refresh_big_source(kind=BigSource.Kind.SHOP, target_id=shop_id):
         return 0  # a big shop: readers merge its new products in on read
     at = clock.now()
-    ids = followers.values_list("follower_id", flat=True).iterator(chunk_size=BATCH)
+    ids = iter_follower_ids(shop_id=shop_id, chunk_size=BATCH)
     return _bulk(InboxEntry(user_id=uid, product_id=product_id, created_at=at) for uid in ids)
 
 
-def backfill_follow(follower_id: int, followee_id: int) -> int:
-    """A new follow: copy the followee's latest notes into the follower's inbox (big authors need nothing)."""
-    from quanzi.content.models import Note, NoteStatus
+def backfill_follow(*, follower_id: int, followee_id: int) -> int:
+    """A new follow: copy the followee's latest notes into the follower's inbox (big authors need nothing).
+    Outbox deliveries can be retried after a later unfollow: a follow that is gone copies nothing."""
+    from quanzi.content.selectors import newest_published_notes
+    from quanzi.social.selectors import is_following_user
 
-    if refresh_big_source(BigSource.Kind.USER, followee_id):
+    if not is_following_user(follower_id=follower_id, user_id=followee_id):
         return 0
-    notes = Note.objects.filter(author_id=followee_id, status=NoteStatus.PUBLISHED).order_by("-published_at", "-id").values_list(
-        "pk", "published_at")[:BACKFILL]
+    if refresh_big_source(kind=BigSource.Kind.USER, target_id=followee_id):
+        return 0
+    notes = newest_published_notes(author_ids=[followee_id], limit=BACKFILL)
     return _bulk(InboxEntry(user_id=follower_id, note_id=pk, created_at=at or clock.now()) for pk, at in notes)
 
 
-def cleanup_unfollow(follower_id: int, followee_id: int) -> int:
+def cleanup_unfollow(*, follower_id: int, followee_id: int) -> int:
     """Drop the ex-followee's notes from the follower's inbox (reads already filter them out; this
     keeps the inbox from carrying dead rows)."""
     return InboxEntry.objects.filter(user_id=follower_id, note__author_id=followee_id).delete()[0]
 
 
-def cleanup_unfollow_shop(follower_id: int, shop_id: int) -> int:
+def cleanup_unfollow_shop(*, follower_id: int, shop_id: int) -> int:
     return InboxEntry.objects.filter(user_id=follower_id, product__shop_id=shop_id).delete()[0]

@@ -25,13 +25,13 @@ def feed(request):
         if request.user.is_authenticated:
             try:
                 ctx["items"], ctx["next_cursor"] = selectors.following_feed(
-                    request.user, cursor=request.GET.get("cursor"), limit=20)
+                    user=request.user, cursor=request.GET.get("cursor"), limit=20)
             except DomainError as exc:
                 ctx["error"] = exc.message
     else:
         seen = [] if request.GET.get("reset") else list(request.session.get(SESSION_SEEN, []))
         user = request.user if request.user.is_authenticated else None
-        notes = selectors.discovery_feed(user, seen, limit=20)
+        notes = selectors.discovery_feed(user=user, session_seen_ids=seen, limit=20)
         request.session[SESSION_SEEN] = (seen + [n.pk for n in notes])[-selectors.SEEN_CAP:]
         ctx["notes"], ctx["more"] = notes, len(notes) == 20
     template = "feed/partials/page.html" if htmx else "feed/feed.html"

@@ -74,7 +74,7 @@ def sales(request):
 
 @router.get("/sales/{sale_id}")
 def sale(request, sale_id: int):
-    found = selectors.sale_for_shoppers(sale_id)
+    found = selectors.sale_for_shoppers(sale_id=sale_id)
     if found is None:
         raise NotFound(_("Flash sale not found."), code="sale_not_found")
     return {"server_time": clock.now().isoformat(), **sale_out(found)}
@@ -99,7 +99,7 @@ def _signed_in_user_id(request) -> int | None:
     """Who is calling, if anyone (bearer token or session): a token must then be theirs."""
     bearer = request.headers.get("Authorization", "")
     if bearer.lower().startswith("bearer "):
-        user = api_token_user(bearer.split(" ", 1)[1].strip())
+        user = api_token_user(key=bearer.split(" ", 1)[1].strip())
         return user.pk if user is not None else None
     user = getattr(request, "user", None)
     return user.pk if user is not None and user.is_authenticated else None
@@ -109,7 +109,7 @@ def _signed_in_user_id(request) -> int | None:
 def reservations(request):
     return {"items": [{"number": r.number, "item_id": r.item_id, "title": r.item.product.title,
                        "quantity": r.quantity, "status": r.status, "order_number": r.order_number,
-                       "expires_at": r.expires_at.isoformat()} for r in selectors.reservations_of(request.auth)]}
+                       "expires_at": r.expires_at.isoformat()} for r in selectors.reservations_of(user=request.auth)]}
 
 
 # ---------------------------------------------------------------- merchants
@@ -130,7 +130,7 @@ def _own_sale(request, sale_id: int) -> FlashSale:
 
 @router.get("/merchant/sales", auth=auth)
 def merchant_sales(request):
-    return {"items": [sale_out(s) for s in selectors.sales_of_shop(_shop(request))]}
+    return {"items": [sale_out(s) for s in selectors.sales_of_shop(shop=_shop(request))]}
 
 
 @router.post("/merchant/sales", auth=auth, response={201: dict})
@@ -147,7 +147,7 @@ def merchant_sale_create(request, payload: SaleIn):
 @router.get("/merchant/sales/{sale_id}", auth=auth)
 def merchant_sale(request, sale_id: int):
     found = _own_sale(request, sale_id)
-    stats = selectors.sale_stats(found)
+    stats = selectors.sale_stats(sale=found)
     return {**sale_out(found), "stats": [{"item_id": k, **v} for k, v in stats.items()]}
 
 

@@ -374,7 +374,7 @@ class RedisGate:
         """Copy the database's truth into Redis if it is not there (first request, or after a flush)."""
         from quanzi.flashsale.selectors import item_truth
 
-        truth = item_truth(item_id)
+        truth = item_truth(item_id=item_id)
         if truth is None:
             return
         left, holders = truth
@@ -408,11 +408,11 @@ class RedisGate:
                 user, qty, at = value.decode().split(":")
                 if float(at) < cutoff:
                     stale[nonce.decode()] = (int(user), int(qty))
-            won = nonces_reserved(list(stale)) if stale else set()
+            won = nonces_reserved(nonces=list(stale)) if stale else set()
             for nonce, (user, qty) in stale.items():
                 back = "0" if nonce in won else "1"  # reserved: its commit happened, only the settle was lost
                 fixed += int(self._settle(keys=keys, args=[nonce, user, qty, back, back])) * (back == "1")
-        for item_id, left in units_left_by_id(items).items():
+        for item_id, left in units_left_by_id(item_ids=items).items():
             fixed += int(self._align(keys=[self.key(item_id, "stock"), self.key(item_id, "pending")], args=[left]))
         return fixed
 

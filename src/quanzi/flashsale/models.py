@@ -1,8 +1,9 @@
 """Flash sales (秒杀): sessions of limited stock at a sale price, won by reservation.
 
-A `FlashSale` is one session (场次) of a shop with a start and an end; each `FlashItem` puts one SKU in
-it at a sale price with its own stock and per-user limit. When the session is published the item's
-stock moves into a campaign pool `flash:<item id>` (catalog.CampaignStock); that pool row IS the
+A `FlashSale` is one session (场次) of a shop: a campaign window (`catalog.campaigns.CampaignWindow`:
+start, end, status, ended_at). Each `FlashItem` puts one SKU in it at a sale price with its own stock
+and per-user limit (`CampaignPool`). When the session is published the item's stock moves into the
+catalog pool `flash:<item id>` (`item.stock_pool`); that pool row IS the
 authoritative count of units still to be won. A purchase first wins a `Reservation` (units taken out
 of the pool by one conditional UPDATE, the buyer's `FlashBuyer` counter raised by another), then the
 order is written from the reservation. Unpaid reservations expire and put the units back in the pool.
@@ -16,26 +17,26 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
+from quanzi.catalog.campaigns import CampaignPool, CampaignWindow, status_field
 from quanzi.core import clock
+from quanzi.flashsale.constants import HOLDING_UNITS, POOL_KIND, ReservationStatus, SaleStatus
+
+__all__ = ["FlashBuyer", "FlashItem", "FlashSale", "Reservation", "ReservationStatus", "SaleStatus"]
 
 
-class SaleStatus(models.TextChoices):
-    DRAFT = "draft", pgettext_lazy("flash sale", "Draft")
-    PUBLISHED = "published", pgettext_lazy("flash sale", "Published")
-    ENDED = "ended", pgettext_lazy("flash sale", "Ended")
+class FlashSale(CampaignWindow):
+    """A session: its window, status (draft → published → ended) and `ended_at` from the campaign base;
+    `phase()` says upcoming / running / finished."""
 
+    RUNNING_STATUS = SaleStatus.PUBLISHED
+    ENDED_STATUS = SaleStatus.ENDED
 
-class FlashSale(models.Model):
     shop = models.ForeignKey("shops.Shop", on_delete=models.PROTECT, related_name="flash_sales")
     title = models.CharField(max_length=120)
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
-    status = models.CharField(max_length=12, choices=SaleStatus.choices, default=SaleStatus.DRAFT)
+    status = status_field(SaleStatus, default=SaleStatus.DRAFT)
     reservation_seconds = models.PositiveIntegerField(default=300)  # time to pay for a won reservation
     created_at = models.DateTimeField(default=clock.now)
-    ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -45,33 +46,23 @@ class FlashSale(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def phase(self, now=None) -> str:
-        """upcoming / running / finished, as a shopper sees it."""
-        now = now or clock.now()
-        if self.status == SaleStatus.ENDED or now >= self.ends_at:
-            return "finished"
-        if self.status == SaleStatus.DRAFT:
-            return "draft"
-        return "running" if now >= self.starts_at else "upcoming"
 
+class FlashItem(CampaignPool):
+    """One SKU of a session: its pool (`flash:<item id>`) and per-user limit from the campaign base."""
 
-class FlashItem(models.Model):
+    POOL_KIND = POOL_KIND
+
     sale = models.ForeignKey(FlashSale, on_delete=models.CASCADE, related_name="items")
     sku = models.ForeignKey("catalog.Sku", on_delete=models.PROTECT, related_name="+")
     product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
     price = models.BigIntegerField()  # fen
     stock = models.PositiveIntegerField()  # units set aside for the session
-    per_user_limit = models.PositiveSmallIntegerField(default=1)
     sort = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["sort", "id"]
         constraints = [models.UniqueConstraint(fields=["sale", "sku"], name="flashsale_item_unique_sku"),
                        models.CheckConstraint(condition=models.Q(price__gt=0), name="flashsale_item_price_positive")]
-
-    @property
-    def campaign_key(self) -> str:
-        return f"flash:{self.pk}"
 
 
 class FlashBuyer(models.Model):
@@ -84,14 +75,6 @@ class FlashBuyer(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["item", "user"], name="flashsale_buyer_unique")]
-
-
-class ReservationStatus(models.TextChoices):
-    RESERVED = "reserved", _("Reserved")  # units won, order not written yet
-    ORDERED = "ordered", _("Awaiting payment")
-    PAID = "paid", pgettext_lazy("flash reservation", "Paid")
-    EXPIRED = "expired", _("Expired")  # not paid in time: units back in the sale
-    RELEASED = "released", _("Released")  # the order could not be written: units back in the sale
 
 
 def new_reservation_number() -> str:
@@ -120,4 +103,4 @@ class Reservation(models.Model):
 
     @property
     def holds_units(self) -> bool:
-        return self.status in (ReservationStatus.RESERVED, ReservationStatus.ORDERED, ReservationStatus.PAID)
+        return self.status in HOLDING_UNITS

@@ -33,5 +33,5 @@ class FlashPriceSource:
             raise ValidationFailed(_("Buy exactly the quantity you reserved."), code="invalid_quantity",
                                    fields={"quantity": str(reservation.quantity)})
         return PriceQuote(unit_price=reservation.item.price, source=self.name, ref=reservation.number,
-                          campaign_key=reservation.item.campaign_key, stock_reserved=True,
+                          campaign_key=reservation.item.stock_pool.key, stock_reserved=True,
                           pay_within_seconds=max(1, int(left)), max_quantity=reservation.quantity)

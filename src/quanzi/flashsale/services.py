@@ -1,6 +1,7 @@
 """Flash-sale use cases: sessions (merchant), reservations and their orders (shopper), expiry (sweeps).
 
-The stock of an item lives in the catalog pool `flash:<item id>` once the session is published. Winning
+The stock of an item lives in the catalog pool `flash:<item id>` (`item.stock_pool`) once the session is
+published. Winning
 a reservation is one short transaction: raise the buyer's count with a conditional UPDATE (the limit),
 insert the reservation (its token nonce is unique: a token wins once), then take the units from the
 pool with a conditional UPDATE (`quantity = quantity - n WHERE quantity >= n`). The pool row is locked
@@ -18,19 +19,21 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from quanzi.catalog.models import CampaignStock, Sku
+from quanzi.accounts.selectors import address_default, address_get
+from quanzi.catalog.selectors import pools_holding_units, shop_skus
 from quanzi.catalog.services import (
     OutOfStock,
     StockItem,
-    stock_release_aside,
+    pool_release,
+    pool_set_aside,
     stock_return,
-    stock_set_aside,
     stock_take,
 )
 from quanzi.core import clock
 from quanzi.core.errors import BusinessRuleViolation, Conflict, DomainError, NotFound, ValidationFailed
 from quanzi.core.validation import whole_number
 from quanzi.flashsale import gate as g
+from quanzi.flashsale.constants import POOL_KIND
 from quanzi.flashsale.models import (
     FlashBuyer,
     FlashItem,
@@ -39,7 +42,7 @@ from quanzi.flashsale.models import (
     ReservationStatus,
     SaleStatus,
 )
-from quanzi.flashsale.states import RETURNS_UNITS, check_reservation_transition, check_sale_transition
+from quanzi.flashsale.states import RESERVATION, RETURNS_UNITS, SALE
 
 PRICE_SOURCE = "flash"
 MAX_ITEMS = 50
@@ -77,9 +80,7 @@ def sale_create(*, shop, title: str, starts_at: dt.datetime, ends_at: dt.datetim
         raise ValidationFailed(_("Choose at least one SKU."), code="sale_no_items", fields={"items": "required"})
     if len(items) > MAX_ITEMS:
         raise ValidationFailed(_("At most %(n)d SKUs per session.") % {"n": MAX_ITEMS}, fields={"items": "too many"})
-    ids = [i.get("sku_id") for i in items]
-    own = {s.pk: s for s in Sku.objects.select_related("product").filter(pk__in=[i for i in ids if isinstance(i, int)],
-                                                                           product__shop=shop, is_active=True)}
+    own = {s.pk: s for s in shop_skus(shop_id=shop.pk, sku_ids=[i.get("sku_id") for i in items])}
     rows, seen = [], set()
     for n, item in enumerate(items):
         sku = own.get(item.get("sku_id"))
@@ -123,12 +124,12 @@ def _lock_sale(sale_id: int, shop=None) -> FlashSale:
 def sale_publish(*, sale_id: int, shop=None) -> FlashSale:
     """Draft → published: each item's stock moves into its pool (out_of_stock if it is gone)."""
     sale = _lock_sale(sale_id, shop)
-    check_sale_transition(sale.status, SaleStatus.PUBLISHED)
+    SALE.check(sale.status, SaleStatus.PUBLISHED)
     if sale.ends_at <= clock.now():
         raise Conflict(_("This flash sale has already ended."), code="sale_ended")
     items = list(sale.items.all())
     for item in items:
-        stock_set_aside(sku_id=item.sku_id, campaign_key=item.campaign_key, quantity=item.stock)
+        pool_set_aside(pool=item.stock_pool, sku_id=item.sku_id, quantity=item.stock)
     sale.status = SaleStatus.PUBLISHED
     sale.save(update_fields=["status"])
     transaction.on_commit(lambda: _after_change([i.pk for i in items], load=True))
@@ -141,14 +142,13 @@ def sale_end(*, sale_id: int, shop=None) -> FlashSale:
     Orders still unpaid may yet be paid until their deadline; units they give back are returned by
     the `flashsale_close` sweep."""
     sale = _lock_sale(sale_id, shop)
-    check_sale_transition(sale.status, SaleStatus.ENDED)
+    SALE.check(sale.status, SaleStatus.ENDED)
     was_published = sale.status == SaleStatus.PUBLISHED
-    sale.status, sale.ended_at = SaleStatus.ENDED, clock.now()
-    sale.save(update_fields=["status", "ended_at"])
+    sale.save(update_fields=sale.mark_ended(clock.now()))
     items = list(sale.items.all())
     if was_published:
         for item in items:
-            stock_release_aside(sku_id=item.sku_id, campaign_key=item.campaign_key)
+            pool_release(pool=item.stock_pool)
     transaction.on_commit(lambda: _after_change([i.pk for i in items], drop=True))
     return sale
 
@@ -165,14 +165,9 @@ def _after_change(item_ids: list[int], *, load: bool = False, drop: bool = False
 
 def return_leftovers() -> int:
     """Units that came back to the pools of ended sessions (late cancellations) go back to the SKUs."""
-    moved = 0
-    keys = {f"flash:{pk}": sku for pk, sku in
-            FlashItem.objects.filter(sale__status=SaleStatus.ENDED).values_list("pk", "sku_id")}
-    for key, sku_id in CampaignStock.objects.filter(campaign_key__in=list(keys), quantity__gt=0) \
-            .values_list("campaign_key", "sku_id"):
-        with transaction.atomic():
-            moved += stock_release_aside(sku_id=sku_id, campaign_key=key)
-    return moved
+    ids = [pool.id for pool in pools_holding_units(kind=POOL_KIND)]
+    return sum(pool_release(pool=FlashItem.pool_of(pk))
+               for pk in FlashItem.objects.filter(pk__in=ids, sale__status=SaleStatus.ENDED).values_list("pk", flat=True))
 
 
 # ---------------------------------------------------------------- purchase tokens
@@ -184,8 +179,7 @@ def token_for(*, user, item_id: int, address_id: int | None = None) -> tuple[str
         raise NotFound(_("Flash sale not found."), code="sale_not_found")
     if item.sale.phase() == "finished":
         raise Conflict(_("This flash sale has ended."), code="sale_ended")
-    addresses = user.addresses.order_by("-is_default", "id")
-    address = addresses.filter(pk=address_id).first() if address_id else addresses.first()
+    address = address_get(user=user, address_id=address_id) if address_id else address_default(user=user)
     if address is None:
         raise BusinessRuleViolation(_("Add a delivery address before the sale starts."), code="address_required",
                                     fields={"address_id": "required"})
@@ -223,15 +217,16 @@ def reservation_create(*, meta: g.ItemMeta, user_id: int, quantity: int, nonce: 
     except IntegrityError:
         raise g.token_used()
     try:
-        stock_take([StockItem(meta.sku_id, quantity, f"flash:{meta.item_id}")])  # last: the hot row, held to commit
+        stock_take(items=[StockItem(meta.sku_id, quantity, FlashItem.pool_of(meta.item_id).key)])  # last: the hot row
     except OutOfStock:
         raise g.sold_out()
     return reservation
 
 
-def reservation_place_order(*, reservation_id: int, address_id: int):
+def reservation_place_order(*, reservation_id: int, address_id: int | None):
     """Write the order (and its payment) for a won reservation; if that fails, give the units back.
-    A reservation that already has its order (or is closed) raises `reservation_not_open` and is left alone."""
+    A reservation that already has its order (or is closed) raises `reservation_not_open` and is left alone.
+    Without an address (reservations won before tokens named one) the buyer's default address is used."""
     from quanzi.orders.checkout import checkout_and_pay
     from quanzi.orders.services import CheckoutItem
 
@@ -246,11 +241,14 @@ def reservation_place_order(*, reservation_id: int, address_id: int):
                 raise Conflict(_("This reservation already has its order."), code="reservation_not_open",
                                fields={"status": reservation.status})
             opened = True
+            if address_id is None:
+                address = address_default(user=reservation.user)
+                address_id = address.pk if address is not None else None
             orders, payment = checkout_and_pay(
                 user=reservation.user, address_id=address_id, clear_cart=False,
                 items=[CheckoutItem(reservation.item.sku_id, reservation.quantity, PRICE_SOURCE, reservation.number)])
             order = orders[0]
-            check_reservation_transition(reservation.status, ReservationStatus.ORDERED)
+            RESERVATION.check(reservation.status, ReservationStatus.ORDERED)
             reservation.status, reservation.order_id, reservation.order_number = \
                 ReservationStatus.ORDERED, order.pk, order.number
             reservation.save(update_fields=["status", "order_id", "order_number"])
@@ -264,25 +262,22 @@ def reservation_place_order(*, reservation_id: int, address_id: int):
 def reservation_checkout(*, user, number: str):
     """The payment of a won reservation, writing its order first if the order writers have not yet
     (the reservation's row lock makes the order exactly-once). Another user's reservation → 404."""
-    from quanzi.payments.models import Payment
+    from quanzi.orders.selectors import orders_by_id
+    from quanzi.payments.selectors import payment_get
 
     reservation = Reservation.objects.filter(number=str(number)[:16], user=user).first()
     if reservation is None:
         raise NotFound(_("Reservation not found."), code="reservation_not_found")
     if reservation.status == ReservationStatus.RESERVED:
-        address_id = reservation.address_id or \
-            user.addresses.order_by("-is_default", "id").values_list("pk", flat=True).first()
         try:
-            return reservation_place_order(reservation_id=reservation.pk, address_id=address_id)[2]
+            return reservation_place_order(reservation_id=reservation.pk, address_id=reservation.address_id)[2]
         except Exception:
             reservation.refresh_from_db()  # the order writers may have got there first, a moment ago
             if reservation.status != ReservationStatus.ORDERED:
                 raise
     if reservation.status in (ReservationStatus.ORDERED, ReservationStatus.PAID) and reservation.order_number:
-        from quanzi.orders.models import Order
-
-        order = Order.objects.filter(pk=reservation.order_id).first()
-        payment = Payment.objects.filter(number=order.payment_number).first() if order else None
+        order = orders_by_id(order_ids=[reservation.order_id]).get(reservation.order_id)
+        payment = payment_get(number=order.payment_number) if order else None
         if payment is not None:
             return payment
     raise Conflict(_("This reservation has expired; the item went back to the sale."), code="reservation_expired",
@@ -299,10 +294,10 @@ def reservation_close(*, reservation_id: int, target: str = ReservationStatus.EX
         return False
     if target == ReservationStatus.RELEASED and reservation.status != ReservationStatus.RESERVED:
         return False  # a failed second attempt at the order: the first one wrote it, nothing to release
-    check_reservation_transition(reservation.status, target)
+    RESERVATION.check(reservation.status, target)
     assert target in RETURNS_UNITS
     if not units_returned:
-        stock_return([StockItem(reservation.item.sku_id, reservation.quantity, f"flash:{reservation.item_id}")])
+        stock_return(items=[StockItem(reservation.item.sku_id, reservation.quantity, FlashItem.pool_of(reservation.item_id).key)])
     FlashBuyer.objects.filter(item_id=reservation.item_id, user_id=reservation.user_id) \
         .update(held=F("held") - reservation.quantity)
     reservation.status, reservation.closed_at = target, clock.now()
@@ -333,14 +328,9 @@ def write_missing_orders(*, older_than_seconds: float = 2.0, limit: int = 200) -
     cutoff = clock.now() - dt.timedelta(seconds=older_than_seconds)
     due = list(Reservation.objects.filter(status=ReservationStatus.RESERVED, created_at__lte=cutoff,
                                           expires_at__gt=clock.now()).order_by("pk")
-               .values_list("pk", "address_id", "user_id")[:limit])
+               .values_list("pk", "address_id")[:limit])
     written = 0
-    for pk, address_id, user_id in due:
-        if address_id is None:
-            from quanzi.accounts.models import Address
-
-            address_id = Address.objects.filter(user_id=user_id).order_by("-is_default", "id") \
-                .values_list("pk", flat=True).first()
+    for pk, address_id in due:
         try:
             reservation_place_order(reservation_id=pk, address_id=address_id)
             written += 1

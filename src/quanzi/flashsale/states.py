@@ -1,4 +1,4 @@
-"""The flash-sale state machines: every allowed transition in one table.
+"""The flash-sale state machines (`core.states.StateMachine`): every allowed transition in one table.
 
 Sale:         draft ──publish (stock moves into the pools)──▶ published ──end / sweep at ends_at──▶ ended
                 └──────────────────────────── end ───────────────────────────────────────────────▶ ended
@@ -13,38 +13,22 @@ lowers the buyer's count, exactly once (the move is made under the reservation's
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
+from quanzi.core.states import StateMachine
+from quanzi.flashsale.constants import ReservationStatus as R
+from quanzi.flashsale.constants import SaleStatus as S
 
-from quanzi.core.errors import InvalidTransition
-from quanzi.flashsale.models import ReservationStatus as R
-from quanzi.flashsale.models import SaleStatus as S
+SALE = StateMachine("flash_sale", {
+    S.DRAFT: {S.PUBLISHED, S.ENDED},
+    S.PUBLISHED: {S.ENDED},
+    S.ENDED: set(),
+}, code="invalid_sale_state", labels=dict(S.choices))
 
-SALE_TRANSITIONS: dict[str, frozenset[str]] = {
-    S.DRAFT: frozenset({S.PUBLISHED, S.ENDED}),
-    S.PUBLISHED: frozenset({S.ENDED}),
-    S.ENDED: frozenset(),
-}
-
-RESERVATION_TRANSITIONS: dict[str, frozenset[str]] = {
-    R.RESERVED: frozenset({R.ORDERED, R.EXPIRED, R.RELEASED}),
-    R.ORDERED: frozenset({R.PAID, R.EXPIRED}),
-    R.PAID: frozenset(),
-    R.EXPIRED: frozenset(),
-    R.RELEASED: frozenset(),
-}
+RESERVATION = StateMachine("flash_reservation", {
+    R.RESERVED: {R.ORDERED, R.EXPIRED, R.RELEASED},
+    R.ORDERED: {R.PAID, R.EXPIRED},
+    R.PAID: set(),
+    R.EXPIRED: set(),
+    R.RELEASED: set(),
+}, code="invalid_reservation_state", labels=dict(R.choices))
 
 RETURNS_UNITS = frozenset({R.EXPIRED, R.RELEASED})  # moves that give the units back to the sale
-
-
-def _check(table: dict, current: str, target: str, code: str) -> None:
-    if target not in table.get(current, frozenset()):
-        raise InvalidTransition(_("This cannot change from %(a)s to %(b)s.") % {"a": current, "b": target},
-                                code=code, fields={"status": current})
-
-
-def check_sale_transition(current: str, target: str) -> None:
-    _check(SALE_TRANSITIONS, current, target, "invalid_sale_state")
-
-
-def check_reservation_transition(current: str, target: str) -> None:
-    _check(RESERVATION_TRANSITIONS, current, target, "invalid_reservation_state")

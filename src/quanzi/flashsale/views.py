@@ -10,7 +10,6 @@ Without JavaScript the button's form posts here and the same pipeline runs.
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
@@ -18,26 +17,21 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from quanzi.console.web import field_errors_for, merchant_required, parse_int, parse_yuan
+from quanzi.catalog.selectors import shop_skus
 from quanzi.core import clock
 from quanzi.core.errors import DomainError, NotAuthenticated, ValidationFailed
 from quanzi.core.http import client_fingerprint, error_response
 from quanzi.flashsale import purchase as pipeline
 from quanzi.flashsale import selectors, services
 from quanzi.flashsale.models import FlashSale
-from quanzi.storefront.web import login_required
-
-
-def _seconds(until) -> int:
-    """Whole seconds left, rounded up: a countdown that reaches zero never runs ahead of the server."""
-    return max(0, math.ceil((until - clock.now()).total_seconds()))
+from quanzi.shops.access import merchant_required
+from quanzi.web.forms import field_errors_for, parse_int, parse_yuan
+from quanzi.web.helpers import login_required
 
 
 def sales_page(request):
     sales = selectors.sales_for_shoppers()
-    return TemplateResponse(request, "flashsale/sales.html", {
-        "sales": [{"sale": s, "phase": s.phase(), "starts_in": _seconds(s.starts_at), "ends_in": _seconds(s.ends_at)}
-                  for s in sales]})
+    return TemplateResponse(request, "flashsale/sales.html", {"sales": [{"sale": s, "phase": s.phase()} for s in sales]})
 
 
 def _tokens(request, sale) -> tuple[dict[int, str], str]:
@@ -54,7 +48,7 @@ def _tokens(request, sale) -> tuple[dict[int, str], str]:
 
 
 def sale_page(request, sale_id: int):
-    sale = selectors.sale_for_shoppers(sale_id)
+    sale = selectors.sale_for_shoppers(sale_id=sale_id)
     if sale is None:
         raise Http404
     phase = sale.phase()
@@ -63,8 +57,7 @@ def sale_page(request, sale_id: int):
               "sold_pct": min(100, (i.stock - i.left) * 100 // i.stock) if i.stock else 100} for i in sale.items.all()]
     return TemplateResponse(request, "flashsale/sale.html", {
         "sale": sale, "phase": phase, "items": items, "missing": missing,
-        "pay_minutes": max(1, sale.reservation_seconds // 60),
-        "starts_in": _seconds(sale.starts_at), "ends_in": _seconds(sale.ends_at)})
+        "pay_minutes": max(1, sale.reservation_seconds // 60)})
 
 
 def item_token(request, item_id: int):
@@ -122,7 +115,7 @@ def reservation_pay(request, number: str):
 @login_required
 def my_reservations(request):
     return TemplateResponse(request, "flashsale/my_reservations.html",
-                            {"reservations": selectors.reservations_of(request.user), "now": clock.now()})
+                            {"reservations": selectors.reservations_of(user=request.user), "now": clock.now()})
 
 
 # ---------------------------------------------------------------- merchant
@@ -145,13 +138,10 @@ def _parse_sale(form) -> dict:
 
 @merchant_required
 def merchant_sales(request):
-    from quanzi.catalog.models import Sku
-
     shop = request.shop
     form = {k: request.POST.get(k, "") for k in SALE_FIELDS} if request.method == "POST" else {}
     context: dict = {"shop": shop, "console_tab": "flashsale", "form": form,
-                     "skus": list(Sku.objects.filter(product__shop=shop, is_active=True).select_related("product")
-                                  .order_by("product_id", "pk")[:200])}
+                     "skus": shop_skus(shop_id=shop.pk)}
     if request.method == "POST":
         try:
             sale = services.sale_create(shop=shop, **_parse_sale(form))
@@ -160,7 +150,7 @@ def merchant_sales(request):
             return HttpResponseRedirect(reverse("flashsale:merchant_sale", args=[sale.pk]))
         except DomainError as exc:
             context.update(error=exc.message, field_errors=field_errors_for(exc, {}))
-    context["sales"] = [{"sale": s, "phase": s.phase()} for s in selectors.sales_of_shop(shop)]
+    context["sales"] = [{"sale": s, "phase": s.phase()} for s in selectors.sales_of_shop(shop=shop)]
     return TemplateResponse(request, "flashsale/merchant_sales.html", context)
 
 
@@ -181,7 +171,7 @@ def merchant_sale(request, sale_id: int):
         except DomainError as exc:
             messages.error(request, exc.message)
         return HttpResponseRedirect(reverse("flashsale:merchant_sale", args=[sale.pk]))
-    stats = selectors.sale_stats(sale)
+    stats = selectors.sale_stats(sale=sale)
     return TemplateResponse(request, "flashsale/merchant_sale.html", {
         "shop": request.shop, "console_tab": "flashsale", "sale": sale, "phase": sale.phase(),
         "rows": [{"item": i, **stats[i.pk]} for i in sale.items.all()]})

@@ -90,7 +90,7 @@ def group_detail(request, number: str):
     group = selectors.group_detail(number=number)
     if group is None:
         raise NotFound(_("Group not found."), code="group_not_found")
-    return group_out(group, members=selectors.visible_members(group))
+    return group_out(group, members=selectors.visible_members(group=group))
 
 
 @router.post("/campaigns/{campaign_id}/groups", auth=auth, response={201: dict},

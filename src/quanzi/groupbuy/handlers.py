@@ -4,27 +4,26 @@ from __future__ import annotations
 
 from quanzi.core.events import subscribe
 from quanzi.groupbuy import services
+from quanzi.groupbuy.constants import HOLD_PREFIX  # (the core's own tests use "group:<n>" for a stand-in)
+from quanzi.groupbuy.pricing import GroupPriceSource
 from quanzi.orders.events import OrderCancelled, OrderPaid, OrderRefunded
-from quanzi.orders.models import Order
-
-HOLD_PREFIX = "groupbuy:"  # hold keys of this app (the core's own tests use "group:<n>" for a stand-in)
+from quanzi.orders.selectors import order_hold_key
 
 
 def _is_group_order(order_id: int) -> bool:
-    hold = Order.objects.filter(pk=order_id).values_list("hold_key", flat=True).first() or ""
-    return hold.startswith(HOLD_PREFIX)
+    return order_hold_key(order_id=order_id).startswith(HOLD_PREFIX)
 
 
 @subscribe(OrderPaid, in_transaction=True)
 def confirm_member(event: OrderPaid) -> None:
     """Decide the join in the payment's transaction: confirmed, or refunded exactly once."""
-    if event.held and _is_group_order(event.order_id):
+    if event.held and GroupPriceSource.name in event.price_sources and _is_group_order(event.order_id):
         services.member_payment_confirmed(order_id=event.order_id)
 
 
 @subscribe(OrderCancelled, in_transaction=True)
 def free_spot(event: OrderCancelled) -> None:
-    if _is_group_order(event.order_id):
+    if GroupPriceSource.name in event.price_sources and _is_group_order(event.order_id):
         services.member_order_cancelled(order_id=event.order_id)
 
 

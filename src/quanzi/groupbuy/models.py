@@ -1,8 +1,10 @@
 """Group buying (拼团) data: campaigns, their SKUs and prices, groups and members.
 
-A `GroupCampaign` sets stock aside in a CampaignStock pool keyed `group:<campaign id>`; every group
-order takes its units from that pool. A `Group` counts its members in two denormalised columns kept
-under the group's row lock (`joined_count`: members holding a spot, paid or not; `paid_count`).
+A `GroupCampaign` is a campaign (`catalog.campaigns`: window, status, per-user limit) whose units wait
+in the catalog pool `group:<campaign id>` (`campaign.stock_pool`); every group order takes its units
+from that pool. A `Group` counts its members in two denormalised columns kept under the group's row
+lock (`joined_count`: members holding a spot, paid or not; `paid_count`). Statuses live in
+`constants.py`.
 """
 
 from __future__ import annotations
@@ -14,8 +16,18 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-MIN_GROUP_SIZE = 2
-MAX_GROUP_SIZE = 50
+from quanzi.catalog.campaigns import CampaignPool, CampaignWindow, status_field
+from quanzi.groupbuy.constants import (
+    MAX_GROUP_SIZE,
+    MIN_GROUP_SIZE,
+    POOL_KIND,
+    CampaignStatus,
+    GroupStatus,
+    MemberStatus,
+)
+
+__all__ = ["MAX_GROUP_SIZE", "MIN_GROUP_SIZE", "CampaignSku", "CampaignStatus", "Group", "GroupCampaign",
+           "GroupMember", "GroupStatus", "MemberStatus"]
 
 
 def new_group_number() -> str:
@@ -23,26 +35,11 @@ def new_group_number() -> str:
     return f"{secrets.randbelow(9 * 10**11) + 10**11:012d}"
 
 
-class CampaignStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    ACTIVE = "active", _("Active")
-    ENDED = "ended", _("Ended")
+class GroupCampaign(CampaignWindow, CampaignPool):
+    """A group buy of one product: window, status and per-user limit from the campaign base."""
 
+    POOL_KIND = POOL_KIND
 
-class GroupStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    SUCCEEDED = "succeeded", _("Succeeded")
-    FAILED = "failed", _("Failed")
-
-
-class MemberStatus(models.TextChoices):
-    PENDING = "pending", _("Awaiting payment")  # holds a spot until the order is paid or cancelled
-    PAID = "paid", _("Paid")
-    LEFT = "left", _("Left (order cancelled)")
-    REFUNDED = "refunded", _("Refunded")
-
-
-class GroupCampaign(models.Model):
     shop = models.ForeignKey("shops.Shop", verbose_name=_("shop"), on_delete=models.PROTECT,
                              related_name="group_campaigns")
     product = models.ForeignKey("catalog.Product", verbose_name=_("product"), on_delete=models.PROTECT,
@@ -50,17 +47,12 @@ class GroupCampaign(models.Model):
     title = models.CharField(_("title"), max_length=120, blank=True)
     group_size = models.PositiveSmallIntegerField(_("group size"))
     fill_seconds = models.PositiveIntegerField(_("time to fill (seconds)"), default=24 * 3600)
-    per_user_limit = models.PositiveSmallIntegerField(_("units per user"), default=1)
     leader_discount = models.BigIntegerField(_("leader discount per unit (fen)"), default=0)
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
     auto_complete_at_deadline = models.BooleanField(
         _("auto-complete at deadline"), default=False,
         help_text=_("Operator only: an unfilled group with at least two paid members succeeds at its deadline."))
-    status = models.CharField(_("status"), max_length=12, choices=CampaignStatus.choices,
-                              default=CampaignStatus.DRAFT)
+    status = status_field(CampaignStatus, default=CampaignStatus.DRAFT)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("group-buy campaign")
@@ -74,10 +66,6 @@ class GroupCampaign(models.Model):
 
     def __str__(self) -> str:
         return self.title or f"#{self.pk}"
-
-    @property
-    def campaign_key(self) -> str:
-        return f"group:{self.pk}"
 
 
 class CampaignSku(models.Model):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from quanzi.core.errors import ValidationFailed
+from quanzi.groupbuy.constants import HOLD_PREFIX
 from quanzi.groupbuy.models import CampaignSku, GroupMember, MemberStatus
 from quanzi.orders.pricing import PriceQuote
 
@@ -29,5 +30,5 @@ class GroupPriceSource:
             raise ValidationFailed(_("This SKU is not in the group buy."), code="sku_not_found")
         price = row.group_price - (campaign.leader_discount if member.is_leader else 0)
         return PriceQuote(unit_price=max(1, price), source=self.name, ref=member.group.number,
-                          campaign_key=campaign.campaign_key, hold_key=f"groupbuy:{member.group.number}",
+                          campaign_key=campaign.stock_pool.key, hold_key=f"{HOLD_PREFIX}{member.group.number}",
                           max_quantity=campaign.per_user_limit)

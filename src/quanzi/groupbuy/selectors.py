@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum
 
+from quanzi.catalog.selectors import shop_skus
 from quanzi.core import clock
 from quanzi.groupbuy.models import (
-    CampaignStatus,
     Group,
     GroupCampaign,
     GroupMember,
@@ -20,7 +20,7 @@ def group_detail(*, number: str) -> Group | None:
         .prefetch_related("members__user", "members__order").filter(number=str(number)[:12]).first()
 
 
-def visible_members(group: Group) -> list[GroupMember]:
+def visible_members(*, group: Group) -> list[GroupMember]:
     return [m for m in group.members.all() if m.status in (MemberStatus.PENDING, MemberStatus.PAID)]
 
 
@@ -28,17 +28,16 @@ def open_groups_for_product(*, product_id: int, exclude_user=None, limit: int = 
     """Open groups of running campaigns with a free spot, the ones closest to filling first."""
     now = clock.now()
     qs = Group.objects.select_related("leader", "campaign").filter(
-        campaign__product_id=product_id, campaign__status=CampaignStatus.ACTIVE, status=GroupStatus.OPEN,
-        deadline__gt=now, joined_count__lt=F("size"))
+        GroupCampaign.running_q(now, prefix="campaign__"), campaign__product_id=product_id,
+        status=GroupStatus.OPEN, deadline__gt=now, joined_count__lt=F("size"))
     if exclude_user is not None and getattr(exclude_user, "is_authenticated", False):
         qs = qs.exclude(members__user=exclude_user, members__status__in=[MemberStatus.PENDING, MemberStatus.PAID])
     return list(qs.annotate(left=F("size") - F("joined_count")).order_by("left", "deadline")[:limit])
 
 
 def running_campaign_for_product(*, product_id: int) -> GroupCampaign | None:
-    now = clock.now()
     return GroupCampaign.objects.prefetch_related("skus__sku").filter(
-        product_id=product_id, status=CampaignStatus.ACTIVE, starts_at__lte=now, ends_at__gt=now).first()
+        GroupCampaign.running_q(), product_id=product_id).first()
 
 
 def campaign_for_shop(*, shop, campaign_id: int) -> GroupCampaign | None:
@@ -73,10 +72,7 @@ def product_id_for_campaign(*, campaign_id: int) -> int | None:
 
 def skus_for_shop(*, shop) -> list:
     """The merchant's active SKUs of products on the shelf, for the campaign form."""
-    from quanzi.catalog.models import Sku
-
-    return list(Sku.objects.select_related("product").filter(product__shop=shop, is_active=True,
-                                                              product__status="on_shelf").order_by("product_id", "pk")[:200])
+    return shop_skus(shop_id=shop.pk, on_shelf_only=True)
 
 
 def groups_for_campaign(*, campaign: GroupCampaign, limit: int = 50) -> list[Group]:

@@ -14,8 +14,8 @@ from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from quanzi.catalog.models import CampaignStock, Product, Sku
-from quanzi.catalog.services import stock_release_aside, stock_set_aside
+from quanzi.catalog import selectors as catalog
+from quanzi.catalog.services import pool_release, pool_set_aside
 from quanzi.core import clock
 from quanzi.core.errors import BusinessRuleViolation, Conflict, DomainError, NotFound, ValidationFailed
 from quanzi.core.validation import whole_number
@@ -30,14 +30,10 @@ from quanzi.groupbuy.models import (
     GroupStatus,
     MemberStatus,
 )
-from quanzi.groupbuy.states import (
-    HOLDING_A_SPOT,
-    check_campaign_transition,
-    check_group_transition,
-    check_member_transition,
-)
+from quanzi.groupbuy.states import CAMPAIGN, GROUP, HOLDING_A_SPOT, MEMBER
 from quanzi.orders.checkout import checkout_and_pay
-from quanzi.orders.models import Order, OrderStatus
+from quanzi.orders.constants import OrderStatus
+from quanzi.orders.selectors import order_statuses
 from quanzi.orders.services import CheckoutItem, order_cancel, order_refund_all, order_release_hold
 
 PRICE_SOURCE = "group"
@@ -55,8 +51,9 @@ def campaign_create(*, shop, product_id: int, skus: list[dict], group_size: int,
                     ends_at: dt.datetime, fill_seconds: int = 24 * 3600, per_user_limit: int = 1,
                     leader_discount: int = 0, title: str = "") -> GroupCampaign:
     """A draft campaign of the merchant's own product. `skus` = [{"sku_id", "group_price", "stock"}]."""
-    product = Product.objects.filter(pk=product_id, shop=shop).first()
-    if product is None:
+    product = catalog.product_detail(product_id=product_id, include_unlisted_for_shop_id=shop.pk) \
+        if isinstance(product_id, int) and not isinstance(product_id, bool) else None
+    if product is None or product.shop_id != shop.pk:
         raise NotFound(_("Product not found."), code="product_not_found", fields={"product_id": str(product_id)})
     whole_number(group_size, "group_size", low=MIN_GROUP_SIZE, high=MAX_GROUP_SIZE, code="invalid_group_size")
     whole_number(fill_seconds, "fill_seconds", low=MIN_FILL_SECONDS, high=MAX_FILL_SECONDS, code="invalid_fill_window")
@@ -68,7 +65,7 @@ def campaign_create(*, shop, product_id: int, skus: list[dict], group_size: int,
                                code="invalid_campaign_window", fields={"ends_at": "invalid"})
     if not skus:
         raise ValidationFailed(_("Choose at least one SKU."), code="campaign_no_sku", fields={"skus": "required"})
-    own = {s.pk: s for s in Sku.objects.filter(product=product, is_active=True)}
+    own = {s.pk: s for s in product.skus.all()}  # its active SKUs
     rows, seen = [], set()
     for i, item in enumerate(skus):
         sku = own.get(item.get("sku_id"))
@@ -112,11 +109,11 @@ def _lock_campaign(campaign_id: int, shop=None) -> GroupCampaign:
 def campaign_activate(*, campaign_id: int, shop=None) -> GroupCampaign:
     """Draft → active: the stock is moved into the campaign's pool (out_of_stock if it is gone)."""
     campaign = _lock_campaign(campaign_id, shop)
-    check_campaign_transition(campaign.status, CampaignStatus.ACTIVE)
+    CAMPAIGN.check(campaign.status, CampaignStatus.ACTIVE)
     if campaign.ends_at <= clock.now():
         raise Conflict(_("This campaign has already ended."), code="campaign_ended")
     for row in campaign.skus.all():
-        stock_set_aside(sku_id=row.sku_id, campaign_key=campaign.campaign_key, quantity=row.stock)
+        pool_set_aside(pool=campaign.stock_pool, sku_id=row.sku_id, quantity=row.stock)
     campaign.status = CampaignStatus.ACTIVE
     campaign.save(update_fields=["status"])
     return campaign
@@ -127,22 +124,12 @@ def campaign_end(*, campaign_id: int, shop=None) -> GroupCampaign:
     """Active (or draft) → ended: no new groups or joins; what is left in the pool returns to the SKUs.
     Groups already open run to their deadline; units their refunds bring back are returned by the sweep."""
     campaign = _lock_campaign(campaign_id, shop)
-    check_campaign_transition(campaign.status, CampaignStatus.ENDED)
+    CAMPAIGN.check(campaign.status, CampaignStatus.ENDED)
     was_active = campaign.status == CampaignStatus.ACTIVE
-    campaign.status, campaign.ended_at = CampaignStatus.ENDED, clock.now()
-    campaign.save(update_fields=["status", "ended_at"])
+    campaign.save(update_fields=campaign.mark_ended(clock.now()))
     if was_active:
-        pool_return(campaign=campaign)
+        pool_release(pool=campaign.stock_pool)
     return campaign
-
-
-def pool_return(*, campaign: GroupCampaign) -> int:
-    """Move what is in an ended campaign's pools back to the SKUs (late refunds land in the pool)."""
-    moved = 0
-    for sku_id in CampaignStock.objects.filter(campaign_key=campaign.campaign_key, quantity__gt=0) \
-            .values_list("sku_id", flat=True):
-        moved += stock_release_aside(sku_id=sku_id, campaign_key=campaign.campaign_key)
-    return moved
 
 
 @transaction.atomic
@@ -177,7 +164,7 @@ def group_share_link(*, user, group: Group):
     from quanzi.sharing import selectors as share_selectors
     from quanzi.sharing.services import share_link_for
 
-    link = share_selectors.my_link_for_target(user.pk, "group", group.pk)
+    link = share_selectors.my_link_for_target(user_id=user.pk, target_type="group", target_id=group.pk)
     if link is not None and link.is_active():
         return link
     try:
@@ -188,7 +175,7 @@ def group_share_link(*, user, group: Group):
 
 
 def _check_open_for_joining(campaign: GroupCampaign, now) -> None:
-    if campaign.status != CampaignStatus.ACTIVE or not campaign.starts_at <= now < campaign.ends_at:
+    if not campaign.is_running(now):
         raise Conflict(_("This group buy is not running."), code="campaign_not_running")
 
 
@@ -265,7 +252,7 @@ def group_join(*, user, number: str, sku_id: int, address_id: int, quantity: int
     if member is None:
         member = GroupMember.objects.create(group=group, user=user, sku_id=sku_id, quantity=quantity, joined_at=now)
     else:
-        check_member_transition(member.status, MemberStatus.PENDING)
+        MEMBER.check(member.status, MemberStatus.PENDING)
         member.status, member.sku_id, member.quantity, member.joined_at = MemberStatus.PENDING, sku_id, quantity, now
         member.order, member.paid, member.paid_at, member.amount = None, False, None, 0
         member.save()
@@ -278,7 +265,7 @@ def group_join(*, user, number: str, sku_id: int, address_id: int, quantity: int
 # ---------------------------------------------------------------- payments and cancellations (events)
 
 def _set_member(member: GroupMember, target: str, **fields) -> None:
-    check_member_transition(member.status, target)
+    MEMBER.check(member.status, target)
     member.status = target
     for name, value in fields.items():
         setattr(member, name, value)
@@ -286,12 +273,12 @@ def _set_member(member: GroupMember, target: str, **fields) -> None:
 
 
 def _succeed(group: Group, now) -> None:
-    check_group_transition(group.status, GroupStatus.SUCCEEDED)
+    GROUP.check(group.status, GroupStatus.SUCCEEDED)
     group.status, group.succeeded_at = GroupStatus.SUCCEEDED, now
     group.save(update_fields=["status", "succeeded_at"])
     paid = GroupMember.objects.filter(group=group, status=MemberStatus.PAID).values_list("order_id", flat=True)
-    for order_id in Order.objects.filter(pk__in=list(paid), status=OrderStatus.AWAITING_RELEASE) \
-            .order_by("pk").values_list("pk", flat=True):
+    statuses = order_statuses(order_ids=list(paid))
+    for order_id in sorted(pk for pk, status in statuses.items() if status == OrderStatus.AWAITING_RELEASE):
         order_release_hold(order_id=order_id)
 
 
@@ -376,7 +363,7 @@ def group_expire(*, group_id: int) -> bool:
     if group.campaign.auto_complete_at_deadline and group.paid_count >= MIN_GROUP_SIZE:
         _succeed(group, now)
         return True
-    check_group_transition(group.status, GroupStatus.FAILED)
+    GROUP.check(group.status, GroupStatus.FAILED)
     group.status, group.failed_at = GroupStatus.FAILED, now
     group.save(update_fields=["status", "failed_at"])
     return True
@@ -389,7 +376,7 @@ def member_settle(*, member_id: int) -> bool:
     member = GroupMember.objects.select_related("group").filter(pk=member_id).first()
     if member is None or member.group.status == GroupStatus.OPEN or member.order_id is None:
         return False
-    status = Order.objects.filter(pk=member.order_id).values_list("status", flat=True).first()
+    status = order_statuses(order_ids=[member.order_id]).get(member.order_id)
     if member.status == MemberStatus.PENDING and status == OrderStatus.PENDING_PAYMENT:
         try:
             order_cancel(order_id=member.order_id, reason=gettext_noop("The group closed"), actor="system")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from django.db import transaction
-
-from quanzi.catalog.models import CampaignStock
+from quanzi.catalog.selectors import pools_holding_units
+from quanzi.catalog.services import pool_release
 from quanzi.core import clock
 from quanzi.core.errors import DomainError
 from quanzi.core.sweeps import sweeps
 from quanzi.groupbuy import services
+from quanzi.groupbuy.constants import POOL_KIND
 from quanzi.groupbuy.models import (
     CampaignStatus,
     Group,
@@ -47,14 +47,11 @@ def groupbuy_expire() -> int:
 
 def groupbuy_return_late_units() -> int:
     """Units refunds brought back into the pool of an ended campaign go back to the SKU (one query to
-    find them: pools of group campaigns that are not empty)."""
-    keys = CampaignStock.objects.filter(campaign_key__startswith="group:", quantity__gt=0) \
-        .values_list("campaign_key", flat=True).distinct()
-    ids = {int(k.split(":", 1)[1]) for k in keys if k.split(":", 1)[1].isdigit()}
+    find them: the group pools that are not empty)."""
+    ids = [pool.id for pool in pools_holding_units(kind=POOL_KIND)]
     acted = 0
     for campaign in GroupCampaign.objects.filter(pk__in=ids, status=CampaignStatus.ENDED):
-        with transaction.atomic():
-            acted += bool(services.pool_return(campaign=campaign))
+        acted += bool(pool_release(pool=campaign.stock_pool))
     return acted
 
 

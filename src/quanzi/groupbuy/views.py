@@ -13,13 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanzi.accounts.selectors import address_default
-from quanzi.console.web import field_errors_for, merchant_required, parse_int, parse_yuan
 from quanzi.core import clock
 from quanzi.core.errors import DomainError, ValidationFailed
 from quanzi.groupbuy import selectors, services
 from quanzi.payments.services import payment_pay_url
 from quanzi.sharing import selectors as share_selectors
-from quanzi.storefront.web import is_htmx, login_required
+from quanzi.shops.access import merchant_required
+from quanzi.web.forms import field_errors_for, parse_int, parse_yuan
+from quanzi.web.helpers import is_htmx, login_required
 
 
 def _int_or_none(text) -> int | None:
@@ -33,7 +34,7 @@ def group_page(request, number: str):
     group = selectors.group_detail(number=number)
     if group is None:
         raise Http404
-    members = selectors.visible_members(group)
+    members = selectors.visible_members(group=group)
     me = next((m for m in members if request.user.is_authenticated and m.user_id == request.user.pk), None)
     seconds_left = max(0, int((group.deadline - clock.now()).total_seconds()))
     campaign = group.campaign
@@ -42,8 +43,8 @@ def group_page(request, number: str):
     if me is not None and group.status == "open":
         link = services.group_share_link(user=request.user, group=group)
         if link is not None:
-            share_url, poster_url = share_selectors.absolute(share_selectors.short_path(link)), \
-                share_selectors.poster_path(link)
+            share_url, poster_url = share_selectors.absolute(path=share_selectors.short_path(link=link)), \
+                share_selectors.poster_path(link=link)
     return TemplateResponse(request, "groupbuy/group.html", {
         "group": group, "members": members, "me": me, "seconds_left": seconds_left,
         "empty_spots": range(group.spots_left), "campaign": campaign, "skus": list(campaign.skus.select_related("sku")),

@@ -9,12 +9,7 @@ balances, shown to people with the sign flipped (`Account.display_balance`).
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class AccountKind(models.TextChoices):
-    ASSET = "asset", _("Asset")
-    LIABILITY = "liability", _("Liability")
-    REVENUE = "revenue", _("Revenue")
-    EXPENSE = "expense", _("Expense")
+from quanzi.ledger.constants import AccountKind
 
 
 class Account(models.Model):

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanzi.core.errors import Conflict
-from quanzi.ledger.models import Account, AccountKind, Posting, Transaction
+from quanzi.ledger.constants import AccountKind
+from quanzi.ledger.models import Account, Posting, Transaction
 
 
 @dataclass(frozen=True)
@@ -61,15 +62,39 @@ def ledger_post(*, key: str, kind: str, entries: list[Entry], memo: str = "", re
     if sum(e.amount for e in entries) != 0:
         raise UnbalancedTransaction(f"{kind} {key} does not balance: {entries}")
     with transaction.atomic(savepoint=False):  # joins the caller's transaction (all callers have one)
-        accounts = _accounts([e.account for e in entries], currency)
         txn = _insert_unless_exists(key=key, kind=kind, memo=memo[:200], ref_type=ref_type, ref_id=str(ref_id),
                                     reverses=reverses)
         if txn is not None:
-            Posting.objects.bulk_create([Posting(transaction=txn, account=accounts[e.account], amount=e.amount,
-                                                 currency=currency) for e in entries])
+            _post_entries(txn, entries, currency)
             return txn
     # The key was taken (a retry, or a concurrent twin that committed first): same entries or a bug.
     return _same_or_conflict(Transaction.objects.get(idempotency_key=key), entries)
+
+
+def _post_entries(txn: Transaction, entries: list[Entry], currency: str) -> None:
+    """The postings in one statement that also finds the accounts by code (no separate read of the
+    accounts on the hot path: every capture and allocation posts to accounts that exist). Entries
+    whose account does not exist yet are written after the accounts are created."""
+    if not entries:
+        return
+    posting, account = Posting._meta.db_table, Account._meta.db_table
+    rows = " UNION ALL ".join(["SELECT %s AS code, %s AS amount, %s AS n"] * len(entries))
+    params: list = [txn.pk, currency]
+    for n, entry in enumerate(entries):
+        params += [entry.account, entry.amount, n]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {posting} (transaction_id, account_id, amount, currency) "  # noqa: S608
+            f"SELECT %s, a.id, v.amount, %s FROM ({rows}) v JOIN {account} a ON a.code = v.code ORDER BY v.n",
+            params)
+        written = cursor.rowcount
+    if written == len(entries):
+        return
+    have = set(Posting.objects.filter(transaction=txn).values_list("account__code", flat=True))
+    missing = [e for e in entries if e.account not in have]
+    accounts = _accounts([e.account for e in missing], currency)
+    Posting.objects.bulk_create([Posting(transaction=txn, account=accounts[e.account], amount=e.amount,
+                                         currency=currency) for e in missing])
 
 
 def _insert_unless_exists(*, key: str, kind: str, memo: str, ref_type: str, ref_id: str,
@@ -125,7 +150,7 @@ class Post:
 _CHUNK_ROWS = 500  # rows per multi-row VALUES statement where arrays cannot be bound (SQLite)
 
 
-def ledger_post_many(posts: Iterable[Post]) -> list[Transaction]:
+def ledger_post_many(*, posts: Iterable[Post]) -> list[Transaction]:
     """`ledger_post` for a batch, in a constant number of queries; returns the transactions in input order.
 
     Each transaction has exactly `ledger_post`'s semantics: it must balance (`UnbalancedTransaction`,

@@ -30,7 +30,7 @@ def room_out(room: LiveRoom, *, shelf: bool = False) -> dict:
            "pinned_product_id": room.pinned.product_id if room.pinned_id else None,
            "url": f"/live/{room.number}/", "websocket": f"/ws/live/{room.number}/"}
     if shelf:
-        out["shelf"] = [services.product_card(item.product) for item in selectors.shelf(room)]
+        out["shelf"] = [services.product_card(item.product) for item in selectors.shelf(room=room)]
     return out
 
 
@@ -46,15 +46,15 @@ def rooms(request):
 
 @router.get("/rooms/{number}", auth=optional_auth)
 def room_detail(request, number: str):
-    return room_out(selectors.room_by_number(number), shelf=True)
+    return room_out(selectors.room_by_number(number=number), shelf=True)
 
 
 @router.get("/rooms/{number}/events", auth=optional_auth, summary="Numbered events after a sequence number")
 def room_events(request, number: str, after: int = 0, limit: int = 200):
-    room = selectors.room_by_number(number)
+    room = selectors.room_by_number(number=number)
     if after < 0 or not 1 <= limit <= 500:
         raise ValidationFailed(_("Invalid range."), code="invalid_range", fields={"after": "invalid"})
-    events = selectors.events_since(room, after, limit=limit) if after else \
+    events = selectors.events_since(room=room, last_seq=after, limit=limit) if after else \
         list(room.events.filter(seq__gt=0).order_by("seq")[:limit])
     return {"last_seq": room.last_seq, "events": [event_frame(e) | {"deleted": e.deleted} for e in events]}
 
@@ -66,7 +66,7 @@ class ChatIn(Schema):
 @router.post("/rooms/{number}/chat", auth=auth, response={201: dict},
              summary="Post a chat message (the WebSocket does the same; 429 when flooding)")
 def chat(request, number: str, payload: ChatIn):
-    room = selectors.room_by_number(number)
+    room = selectors.room_by_number(number=number)
     event = services.chat_post(room_id=room.pk, user=request.auth, text=payload.text)
     return 201, event_frame(event)
 
@@ -77,7 +77,7 @@ class RemindIn(Schema):
 
 @router.post("/rooms/{number}/remind", auth=auth)
 def remind(request, number: str, payload: RemindIn):
-    room = selectors.room_by_number(number)
+    room = selectors.room_by_number(number=number)
     return {"reminder": services.remind(room=room, user=request.auth, on=payload.on)}
 
 
@@ -95,7 +95,7 @@ def host_room_out(room: LiveRoom) -> dict:
 
 @router.get("/host/rooms", auth=auth, summary="Your rooms (host)")
 def host_rooms(request):
-    return {"rooms": [room_out(r) for r in selectors.rooms_for_host(request.auth)]}
+    return {"rooms": [room_out(r) for r in selectors.rooms_for_host(user=request.auth)]}
 
 
 @router.post("/host/rooms", auth=auth, response={201: dict})
@@ -107,18 +107,18 @@ def host_room_create(request, payload: RoomIn):
 
 @router.get("/host/rooms/{number}", auth=auth)
 def host_room(request, number: str):
-    return host_room_out(selectors.room_for_host(request.auth, number))
+    return host_room_out(selectors.room_for_host(user=request.auth, number=number))
 
 
 @router.post("/host/rooms/{number}/start", auth=auth)
 def host_start(request, number: str):
-    room = services.room_start(room=selectors.room_for_host(request.auth, number))
+    room = services.room_start(room=selectors.room_for_host(user=request.auth, number=number))
     return room_out(room)
 
 
 @router.post("/host/rooms/{number}/end", auth=auth, summary="End the room (the host; operators may end any room)")
 def host_end(request, number: str):
-    room = selectors.room_for_host(request.auth, number)
+    room = selectors.room_for_host(user=request.auth, number=number)
     by_operator = request.auth.is_staff and room.host_id != request.auth.pk
     return room_out(services.room_end(room=room, by_operator=by_operator))
 
@@ -129,28 +129,28 @@ class ProductIn(Schema):
 
 @router.post("/host/rooms/{number}/shelf", auth=auth, response={201: dict})
 def host_shelf_add(request, number: str, payload: ProductIn):
-    room = selectors.room_for_host(request.auth, number)
+    room = selectors.room_for_host(user=request.auth, number=number)
     services.shelf_add(room=room, product_id=payload.product_id)
     return 201, room_out(room, shelf=True)
 
 
 @router.delete("/host/rooms/{number}/shelf/{product_id}", auth=auth)
 def host_shelf_remove(request, number: str, product_id: int):
-    room = selectors.room_for_host(request.auth, number)
+    room = selectors.room_for_host(user=request.auth, number=number)
     services.shelf_remove(room=room, product_id=product_id)
     return room_out(room, shelf=True)
 
 
 @router.post("/host/rooms/{number}/pin", auth=auth)
 def host_pin(request, number: str, payload: ProductIn):
-    room = selectors.room_for_host(request.auth, number)
+    room = selectors.room_for_host(user=request.auth, number=number)
     services.pin_set(room=room, product_id=payload.product_id)
     return {"pinned_product_id": payload.product_id}
 
 
 @router.post("/host/rooms/{number}/unpin", auth=auth)
 def host_unpin(request, number: str):
-    services.pin_clear(room=selectors.room_for_host(request.auth, number))
+    services.pin_clear(room=selectors.room_for_host(user=request.auth, number=number))
     return {"pinned_product_id": None}
 
 
@@ -163,7 +163,7 @@ class SanctionIn(Schema):
 @router.post("/host/rooms/{number}/sanctions", auth=auth, response={201: dict},
              summary="Mute (may watch, not chat) or remove (ban) a viewer")
 def host_sanction(request, number: str, payload: SanctionIn):
-    room = selectors.room_for_host(request.auth, number)
+    room = selectors.room_for_host(user=request.auth, number=number)
     if payload.minutes is not None and not 1 <= payload.minutes <= 7 * 24 * 60:
         raise ValidationFailed(_("Minutes must be from 1 to 10080."), code="invalid_minutes",
                                fields={"minutes": "invalid"})
@@ -174,18 +174,18 @@ def host_sanction(request, number: str, payload: SanctionIn):
 
 @router.delete("/host/rooms/{number}/sanctions/{user_id}/{kind}", auth=auth)
 def host_sanction_lift(request, number: str, user_id: int, kind: str):
-    services.sanction_lift(room=selectors.room_for_host(request.auth, number), user_id=user_id, kind=kind)
+    services.sanction_lift(room=selectors.room_for_host(user=request.auth, number=number), user_id=user_id, kind=kind)
     return {"lifted": True}
 
 
 @router.delete("/host/rooms/{number}/messages/{seq}", auth=auth)
 def host_message_delete(request, number: str, seq: int):
-    services.message_delete(room=selectors.room_for_host(request.auth, number), seq=seq)
+    services.message_delete(room=selectors.room_for_host(user=request.auth, number=number), seq=seq)
     return {"deleted": seq}
 
 
 @router.get("/host/rooms/{number}/stats", auth=auth, summary="Viewing figures (+ rows of other apps)")
 def host_stats(request, number: str):
-    room = selectors.room_for_host(request.auth, number)
-    return {"figures": viewing_figures(room),
-            "rows": [{"label": label, "value": value} for label, value in room_stats(room)]}
+    room = selectors.room_for_host(user=request.auth, number=number)
+    return {"figures": viewing_figures(room=room),
+            "rows": [{"label": label, "value": value} for label, value in room_stats(room=room)]}

@@ -70,7 +70,7 @@ def _room_info(number: str, user_id: int | None) -> dict | None:
     room = LiveRoom.objects.filter(number=str(number)).values("pk", "status", "host_id").first()
     if room is None:
         return None
-    state = sanction_of(room["pk"], user_id) if user_id else {"muted": False, "banned": False}
+    state = sanction_of(room_id=room["pk"], user_id=user_id) if user_id else {"muted": False, "banned": False}
     return {"id": room["pk"], "status": room["status"], "host_id": room["host_id"], **state}
 
 
@@ -83,10 +83,10 @@ def _welcome(room_id: int, last_seq) -> dict:
 
     room = LiveRoom.objects.select_related("pinned__product").get(pk=room_id)
     if isinstance(last_seq, int) and not isinstance(last_seq, bool) and last_seq >= 0:
-        missed = selectors.events_since(room, last_seq, limit=MISSED_LIMIT)
+        missed = selectors.events_since(room=room, last_seq=last_seq, limit=MISSED_LIMIT)
         gap = bool(missed) and missed[0].seq > last_seq + 1
     else:
-        missed, gap = selectors.recent_chat(room, limit=30), False
+        missed, gap = selectors.recent_chat(room=room, limit=30), False
     return {
         "type": "welcome",
         "room": {"number": room.number, "status": room.status, "title": room.title, "play_url": room.play_url,
@@ -102,7 +102,7 @@ def _welcome(room_id: int, last_seq) -> dict:
 def _user_part(room_id: int, user, host_id: int) -> dict:
     from quanzi.live.selectors import sanction_of
 
-    return {"id": user.pk, "nickname": user.display_name, "muted": sanction_of(room_id, user.pk)["muted"],
+    return {"id": user.pk, "nickname": user.display_name, "muted": sanction_of(room_id=room_id, user_id=user.pk)["muted"],
             "is_host": user.pk == host_id}
 
 

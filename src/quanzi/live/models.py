@@ -15,10 +15,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-TITLE_MAX = 80
-CHAT_MAX = 200  # characters of one chat message
+from quanzi.live.constants import CHAT_MAX, TITLE_MAX, PermitStatus, RoomStatus, Sanction  # noqa: F401 - re-exported
 
 
 def new_room_number() -> str:
@@ -28,18 +26,6 @@ def new_room_number() -> str:
 
 def new_stream_key() -> str:
     return secrets.token_urlsafe(24)
-
-
-class RoomStatus(models.TextChoices):
-    SCHEDULED = "scheduled", _("Scheduled")
-    LIVE = "live", pgettext_lazy("room status", "Live")
-    ENDED = "ended", _("Ended")
-
-
-class PermitStatus(models.TextChoices):
-    APPLIED = "applied", _("Applied")
-    APPROVED = "approved", _("Approved")
-    REVOKED = "revoked", _("Revoked")
 
 
 class HostPermit(models.Model):
@@ -166,11 +152,6 @@ class ViewerSession(models.Model):
         verbose_name = _("viewer session")
         verbose_name_plural = _("viewer sessions")
         indexes = [models.Index(fields=["room", "joined_at"], name="live_session_room")]
-
-
-class Sanction(models.TextChoices):
-    MUTE = "mute", _("Muted")
-    BAN = "ban", _("Removed")
 
 
 class RoomSanction(models.Model):

@@ -9,6 +9,10 @@ group (see `quanzi.live.hub`) and fans the event out to its local sockets in ~10
 
 Ephemeral figures (likes total, viewer count, "X joined") carry no sequence number: the next value
 supersedes the last, so nothing needs replaying.
+
+Sends stay on `transaction.on_commit` rather than going through the outbox (`core/outbox.py`): they
+are ephemeral fan-out to the sockets connected at that moment, while the durable part (the RoomEvent
+row) commits with the caller's transaction and a viewer who missed a push reads it back on reconnect.
 """
 
 from __future__ import annotations
@@ -57,8 +61,9 @@ def record(room_id: int, kind: str, data: dict, *, user_id: int | None = None):
 def broadcast(room_id: int, kind: str, data: dict, *, user_id: int | None = None) -> int:
     """Number, persist and (after commit) deliver an event to every connected viewer of the room.
 
-    Safe inside a transaction: nothing is sent if it rolls back. Returns the event's sequence number
-    (0 if the room does not exist)."""
+    Safe inside a transaction: nothing is sent if it rolls back. The send stays a bare on_commit, not an
+    outbox event: it is ephemeral fan-out to connected sockets, and the RoomEvent row is the durable
+    record clients catch up from. Returns the event's sequence number (0 if the room does not exist)."""
     with transaction.atomic():
         try:
             event = record(room_id, kind, data, user_id=user_id)
@@ -82,32 +87,55 @@ def set_home_loop(loop: asyncio.AbstractEventLoop) -> None:
 def publish(room_id: int, message: dict) -> None:
     """Send one message to the room's group from synchronous code (a request, a service, a thread).
 
-    When this process serves WebSockets, the send runs on that event loop (thread-safe for the
-    in-memory layer too, whose queues belong to it); otherwise (a worker, a management command,
-    a WSGI thread) on a loop of its own."""
+    Ephemeral fan-out, called after commit (see `broadcast`): never through the outbox. Where the send
+    runs:
+    - this process serves WebSockets (the hub's loop is running): on that loop — thread-safe for the
+      in-memory layer too, whose queues belong to it — without waiting for it;
+    - no hub, but the calling thread already runs an event loop (Playwright's sync API in browser tests,
+      async code calling a sync service): as a task on that loop, because `async_to_sync` refuses to
+      run in a thread that has a running loop;
+    - otherwise (a worker, a management command, a WSGI thread): on a loop of its own."""
     layer = get_channel_layer()
     if layer is None:
         return
+
     async def send() -> None:
         await layer.group_send(group_name(room_id), message)
 
     try:
-        loop = _home_loop
-        if loop is not None and loop.is_running() and not loop.is_closed():
-            try:
-                running = asyncio.get_running_loop()
-            except RuntimeError:
-                running = None
-            if running is loop:  # called from the loop's own thread: do not wait for ourselves
-                loop.create_task(send())
+        running = _running_loop()
+        home = _home_loop
+        if home is not None and home.is_running() and not home.is_closed():
+            if running is home:  # called from the hub's own thread: do not wait for ourselves
+                _spawn(home, send())
                 return
             # do not hold the caller (often Channels' one database thread) until the send is done
-            future = asyncio.run_coroutine_threadsafe(send(), loop)
+            future = asyncio.run_coroutine_threadsafe(send(), home)
             future.add_done_callback(_log_failure)
+            return
+        if running is not None:
+            _spawn(running, send())
             return
         async_to_sync(send)()
     except Exception:  # noqa: BLE001 - a delivery failure never undoes the committed fact
         logger.exception("live: could not publish to room %s", room_id)
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+_sending: set[asyncio.Task] = set()  # the loop keeps only weak references to its tasks
+
+
+def _spawn(loop: asyncio.AbstractEventLoop, coro) -> None:
+    task = loop.create_task(coro)
+    _sending.add(task)
+    task.add_done_callback(_sending.discard)
+    task.add_done_callback(_log_failure)
 
 
 def _log_failure(future) -> None:
@@ -116,6 +144,7 @@ def _log_failure(future) -> None:
 
 
 def control(room_id: int, action: str, **data) -> None:
-    """A control message to the room's processes (kick a banned user, tell a muted one), after commit."""
+    """A control message to the room's processes (kick a banned user, tell a muted one), after commit
+    (ephemeral like every push, hence on_commit and not the outbox: the sanction row is the record)."""
     message = {"type": "room.control", "action": action, **data}
     transaction.on_commit(lambda: publish(room_id, message))

@@ -19,10 +19,10 @@ from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from quanzi.catalog.images import media_url
-from quanzi.catalog.models import Product, ProductStatus
+from quanzi.catalog.selectors import sellable_products
 from quanzi.core import clock, events, ratelimit
 from quanzi.core.errors import BusinessRuleViolation, Conflict, Forbidden, NotFound, ValidationFailed
+from quanzi.core.images import media_url
 from quanzi.live import realtime
 from quanzi.live.events import RoomEnded, RoomStarted
 from quanzi.live.models import (
@@ -40,8 +40,8 @@ from quanzi.live.models import (
     ViewerSession,
     new_stream_key,
 )
-from quanzi.live.states import check_room_transition
-from quanzi.shops.models import ShopStatus
+from quanzi.live.states import ROOM
+from quanzi.shops.constants import ShopStatus
 
 MAX_SHELF = 50
 MAX_LIKES_PER_FRAME = 50
@@ -99,9 +99,9 @@ def _clean_title(title) -> str:
     return title
 
 
-def _shelf_product(room: LiveRoom, product_id) -> Product:
+def _shelf_product(room: LiveRoom, product_id):
     """A product this room may sell: on shelf, approved shop; a merchant's room only its own shop's."""
-    qs = Product.objects.filter(pk=product_id, status=ProductStatus.ON_SHELF, shop__status=ShopStatus.APPROVED)
+    qs = sellable_products().filter(pk=product_id)
     if room.shop_id:
         qs = qs.filter(shop_id=room.shop_id)
     product = qs.first() if isinstance(product_id, int) and not isinstance(product_id, bool) else None
@@ -179,7 +179,8 @@ def shelf_remove(*, room: LiveRoom, product_id: int) -> None:
         realtime.broadcast(room.pk, "shelf", {"action": "removed", "product_id": product_id})
 
 
-def product_card(product: Product) -> dict:
+def product_card(product) -> dict:
+    """What viewers see of a catalog product (a card in the shelf, the pin)."""
     return {"id": product.pk, "title": product.title, "price": product.min_price,
             "image": media_url(product.cover_thumb or product.cover), "url": f"/p/{product.pk}/"}
 
@@ -200,7 +201,7 @@ def room_start(*, room: LiveRoom, play_url: str | None = None) -> LiveRoom:
             room.save(update_fields=["play_url"])
             realtime.broadcast(room.pk, "stream", {"play_url": play_url})
         return room
-    check_room_transition(room.status, RoomStatus.LIVE)
+    ROOM.check(room.status, RoomStatus.LIVE)
     room.status = RoomStatus.LIVE
     room.started_at = clock.now()
     if play_url is not None:
@@ -215,7 +216,7 @@ def room_start(*, room: LiveRoom, play_url: str | None = None) -> LiveRoom:
 @transaction.atomic
 def room_end(*, room: LiveRoom, by_operator: bool = False, replay_url: str = "") -> LiveRoom:
     room = _lock(room.pk)
-    check_room_transition(room.status, RoomStatus.ENDED)
+    ROOM.check(room.status, RoomStatus.ENDED)
     was_live = room.status == RoomStatus.LIVE
     room.status = RoomStatus.ENDED
     room.ended_at = clock.now()
@@ -387,7 +388,7 @@ def _relaxed_commit() -> None:
 def _check_not_sanctioned(room_id: int, user_id: int) -> None:
     from quanzi.live.selectors import sanction_of
 
-    state = sanction_of(room_id, user_id)
+    state = sanction_of(room_id=room_id, user_id=user_id)
     if state["banned"]:
         raise Forbidden(_("You were removed from this room."), code="banned")
     if state["muted"]:
@@ -433,9 +434,9 @@ def sanction_add(*, room: LiveRoom, user_id: int, kind: str, by, minutes: int | 
         raise ValidationFailed(_("Unknown action."), code="invalid_sanction", fields={"kind": "invalid"})
     if user_id in (room.host_id, getattr(by, "pk", None)):
         raise BusinessRuleViolation(_("You cannot mute or remove yourself."), code="cannot_sanction_host")
-    from quanzi.accounts.models import User
+    from quanzi.accounts.selectors import user_get
 
-    user = User.objects.filter(pk=user_id).first()
+    user = user_get(user_id=user_id)
     if user is None:
         raise NotFound(_("User not found."), code="user_not_found")
     until = clock.now() + dt.timedelta(minutes=minutes) if minutes else None

@@ -10,19 +10,13 @@ stays watchable, and its products stay purchasable at normal prices.
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from quanzi.core.errors import InvalidTransition
-from quanzi.live.models import RoomStatus as R
+from quanzi.core.states import StateMachine
+from quanzi.live.constants import RoomStatus as R
 
-ROOM_TRANSITIONS: dict[str, frozenset[str]] = {
-    R.SCHEDULED: frozenset({R.LIVE, R.ENDED}),
-    R.LIVE: frozenset({R.ENDED}),
-    R.ENDED: frozenset(),
-}
-
-
-def check_room_transition(current: str, target: str) -> None:
-    if target not in ROOM_TRANSITIONS.get(current, frozenset()):
-        raise InvalidTransition(_("This room cannot change from %(a)s to %(b)s.") % {"a": current, "b": target},
-                                code="invalid_room_state", fields={"status": current})
+ROOM = StateMachine("live_room", {
+    R.SCHEDULED: {R.LIVE, R.ENDED},
+    R.LIVE: {R.ENDED},
+    R.ENDED: set(),
+}, code="invalid_room_state", message=_("This room cannot change from %(a)s to %(b)s."))

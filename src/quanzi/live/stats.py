@@ -28,7 +28,7 @@ def _duration(seconds: float) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
-def viewing_figures(room) -> dict:
+def viewing_figures(*, room) -> dict:
     """Numbers of the viewing part (also used by the API)."""
     from quanzi.live.models import ViewerSession
 
@@ -61,8 +61,9 @@ def viewing_figures(room) -> dict:
     }
 
 
-def room_stats(room) -> list[tuple[str, str]]:
-    f = viewing_figures(room)
+def room_stats(*, room) -> list[tuple[str, str]]:
+    """The stats page's rows: the viewing figures, then every registered provider's."""
+    f = viewing_figures(room=room)
     rows = [
         (_("Peak concurrent viewers"), str(f["peak_viewers"])),
         (_("Average concurrent viewers"), str(f["average_viewers"])),

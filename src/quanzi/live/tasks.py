@@ -21,6 +21,8 @@ BATCH = 200
 
 @sweeps.register(key="live_close_stale")
 def live_close_stale() -> int:
+    """End scheduled rooms that never went live within 24 h, and live rooms with no event and no viewer
+    for LIVE_IDLE_HOURS (12; a lost unpublish hook)."""
     now = clock.now()
     done = 0
     overdue = LiveRoom.objects.filter(status=RoomStatus.SCHEDULED, scheduled_at__lt=now - dt.timedelta(hours=24))

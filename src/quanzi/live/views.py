@@ -18,7 +18,7 @@ from quanzi.core.errors import DomainError
 from quanzi.live import selectors, services
 from quanzi.live.models import RoomStatus
 from quanzi.live.stats import room_stats
-from quanzi.storefront.web import is_htmx, login_required
+from quanzi.web.helpers import is_htmx, login_required
 
 
 def _ws_url() -> str:
@@ -29,14 +29,14 @@ def _ws_url() -> str:
 
 def _room_or_404(number: str):
     try:
-        return selectors.room_by_number(number)
+        return selectors.room_by_number(number=number)
     except DomainError:
         raise Http404 from None
 
 
 def _host_room_or_404(request, number: str):
     try:
-        return selectors.room_for_host(request.user, number)
+        return selectors.room_for_host(user=request.user, number=number)
     except DomainError:
         raise Http404 from None
 
@@ -45,8 +45,8 @@ def schedule(request):
     live, upcoming = selectors.live_now(), selectors.upcoming()
     return TemplateResponse(request, "live/schedule.html", {
         "live_rooms": live, "upcoming": upcoming, "replays": selectors.recent_replays(),
-        "reminded": selectors.reminded_room_ids(request.user, [r.pk for r in upcoming]),
-        "can_host": selectors.can_host(request.user),
+        "reminded": selectors.reminded_room_ids(user=request.user, room_ids=[r.pk for r in upcoming]),
+        "can_host": selectors.can_host(user=request.user),
     })
 
 
@@ -76,8 +76,8 @@ def room_page(request, number: str):
     is_host = request.user.is_authenticated and (room.host_id == request.user.pk
                                                  or (room.shop_id and room.shop.owner_id == request.user.pk))
     return TemplateResponse(request, "live/room.html", {
-        "room": room, "shelf": selectors.shelf(room), "chat": selectors.recent_chat(room, limit=30),
-        "is_host": is_host, "reminded": bool(selectors.reminded_room_ids(request.user, [room.pk])),
+        "room": room, "shelf": selectors.shelf(room=room), "chat": selectors.recent_chat(room=room, limit=30),
+        "is_host": is_host, "reminded": bool(selectors.reminded_room_ids(user=request.user, room_ids=[room.pk])),
         "ws_url": _ws_url(),
     })
 
@@ -86,9 +86,9 @@ def room_page(request, number: str):
 def console(request, number: str):
     room = _host_room_or_404(request, number)
     return TemplateResponse(request, "live/console.html", {
-        "room": room, "shelf": selectors.shelf(room), "chat": selectors.recent_chat(room, limit=50),
-        "sanctions": selectors.sanctions(room), "push_url": services.push_url(room),
-        "stats": room_stats(room) if room.started_at else [], "ws_url": _ws_url(),
+        "room": room, "shelf": selectors.shelf(room=room), "chat": selectors.recent_chat(room=room, limit=50),
+        "sanctions": selectors.sanctions(room=room), "push_url": services.push_url(room),
+        "stats": room_stats(room=room) if room.started_at else [], "ws_url": _ws_url(),
     })
 
 
@@ -96,17 +96,17 @@ def replay(request, number: str):
     room = _room_or_404(number)
     if room.status != RoomStatus.ENDED:
         return HttpResponseRedirect(reverse("live:room", args=[room.number]))
-    chat = selectors.chat_replay(room)
+    chat = selectors.chat_replay(room=room)
     start = room.started_at
     lines = [{"event": e, "offset": max(0, int((e.created_at - start).total_seconds())) if start else 0} for e in chat]
-    return TemplateResponse(request, "live/replay.html", {"room": room, "shelf": selectors.shelf(room),
+    return TemplateResponse(request, "live/replay.html", {"room": room, "shelf": selectors.shelf(room=room),
                                                           "lines": lines})
 
 
 @login_required
 def stats(request, number: str):
     room = _host_room_or_404(request, number)
-    return TemplateResponse(request, "live/stats.html", {"room": room, "rows": room_stats(room)})
+    return TemplateResponse(request, "live/stats.html", {"room": room, "rows": room_stats(room=room)})
 
 
 # ---------------------------------------------------------------- merchant / creator pages
@@ -126,9 +126,9 @@ def _parse_schedule(date_text: str, time_text: str) -> dt.datetime | None:
 
 
 def _host_products(request, shop):
-    from quanzi.catalog.models import Product, ProductStatus
+    from quanzi.catalog.selectors import sellable_products
 
-    qs = Product.objects.filter(status=ProductStatus.ON_SHELF, shop__status="approved")
+    qs = sellable_products()
     if shop is not None:
         qs = qs.filter(shop=shop)
     return list(qs.select_related("shop").order_by("-created_at")[:100])
@@ -136,7 +136,7 @@ def _host_products(request, shop):
 
 @login_required
 def merchant_rooms(request):
-    if not selectors.can_host(request.user):
+    if not selectors.can_host(user=request.user):
         from quanzi.live.models import HostPermit
 
         permit = HostPermit.objects.filter(user=request.user).first()
@@ -165,7 +165,7 @@ def merchant_rooms(request):
             return HttpResponseRedirect(reverse("live:merchant_room", args=[room.number]))
         except DomainError as exc:
             ctx["error"] = exc.message
-    ctx["rooms"] = selectors.rooms_for_host(request.user)
+    ctx["rooms"] = selectors.rooms_for_host(user=request.user)
     return TemplateResponse(request, "live/merchant_rooms.html", ctx)
 
 
@@ -198,7 +198,7 @@ def merchant_room(request, number: str):
         except ValueError:
             messages.error(request, _("Choose a product."))
         return HttpResponseRedirect(reverse("live:merchant_room", args=[room.number]))
-    shelf = selectors.shelf(room)
+    shelf = selectors.shelf(room=room)
     on_shelf = {item.product_id for item in shelf}
     local = timezone.localtime(room.scheduled_at)
     return TemplateResponse(request, "live/merchant_room.html", {

@@ -24,7 +24,7 @@ def price_out(lp: LivePrice) -> dict:
     return {"id": lp.pk, "room": lp.room.number,
             "sku_id": lp.sku_id, "product_id": lp.sku.product_id, "title": lp.sku.product.title,
             "sku_label": lp.sku.label, "list_price": money(lp.sku.price), "price": money(lp.price),
-            "stock": lp.stock, "left": services.pool_left(lp) if left is None else left,
+            "stock": lp.stock, "left": services.pool_left(live_price=lp) if left is None else left,
             "per_user_limit": lp.per_user_limit, "status": lp.status, "starts_at": lp.starts_at.isoformat(),
             "ends_at": lp.ends_at.isoformat(), "returned": lp.returned}
 
@@ -66,7 +66,7 @@ class DeclarationIn(Schema):
 
 @router.get("/rooms/{number}/prices", summary="Live prices on now in the room")
 def room_prices(request, number: str):
-    room = services.room_by_number(number)
+    room = services.room_by_number(number=number)
     return {"room": room.number, "prices": [price_out(lp) for lp in selectors.active_prices(room_id=room.pk)]}
 
 
@@ -109,7 +109,7 @@ def gifts(request):
 
 
 def _account_out(user) -> dict:
-    a = selectors.tip_account(user)
+    a = selectors.tip_account(user=user)
     return {"balance": money(a["balance"]), "declared": a["declared"], "adult": a["adult"],
             "daily_limit": money(a["daily_limit"]), "tipped_today": money(a["tipped_today"]),
             "remaining_today": money(a["remaining_today"])}
@@ -142,12 +142,12 @@ def send_tip(request, number: str, payload: TipIn):
     tip = services.tip_send(user=request.auth, room_number=number, gift_id=payload.gift_id, count=payload.count)
     return 201, {"id": tip.pk, "gift": tip.gift.name, "count": tip.count, "amount": money(tip.amount),
                  "host_share": money(tip.host_share), "platform_share": money(tip.platform_share),
-                 "balance": money(selectors.tip_account(request.auth)["balance"])}
+                 "balance": money(selectors.tip_account(user=request.auth)["balance"])}
 
 
 @router.get("/rooms/{number}/leaderboard", summary="The room's top tippers")
 def leaderboard(request, number: str):
-    room = services.room_by_number(number)
+    room = services.room_by_number(number=number)
     return {"room": room.number, "top": [{"rank": r["rank"], "nickname": r["nickname"], "amount": money(r["amount"]),
                                           "gifts": r["gifts"]} for r in selectors.leaderboard(room_id=room.pk)]}
 
@@ -156,7 +156,7 @@ def leaderboard(request, number: str):
 def sales(request, number: str):
     from quanzi.live.selectors import room_for_host
 
-    room = room_for_host(request.auth, number)
+    room = room_for_host(user=request.auth, number=number)
     s = selectors.room_sales(room=room)
     return {"room": room.number, "orders": s["orders"], "gmv": money(s["gmv"]), "units": s["units"],
             "buyers": s["buyers"], "tips": money(s["tips"]), "tips_host": money(s["tips_host"]),

@@ -32,19 +32,23 @@ def credit_topup(event: PaymentCaptured) -> None:
 
 @subscribe(OrderPaid, in_transaction=True)
 def accrue_host_commission(event: OrderPaid) -> None:
+    if "live" not in event.attributions:
+        return  # host commission is earned only on lines bought in a live room
     services.host_commission_accrue_order(order_id=event.order_id)
 
 
 @subscribe(OrderPaid)  # outbox: "Y just bought …" to everyone in the room
 def announce_purchase(event: OrderPaid) -> None:
+    if "live" not in event.attributions:
+        return
     from quanzi.live.realtime import broadcast
     from quanzi.livesales.rules import mask_nickname
-    from quanzi.orders.models import Order
+    from quanzi.orders.selectors import orders_by_id
 
-    lines = services.live_lines(event.order_id)
+    lines = services.live_lines(order_id=event.order_id)
     if not lines:
         return
-    order = Order.objects.select_related("user").get(pk=event.order_id)
+    order = orders_by_id(order_ids=[event.order_id])[event.order_id]
     for room_id in sorted({ln.attribution["live"].get("room_id") for ln in lines} - {None}):
         title = next(ln.title for ln in lines if ln.attribution["live"].get("room_id") == room_id)
         broadcast(room_id, "purchase", {"nickname": mask_nickname(order.user.display_name), "product_title": title})

@@ -8,45 +8,44 @@ lock on it serialises a tipper's top-ups and tips (no overdraft, exact daily lim
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
+from quanzi.catalog.campaigns import CampaignPool, CampaignWindow, status_field
 from quanzi.core import clock
+from quanzi.livesales.constants import POOL_KIND, HostCommissionStatus, LivePriceStatus, TopUpStatus
+
+__all__ = ["Gift", "HostCommission", "HostCommissionStatus", "LivePrice", "LivePriceBuyer", "LivePriceStatus",
+           "RoomSalesTerms", "Tip", "TipBalance", "TipperDeclaration", "TopUp", "TopUpStatus"]
 
 
 def new_topup_number() -> str:
     return "T" + clock.now().strftime("%Y%m%d") + secrets.token_hex(5).upper()
 
 
-class LivePriceStatus(models.TextChoices):
-    ACTIVE = "active", _("On now")
-    ENDED = "ended", pgettext_lazy("live price", "Ended")
+class LivePrice(CampaignWindow, CampaignPool):
+    """A live-only price for one SKU during a period (window, status, per-viewer limit from the campaign
+    base), with its own stock set aside in the catalog pool `live:<id>` (`stock_pool`; the pool's
+    conditional UPDATE is what makes it exact)."""
 
-
-class LivePrice(models.Model):
-    """A live-only price for one SKU during a period, with its own stock set aside in the
-    CampaignStock pool `live:<id>` (the pool's conditional UPDATE is what makes it exact)."""
+    POOL_KIND = POOL_KIND
+    RUNNING_STATUS = LivePriceStatus.ACTIVE
+    ENDED_STATUS = LivePriceStatus.ENDED
 
     room = models.ForeignKey("live.LiveRoom", verbose_name=_("live room"), on_delete=models.CASCADE,
                              related_name="live_prices")
     sku = models.ForeignKey("catalog.Sku", verbose_name=_("SKU"), on_delete=models.PROTECT, related_name="+")
     price = models.BigIntegerField(_("live price (fen)"))
     stock = models.PositiveIntegerField(_("stock set aside"))
-    per_user_limit = models.PositiveSmallIntegerField(_("units per viewer"), default=1)
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"), db_index=True)
-    status = models.CharField(_("status"), max_length=10, choices=LivePriceStatus.choices,
-                              default=LivePriceStatus.ACTIVE)
+    ends_at = models.DateTimeField(_("ends at"), db_index=True)  # the sweep ends prices by it
+    status = status_field(LivePriceStatus, default=LivePriceStatus.ACTIVE)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(_("created at"), default=clock.now)
-    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     returned = models.PositiveIntegerField(_("units returned to the SKU"), default=0)
 
     class Meta:
@@ -62,15 +61,7 @@ class LivePrice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.campaign_key} {self.price}"
-
-    @property
-    def campaign_key(self) -> str:
-        return f"live:{self.pk}"
-
-    def is_on(self, now: dt.datetime | None = None) -> bool:
-        now = now or clock.now()
-        return self.status == LivePriceStatus.ACTIVE and self.starts_at <= now < self.ends_at
+        return f"{self.stock_pool} {self.price}"
 
 
 class LivePriceBuyer(models.Model):
@@ -97,12 +88,6 @@ class RoomSalesTerms(models.Model):
         verbose_name_plural = _("room sales terms")
         constraints = [models.CheckConstraint(condition=Q(host_commission_bps__lte=3000),
                                               name="livesales_host_bps_cap")]
-
-
-class HostCommissionStatus(models.TextChoices):
-    PENDING = "pending", _("Pending (return window open)")
-    AVAILABLE = "available", _("In the wallet")
-    REVERSED = "reversed", _("Reversed (refunded)")
 
 
 class HostCommission(models.Model):
@@ -172,11 +157,6 @@ class TipBalance(models.Model):
         verbose_name = _("tip balance")
         verbose_name_plural = _("tip balances")
         constraints = [models.CheckConstraint(condition=Q(balance__gte=0), name="livesales_balance_non_negative")]
-
-
-class TopUpStatus(models.TextChoices):
-    CREATED = "created", _("Waiting for payment")
-    PAID = "paid", _("Credited")
 
 
 class TopUp(models.Model):

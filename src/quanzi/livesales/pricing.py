@@ -11,24 +11,21 @@ each other here; they meet only on the pool's conditional UPDATE, which is what 
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from quanzi.core import clock
 from quanzi.core.errors import BusinessRuleViolation, Conflict, ValidationFailed
+from quanzi.livesales.constants import PRICE_SOURCE as SOURCE
 from quanzi.livesales.models import LivePrice, LivePriceBuyer
 from quanzi.livesales.rules import remaining_for_user
-from quanzi.orders.models import OrderLine, OrderStatus
 from quanzi.orders.pricing import PriceQuote
-
-SOURCE = "live"
+from quanzi.orders.selectors import units_held_at_price
 
 
 def units_held(*, live_price_id: int, user_id: int) -> int:
     """Units of this live price the viewer holds in orders that are not cancelled (paid or awaiting payment;
     refunded units still count, so a refund cannot be used to buy past the limit)."""
-    return OrderLine.objects.filter(order__user_id=user_id, price_source=SOURCE, price_source_ref=str(live_price_id)) \
-        .exclude(order__status=OrderStatus.CANCELLED).aggregate(n=Sum("quantity"))["n"] or 0
+    return units_held_at_price(user_id=user_id, price_source=SOURCE, price_source_ref=str(live_price_id))
 
 
 def _price(ref) -> LivePrice | None:
@@ -49,7 +46,7 @@ class LivePriceSource:
         if live_price is None or live_price.sku_id != sku.pk:
             raise ValidationFailed(_("This live price does not exist."), code="live_price_not_found",
                                    fields={"price_ref": str(ref)[:20]})
-        if not live_price.is_on(clock.now()) or not live_price.room.is_live:
+        if not live_price.is_running(clock.now()) or not live_price.room.is_live:
             raise Conflict(_("This live price has ended."), code="live_price_ended")
         with transaction.atomic():  # the lock lasts until the caller's transaction ends
             row, _created = LivePriceBuyer.objects.get_or_create(live_price=live_price, user=user)
@@ -62,4 +59,4 @@ class LivePriceSource:
                 % {"n": live_price.per_user_limit, "m": left},
                 code="live_price_limit", fields={"quantity": f"max {left}"})
         return PriceQuote(unit_price=live_price.price, source=SOURCE, ref=str(live_price.pk),
-                          campaign_key=live_price.campaign_key, max_quantity=left)
+                          campaign_key=live_price.stock_pool.key, max_quantity=left)

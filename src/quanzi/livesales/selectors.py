@@ -2,34 +2,32 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, Sum
 
+from quanzi.accounts.selectors import users_by_id
+from quanzi.catalog.selectors import pool_units
 from quanzi.core import clock
 from quanzi.livesales import rules
 from quanzi.livesales.models import (
     Gift,
     LivePrice,
-    LivePriceStatus,
     Tip,
     TipBalance,
     TipperDeclaration,
     TopUp,
 )
-from quanzi.orders.models import OrderLine
+from quanzi.orders.selectors import attributed_sales
 
 
 def active_prices(*, room_id: int) -> list[LivePrice]:
     """Live prices on now in the room, with what is left in each pool (two queries)."""
-    from quanzi.catalog.models import CampaignStock
-
     now = clock.now()
     prices = list(LivePrice.objects.select_related("room", "sku__product").filter(
-        room_id=room_id, status=LivePriceStatus.ACTIVE, starts_at__lte=now, ends_at__gt=now).order_by("ends_at"))
+        LivePrice.running_q(now), room_id=room_id).order_by("ends_at"))
     if prices:
-        left = {key: q for key, q in CampaignStock.objects.filter(
-            campaign_key__in=[p.campaign_key for p in prices]).values_list("campaign_key", "quantity")}
+        left = pool_units(pools=[p.stock_pool for p in prices])
         for p in prices:
-            p.left = left.get(p.campaign_key, 0)
+            p.left = left[p.stock_pool]
             p.seconds_left = max(0, int((p.ends_at - now).total_seconds()))
     return prices
 
@@ -45,9 +43,7 @@ def leaderboard(*, room_id: int, limit: int = 10) -> list[dict]:
             .annotate(amount=Sum("amount"), gifts=Sum("count"))
             .order_by("-amount", "tipper_id")[:limit])
     rows = list(rows)
-    from quanzi.accounts.models import User
-
-    users = User.objects.in_bulk([r["tipper_id"] for r in rows])
+    users = users_by_id(user_ids=[r["tipper_id"] for r in rows])
     return [{"rank": i + 1, "user_id": r["tipper_id"], "nickname": users[r["tipper_id"]].display_name,
              "amount": r["amount"], "gifts": r["gifts"]} for i, r in enumerate(rows)]
 
@@ -56,7 +52,7 @@ def gifts() -> list[Gift]:
     return list(Gift.objects.filter(is_active=True))
 
 
-def tip_account(user) -> dict:
+def tip_account(*, user) -> dict:
     """The viewer's tip balance, declaration and today's room under the daily limit."""
     from quanzi.livesales.services import daily_tip_limit, tipped_today
 
@@ -71,26 +67,24 @@ def tip_account(user) -> dict:
             "daily_limit": limit, "tipped_today": today, "remaining_today": max(limit - today, 0)}
 
 
-def my_topups(user, limit: int = 20) -> list[TopUp]:
+def my_topups(*, user, limit: int = 20) -> list[TopUp]:
     return list(TopUp.objects.filter(user=user)[:limit])
 
 
-def my_tips(user, limit: int = 20) -> list[Tip]:
+def my_tips(*, user, limit: int = 20) -> list[Tip]:
     return list(Tip.objects.select_related("gift", "room").filter(tipper=user)[:limit])
 
 
 def room_sales(*, room) -> dict:
     """The sales side of the room's analytics: paid orders attributed to it, GMV (what buyers kept
     after refunds), units, tips, and the viewer → buyer conversion (signed-in viewers who bought)."""
-    lines = OrderLine.objects.filter(attribution__live__room=room.number, order__paid_at__isnull=False)
-    agg = lines.aggregate(orders=Count("order_id", distinct=True), gmv=Sum(F("line_total") - F("refunded_amount")),
-                          units=Sum("quantity"))
-    buyers = set(lines.values_list("order__user_id", flat=True).distinct())
+    sold = attributed_sales(source="live", field="room", value=room.number)
+    buyers = sold["buyer_ids"]
     tips = Tip.objects.filter(room_id=room.pk).aggregate(amount=Sum("amount"), host=Sum("host_share"),
                                                          tippers=Count("tipper_id", distinct=True))
     viewers = _viewers(room)
     converted = len(buyers & viewers)
-    return {"orders": agg["orders"] or 0, "gmv": agg["gmv"] or 0, "units": agg["units"] or 0,
+    return {"orders": sold["orders"], "gmv": sold["gmv"], "units": sold["units"],
             "buyers": len(buyers), "tips": tips["amount"] or 0, "tips_host": tips["host"] or 0,
             "tippers": tips["tippers"] or 0, "viewers": len(viewers), "converted": converted,
             "conversion_bps": (converted * 10_000 // len(viewers)) if viewers else 0}
@@ -101,4 +95,4 @@ def _viewers(room) -> set[int]:
         from quanzi.live.selectors import room_viewer_user_ids
     except ImportError:  # the live app's selector is not there yet
         return set()
-    return set(room_viewer_user_ids(room))
+    return set(room_viewer_user_ids(room=room))

@@ -16,12 +16,12 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from quanzi.catalog.models import CampaignStock, Sku
-from quanzi.catalog.services import stock_release_aside, stock_set_aside
+from quanzi.catalog.selectors import pool_units, skus_for_purchase
+from quanzi.catalog.services import pool_release, pool_set_aside
 from quanzi.core import clock
 from quanzi.core.errors import BusinessRuleViolation, Conflict, Forbidden, NotFound, ValidationFailed
 from quanzi.ledger.services import Entry, Post, ledger_post, ledger_post_many
-from quanzi.live.models import LiveRoom, ShelfItem
+from quanzi.live import selectors as live
 from quanzi.livesales import accounts as acct
 from quanzi.livesales import rules
 from quanzi.livesales.models import (
@@ -38,13 +38,9 @@ from quanzi.livesales.models import (
     TopUpStatus,
 )
 from quanzi.livesales.pricing import SOURCE as LIVE_SOURCE
-from quanzi.livesales.states import (
-    check_host_commission_transition,
-    check_live_price_transition,
-    check_topup_transition,
-)
+from quanzi.livesales.states import HOST_COMMISSION, LIVE_PRICE, TOPUP
 from quanzi.orders.checkout import checkout_and_pay
-from quanzi.orders.models import Order, OrderLine
+from quanzi.orders.selectors import order_lines_by_id, order_lines_of, orders_by_id
 from quanzi.orders.services import CheckoutItem
 from quanzi.payments.services import payment_create
 from quanzi.settlement import accounts as macct
@@ -84,17 +80,21 @@ def _after_commit_broadcast(room_id: int, kind: str, data: dict) -> None:
     transaction.on_commit(send)
 
 
-def room_by_number(number: str) -> LiveRoom:
-    room = LiveRoom.objects.select_related("host", "shop").filter(number=str(number)[:10]).first()
-    if room is None:
-        raise NotFound(_("Live room not found."), code="room_not_found")
-    return room
+def room_by_number(*, number: str):
+    """The live room with this number (NotFound, 404, otherwise)."""
+    return live.room_by_number(number=str(number)[:10])
 
 
-def _room_for_host(user, number: str) -> LiveRoom:
-    from quanzi.live.selectors import room_for_host
+def _room_for_host(user, number: str):
+    return live.room_for_host(user=user, number=number)
 
-    return room_for_host(user, number)
+
+def _active_sku(sku_id):
+    """The SKU (with its product) if it exists and is on sale, else None."""
+    if isinstance(sku_id, bool) or not isinstance(sku_id, int):
+        return None
+    sku = skus_for_purchase(sku_ids=[sku_id]).get(sku_id)
+    return sku if sku is not None and sku.is_active else None
 
 
 # ---------------------------------------------------------------- live prices (host)
@@ -116,9 +116,8 @@ def live_price_start(*, user, room_number: str, sku_id: int, price: int, stock: 
     _int(duration_seconds, "duration_seconds", low=MIN_DURATION, high=MAX_DURATION, code="invalid_duration")
     _int(per_user_limit, "per_user_limit", low=1, high=MAX_PER_USER, code="invalid_per_user_limit")
     _int(stock, "stock", low=1, high=10**6, code="invalid_stock")
-    sku = Sku.objects.select_related("product").filter(pk=sku_id, is_active=True).first() \
-        if isinstance(sku_id, int) and not isinstance(sku_id, bool) else None
-    if sku is None or not ShelfItem.objects.filter(room=room, product_id=sku.product_id).exists():
+    sku = _active_sku(sku_id)
+    if sku is None or not live.on_shelf(room_id=room.pk, product_id=sku.product_id):
         raise ValidationFailed(_("Put the product on the room's shelf first."), code="sku_not_on_shelf",
                                fields={"sku_id": "not on the shelf"})
     if room.shop_id and sku.product.shop_id != room.shop_id:
@@ -136,7 +135,7 @@ def live_price_start(*, user, room_number: str, sku_id: int, price: int, stock: 
     lp = LivePrice.objects.create(room=room, sku=sku, price=price, stock=stock, per_user_limit=per_user_limit,
                                   starts_at=now, ends_at=now + dt.timedelta(seconds=duration_seconds),
                                   created_by=user, created_at=now)
-    stock_set_aside(sku_id=sku.pk, campaign_key=lp.campaign_key, quantity=stock)
+    pool_set_aside(pool=lp.stock_pool, sku_id=sku.pk, quantity=stock)
     _after_commit_broadcast(room.pk, "live_price", live_price_data(lp))
     return lp
 
@@ -153,10 +152,10 @@ def live_price_end(*, live_price_id: int, user=None) -> LivePrice:
         _room_for_host(user, lp.room.number)  # another host's price → 404
     if lp.status == LivePriceStatus.ENDED:
         return lp
-    check_live_price_transition(lp.status, LivePriceStatus.ENDED)
-    lp.status, lp.ended_at = LivePriceStatus.ENDED, clock.now()
-    lp.returned += stock_release_aside(sku_id=lp.sku_id, campaign_key=lp.campaign_key)
-    lp.save(update_fields=["status", "ended_at", "returned"])
+    LIVE_PRICE.check(lp.status, LivePriceStatus.ENDED)
+    fields = lp.mark_ended(clock.now())
+    lp.returned += pool_release(pool=lp.stock_pool)
+    lp.save(update_fields=[*fields, "returned"])
     _after_commit_broadcast(lp.room_id, "live_price_ended", {"sku_id": lp.sku_id, "id": lp.pk})
     return lp
 
@@ -174,38 +173,36 @@ def live_price_return_late_units(*, live_price_id: int) -> int:
     lp = LivePrice.objects.select_for_update().filter(pk=live_price_id, status=LivePriceStatus.ENDED).first()
     if lp is None:
         return 0
-    moved = stock_release_aside(sku_id=lp.sku_id, campaign_key=lp.campaign_key)
+    moved = pool_release(pool=lp.stock_pool)
     if moved:
         LivePrice.objects.filter(pk=lp.pk).update(returned=lp.returned + moved)
     return moved
 
 
-def pool_left(lp: LivePrice) -> int:
-    return CampaignStock.objects.filter(sku_id=lp.sku_id, campaign_key=lp.campaign_key) \
-        .values_list("quantity", flat=True).first() or 0
+def pool_left(*, live_price: LivePrice) -> int:
+    """Units still in the live price's pool."""
+    return pool_units(pools=[live_price.stock_pool])[live_price.stock_pool]
 
 
 # ---------------------------------------------------------------- buying in the room (viewer)
 
-def _active_price(room: LiveRoom, sku_id: int) -> LivePrice | None:
-    now = clock.now()
-    return LivePrice.objects.filter(room=room, sku_id=sku_id, status=LivePriceStatus.ACTIVE, starts_at__lte=now,
-                                    ends_at__gt=now).first()
+def _active_price(room, sku_id: int) -> LivePrice | None:
+    return LivePrice.objects.filter(LivePrice.running_q(), room=room, sku_id=sku_id).first()
 
 
 @transaction.atomic
 def live_buy(*, user, room_number: str, sku_id: int, quantity: int, address_id: int,
-             live_price_id: int | None = None) -> tuple[Order, object]:
+             live_price_id: int | None = None) -> tuple:
     """Buy a shelf item without leaving the room: at its live price when one is on (or the one the
     viewer saw: `live_price_id`, refused with `live_price_ended` once it is over), else at the list price.
     The order carries the room and the host as attribution. Returns (order, payment)."""
-    room = room_by_number(room_number)
+    room = room_by_number(number=room_number)
     if not room.is_live:
         raise Conflict(_("This live has ended."), code="room_not_live")
     if isinstance(sku_id, bool) or not isinstance(sku_id, int):
         raise ValidationFailed(_("Choose an option."), code="sku_not_found", fields={"sku_id": "required"})
-    product_id = Sku.objects.filter(pk=sku_id).values_list("product_id", flat=True).first()
-    if product_id is None or not ShelfItem.objects.filter(room=room, product_id=product_id).exists():
+    sku = skus_for_purchase(sku_ids=[sku_id]).get(sku_id)
+    if sku is None or not live.on_shelf(room_id=room.pk, product_id=sku.product_id):
         raise NotFound(_("This item is not on the room's shelf."), code="sku_not_on_shelf", fields={"sku_id": "unknown"})
     if live_price_id is not None:
         if not LivePrice.objects.filter(pk=live_price_id, room=room, sku_id=sku_id).exists():
@@ -219,7 +216,7 @@ def live_buy(*, user, room_number: str, sku_id: int, quantity: int, address_id: 
                                        context={"live_room": room.number})
     if item.price_source == LIVE_SOURCE:
         lp = LivePrice.objects.select_related("sku").get(pk=int(item.price_ref))
-        _after_commit_broadcast(room.pk, "live_price", live_price_data(lp, stock=pool_left(lp)))
+        _after_commit_broadcast(room.pk, "live_price", live_price_data(lp, stock=pool_left(live_price=lp)))
     return orders[0], payment
 
 
@@ -230,8 +227,11 @@ def attribution(*, user, sku, context: dict) -> dict:
     number = (context or {}).get("live_room")
     if not number:
         return {}
-    room = LiveRoom.objects.filter(number=str(number)[:10]).only("id", "number", "host_id").first()
-    if room is None or not ShelfItem.objects.filter(room=room, product_id=sku.product_id).exists():
+    try:
+        room = room_by_number(number=number)
+    except NotFound:
+        return {}
+    if not live.on_shelf(room_id=room.pk, product_id=sku.product_id):
         return {}
     return {"live": {"room": room.number, "room_id": room.pk, "host_id": room.host_id}}
 
@@ -241,9 +241,9 @@ def commission_rate_bps(room_id: int) -> int:
     return conf("LIVE_HOST_COMMISSION_BPS", 1000) if bps is None else bps
 
 
-def live_lines(order_id: int) -> list[OrderLine]:
-    return [ln for ln in OrderLine.objects.filter(order_id=order_id).order_by("id")
-            if isinstance((ln.attribution or {}).get("live"), dict)]
+def live_lines(*, order_id: int) -> list:
+    """The order's lines attributed to a live room (one query)."""
+    return [ln for ln in order_lines_of(order_ids=[order_id]) if isinstance((ln.attribution or {}).get("live"), dict)]
 
 
 @transaction.atomic
@@ -251,14 +251,14 @@ def host_commission_accrue_order(*, order_id: int) -> list[HostCommission]:
     """`order.paid`: one HostCommission per attributed line; the amount moves from the merchant's pending
     money to the host's earnings_pending. Idempotent (per line, and per ledger key). The shop's owner
     hosting their own room earns nothing from their own shop."""
-    order = Order.objects.select_related("shop").filter(pk=order_id, paid_at__isnull=False).first()
+    order = orders_by_id(order_ids=[order_id], paid_only=True).get(order_id)
     if order is None:
         return []
-    lines = live_lines(order_id)
+    lines = live_lines(order_id=order_id)
     if not lines:
         return []
     done = set(HostCommission.objects.filter(order_id=order_id).values_list("order_line_id", flat=True))
-    rooms = {r.pk: r for r in LiveRoom.objects.filter(pk__in={ln.attribution["live"].get("room_id") for ln in lines})}
+    rooms = live.rooms_by_id(room_ids={ln.attribution["live"].get("room_id") for ln in lines})
     rows = []
     for line in lines:
         room = rooms.get(line.attribution["live"].get("room_id"))
@@ -272,10 +272,10 @@ def host_commission_accrue_order(*, order_id: int) -> list[HostCommission]:
                                        created_at=order.paid_at))
     for c in rows:
         c.save()
-    ledger_post_many([Post(key=f"live-commission-accrue:{c.order_line_id}", kind="live.commission.accrue",
-                           ref_type="host_commission", ref_id=c.pk,
-                           entries=[Entry(macct.merchant_pending(c.shop_id), c.amount),
-                                    Entry(acct.earnings_pending(c.host_id), -c.amount)]) for c in rows])
+    ledger_post_many(posts=[Post(key=f"live-commission-accrue:{c.order_line_id}", kind="live.commission.accrue",
+                                 ref_type="host_commission", ref_id=c.pk,
+                                 entries=[Entry(macct.merchant_pending(c.shop_id), c.amount),
+                                          Entry(acct.earnings_pending(c.host_id), -c.amount)]) for c in rows])
     return rows
 
 
@@ -288,8 +288,8 @@ def host_commission_reverse(*, order_id: int, line_id: int | None, key: str) -> 
         rows = [c for c in rows if c.order_line_id == line_id]
     if not rows:
         return 0
-    order = Order.objects.only("id", "shop_id", "settled_at").get(pk=order_id)
-    lines = OrderLine.objects.in_bulk([c.order_line_id for c in rows])
+    order = orders_by_id(order_ids=[order_id])[order_id]
+    lines = order_lines_by_id(line_ids=[c.order_line_id for c in rows])
     taken = 0
     for c in rows:
         line = lines[c.order_line_id]
@@ -308,7 +308,7 @@ def host_commission_reverse(*, order_id: int, line_id: int | None, key: str) -> 
         c.reversed = target
         fields = ["reversed"]
         if c.reversed >= c.amount:
-            check_host_commission_transition(c.status, HostCommissionStatus.REVERSED)
+            HOST_COMMISSION.check(c.status, HostCommissionStatus.REVERSED)
             c.status = HostCommissionStatus.REVERSED
             fields.append("status")
         c.save(update_fields=fields)
@@ -324,11 +324,11 @@ def host_commission_release(*, order_ids) -> int:
     if not rows:
         return 0
     for c in rows:
-        check_host_commission_transition(c.status, HostCommissionStatus.AVAILABLE)
-    ledger_post_many([Post(key=f"live-commission-release:{c.pk}", kind="live.commission.release",
-                           ref_type="host_commission", ref_id=c.pk,
-                           entries=[Entry(acct.earnings_pending(c.host_id), c.kept),
-                                    Entry(acct.wallet_available(c.host_id), -c.kept)]) for c in rows if c.kept])
+        HOST_COMMISSION.check(c.status, HostCommissionStatus.AVAILABLE)
+    ledger_post_many(posts=[Post(key=f"live-commission-release:{c.pk}", kind="live.commission.release",
+                                 ref_type="host_commission", ref_id=c.pk,
+                                 entries=[Entry(acct.earnings_pending(c.host_id), c.kept),
+                                          Entry(acct.wallet_available(c.host_id), -c.kept)]) for c in rows if c.kept])
     HostCommission.objects.filter(pk__in=[c.pk for c in rows]).update(status=HostCommissionStatus.AVAILABLE,
                                                                        released_at=clock.now())
     return len(rows)
@@ -418,7 +418,7 @@ def topup_credit(*, topup_number: str, payment_number: str, amount: int) -> bool
         return False
     balance = _lock_balance(topup.user)
     now = clock.now()
-    check_topup_transition(topup.status, TopUpStatus.PAID)
+    TOPUP.check(topup.status, TopUpStatus.PAID)
     topup.status, topup.paid_at = TopUpStatus.PAID, now
     topup.save(update_fields=["status", "paid_at"])
     ledger_post(key=f"tip-topup:{topup.number}", kind="live.tip.topup", ref_type="topup", ref_id=topup.number,
@@ -441,7 +441,7 @@ def tip_send(*, user, room_number: str, gift_id: int, count: int = 1) -> Tip:
     """Send `count` gifts in a live room: ONE balanced ledger transaction moves the amount from the
     tipper's balance to the host's wallet and the platform's tip revenue (rules.split_tip). The tipper's
     balance row is locked first, so the balance check and the daily limit are exact under concurrency."""
-    room = room_by_number(room_number)
+    room = room_by_number(number=room_number)
     if not room.is_live:
         raise Conflict(_("This live has ended."), code="room_not_live")
     if room.host_id == user.pk:

@@ -1,32 +1,28 @@
-"""Explicit transition tables of live-sales objects; services check them before every move."""
+"""The live-sales state machines (`core.states.StateMachine`): services check them before every move.
+
+Live price:       active ──host ends it, the sweep at ends_at, or the room ends──▶ ended
+Host commission:  pending ──order settled──▶ available ──refund──▶ reversed
+                     └──────────────refunded in full──────────────▶ reversed
+Top-up:           created ──payment captured──▶ paid
+"""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from quanzi.core.errors import InvalidTransition
-from quanzi.livesales.models import HostCommissionStatus as C
-from quanzi.livesales.models import LivePriceStatus as P
-from quanzi.livesales.models import TopUpStatus as T
+from quanzi.core.states import StateMachine
+from quanzi.livesales.constants import HostCommissionStatus as C
+from quanzi.livesales.constants import LivePriceStatus as P
+from quanzi.livesales.constants import TopUpStatus as T
 
-LIVE_PRICE = {P.ACTIVE: {P.ENDED}, P.ENDED: set()}
-HOST_COMMISSION = {C.PENDING: {C.AVAILABLE, C.REVERSED}, C.AVAILABLE: {C.REVERSED}, C.REVERSED: set()}
-TOPUP = {T.CREATED: {T.PAID}, T.PAID: set()}
+CODE = "invalid_state"  # the code these refusals always had (InvalidTransition's own)
 
-
-def _check(table: dict, current: str, target: str, what: str) -> None:
-    if target not in table.get(current, set()):
-        raise InvalidTransition(_("A %(w)s cannot go from %(a)s to %(b)s.") % {"w": what, "a": current, "b": target},
-                                fields={"status": str(current)})
-
-
-def check_live_price_transition(current: str, target: str) -> None:
-    _check(LIVE_PRICE, current, target, "live price")
-
-
-def check_host_commission_transition(current: str, target: str) -> None:
-    _check(HOST_COMMISSION, current, target, "host commission")
-
-
-def check_topup_transition(current: str, target: str) -> None:
-    _check(TOPUP, current, target, "top-up")
+LIVE_PRICE = StateMachine("live_price", {P.ACTIVE: {P.ENDED}, P.ENDED: set()}, code=CODE,
+                          message=_("A live price cannot go from %(a)s to %(b)s."), labels=dict(P.choices))
+HOST_COMMISSION = StateMachine("host_commission", {
+    C.PENDING: {C.AVAILABLE, C.REVERSED},
+    C.AVAILABLE: {C.REVERSED},
+    C.REVERSED: set(),
+}, code=CODE, message=_("A host commission cannot go from %(a)s to %(b)s."), labels=dict(C.choices))
+TOPUP = StateMachine("tip_topup", {T.CREATED: {T.PAID}, T.PAID: set()}, code=CODE,
+                     message=_("A top-up cannot go from %(a)s to %(b)s."), labels=dict(T.choices))

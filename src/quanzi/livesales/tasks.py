@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from quanzi.catalog.models import CampaignStock
+from quanzi.catalog.selectors import pools_holding_units
 from quanzi.core import clock
 from quanzi.core.sweeps import sweeps
 from quanzi.livesales import services
+from quanzi.livesales.constants import POOL_KIND
 from quanzi.livesales.models import LivePrice, LivePriceStatus
 
 BATCH = 500
@@ -20,9 +21,7 @@ def livesales_end_prices() -> int:
             .values_list("pk", flat=True)[:BATCH]:
         services.live_price_end(live_price_id=pk)
         acted += 1
-    keys = CampaignStock.objects.filter(campaign_key__startswith="live:", quantity__gt=0) \
-        .values_list("campaign_key", flat=True).distinct()
-    ids = {int(k.split(":", 1)[1]) for k in keys if k.split(":", 1)[1].isdigit()}
+    ids = [pool.id for pool in pools_holding_units(kind=POOL_KIND)]
     for pk in LivePrice.objects.filter(pk__in=ids, status=LivePriceStatus.ENDED).values_list("pk", flat=True):
         acted += bool(services.live_price_return_late_units(live_price_id=pk))
     return acted

@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from quanzi.accounts.selectors import address_default
-from quanzi.console.web import parse_yuan
 from quanzi.core.errors import DomainError, ValidationFailed
 from quanzi.livesales import selectors, services
 from quanzi.livesales.models import LivePrice
 from quanzi.payments.services import payment_pay_url
-from quanzi.storefront.web import is_htmx, login_required
+from quanzi.web.forms import parse_yuan
+from quanzi.web.helpers import is_htmx, login_required
 
 
 def _int_or_none(text) -> int | None:
@@ -52,7 +52,7 @@ def _back(request, number: str) -> HttpResponseRedirect:
 def room_panel(request, number: str):
     """The panel alone (HTMX refresh after a live-price event)."""
     try:
-        room = services.room_by_number(number)
+        room = services.room_by_number(number=number)
     except DomainError:
         raise Http404
     return TemplateResponse(request, "livesales/partials/room_panel.html", {"room": room})
@@ -83,7 +83,7 @@ def buy(request, number: str):
     live_left = None
     if line.price_source == "live":
         lp = LivePrice.objects.filter(pk=int(line.price_source_ref)).first()
-        live_left = (lp.pk, services.pool_left(lp)) if lp else None
+        live_left = (lp.pk, services.pool_left(live_price=lp)) if lp else None
     return TemplateResponse(request, "livesales/partials/result.html",
                             {"ok": True, "kind": "buy", "pay_url": pay_url, "order": order, "payment": payment,
                              "live_left": live_left})
@@ -104,7 +104,7 @@ def tip(request, number: str):
     if is_htmx(request):
         return TemplateResponse(request, "livesales/partials/result.html",
                                 {"ok": True, "kind": "tip", "tip": sent,
-                                 "account": selectors.tip_account(request.user)})
+                                 "account": selectors.tip_account(user=request.user)})
     messages.success(request, _("Thank you for the %(g)s!") % {"g": sent.gift.name})
     return HttpResponseRedirect(room_url(number))
 
@@ -148,8 +148,8 @@ def price_end(request, price_id: int):
 @login_required
 def my_tips(request):
     return TemplateResponse(request, "livesales/my_tips.html", {
-        "account": selectors.tip_account(request.user), "topups": selectors.my_topups(request.user),
-        "tips": selectors.my_tips(request.user), "gifts": selectors.gifts()})
+        "account": selectors.tip_account(user=request.user), "topups": selectors.my_topups(user=request.user),
+        "tips": selectors.my_tips(user=request.user), "gifts": selectors.gifts()})
 
 
 @login_required

@@ -65,24 +65,24 @@ def notification_out(n) -> dict:
 
 @router.get("", response=PageOut, auth=auth)
 def list_notifications(request, cursor: str | None = None, limit: int = 20):
-    items, next_cursor = selectors.notifications_page(request.auth, cursor, limit)
+    items, next_cursor = selectors.notifications_page(user=request.auth, cursor=cursor, limit=limit)
     return {"items": [notification_out(n) for n in items], "next_cursor": next_cursor}
 
 
 @router.get("/unread-count", response=CountOut, auth=auth)
 def unread_count(request):
-    return {"unread": selectors.unread_count(request.auth)}
+    return {"unread": selectors.unread_count(user=request.auth)}
 
 
 @router.post("/read", response=ReadOut, auth=auth)
 def read(request, payload: ReadIn):
     updated = services.mark_read(user=request.auth, ids=payload.ids, all=payload.all)
-    return {"updated": updated, "unread": selectors.unread_count(request.auth)}
+    return {"updated": updated, "unread": selectors.unread_count(user=request.auth)}
 
 
 @router.get("/preferences", response=PrefsOut, auth=auth)
 def get_preferences(request):
-    return {"preferences": selectors.preferences(request.auth)}
+    return {"preferences": selectors.preferences(user=request.auth)}
 
 
 @router.put("/preferences", response=PrefsOut, auth=auth)
@@ -92,4 +92,4 @@ def put_preferences(request, payload: PrefsIn):
     with transaction.atomic():
         for kind, enabled in payload.preferences.items():
             services.set_preference(user=request.auth, kind=kind, enabled=enabled)
-    return {"preferences": selectors.preferences(request.auth)}
+    return {"preferences": selectors.preferences(user=request.auth)}

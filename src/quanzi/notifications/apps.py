@@ -9,3 +9,11 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from quanzi.notifications import handlers  # noqa: F401 - subscribe to content/social/order events
+
+        # Page slots (quanzi.web.slots; docs/web-and-slots.md)
+        from quanzi.web.slots import SlotEntry, slots
+
+        slots.register(SlotEntry(slot="base.topbar", key="notifications.bell",
+                                 template="notifications/partials/bell.html"))
+        slots.register(SlotEntry(slot="me.menu", key="notifications", label=_("Notifications"),
+                                 url="notifications:list", icon="🔔", testid="my-notifications", order=10))

@@ -1,4 +1,7 @@
-"""Turn domain events into notifications (after commit: a failure never undoes the fact)."""
+"""Turn domain events into notifications (through the outbox: a failure never undoes the fact).
+
+Notifications subscribes to other apps' events and reads what a message needs (a note's title, a
+comment, an order's number, a review's shop) through those apps' selectors, never their models."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from quanzi.commission.events import CommissionAccrued, CommissionReleased
 from quanzi.content.events import Commented, NoteLiked
 from quanzi.core.events import subscribe
 from quanzi.core.money import format_yuan
-from quanzi.notifications.models import Kind
+from quanzi.notifications.constants import Kind
 from quanzi.notifications.services import notify
 from quanzi.orders.events import OrderDelivered, OrderRefunded, OrderShipped
 from quanzi.reviews.events import ReviewReplied
@@ -39,27 +42,28 @@ def _excerpt(text: str) -> str:
 
 @subscribe(NoteLiked)
 def on_note_liked(event: NoteLiked) -> None:
-    from quanzi.content.models import Note
+    from quanzi.content.selectors import note_title
 
-    title = Note.objects.filter(pk=event.note_id).values_list("title", flat=True).first() or ""
+    title = note_title(note_id=event.note_id) or ""
     notify(recipient_id=event.author_id, kind=Kind.LIKE, actor_id=event.user_id, message=MSG_LIKE,
            target_type="note", target_id=event.note_id, params={"title": _excerpt(title)}, dedupe=True)
 
 
 @subscribe(Commented)
 def on_commented(event: Commented) -> None:
-    from quanzi.content.models import Comment
+    from quanzi.content.selectors import comment_summary
 
-    comment = Comment.objects.filter(pk=event.comment_id).only("body").first()
+    comment = comment_summary(comment_id=event.comment_id)
     if comment is None:
         return
     actor_id = event.author_id
     common = {"actor_id": actor_id, "target_type": "note", "target_id": event.note_id,
-              "params": {"excerpt": _excerpt(comment.body), "comment_id": comment.pk}}
+              "params": {"excerpt": _excerpt(comment["body"]), "comment_id": comment["id"]}}
     done = {actor_id}
     parent_id = event.parent_id
     if parent_id:
-        parent_author = Comment.objects.filter(pk=parent_id).values_list("author_id", flat=True).first()
+        parent = comment_summary(comment_id=parent_id)
+        parent_author = parent["author_id"] if parent else None
         if parent_author and parent_author not in done:
             notify(recipient_id=parent_author, kind=Kind.REPLY, message=MSG_REPLY, **common)
             done.add(parent_author)
@@ -83,14 +87,13 @@ def on_followed(event: Followed) -> None:
 
 
 def _order_notice(order_id: int, message: str, **extra) -> None:
-    from quanzi.orders.models import Order
+    from quanzi.orders.selectors import order_get
 
-    row = Order.objects.filter(pk=order_id).values_list("user_id", "number").first()
-    if row is None:
+    order = order_get(order_id=order_id)
+    if order is None:
         return
-    user_id, number = row
-    notify(recipient_id=user_id, kind=Kind.ORDER, message=message, target_type="order",
-           target_id=order_id, params={"number": number, **extra})
+    notify(recipient_id=order.user_id, kind=Kind.ORDER, message=message, target_type="order",
+           target_id=order_id, params={"number": order.number, **extra})
 
 
 @subscribe(OrderShipped)
@@ -110,14 +113,14 @@ def on_order_refunded(event: OrderRefunded) -> None:
 
 @subscribe(ReviewReplied)
 def on_review_replied(event: ReviewReplied) -> None:
-    from quanzi.reviews.models import Review
+    from quanzi.reviews.selectors import review_summary
 
-    review = Review.objects.filter(pk=event.review_id).select_related("shop").first()
+    review = review_summary(review_id=event.review_id)
     if review is None:
         return
-    notify(recipient_id=review.author_id, kind=Kind.REPLY, actor_id=review.shop.owner_id,
-           message=MSG_REVIEW_REPLY, target_type="review", target_id=review.pk,
-           params={"shop": review.shop.name, "product_id": review.product_id})
+    notify(recipient_id=review["author_id"], kind=Kind.REPLY, actor_id=review["shop_owner_id"],
+           message=MSG_REVIEW_REPLY, target_type="review", target_id=review["id"],
+           params={"shop": review["shop_name"], "product_id": review["product_id"]})
 
 
 @subscribe(CommissionAccrued)

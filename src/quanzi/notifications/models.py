@@ -8,17 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.core import clock
-
-
-class Kind(models.TextChoices):
-    LIKE = "like", _("Likes")
-    COMMENT = "comment", _("Comments")
-    REPLY = "reply", _("Replies")
-    MENTION = "mention", _("Mentions")
-    FOLLOW = "follow", _("New followers")
-    ORDER = "order", _("Order updates")
-    EARNINGS = "earnings", _("Earnings from shares")
-    LIVE = "live", _("Live rooms")
+from quanzi.notifications.constants import Kind
 
 
 class Notification(models.Model):

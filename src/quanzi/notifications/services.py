@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 
 from quanzi.core import clock
 from quanzi.core.errors import ValidationFailed
-from quanzi.notifications.models import Kind, Notification, NotificationPreference
+from quanzi.notifications.constants import Kind
+from quanzi.notifications.models import Notification, NotificationPreference
 from quanzi.social.selectors import is_blocked
 
 
-def is_enabled(user_id: int, kind: str) -> bool:
+def _is_enabled(user_id: int, kind: str) -> bool:
     return not NotificationPreference.objects.filter(user_id=user_id, kind=kind, enabled=False).exists()
 
 
@@ -26,9 +27,9 @@ def notify(*, recipient_id: int | None, kind: str, message: str, actor_id: int |
            dedupe: bool = False) -> Notification | None:
     if not recipient_id or recipient_id == actor_id:
         return None
-    if actor_id and is_blocked(recipient_id, actor_id):
+    if actor_id and is_blocked(user_a_id=recipient_id, user_b_id=actor_id):
         return None
-    if not is_enabled(recipient_id, kind):
+    if not _is_enabled(recipient_id, kind):
         return None
     if dedupe and Notification.objects.filter(recipient_id=recipient_id, kind=kind, actor_id=actor_id,
                                               target_type=target_type, target_id=target_id,

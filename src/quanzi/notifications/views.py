@@ -11,18 +11,18 @@ from django.views.decorators.http import require_POST
 
 from quanzi.core.errors import DomainError
 from quanzi.notifications import selectors, services
-from quanzi.notifications.models import Kind, Notification
-from quanzi.storefront.web import login_required, redirect
+from quanzi.notifications.constants import Kind
+from quanzi.web.helpers import login_required, redirect
 
 
 @login_required
 def notification_list(request):
     try:
-        items, next_cursor = selectors.notifications_page(request.user, request.GET.get("cursor"), 20)
+        items, next_cursor = selectors.notifications_page(user=request.user, cursor=request.GET.get("cursor"), limit=20)
     except DomainError:
         items, next_cursor = [], None
     return TemplateResponse(request, "notifications/list.html", {
-        "items": items, "next_cursor": next_cursor, "unread": selectors.unread_count(request.user),
+        "items": items, "next_cursor": next_cursor, "unread": selectors.unread_count(user=request.user),
     })
 
 
@@ -35,7 +35,7 @@ def mark_all_read(request):
 
 @login_required
 def open_notification(request, pk: int):
-    n = Notification.objects.filter(pk=pk, recipient_id=request.user.pk).select_related("actor").first()
+    n = selectors.notification_for(user=request.user, notification_id=pk)
     if n is None:
         raise Http404
     services.mark_read(user=request.user, ids=[n.pk])
@@ -49,6 +49,6 @@ def settings_page(request):
             services.set_preference(user=request.user, kind=kind, enabled=request.POST.get(kind) == "on")
         messages.success(request, _("Your notification settings are saved."))
         return redirect(request, reverse("notifications:settings"))
-    prefs = selectors.preferences(request.user)
+    prefs = selectors.preferences(user=request.user)
     rows = [{"kind": k, "label": label, "enabled": prefs[k]} for k, label in Kind.choices]
     return TemplateResponse(request, "notifications/settings.html", {"rows": rows})

@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from quanzi.accounts.models import mask_phone
+from quanzi.accounts.masking import mask_phone
 from quanzi.core.adminkit import Decision, DecisionAdmin, ReadOnlyAdmin, ReadOnlyInline, admin_url, yuan
 from quanzi.orders import aftersales
-from quanzi.orders.models import AfterSale, AfterSaleStatus, Order, OrderEvent, OrderLine, OrderStatus
+from quanzi.orders.constants import AfterSaleStatus, OrderStatus
+from quanzi.orders.models import AfterSale, Order, OrderEvent, OrderLine
 
 ORDER_PILL = {OrderStatus.PENDING_PAYMENT: "warn", OrderStatus.AWAITING_RELEASE: "warn", OrderStatus.PAID: "warn",
               OrderStatus.SHIPPED: "ok", OrderStatus.DELIVERED: "ok", OrderStatus.COMPLETED: "ok",

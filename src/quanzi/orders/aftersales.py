@@ -1,7 +1,7 @@
 """After-sales services: refund only (before shipping), return and refund (7-day window),
 partial refunds per line, merchant review, escalation to the operator, and timeouts.
 
-State table: orders/states.py AFTERSALE_TRANSITIONS. Money moves only in `_refund`, through
+State table: orders/states.py AFTERSALE. Money moves only in `_refund`, through
 payments.refund_create, keyed by the after-sale so it can never be paid twice.
 """
 
@@ -19,17 +19,10 @@ from quanzi.core import clock
 from quanzi.core.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
 from quanzi.core.events import publish
 from quanzi.orders import events as ev
-from quanzi.orders.models import (
-    AfterSale,
-    AfterSaleKind,
-    AfterSaleStatus,
-    Order,
-    OrderEvent,
-    OrderLine,
-    OrderStatus,
-)
+from quanzi.orders.constants import OPEN_AFTERSALE, AfterSaleKind, AfterSaleStatus, OrderStatus
+from quanzi.orders.models import AfterSale, Order, OrderEvent, OrderLine
 from quanzi.orders.services import AFTERSALE_REASONS, MERCHANT_RESPONSE_HOURS, _lock, _move, _refund_money
-from quanzi.orders.states import OPEN_AFTERSALE, check_aftersale_transition
+from quanzi.orders.states import AFTERSALE
 
 A, S = AfterSaleStatus, OrderStatus
 RETURN_SHIP_DAYS = 7  # the shopper sends the goods back within this, or the request closes
@@ -108,7 +101,7 @@ def _lock_aftersale(**lookup) -> AfterSale:
 
 
 def _set(after_sale: AfterSale, target: str, **fields) -> None:
-    check_aftersale_transition(after_sale.status, target)
+    AFTERSALE.check(after_sale.status, target)
     after_sale.status = target
     for k, v in fields.items():
         setattr(after_sale, k, v)
@@ -128,7 +121,7 @@ def _refund(after_sale: AfterSale, *, actor: str, message: str, **params) -> Non
     OrderLine.objects.filter(pk=line.pk).update(refunded_amount=F("refunded_amount") + amount,
                                                 refunded_quantity=F("refunded_quantity") + after_sale.quantity)
     if after_sale.restock and order.status == S.PAID:
-        stock_return([StockItem(line.sku_id, after_sale.quantity, line.campaign_key or None)])
+        stock_return(items=[StockItem(line.sku_id, after_sale.quantity, line.campaign_key or None)])
     agg = order.lines.aggregate(q=Sum("quantity"), rq=Sum("refunded_quantity"))
     everything_back = agg["q"] == agg["rq"]
     extra_shipping = order.shipping_fee if everything_back and order.status == S.PAID else 0

@@ -3,9 +3,10 @@ from django.utils.translation import gettext_noop
 from ninja import Field, Router, Schema
 
 from quanzi.accounts.auth import auth
-from quanzi.catalog.images import media_url
+from quanzi.catalog.selectors import product_is_sellable
 from quanzi.core.errors import NotFound
-from quanzi.core.http import client_fingerprint, idempotent
+from quanzi.core.http import client_fingerprint, idempotent, in_idempotent_transaction
+from quanzi.core.images import media_url
 from quanzi.orders import aftersales, selectors, services
 from quanzi.orders.checkout import checkout_and_pay, order_payment_start
 from quanzi.orders.models import AfterSale, Order
@@ -61,7 +62,7 @@ def cart_out(user) -> dict:
     out = []
     for line in lines:
         sku, product = line.sku, line.sku.product
-        available = sku.is_active and product.is_on_shelf and product.shop.is_selling and sku.stock >= line.quantity
+        available = sku.is_active and product_is_sellable(product=product) and sku.stock >= line.quantity
         out.append({"id": line.pk, "sku_id": sku.pk, "product_id": product.pk, "title": product.title,
                     "sku_label": sku.label, "image": media_url(sku.image or product.cover_thumb),
                     "unit_price": money(sku.price), "quantity": line.quantity, "stock": sku.stock,
@@ -300,8 +301,8 @@ def checkout(request, payload: CheckoutIn):
         raise ValidationFailed(_("Choose a delivery address."), fields={"address_id": "required"})
     orders, payment = checkout_and_pay(user=request.auth, items=_items(request, payload),
                                        address_id=payload.address_id, notes=payload.notes,
-                                       context=_context(request, payload),
-                                       clear_cart=payload.items is None)
+                                       context=_context(request, payload), clear_cart=payload.items is None,
+                                       savepoint=not in_idempotent_transaction(request))
     return 201, {"orders": [order_out(o) for o in orders], "payment": payment_out(payment)}
 
 

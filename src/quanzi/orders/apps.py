@@ -8,7 +8,7 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders")
 
     def ready(self) -> None:
-        from quanzi.orders import handlers, tasks  # noqa: F401 - subscribe and register sweeps
+        from quanzi.orders import handlers, states, tasks  # noqa: F401 - subscribe, state machines, sweeps
         from quanzi.payments.returns import return_urls
 
         return_urls.register(handlers.order_page, key="orders")

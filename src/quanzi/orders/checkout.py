@@ -7,10 +7,12 @@ from django.utils.translation import gettext as _
 
 from quanzi.core import clock
 from quanzi.core.errors import Conflict, NotFound
-from quanzi.orders.models import Order, OrderStatus
+from quanzi.orders.constants import OrderStatus
+from quanzi.orders.models import Order
 from quanzi.orders.services import CheckoutItem, order_attach_payment, place_orders
-from quanzi.payments.models import Payment, PaymentStatus, new_payment_number
-from quanzi.payments.services import payment_create, payment_lock
+from quanzi.payments.constants import PaymentStatus
+from quanzi.payments.selectors import payment_get
+from quanzi.payments.services import payment_close, payment_create, payment_lock, payment_number_reserve
 
 
 def _subject(orders: list[Order]) -> str:
@@ -19,10 +21,21 @@ def _subject(orders: list[Order]) -> str:
     return first if len(orders) == 1 else _("%(t)s and more (%(n)d shops)") % {"t": first[:60], "n": len(orders)}
 
 
-@transaction.atomic
 def checkout_and_pay(*, user, items: list[CheckoutItem], address_id: int, notes: dict | None = None,
-                     context: dict | None = None, clear_cart: bool = True) -> tuple[list[Order], Payment]:
-    number = new_payment_number()  # stamped on the orders as they are written
+                     context: dict | None = None, clear_cart: bool = True,
+                     savepoint: bool = True) -> tuple[list[Order], object]:
+    """Place the orders and open one payment (a payments.Payment) for all of them.
+
+    `savepoint=False` joins a transaction the caller opened for this alone and aborts as a whole on
+    any error (the checkout endpoint inside its Idempotency-Key transaction): two statements fewer."""
+    with transaction.atomic(savepoint=savepoint):
+        return _place_and_open_payment(user=user, items=items, address_id=address_id, notes=notes, context=context,
+                                       clear_cart=clear_cart)
+
+
+def _place_and_open_payment(*, user, items: list[CheckoutItem], address_id: int, notes: dict | None,
+                            context: dict | None, clear_cart: bool) -> tuple[list[Order], object]:
+    number = payment_number_reserve()  # stamped on the orders as they are written
     orders = place_orders(user=user, items=items, address_id=address_id, notes=notes, context=context,
                           clear_cart=clear_cart, payment_number=number)
     payment = payment_create(user=user, purpose="orders", subject=_subject(orders), number=number,
@@ -32,7 +45,7 @@ def checkout_and_pay(*, user, items: list[CheckoutItem], address_id: int, notes:
 
 
 @transaction.atomic
-def order_payment_start(*, user, order_number: str) -> Payment:
+def order_payment_start(*, user, order_number: str):
     """Pay (again) for one unpaid order: reuse its open payment if it covers only unpaid orders of
     this user, else close it and open a new payment for this order alone."""
     current_number = Order.objects.filter(user=user, number=order_number).values_list("payment_number", flat=True).first()
@@ -44,13 +57,11 @@ def order_payment_start(*, user, order_number: str) -> Payment:
     if order.status != OrderStatus.PENDING_PAYMENT or order.pay_deadline <= clock.now():
         raise Conflict(_("This order can no longer be paid."), code="order_not_payable",
                        fields={"status": order.status})
-    current = Payment.objects.filter(number=order.payment_number).first() if order.payment_number else None
+    current = payment_get(number=order.payment_number)
     if current is not None and current.status == PaymentStatus.CREATED:
         refs = {i["ref"] for i in current.items}
         if Order.objects.filter(number__in=refs, status=OrderStatus.PENDING_PAYMENT).count() == len(refs):
             return current
-        from quanzi.payments.services import payment_close
-
         payment_close(payment_number=current.number)
     payment = payment_create(user=user, purpose="orders", subject=_subject([order]),
                              items=[{"ref": order.number, "amount": order.total}], expires_at=order.pay_deadline)

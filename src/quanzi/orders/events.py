@@ -7,23 +7,32 @@ from quanzi.core.events import DomainEvent, event
 
 @event("order.created")
 class OrderCreated(DomainEvent):
-    """Checkout wrote an order (published in checkout's transaction, one per shop group)."""
+    """Checkout wrote an order (published in checkout's transaction, one per shop group).
+    `price_sources` names the lines' price sources, so a promotion's subscriber can tell in-process
+    whether the order is one of its own without a query."""
 
     order_id: int
     checkout_id: str
     user_id: int
     shop_id: int
+    price_sources: list[str]
 
 
 @event("order.paid")
 class OrderPaid(DomainEvent):
-    """Money for the order arrived; `held` orders wait for their holder (a group) to release them."""
+    """Money for the order arrived; `held` orders wait for their holder (a group) to release them.
+
+    `price_sources` ("list", "group", "flash", …) and `attributions` (the keys of the lines'
+    attribution snapshots: "share", "note", "live") let each subscriber skip, without a query, the
+    orders that are not its business: the capture transaction pays only for what concerns it."""
 
     order_id: int
     held: bool
     shop_id: int
     total: int
     payment_number: str
+    price_sources: list[str]
+    attributions: list[str]
 
 
 @event("order.released")
@@ -57,6 +66,7 @@ class OrderCancelled(DomainEvent):
     order_id: int
     reason: str
     payment_number: str
+    price_sources: list[str]
 
 
 @event("order.refunded")

@@ -1,12 +1,15 @@
 """Orders reacting to payments: mark paid, or refund money that arrived for an order that can no
 longer take it (cancelled by timeout meanwhile, or paid twice)."""
 
+from collections import defaultdict
+
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
+from quanzi.catalog.services import product_record_sales
 from quanzi.core.events import subscribe
-from quanzi.orders.events import OrderCancelled
-from quanzi.orders.models import Order
+from quanzi.orders.events import OrderCancelled, OrderPaid
+from quanzi.orders.models import Order, OrderLine
 from quanzi.orders.services import order_add_event, order_mark_paid
 from quanzi.payments import services as payments
 from quanzi.payments.events import PaymentCaptured
@@ -41,3 +44,13 @@ def order_page(payment) -> str:
         return reverse("storefront:order_detail", args=[orders[0]])
     return reverse("storefront:order_list")
 
+
+
+@subscribe(OrderPaid)
+def record_sales(event: OrderPaid) -> None:
+    """Sold counts are shown on product cards, not owed to anyone: they follow the payment through the
+    outbox instead of holding the hot product rows locked inside every capture transaction."""
+    sales: dict[int, int] = defaultdict(int)
+    for product_id, quantity in OrderLine.objects.filter(order_id=event.order_id).values_list("product_id", "quantity"):
+        sales[product_id] += quantity
+    product_record_sales(quantities=dict(sales))

@@ -7,23 +7,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.core import clock
+from quanzi.orders.constants import AfterSaleKind, AfterSaleStatus, OrderStatus
 from quanzi.shops.models import Shop
 
 
 def new_order_number() -> str:
     """Date + 10 random digits: unique enough, not guessable, not a sales counter."""
     return clock.now().strftime("%Y%m%d") + f"{secrets.randbelow(10**10):010d}"
-
-
-class OrderStatus(models.TextChoices):
-    PENDING_PAYMENT = "pending_payment", _("Awaiting payment")
-    AWAITING_RELEASE = "awaiting_release", _("Paid, waiting (e.g. for the group)")
-    PAID = "paid", _("Paid, to be shipped")
-    SHIPPED = "shipped", _("Shipped")
-    DELIVERED = "delivered", _("Delivered")
-    COMPLETED = "completed", _("Completed")
-    CANCELLED = "cancelled", _("Cancelled")
-    CLOSED = "closed", _("Closed (fully refunded)")
 
 
 class CartLine(models.Model):
@@ -156,22 +146,6 @@ class OrderEvent(models.Model):
             return message % shown
         except (KeyError, TypeError, ValueError):
             return self.message % params
-
-
-class AfterSaleKind(models.TextChoices):
-    REFUND_ONLY = "refund_only", _("Refund only")
-    RETURN_REFUND = "return_refund", _("Return and refund")
-
-
-class AfterSaleStatus(models.TextChoices):
-    REQUESTED = "requested", _("Waiting for the merchant")
-    APPROVED_AWAITING_RETURN = "awaiting_return", _("Approved, send the goods back")
-    RETURN_SHIPPED = "return_shipped", _("Goods on the way back")
-    REJECTED = "rejected", _("Rejected by the merchant")
-    ESCALATED = "escalated", _("With the platform")
-    REFUNDED = "refunded", _("Refunded")
-    CLOSED = "closed", _("Closed")
-    CANCELLED = "cancelled", _("Withdrawn")
 
 
 class AfterSale(models.Model):

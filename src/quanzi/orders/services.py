@@ -18,28 +18,18 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from quanzi.accounts.models import Address
-from quanzi.catalog.models import ProductStatus
-from quanzi.catalog.selectors import skus_for_purchase
-from quanzi.catalog.services import StockItem, product_record_sales, stock_return, stock_take
+from quanzi.accounts.selectors import address_get
+from quanzi.catalog.selectors import product_is_sellable, skus_for_purchase
+from quanzi.catalog.services import StockItem, stock_return, stock_take
 from quanzi.core import clock
 from quanzi.core.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
 from quanzi.core.events import publish
 from quanzi.core.money import allocate
 from quanzi.orders import events as ev
 from quanzi.orders import pricing
-from quanzi.orders.models import (
-    AfterSale,
-    AfterSaleKind,
-    AfterSaleStatus,
-    CartLine,
-    Order,
-    OrderEvent,
-    OrderLine,
-    OrderStatus,
-)
-from quanzi.orders.states import OPEN_AFTERSALE, check_aftersale_transition, check_order_transition
-from quanzi.shops.models import ShopStatus
+from quanzi.orders.constants import OPEN_AFTERSALE, AfterSaleKind, AfterSaleStatus, OrderStatus
+from quanzi.orders.models import AfterSale, CartLine, Order, OrderEvent, OrderLine
+from quanzi.orders.states import AFTERSALE, ORDER
 
 S = OrderStatus
 A = AfterSaleStatus
@@ -66,7 +56,7 @@ def _check_quantity(quantity, field: str = "quantity") -> int:
 def _sellable(sku, *, field: str = "sku_id"):
     if sku is None or not sku.is_active:
         raise NotFound(_("This item does not exist or is no longer sold."), code="sku_not_found", fields={field: "unknown"})
-    if sku.product.status != ProductStatus.ON_SHELF or sku.product.shop.status != ShopStatus.APPROVED:
+    if not product_is_sellable(product=sku.product):
         raise BusinessRuleViolation(_("“%(t)s” is off the shelf.") % {"t": sku.product.title}, code="off_shelf",
                                     fields={field: "off shelf"})
     return sku
@@ -207,8 +197,8 @@ def checkout_quote(*, user, items: list[CheckoutItem], context: dict | None = No
     return CheckoutQuote(groups=list(groups.values()))
 
 
-def _address_for(user, address_id: int) -> Address:
-    address = Address.objects.filter(user=user, pk=address_id).first()
+def _address_for(user, address_id: int):
+    address = address_get(user=user, address_id=address_id)
     if address is None:
         raise NotFound(_("Address not found."), code="address_not_found", fields={"address_id": "unknown"})
     return address
@@ -239,12 +229,13 @@ def place_orders(*, user, items: list[CheckoutItem], address_id: int, notes: dic
     deadline = now + dt.timedelta(seconds=max(1, min(windows)))
     orders = [_create_order(user, group, address, (notes or {}).get(group.shop.pk, ""), checkout_id, now, deadline,
                             payment_number) for group in quote.groups]
-    stock_take([StockItem(line.sku.pk, line.quantity, line.quote.campaign_key or None)
-                for group in quote.groups for line in group.lines if not line.quote.stock_reserved])
+    stock_take(items=[StockItem(line.sku.pk, line.quantity, line.quote.campaign_key or None)
+                      for group in quote.groups for line in group.lines if not line.quote.stock_reserved])
     if clear_cart:
         CartLine.objects.filter(user=user, sku_id__in=[line.sku.pk for g in quote.groups for line in g.lines]).delete()
     for order in orders:
-        publish(ev.OrderCreated(order_id=order.pk, checkout_id=checkout_id, user_id=user.pk, shop_id=order.shop_id))
+        publish(ev.OrderCreated(order_id=order.pk, checkout_id=checkout_id, user_id=user.pk, shop_id=order.shop_id,
+                                price_sources=_price_sources(order)))
     return orders
 
 
@@ -304,13 +295,22 @@ def _move(order: Order, target: str, *, kind: str, message: str, actor: str, dat
           params: dict | None = None, **stamps) -> None:
     """Check the transition, set the status and timestamps, and record it on the timeline.
     `message` is an untranslated msgid (gettext_noop) with `params`; it is translated when shown."""
-    check_order_transition(order.status, target)
+    ORDER.check(order.status, target)
     order.status = target
     for name, value in stamps.items():
         setattr(order, name, value)
     order.save(update_fields=["status", *stamps])
     OrderEvent.objects.create(order=order, kind=kind, message=message, actor=actor,
                               data={**(data or {}), **({"params": params} if params else {})}, created_at=clock.now())
+
+
+def _price_sources(order: Order) -> list[str]:
+    return sorted({line.price_source for line in order.lines.all()})
+
+
+def _attribution_kinds(order: Order) -> list[str]:
+    return sorted({key for line in order.lines.all() for key, value in (line.attribution or {}).items()
+                   if value or isinstance(value, dict)})
 
 
 def _stock_items(order: Order, *, only_unrefunded: bool = True) -> list[StockItem]:
@@ -330,8 +330,9 @@ def order_cancel(*, order_id: int, reason: str, actor: str = "shopper", user=Non
     now = clock.now()
     _move(order, S.CANCELLED, kind="cancelled", message=reason[:300], actor=actor, cancelled_at=now,
           cancel_reason=reason[:200])
-    stock_return(_stock_items(order))
-    publish(ev.OrderCancelled(order_id=order.pk, reason=reason, payment_number=order.payment_number or ""))
+    stock_return(items=_stock_items(order))
+    publish(ev.OrderCancelled(order_id=order.pk, reason=reason, payment_number=order.payment_number or "",
+                              price_sources=_price_sources(order)))
     return order
 
 
@@ -354,12 +355,10 @@ def order_mark_paid(*, order_number: str, payment_number: str, amount: int) -> b
     target = S.AWAITING_RELEASE if held else S.PAID
     _move(order, target, kind="paid", message=gettext_noop("Payment received"), actor="system", paid_at=now,
           payment_number=payment_number)
-    sales: dict[int, int] = defaultdict(int)
-    for line in order.lines.all():
-        sales[line.product_id] += line.quantity
-    product_record_sales(quantities=dict(sales))
+    # Sold counts are shown, not owed: orders.handlers.record_sales adds them after the commit (outbox).
     publish(ev.OrderPaid(order_id=order.pk, held=held, shop_id=order.shop_id, total=order.total,
-                         payment_number=payment_number))
+                         payment_number=payment_number, price_sources=_price_sources(order),
+                         attributions=_attribution_kinds(order)))
     return True
 
 
@@ -426,6 +425,12 @@ def order_mark_settled(*, order_id: int) -> bool:
     return bool(updated)
 
 
+def orders_lock(*, order_ids) -> list[Order]:
+    """Lock these orders (their rows only, in id order, so concurrent batches queue instead of
+    deadlocking) in the caller's transaction and return them: settlement settles under these locks."""
+    return list(Order.objects.select_for_update(of=("self",)).filter(pk__in=set(order_ids)).order_by("id"))
+
+
 def order_mark_settled_many(*, order_ids: list[int]) -> list[int]:
     """`order_mark_settled` for a batch (the caller holds the orders' locks): two statements plus the
     read, whatever the batch size. Returns the ids that were not settled before."""
@@ -452,7 +457,7 @@ def order_add_event(*, order_id: int, kind: str, message: str, actor: str = "sys
 def _close_open_aftersales(order: Order, reason: str) -> None:
     """A full refund settles every open request on the order: nothing is left to pay twice."""
     for after_sale in AfterSale.objects.select_for_update().filter(order=order, status__in=OPEN_AFTERSALE):
-        check_aftersale_transition(after_sale.status, AfterSaleStatus.CLOSED)
+        AFTERSALE.check(after_sale.status, AfterSaleStatus.CLOSED)
         after_sale.status, after_sale.resolved_at = AfterSaleStatus.CLOSED, clock.now()
         after_sale.save(update_fields=["status", "resolved_at"])
         OrderEvent.objects.create(order=order, kind="aftersale_closed", actor="system", created_at=clock.now(),
@@ -477,7 +482,7 @@ def order_refund_all(*, order_id: int, reason: str, actor: str = "system") -> Or
     if order.status not in (S.AWAITING_RELEASE, S.PAID):
         raise Conflict(_("Only a paid, unshipped order can be refunded in full."), code="invalid_order_state",
                        fields={"status": order.status})
-    stock_return(_stock_items(order))  # before the lines are marked refunded: what is still held
+    stock_return(items=_stock_items(order))  # before the lines are marked refunded: what is still held
     for line in order.lines.all():
         remaining = line.refundable_amount
         qty = line.quantity - line.refunded_quantity
@@ -493,4 +498,19 @@ def order_refund_all(*, order_id: int, reason: str, actor: str = "system") -> Or
         _refund_money(order=order, amount=amount, key=f"order-full:{order.pk}", reason=reason)
     publish(ev.OrderRefunded(order_id=order.pk, line_id=None, amount=amount, after_sale_id=None,
                              key=f"order-full:{order.pk}"))
+    return order
+
+
+# ---- public interface used by commission
+
+def order_lock(*, order_id: int, with_shop: bool = False) -> Order:
+    """Lock one order row (SELECT … FOR UPDATE) in the caller's transaction and return it, for an app
+    that changes its own rows about an order under the lock settlement and refunds take (commission
+    holds). NotFound (404) for an unknown id. `with_shop` reads (and on PostgreSQL locks) its shop row
+    in the same statement, as settlement does."""
+    if not with_shop:
+        return _lock(pk=order_id)
+    order = Order.objects.select_for_update().select_related("shop").filter(pk=order_id).first()
+    if order is None:
+        raise NotFound(_("Order not found."), code="order_not_found")
     return order

@@ -1,14 +1,19 @@
-"""The order and after-sale state machines: allowed transitions in one table each."""
+"""The order and after-sale state machines: allowed transitions in one table each (core.states).
+
+Services check a move against the table under the row's lock (`ORDER.check(order.status, target)`),
+so a repeated or racing call fails with `invalid_order_state` / `invalid_aftersale_state`.
+"""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from quanzi.core.errors import InvalidTransition
-from quanzi.orders.models import AfterSaleStatus as A
-from quanzi.orders.models import OrderStatus as S
+from quanzi.core.states import StateMachine
+from quanzi.orders.constants import OPEN_AFTERSALE  # noqa: F401 - re-exported: the open statuses
+from quanzi.orders.constants import AfterSaleStatus as A
+from quanzi.orders.constants import OrderStatus as S
 
-ORDER_TRANSITIONS: dict[str, set[str]] = {
+ORDER = StateMachine("order", {
     S.PENDING_PAYMENT: {S.PAID, S.AWAITING_RELEASE, S.CANCELLED},
     S.AWAITING_RELEASE: {S.PAID, S.CLOSED},
     S.PAID: {S.SHIPPED, S.CLOSED},
@@ -17,9 +22,9 @@ ORDER_TRANSITIONS: dict[str, set[str]] = {
     S.COMPLETED: {S.CLOSED},
     S.CANCELLED: set(),
     S.CLOSED: set(),
-}
+}, code="invalid_order_state", message=_("This order is %(a)s and cannot become %(b)s."))
 
-AFTERSALE_TRANSITIONS: dict[str, set[str]] = {
+AFTERSALE = StateMachine("aftersale", {
     A.REQUESTED: {A.APPROVED_AWAITING_RETURN, A.REFUNDED, A.REJECTED, A.CANCELLED, A.CLOSED},
     A.APPROVED_AWAITING_RETURN: {A.RETURN_SHIPPED, A.REFUNDED, A.CANCELLED, A.CLOSED},
     A.RETURN_SHIPPED: {A.REFUNDED, A.REJECTED, A.CLOSED},
@@ -28,18 +33,8 @@ AFTERSALE_TRANSITIONS: dict[str, set[str]] = {
     A.REFUNDED: set(),
     A.CLOSED: set(),
     A.CANCELLED: set(),
-}
+}, code="invalid_aftersale_state", message=_("This request is %(a)s and cannot become %(b)s."))
 
-OPEN_AFTERSALE = {A.REQUESTED, A.APPROVED_AWAITING_RETURN, A.RETURN_SHIPPED, A.REJECTED, A.ESCALATED}
-
-
-def check_order_transition(current: str, target: str) -> None:
-    if target not in ORDER_TRANSITIONS.get(current, set()):
-        raise InvalidTransition(_("This order is %(a)s and cannot become %(b)s.") % {"a": current, "b": target},
-                                code="invalid_order_state", fields={"status": current})
-
-
-def check_aftersale_transition(current: str, target: str) -> None:
-    if target not in AFTERSALE_TRANSITIONS.get(current, set()):
-        raise InvalidTransition(_("This request is %(a)s and cannot become %(b)s.") % {"a": current, "b": target},
-                                code="invalid_aftersale_state", fields={"status": current})
+# The tables themselves, for tests and docs that walk them.
+ORDER_TRANSITIONS = ORDER.transitions
+AFTERSALE_TRANSITIONS = AFTERSALE.transitions

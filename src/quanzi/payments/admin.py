@@ -5,7 +5,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.core.adminkit import ReadOnlyAdmin, ReadOnlyInline, yuan
-from quanzi.payments.models import Payment, PaymentNotification, PaymentStatus, Refund, RefundStatus
+from quanzi.payments.constants import PaymentStatus, RefundStatus
+from quanzi.payments.models import Payment, PaymentNotification, Refund
 
 PAY_PILL = {PaymentStatus.PAID: "ok", PaymentStatus.CREATED: "warn", PaymentStatus.CLOSED: "muted"}
 REFUND_PILL = {RefundStatus.SUCCEEDED: "ok", RefundStatus.PENDING: "warn", RefundStatus.FAILED: "bad"}

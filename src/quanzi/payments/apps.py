@@ -8,4 +8,8 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self) -> None:
-        from quanzi.payments import tasks  # noqa: F401 - registers sweeps
+        from quanzi.payments import states, tasks  # noqa: F401 - registers the state machines and sweeps
+        from quanzi.payments.providers import payment_providers
+        from quanzi.payments.providers.sandbox import SandboxProvider
+
+        payment_providers.register(SandboxProvider())

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.core import clock
+from quanzi.payments.constants import PaymentStatus, RefundStatus
 
 
 def new_payment_number() -> str:
@@ -16,12 +17,6 @@ def new_payment_number() -> str:
 
 def new_refund_number() -> str:
     return "R" + clock.now().strftime("%Y%m%d") + secrets.token_hex(6).upper()
-
-
-class PaymentStatus(models.TextChoices):
-    CREATED = "created", _("Waiting for payment")
-    PAID = "paid", _("Paid")
-    CLOSED = "closed", _("Closed")
 
 
 class Payment(models.Model):
@@ -50,12 +45,6 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return self.number
-
-
-class RefundStatus(models.TextChoices):
-    PENDING = "pending", _("Processing")
-    SUCCEEDED = "succeeded", _("Refunded")
-    FAILED = "failed", _("Failed, will retry")
 
 
 class Refund(models.Model):

@@ -20,16 +20,11 @@ from quanzi.core import clock
 from quanzi.core.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
 from quanzi.core.events import publish
 from quanzi.ledger.services import Entry, ledger_post
+from quanzi.payments.constants import PaymentStatus, RefundStatus
 from quanzi.payments.events import PaymentCaptured, RefundSucceeded
-from quanzi.payments.models import (
-    Payment,
-    PaymentNotification,
-    PaymentStatus,
-    Refund,
-    RefundStatus,
-    new_payment_number,
-)
+from quanzi.payments.models import Payment, PaymentNotification, Refund, new_payment_number
 from quanzi.payments.providers import BadNotification, get_provider
+from quanzi.payments.states import PAYMENT, REFUND
 
 logger = logging.getLogger("quanzi.payments")
 CLEARING = "platform:clearing"
@@ -43,6 +38,12 @@ def provider_cash(code: str) -> str:
 
 def _absolute(path: str) -> str:
     return settings.QUANZI["SITE_URL"].rstrip("/") + path
+
+
+def payment_number_reserve() -> str:
+    """A fresh payment number, for a caller that stamps it on its own rows before it calls
+    `payment_create(number=…)` (checkout writes it on the orders: no UPDATE afterwards)."""
+    return new_payment_number()
 
 
 def payment_create(*, user, purpose: str, items: list[dict], subject: str, provider: str = "sandbox",
@@ -88,7 +89,7 @@ def payment_capture(*, payment_number: str, amount: int, trade_no: str = "") -> 
     if payment.amount != amount:
         raise BusinessRuleViolation(_("Amount mismatch."), code="amount_mismatch",
                                     fields={"amount": f"expected {payment.amount}, got {amount}"})
-    if payment.status == PaymentStatus.PAID:
+    if not PAYMENT.can(payment.status, PaymentStatus.PAID):  # already captured: once only
         return payment, False
     # A CLOSED payment can still be captured: the money arrived late; its owner refunds what it cannot use.
     payment.status, payment.paid_at, payment.provider_trade_no = PaymentStatus.PAID, clock.now(), trade_no[:64]
@@ -160,7 +161,7 @@ def payment_lock(*, payment_number: str) -> Payment | None:
 def payment_close(*, payment_number: str) -> bool:
     """Close an unpaid payment at the provider and here (its items were cancelled or expired)."""
     payment = Payment.objects.select_for_update().filter(number=payment_number).first()
-    if payment is None or payment.status != PaymentStatus.CREATED:
+    if payment is None or not PAYMENT.can(payment.status, PaymentStatus.CLOSED):
         return False
     get_provider(payment.provider).close(payment_number=payment.number)
     payment.status, payment.closed_at = PaymentStatus.CLOSED, clock.now()
@@ -203,13 +204,13 @@ def refund_create(*, payment_number: str, amount: int, key: str, reason: str = "
 def refund_submit(*, refund_id: int) -> Refund:
     """Send a pending refund to the provider (safe to repeat: the provider dedupes by number)."""
     refund = Refund.objects.select_related("payment").get(pk=refund_id)
-    if refund.status == RefundStatus.SUCCEEDED:
+    if refund.status in REFUND.final_states:
         return refund
     result = get_provider(refund.payment.provider).refund(
         payment_number=refund.payment.number, refund_number=refund.number, amount=refund.amount)
     with transaction.atomic():
         refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund_id)
-        if refund.status == RefundStatus.SUCCEEDED:
+        if refund.status in REFUND.final_states:  # a racing submission got there first
             return refund
         refund.attempts += 1
         if not result.ok:
@@ -226,6 +227,13 @@ def refund_submit(*, refund_id: int) -> Refund:
         publish(RefundSucceeded(refund_id=refund.pk, payment_number=refund.payment.number,
                                   reference=refund.reference, amount=refund.amount))
     return refund
+
+
+def refunds_submit_pending() -> int:
+    """Submit every refund still pending now, without waiting for the retry sweep (the demo seed; tests,
+    whose transaction never commits, so the after-commit submission never runs). Returns how many succeeded."""
+    pending = list(Refund.objects.filter(status=RefundStatus.PENDING).values_list("pk", flat=True))
+    return sum(refund_submit(refund_id=refund_id).status == RefundStatus.SUCCEEDED for refund_id in pending)
 
 
 def refunds_retry() -> int:

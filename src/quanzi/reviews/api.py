@@ -9,10 +9,9 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from quanzi.accounts.auth import auth, optional_auth
-from quanzi.catalog.images import media_url
 from quanzi.core.errors import NotFound
+from quanzi.core.images import media_url
 from quanzi.reviews import selectors, services
-from quanzi.reviews.models import Review
 from quanzi.shops.selectors import shop_for_owner
 
 router = Router(tags=["reviews"], auth=auth)
@@ -88,8 +87,7 @@ def _photos(photos) -> list[dict]:
 
 def review_out(review) -> dict:
     if not hasattr(review, "photos"):
-        review = selectors.decorate([selectors._with_details(type(review).objects.filter(pk=review.pk))
-                                     .get()])[0]
+        review = selectors.review_detail(review_id=review.pk)
     followup, reply = review.followup_or_none, review.reply_or_none
     return {
         "id": review.pk, "product_id": review.product_id, "order_line_id": review.order_line_id,
@@ -127,8 +125,8 @@ def review_create(request, order_line_id: Form[int], rating: Form[int], text: Fo
             summary="A product's visible reviews (newest first, cursor pages) and its rating summary")
 def product_reviews(request, product_id: int, cursor: str | None = None, limit: int = 10):
     viewer = request.auth if request.auth is not True else None
-    reviews, next_cursor = selectors.reviews_for_product(product_id, cursor=cursor, limit=limit, viewer=viewer)
-    return {"rating": rating_out(selectors.product_rating(product_id)),
+    reviews, next_cursor = selectors.reviews_for_product(product_id=product_id, cursor=cursor, limit=limit, viewer=viewer)
+    return {"rating": rating_out(selectors.product_rating(product_id=product_id)),
             "items": [review_out(r) for r in reviews], "next_cursor": next_cursor}
 
 
@@ -136,14 +134,14 @@ def product_reviews(request, product_id: int, cursor: str | None = None, limit: 
 def to_review(request):
     return [{"order_line_id": ln.pk, "order_number": ln.order.number, "product_id": ln.product_id,
              "title": ln.title, "sku_label": ln.sku_label, "image": media_url(ln.image)}
-            for ln in selectors.reviewable_lines(request.auth)]
+            for ln in selectors.reviewable_lines(user=request.auth)]
 
 
 @router.post("/{review_id}/follow-up", response={201: ReviewOut},
              summary="Add the one follow-up to your review (multipart: text ≤ 500, images ≤ 9)")
 def followup_create(request, review_id: int, text: Form[str] = "", images: File[list[UploadedFile]] = None):
     services.followup_create(user=request.auth, review_id=review_id, text=text, images=_uploads(request, images))
-    return 201, review_out(Review.objects.get(pk=review_id))
+    return 201, review_out(selectors.review_detail(review_id=review_id))
 
 
 @router.post("/{review_id}/reply", response={201: ReviewOut},
@@ -153,7 +151,7 @@ def reply_create(request, review_id: int, payload: TextIn):
     if shop is None:
         raise NotFound("Review not found.", code="review_not_found")
     services.merchant_reply(shop=shop, review_id=review_id, text=payload.text)
-    return 201, review_out(Review.objects.get(pk=review_id))
+    return 201, review_out(selectors.review_detail(review_id=review_id))
 
 
 @router.post("/{review_id}/helpful", response=HelpfulOut, summary="Mark helpful (idempotent)")

@@ -1,20 +1,23 @@
-"""Reads for reviews. A product's rating and review count are derived from its visible reviews."""
+"""Reads for reviews. A product's rating and review count are derived from its visible reviews.
+
+Every function takes keyword arguments only. Order lines are read through the orders app's
+selectors, never its models."""
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from quanzi.core.http import cursor_page
-from quanzi.orders.models import OrderLine, OrderStatus
+from quanzi.orders.constants import OrderStatus
 from quanzi.reviews.models import Helpful, Review, ReviewImage, ReviewStatus
 
 REVIEWABLE_STATUSES = (OrderStatus.DELIVERED, OrderStatus.COMPLETED)
 
 
-def product_rating(product_id: int) -> dict:
+def product_rating(*, product_id: int) -> dict:
     """{"average": Decimal("4.3") or None, "count": n, "distribution": {5: n, 4: n, 3: n, 2: n, 1: n}}."""
     rows = (Review.objects.filter(product_id=product_id, status=ReviewStatus.VISIBLE)
             .values("rating").annotate(n=Count("id")).order_by())
@@ -41,7 +44,7 @@ def _with_details(queryset, viewer=None):
     return queryset
 
 
-def decorate(reviews: list) -> list:
+def decorate(*, reviews: list) -> list:
     """Plain attributes for templates and the API: the photos split, follow-up and reply or None."""
     for review in reviews:
         photos = list(review.images.all())
@@ -52,39 +55,75 @@ def decorate(reviews: list) -> list:
     return reviews
 
 
-def reviews_for_product(product_id: int, *, cursor: str | None = None, limit: int = 10, viewer=None):
+def review_detail(*, review_id: int, viewer=None) -> Review | None:
+    """One review (any status) with everything a card shows, decorated like the lists."""
+    found = list(_with_details(Review.objects.filter(pk=review_id), viewer))
+    return decorate(reviews=found)[0] if found else None
+
+
+def reviews_for_product(*, product_id: int, cursor: str | None = None, limit: int = 10, viewer=None):
     """Visible reviews, newest first, one cursor page: (reviews, next_cursor)."""
     queryset = _with_details(Review.objects.filter(product_id=product_id, status=ReviewStatus.VISIBLE), viewer)
     reviews, next_cursor = cursor_page(queryset, cursor=cursor, limit=limit)
-    return decorate(reviews), next_cursor
+    return decorate(reviews=reviews), next_cursor
 
 
-def reviews_for_shop(shop, *, cursor: str | None = None, limit: int = 20):
+def reviews_for_shop(*, shop, cursor: str | None = None, limit: int = 20):
     """The shop's reviews (hidden ones too, marked), newest first, for the merchant console."""
     queryset = _with_details(Review.objects.filter(shop=shop))
     reviews, next_cursor = cursor_page(queryset, cursor=cursor, limit=limit)
-    return decorate(reviews), next_cursor
+    return decorate(reviews=reviews), next_cursor
 
 
-def reviews_by_author(user, *, limit: int = 50) -> list:
-    return decorate(list(_with_details(Review.objects.filter(author=user), user).order_by("-id")[:limit]))
+def reviews_by_author(*, user, limit: int = 50) -> list:
+    return decorate(reviews=list(_with_details(Review.objects.filter(author=user), user).order_by("-id")[:limit]))
 
 
-def reviewable_lines(user) -> list:
-    """Delivered or completed lines the user bought, not fully refunded, not reviewed yet."""
-    return list(OrderLine.objects.filter(order__user=user, order__status__in=REVIEWABLE_STATUSES,
-                                         review__isnull=True)
-                .exclude(refunded_quantity__gte=F("quantity"))
-                .select_related("order").order_by("-id")[:100])
+def reviewable_lines(*, user) -> list:
+    """Delivered or completed lines the user bought, not fully refunded, not reviewed yet (a line's
+    review is always by its buyer, so the user's own reviews are the ones to leave out)."""
+    from quanzi.orders.selectors import order_lines_received_by
+
+    reviewed = Review.objects.filter(author_id=user.pk).values("order_line_id")
+    return order_lines_received_by(user=user, exclude_line_ids=reviewed, limit=100)
 
 
-def review_for_line(line_id: int) -> Review | None:
+def review_for_line(*, line_id: int) -> Review | None:
     return Review.objects.filter(order_line_id=line_id).first()
 
 
-def line_review_state(line, order) -> dict:
+def review_of_author(*, review_id: int, user) -> Review | None:
+    """The user's own review (None for anybody else's), with its product."""
+    return Review.objects.select_related("product").filter(pk=review_id, author=user).first()
+
+
+def review_product_id(*, review_id: int) -> int | None:
+    return Review.objects.filter(pk=review_id).values_list("product_id", flat=True).first()
+
+
+def helpful_count(*, review_id: int) -> int:
+    return Helpful.objects.filter(review_id=review_id).count()
+
+
+def has_marked_helpful(*, user, review_id: int) -> bool:
+    return Helpful.objects.filter(review_id=review_id, user=user).exists()
+
+
+def review_summary(*, review_id: int) -> dict | None:
+    """{"id", "author_id", "product_id", "shop_id", "shop_owner_id", "shop_name"} of a review, or None
+    (what a notification about the review needs)."""
+    from quanzi.shops.selectors import shop_get
+
+    row = Review.objects.filter(pk=review_id).values("id", "author_id", "product_id", "shop_id").first()
+    if row is None:
+        return None
+    shop = shop_get(shop_id=row["shop_id"])
+    return {**row, "shop_owner_id": shop.owner_id if shop else None, "shop_name": shop.name if shop else ""}
+
+
+def line_review_state(*, line, order) -> dict:
     """For the order page: {"review": Review or None, "can_review": bool}."""
-    review = review_for_line(line.pk)
+    review = review_for_line(line_id=line.pk)
     can_review = (review is None and order.status in REVIEWABLE_STATUSES
                   and line.refunded_quantity < line.quantity and order.shop.owner_id != order.user_id)
     return {"review": review, "can_review": can_review}

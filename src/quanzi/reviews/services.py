@@ -20,12 +20,14 @@ from collections.abc import Sequence
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from quanzi.catalog.images import save_product_image
-from quanzi.catalog.models import Product
+from quanzi.catalog.selectors import product_get
 from quanzi.core import ratelimit
 from quanzi.core.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
 from quanzi.core.events import publish
-from quanzi.orders.models import OrderLine, OrderStatus
+from quanzi.core.images import save_product_image
+from quanzi.orders.constants import OrderStatus
+from quanzi.orders.selectors import order_line_for_buyer
+from quanzi.reviews import selectors
 from quanzi.reviews.events import ReviewCreated, ReviewReplied
 from quanzi.reviews.models import (
     MAX_FOLLOWUP,
@@ -91,8 +93,7 @@ def review_create(*, user, order_line_id: int, rating, text, images: Sequence = 
     rating = clean_rating(rating)
     text = clean_text(text, limit=MAX_TEXT)
     images = _check_image_count(images)
-    line = (OrderLine.objects.select_related("order", "order__shop")
-            .filter(pk=order_line_id, order__user=user).first()) if str(order_line_id).isdigit() else None
+    line = order_line_for_buyer(user=user, line_id=int(order_line_id)) if str(order_line_id).isdigit() else None
     if line is None:
         raise NotFound(_("We could not find this item among your orders."), code="line_not_found")
     order = line.order
@@ -104,7 +105,7 @@ def review_create(*, user, order_line_id: int, rating, text, images: Sequence = 
         raise BusinessRuleViolation(_("You can review the item once it has been delivered."), code="not_received")
     if Review.objects.filter(order_line=line).exists():
         raise Conflict(_("You have already reviewed this item."), code="already_reviewed")
-    product = Product.objects.filter(pk=line.product_id).first()
+    product = product_get(product_id=line.product_id)
     if product is None:
         raise NotFound(_("This product no longer exists."), code="product_not_found")
     stored = _store_images(images)
@@ -168,10 +169,6 @@ def _visible_review(review_id) -> Review:
     return review
 
 
-def helpful_count(review_id: int) -> int:
-    return Helpful.objects.filter(review_id=review_id).count()
-
-
 def helpful_mark(*, user, review_id: int) -> int:
     """Mark a review helpful (idempotent); returns the review's helpful count."""
     review = _visible_review(review_id)
@@ -182,13 +179,13 @@ def helpful_mark(*, user, review_id: int) -> int:
             Helpful.objects.get_or_create(review=review, user=user)
     except IntegrityError:  # a concurrent double click
         pass
-    return helpful_count(review.pk)
+    return selectors.helpful_count(review_id=review.pk)
 
 
 def helpful_unmark(*, user, review_id: int) -> int:
     review = _visible_review(review_id)
     Helpful.objects.filter(review=review, user=user).delete()
-    return helpful_count(review.pk)
+    return selectors.helpful_count(review_id=review.pk)
 
 
 # ---------------------------------------------------------------- moderation

@@ -10,13 +10,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from quanzi.catalog.models import Product
+from quanzi.catalog.selectors import product_get
 from quanzi.core.errors import DomainError, ValidationFailed
-from quanzi.orders.models import OrderLine
+from quanzi.orders.selectors import order_line_for_buyer
 from quanzi.reviews import selectors, services
-from quanzi.reviews.models import MAX_FOLLOWUP, MAX_IMAGES, MAX_REPLY, MAX_TEXT, Helpful, Review
+from quanzi.reviews.models import MAX_FOLLOWUP, MAX_IMAGES, MAX_REPLY, MAX_TEXT
 from quanzi.shops.selectors import shop_for_owner
-from quanzi.storefront.web import error_context, int_or_none, is_htmx, login_required, next_url, trigger
+from quanzi.web.helpers import error_context, int_or_none, is_htmx, login_required, next_url, trigger
 
 STARS = (5, 4, 3, 2, 1)
 
@@ -31,18 +31,17 @@ def _uploads(request) -> list:
 @login_required
 def review_new(request):
     line_id = int_or_none(request.POST.get("line") or request.GET.get("line"))
-    line = (OrderLine.objects.select_related("order", "order__shop")
-            .filter(pk=line_id, order__user=request.user).first()) if line_id else None
+    line = order_line_for_buyer(user=request.user, line_id=line_id) if line_id else None
     if line is None:
         raise Http404
-    existing = selectors.review_for_line(line.pk)
+    existing = selectors.review_for_line(line_id=line.pk)
     if existing is not None:
         messages.info(request, _("You have already reviewed this item."))
         return HttpResponseRedirect(reverse("reviews:my_reviews"))
     order_url = reverse("storefront:order_detail", args=[line.order.number])
     context = {"line": line, "order": line.order, "order_url": order_url, "stars": STARS, "max_text": MAX_TEXT,
                "max_images": MAX_IMAGES, "form": {}}
-    state = selectors.line_review_state(line, line.order)
+    state = selectors.line_review_state(line=line, order=line.order)
     status = 200
     if request.method == "POST":
         form = {"rating": request.POST.get("rating", ""), "text": request.POST.get("text", "")}
@@ -67,7 +66,7 @@ def review_new(request):
 
 @login_required
 def followup_new(request, review_id: int):
-    review = Review.objects.select_related("product").filter(pk=review_id, author=request.user).first()
+    review = selectors.review_of_author(review_id=review_id, user=request.user)
     if review is None:
         raise Http404
     if hasattr(review, "followup"):
@@ -95,8 +94,8 @@ def followup_new(request, review_id: int):
 @login_required
 def my_reviews(request):
     return TemplateResponse(request, "reviews/my_reviews.html", {
-        "to_review": selectors.reviewable_lines(request.user),
-        "reviews": selectors.reviews_by_author(request.user),
+        "to_review": selectors.reviewable_lines(user=request.user),
+        "reviews": selectors.reviews_by_author(user=request.user),
     })
 
 
@@ -104,16 +103,16 @@ def my_reviews(request):
 
 
 def product_reviews(request, product_id: int):
-    product = Product.objects.filter(pk=product_id).select_related("shop").first()
+    product = product_get(product_id=product_id)
     if product is None:
         raise Http404
     try:
-        reviews, next_cursor = selectors.reviews_for_product(product.pk, cursor=request.GET.get("cursor"),
+        reviews, next_cursor = selectors.reviews_for_product(product_id=product.pk, cursor=request.GET.get("cursor"),
                                                              limit=10, viewer=request.user)
     except ValidationFailed:
-        reviews, next_cursor = selectors.reviews_for_product(product.pk, limit=10, viewer=request.user)
+        reviews, next_cursor = selectors.reviews_for_product(product_id=product.pk, limit=10, viewer=request.user)
     context = {"product": product, "reviews": reviews, "next_cursor": next_cursor,
-               "rating": selectors.product_rating(product.pk), "stars": STARS}
+               "rating": selectors.product_rating(product_id=product.pk), "stars": STARS}
     template = "reviews/product_reviews.html#review_items" if is_htmx(request) and request.GET.get("cursor") \
         else "reviews/product_reviews.html"
     return TemplateResponse(request, template, context)
@@ -122,7 +121,7 @@ def product_reviews(request, product_id: int):
 @login_required
 @require_POST
 def helpful_toggle(request, review_id: int):
-    helped = Helpful.objects.filter(review_id=review_id, user=request.user).exists()
+    helped = selectors.has_marked_helpful(user=request.user, review_id=review_id)
     error = ""
     try:
         if helped:
@@ -134,11 +133,11 @@ def helpful_toggle(request, review_id: int):
         if exc.status == 404:
             raise Http404
         error = exc.message
-        count = services.helpful_count(review_id)
+        count = selectors.helpful_count(review_id=review_id)
     if not is_htmx(request):
         if error:
             messages.error(request, error)
-        review = Review.objects.filter(pk=review_id).values_list("product_id", flat=True).first()
+        review = selectors.review_product_id(review_id=review_id)
         return HttpResponseRedirect(next_url(request, reverse("reviews:product_reviews", args=[review])))
     response = TemplateResponse(request, "reviews/partials/helpful_button.html",
                                 {"review": {"pk": review_id, "helpful_count": count, "helped": helped}})
@@ -170,9 +169,9 @@ def merchant_reviews(request):
             messages.success(request, _("Reply posted."))
             return HttpResponseRedirect(reverse("reviews:merchant_reviews"))
     try:
-        reviews, next_cursor = selectors.reviews_for_shop(shop, cursor=request.GET.get("cursor"))
+        reviews, next_cursor = selectors.reviews_for_shop(shop=shop, cursor=request.GET.get("cursor"))
     except ValidationFailed:
-        reviews, next_cursor = selectors.reviews_for_shop(shop)
+        reviews, next_cursor = selectors.reviews_for_shop(shop=shop)
     for review in reviews:
         review.form_error = errors.get(review.pk)
     return TemplateResponse(request, "reviews/merchant_reviews.html", {

@@ -1,14 +1,14 @@
 from django.contrib import admin
-from django.db.models import OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.core.adminkit import Decision, DecisionAdmin, ReadOnlyAdmin, admin_url, yuan
-from quanzi.orders.models import Order
+from quanzi.orders.selectors import order_number_subquery
 from quanzi.settlement import services
-from quanzi.settlement.models import Payout, PayoutStatus, Settlement, TakeRatePolicy
+from quanzi.settlement.constants import PayoutStatus
+from quanzi.settlement.models import Payout, Settlement, TakeRatePolicy
 
 PILL = {PayoutStatus.REQUESTED: "warn", PayoutStatus.APPROVED: "warn", PayoutStatus.PAID: "ok",
         PayoutStatus.REJECTED: "bad"}
@@ -85,8 +85,7 @@ class SettlementAdmin(ReadOnlyAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        number = Order.objects.filter(pk=OuterRef("order_id")).values("number")[:1]
-        return super().get_queryset(request).annotate(order_number=Subquery(number))
+        return super().get_queryset(request).annotate(order_number=order_number_subquery(order_id_field="order_id"))
 
     @admin.display(description=_("order"), ordering="order_id")
     def order_link(self, s):

@@ -8,4 +8,4 @@ class SettlementConfig(AppConfig):
     verbose_name = _("Settlement and payouts")
 
     def ready(self) -> None:
-        from quanzi.settlement import handlers, tasks  # noqa: F401
+        from quanzi.settlement import handlers, states, tasks  # noqa: F401 - subscribe, state machine, sweeps

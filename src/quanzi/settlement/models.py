@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.core import clock
+from quanzi.settlement.constants import PayoutStatus
 from quanzi.shops.models import Shop
 
 
@@ -38,13 +39,6 @@ class Settlement(models.Model):
     class Meta:
         verbose_name = _("settlement")
         verbose_name_plural = _("settlements")
-
-
-class PayoutStatus(models.TextChoices):
-    REQUESTED = "requested", _("Requested")
-    APPROVED = "approved", _("Approved")
-    PAID = "paid", _("Paid")
-    REJECTED = "rejected", _("Rejected")
 
 
 def new_payout_number() -> str:

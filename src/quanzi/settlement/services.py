@@ -10,20 +10,23 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from quanzi.catalog.models import Category
+from quanzi.catalog.selectors import category_take_rates
 from quanzi.core import clock
-from quanzi.core.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
+from quanzi.core.errors import BusinessRuleViolation, NotFound, ValidationFailed
 from quanzi.core.events import publish
 from quanzi.core.money import apply_rate
 from quanzi.core.registry import Registry
 from quanzi.ledger.selectors import balance
 from quanzi.ledger.services import Entry, Post, ledger_post, ledger_post_many
-from quanzi.orders.models import Order, OrderLine
-from quanzi.orders.services import order_mark_settled, order_mark_settled_many
+from quanzi.orders.selectors import order_lines_of, order_shop_ids
+from quanzi.orders.services import order_lock, order_mark_settled, order_mark_settled_many, orders_lock
 from quanzi.settlement import accounts as acct
+from quanzi.settlement.constants import PayoutStatus
 from quanzi.settlement.events import OrdersSettled
-from quanzi.settlement.models import Payout, PayoutStatus, Settlement, TakeRatePolicy
-from quanzi.shops.models import Shop
+from quanzi.settlement.models import Payout, Settlement, TakeRatePolicy
+from quanzi.settlement.states import PAYOUT
+from quanzi.shops.selectors import shops_by_id
+from quanzi.shops.services import shop_lock
 
 MIN_PAYOUT_DEFAULT = 100
 
@@ -36,7 +39,7 @@ class SettlementDeduction:
     ends at zero; settlement never imports those features."""
 
     key: str
-    many: Callable[[list[Order]], dict[int, int]]
+    many: Callable[[list], dict[int, int]]  # orders.Order rows → {order_id: fen}
 
 
 settlement_deductions: Registry[SettlementDeduction] = Registry(
@@ -44,7 +47,7 @@ settlement_deductions: Registry[SettlementDeduction] = Registry(
     doc="Money features took out of merchant pending before settlement (commission, host commission).")
 
 
-def deductions_for(orders: list[Order]) -> dict[int, int]:
+def deductions_for(orders: list) -> dict[int, int]:
     out = dict.fromkeys((o.pk for o in orders), 0)
     for deduction in settlement_deductions:
         for order_id, fen in deduction.many(orders).items():
@@ -61,7 +64,7 @@ def default_take_rate_bps() -> int:
     return policy.default_bps
 
 
-def take_rate_bps(*, shop: Shop, category_id: int, default_bps: int, category_rates: dict[int, int | None]) -> int:
+def take_rate_bps(*, shop, category_id: int, default_bps: int, category_rates: dict[int, int | None]) -> int:
     """Shop override, else category override, else the platform default."""
     if shop.take_rate_bps is not None:
         return shop.take_rate_bps
@@ -69,15 +72,15 @@ def take_rate_bps(*, shop: Shop, category_id: int, default_bps: int, category_ra
     return default_bps if rate is None else rate
 
 
-def order_fee(order: Order) -> int:
-    """Take rate per line on what the shopper kept (line total − refunds), rounded down per line
-    (core.money.apply_rate); shipping carries no take rate."""
+def order_fee(order) -> int:
+    """Take rate per line of an orders.Order on what the shopper kept (line total − refunds), rounded
+    down per line (core.money.apply_rate); shipping carries no take rate."""
     lines = list(order.lines.all())
-    rates = dict(Category.objects.filter(pk__in={ln.category_id for ln in lines}).values_list("id", "take_rate_bps"))
+    rates = category_take_rates(category_ids={ln.category_id for ln in lines})
     return _lines_fee(order.shop, lines, rates, default_take_rate_bps())
 
 
-def _lines_fee(shop: Shop, lines, rates: dict[int, int | None], default: int) -> int:
+def _lines_fee(shop, lines, rates: dict[int, int | None], default: int) -> int:
     return sum(apply_rate(ln.line_total - ln.refunded_amount,
                           take_rate_bps(shop=shop, category_id=ln.category_id, default_bps=default,
                                         category_rates=rates)) for ln in lines)
@@ -89,33 +92,33 @@ def on_order_paid(*, order_id: int, shop_id: int, total: int) -> None:
 
 
 def on_order_refunded(*, order_id: int, key: str, amount: int) -> None:
-    shop_id = Order.objects.values_list("shop_id", flat=True).get(pk=order_id)
+    shop_id = order_shop_ids(order_ids=[order_id])[order_id]
     ledger_post(key=f"order-refund:{key}", kind="order.refund", ref_type="order", ref_id=order_id,
                 entries=[Entry(acct.merchant_pending(shop_id), amount), Entry(acct.CLEARING, -amount)])
 
 
-def on_orders_paid(paid: list[tuple[int, int, int]]) -> None:
+def on_orders_paid(*, paid: list[tuple[int, int, int]]) -> None:
     """`on_order_paid` for many (order_id, shop_id, total) at once: one `ledger_post_many` (a backfill,
     a replay, the commission bench). Same keys, so mixing both paths books each order once."""
-    ledger_post_many([Post(key=f"order-paid:{order_id}", kind="order.allocate", ref_type="order", ref_id=order_id,
-                           entries=[Entry(acct.CLEARING, total), Entry(acct.merchant_pending(shop_id), -total)])
-                      for order_id, shop_id, total in paid])
+    ledger_post_many(posts=[Post(key=f"order-paid:{order_id}", kind="order.allocate", ref_type="order", ref_id=order_id,
+                                 entries=[Entry(acct.CLEARING, total), Entry(acct.merchant_pending(shop_id), -total)])
+                            for order_id, shop_id, total in paid])
 
 
-def on_orders_refunded(refunds: list[tuple[int, str, int]]) -> None:
+def on_orders_refunded(*, refunds: list[tuple[int, str, int]]) -> None:
     """`on_order_refunded` for many (order_id, key, amount) at once: one read of the shops, one
     `ledger_post_many`."""
-    shops = dict(Order.objects.filter(pk__in={r[0] for r in refunds}).values_list("id", "shop_id"))
-    ledger_post_many([Post(key=f"order-refund:{key}", kind="order.refund", ref_type="order", ref_id=order_id,
-                           entries=[Entry(acct.merchant_pending(shops[order_id]), amount),
-                                    Entry(acct.CLEARING, -amount)])
-                      for order_id, key, amount in refunds])
+    shops = order_shop_ids(order_ids={r[0] for r in refunds})
+    ledger_post_many(posts=[Post(key=f"order-refund:{key}", kind="order.refund", ref_type="order", ref_id=order_id,
+                                 entries=[Entry(acct.merchant_pending(shops[order_id]), amount),
+                                          Entry(acct.CLEARING, -amount)])
+                            for order_id, key, amount in refunds])
 
 
 @transaction.atomic
 def order_settle(*, order_id: int) -> Settlement | None:
     """Move a finished order's money to the merchant's available balance, minus the take rate."""
-    order = Order.objects.select_for_update().select_related("shop").get(pk=order_id)
+    order = order_lock(order_id=order_id, with_shop=True)
     existing = Settlement.objects.filter(order_id=order_id).first()
     if existing is not None:
         return existing
@@ -145,17 +148,16 @@ def orders_settle(*, order_ids) -> list[Settlement]:
     (`settlement_deductions`) and the lines are read once, the money is booked with
     one `ledger_post_many`, and one OrdersSettled event names the whole batch — a per-order event would
     cost each subscriber a round of queries per order, which is what the batch is for."""
-    orders = list(Order.objects.select_for_update(of=("self",)).filter(pk__in=set(order_ids)).order_by("id"))
+    orders = orders_lock(order_ids=order_ids)
     done = set(Settlement.objects.filter(order_id__in=[o.pk for o in orders]).values_list("order_id", flat=True))
     orders = [o for o in orders if o.pk not in done]
     if not orders:
         return []
-    shops = Shop.objects.in_bulk({o.shop_id for o in orders})
+    shops = shops_by_id(shop_ids={o.shop_id for o in orders})
     lines: dict[int, list] = {o.pk: [] for o in orders}
-    for ln in OrderLine.objects.filter(order_id__in=list(lines)).order_by("id"):
+    for ln in order_lines_of(order_ids=list(lines)):
         lines[ln.order_id].append(ln)
-    rates = dict(Category.objects.filter(pk__in={ln.category_id for ls in lines.values() for ln in ls})
-                 .values_list("id", "take_rate_bps"))
+    rates = category_take_rates(category_ids={ln.category_id for ls in lines.values() for ln in ls})
     default = default_take_rate_bps()
     deductions = deductions_for(orders)
     settlements, posts = [], []
@@ -170,7 +172,7 @@ def orders_settle(*, order_ids) -> list[Settlement]:
                                    Entry(acct.TAKE_RATE_REVENUE, -fee)]))
         settlements.append(Settlement(order_id=order.pk, shop_id=order.shop_id, gross=gross, fee=fee,
                                       deducted=deducted, net=net))
-    ledger_post_many(posts)
+    ledger_post_many(posts=posts)
     order_mark_settled_many(order_ids=[o.pk for o in orders if o.settled_at is None])
     Settlement.objects.bulk_create(settlements)
     publish(OrdersSettled(order_ids=[o.pk for o in orders]))
@@ -182,14 +184,14 @@ def merchant_balances(*, shop_id: int) -> dict[str, int]:
     from django.db.models import Sum
 
     paid_out = Payout.objects.filter(shop_id=shop_id, status=PayoutStatus.PAID).aggregate(s=Sum("amount"))["s"] or 0
-    return {"pending": -balance(acct.merchant_pending(shop_id)),
-            "available": -balance(acct.merchant_available(shop_id)),
-            "payout_in_progress": -balance(acct.merchant_payout_hold(shop_id)),
+    return {"pending": -balance(code=acct.merchant_pending(shop_id)),
+            "available": -balance(code=acct.merchant_available(shop_id)),
+            "payout_in_progress": -balance(code=acct.merchant_payout_hold(shop_id)),
             "paid_out": paid_out}
 
 
 @transaction.atomic
-def payout_request(*, shop: Shop, amount: int, bank_account: str) -> Payout:
+def payout_request(*, shop, amount: int, bank_account: str) -> Payout:
     from django.conf import settings
 
     minimum = settings.QUANZI.get("MIN_PAYOUT", MIN_PAYOUT_DEFAULT)
@@ -198,8 +200,8 @@ def payout_request(*, shop: Shop, amount: int, bank_account: str) -> Payout:
                                code="payout_below_minimum", fields={"amount": f"min {minimum}"})
     if not (bank_account or "").strip() or len(bank_account) > 60:
         raise ValidationFailed(_("Enter the bank account."), fields={"bank_account": "required"})
-    Shop.objects.select_for_update().get(pk=shop.pk)  # one payout request at a time per shop
-    available = -balance(acct.merchant_available(shop.pk))
+    shop_lock(shop_id=shop.pk)  # one payout request at a time per shop
+    available = -balance(code=acct.merchant_available(shop.pk))
     if amount > available:
         raise BusinessRuleViolation(_("You can withdraw at most %(a)s.") % {"a": f"¥{available / 100:.2f}"},
                                     code="insufficient_balance", fields={"amount": f"max {available}"})
@@ -221,8 +223,7 @@ def _lock_payout(payout_id: int) -> Payout:
 def payout_approve_and_pay(*, payout_id: int, note: str = "") -> Payout:
     """The operator approves; the bank transfer (sandbox) is sent and the money leaves the books."""
     payout = _lock_payout(payout_id)
-    if payout.status != PayoutStatus.REQUESTED:
-        raise Conflict(_("This payout was already decided."), code="invalid_payout_state")
+    PAYOUT.check(payout.status, PayoutStatus.PAID)
     now = clock.now()
     payout.status, payout.decided_at, payout.paid_at, payout.note = PayoutStatus.PAID, now, now, note[:200]
     payout.save(update_fields=["status", "decided_at", "paid_at", "note"])
@@ -237,8 +238,7 @@ def payout_reject(*, payout_id: int, note: str) -> Payout:
     if not (note or "").strip():
         raise ValidationFailed(_("Give a reason."), fields={"note": "required"})
     payout = _lock_payout(payout_id)
-    if payout.status != PayoutStatus.REQUESTED:
-        raise Conflict(_("This payout was already decided."), code="invalid_payout_state")
+    PAYOUT.check(payout.status, PayoutStatus.REJECTED)
     payout.status, payout.decided_at, payout.note = PayoutStatus.REJECTED, clock.now(), note[:200]
     payout.save(update_fields=["status", "decided_at", "note"])
     ledger_post(key=f"payout-return:{payout.number}", kind="payout.return", ref_type="payout", ref_id=payout.number,

@@ -82,8 +82,8 @@ class UplineOut(Schema):
 
 def link_stats_out(link) -> dict:
     return {"code": link.code, "target_type": link.target_type, "target_id": link.target_id,
-            "short_url": selectors.absolute(selectors.short_path(link)),
-            "poster_url": selectors.absolute(selectors.poster_path(link)),
+            "short_url": selectors.absolute(path=selectors.short_path(link=link)),
+            "poster_url": selectors.absolute(path=selectors.poster_path(link=link)),
             "created_at": link.created_at, "expires_at": link.expires_at,
             "clicks": link.click_count, "orders": link.order_count, "gmv": link.gmv}
 
@@ -96,26 +96,26 @@ def _user_out(user) -> dict:
 def create_link(request, payload: LinkIn):
     link, target = services.share_link_for(sharer=request.auth, target_type=payload.target_type,
                                            target_id=payload.target_id)
-    return 201, selectors.share_payload(link, target)
+    return 201, selectors.share_payload(link=link, target=target)
 
 
 @router.get("/links", response=LinkListOut, auth=auth, summary="My share links with clicks, orders and sales")
 def list_links(request, cursor: str | None = None, limit: int = 20):
-    items, next_cursor = selectors.my_links(request.auth.pk, cursor=cursor, limit=limit)
+    items, next_cursor = selectors.my_links(user_id=request.auth.pk, cursor=cursor, limit=limit)
     return {"items": [link_stats_out(link) for link in items], "next_cursor": next_cursor,
-            "totals": selectors.link_stats(request.auth.pk)}
+            "totals": selectors.link_stats(user_id=request.auth.pk)}
 
 
 @router.get("/links/{code}", response=LinkStatsOut, auth=auth, summary="One of my links with its stats")
 def get_link(request, code: str):
-    return link_stats_out(selectors.my_link(request.auth.pk, code))
+    return link_stats_out(selectors.my_link(user_id=request.auth.pk, code=code))
 
 
 @router.post("/clicks", response=ClickOut, auth=auth,
              summary="An app opened a share code (the web records ?share= itself)")
 def record_click(request, payload: ClickIn):
     """Apps that open a shared target natively report the code here; same rules as the web click."""
-    info = services.link_info(payload.code)
+    info = services.link_info(code=payload.code)
     target_path = info.url if info else ""
     client = client_fingerprint(request)
     outcome = services.record_click(code=payload.code, path=target_path, user_id=request.auth.pk, session=None,
@@ -128,14 +128,14 @@ def my_invite(request):
     from quanzi.sharing.models import SharingSettings, UplineRule
 
     user = request.auth
-    invitation = services.invitation_for(user)
-    upline = selectors.upline_of(user.pk)
+    invitation = services.invitation_for(user=user)
+    upline = selectors.upline_of(user_id=user.pk)
     return {"code": invitation.code,
-            "url": selectors.absolute(reverse("sharing:invite_link", args=[invitation.code])),
+            "url": selectors.absolute(path=reverse("sharing:invite_link", args=[invitation.code])),
             "upline": _user_out(upline.upline) if upline else None,
-            "directs": selectors.directs(user.pk).count(),
+            "directs": selectors.directs(user_id=user.pk).count(),
             "can_accept": upline is None and SharingSettings.current().upline_rule == UplineRule.SIGNUP
-            and services.in_signup_window(user)}
+            and services.in_signup_window(user=user)}
 
 
 @router.post("/invite/accept", response={201: UplineOut}, auth=auth,

@@ -18,6 +18,8 @@ log = logging.getLogger("quanzi.sharing")
 
 @subscribe(OrderPaid)
 def record_conversions(event: OrderPaid) -> None:
+    if "share" not in event.attributions:
+        return  # conversions (and the first-order upline rule) need a line bought through a share link
     from quanzi.sharing.services import record_conversions as record
 
     record(order_id=event.order_id)

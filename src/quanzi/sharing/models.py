@@ -19,18 +19,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.core import clock
+from quanzi.sharing.constants import ClickRule, TargetType, UplineRule, UplineVia  # noqa: F401 - re-exported
 
 SETTINGS_CACHE_KEY = "sharing:settings:v1"
-
-
-class ClickRule(models.TextChoices):
-    LAST = "last", _("Last click wins")
-    FIRST = "first", _("First click wins")
-
-
-class UplineRule(models.TextChoices):
-    SIGNUP = "signup", _("Inviter at signup")
-    FIRST_ORDER = "first_order", _("Sharer of the first attributed order")
 
 
 class SharingSettings(models.Model):
@@ -72,13 +63,6 @@ class SharingSettings(models.Model):
             found = cls.objects.filter(pk=1).first() or cls(pk=1)
             cache.set(SETTINGS_CACHE_KEY, found, 60)
         return found
-
-
-class TargetType(models.TextChoices):
-    PRODUCT = "product", _("Product")
-    NOTE = "note", _("Note")
-    GROUP = "group", _("Group buy")
-    ROOM = "room", _("Live room")
 
 
 class ShareLink(models.Model):
@@ -181,13 +165,6 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return self.code
-
-
-class UplineVia(models.TextChoices):
-    INVITE_LINK = "invite_link", _("Invite link")
-    CODE = "code", _("Invitation code")
-    FIRST_ORDER = "first_order", _("First attributed order")
-    OPERATOR = "operator", _("Operator")
 
 
 class Upline(models.Model):

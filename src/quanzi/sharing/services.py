@@ -11,6 +11,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
@@ -114,7 +115,7 @@ def _link_cache_key(code: str) -> str:
     return f"sharing:link:{code}"
 
 
-def link_info(code: str) -> LinkInfo | None:
+def link_info(*, code: str) -> LinkInfo | None:
     """The live link behind `code`, or None for a malformed, unknown or unshareable one (cached)."""
     if not code or not CODE_RE.match(code):
         return None
@@ -146,7 +147,7 @@ def record_click(*, code: str, path: str, user_id: int | None, session, ip: str,
     sharer's own click is recorded and binds only as a self-purchase that never displaces a friend's
     binding. Cost: the click INSERT plus, for a logged-in visitor, the binding read and write.
     """
-    info = link_info(code)
+    info = link_info(code=code)
     now = clock.now()
     if info is None or info.expires_at <= now or info.url != path:
         return None
@@ -253,19 +254,18 @@ def move_session_bindings(*, user, session) -> int:
 
 def record_conversions(*, order_id: int) -> int:
     """One ShareConversion per attributed line of a paid order (idempotent); then the first-order upline rule."""
-    from quanzi.orders.models import Order, OrderLine
+    from quanzi.orders.selectors import order_lines_of, orders_by_id
 
-    order = Order.objects.filter(pk=order_id).only("id", "user_id", "paid_at").first()
+    order = orders_by_id(order_ids=[order_id]).get(order_id)
     if order is None:
         return 0
     rows = []
-    for line_id, total, attribution in OrderLine.objects.filter(order_id=order_id).values_list(
-            "id", "line_total", "attribution"):
-        share = (attribution or {}).get("share")
+    for line in order_lines_of(order_ids=[order_id]):
+        share = (line.attribution or {}).get("share")
         if not isinstance(share, dict) or not share.get("link_id"):
             continue
         rows.append(ShareConversion(link_id=share["link_id"], sharer_id=share["sharer_id"], buyer_id=order.user_id,
-                                    order_id=order.pk, line_id=line_id, amount=total,
+                                    order_id=order.pk, line_id=line.pk, amount=line.line_total,
                                     self_purchase=bool(share.get("self")), at=order.paid_at or clock.now()))
     if not rows:
         return 0
@@ -286,10 +286,9 @@ def _bind_first_order_upline(*, order, rows: list[ShareConversion]) -> None:
     earlier = ShareConversion.objects.filter(buyer_id=order.user_id, self_purchase=False).exclude(order_id=order.pk)
     if earlier.exists():
         return  # not their first attributed order: the rule had its one chance then
-    from quanzi.accounts.models import User
-
+    users = get_user_model().objects.in_bulk([order.user_id, friend.sharer_id])
     try:
-        upline_bind(user=User.objects.get(pk=order.user_id), upline=User.objects.get(pk=friend.sharer_id),
+        upline_bind(user=users[order.user_id], upline=users[friend.sharer_id],
                     via=UplineVia.FIRST_ORDER, code=ShareLink.objects.get(pk=friend.link_id).code)
     except (BusinessRuleViolation, Conflict):
         pass  # a cycle or an upline bound meanwhile: the graph stays as it is
@@ -301,7 +300,7 @@ def _new_invite_code() -> str:
     return "".join(secrets.choice(INVITE_ALPHABET) for _i in range(INVITE_LENGTH))
 
 
-def invitation_for(user) -> Invitation:
+def invitation_for(*, user) -> Invitation:
     """The user's invitation code, created on first need."""
     found = Invitation.objects.filter(user=user).first()
     if found is not None:
@@ -331,7 +330,7 @@ def invitation_lookup(*, code: str, ip: str) -> Invitation:
     return found
 
 
-def in_signup_window(user) -> bool:
+def in_signup_window(*, user) -> bool:
     hours = SharingSettings.current().signup_window_hours
     return clock.now() - user.date_joined <= dt.timedelta(hours=hours)
 
@@ -344,7 +343,7 @@ def invite_accept(*, user, code: str, ip: str, via: str = UplineVia.CODE, checke
     invitation = checked or invitation_lookup(code=code, ip=ip)
     if SharingSettings.current().upline_rule != UplineRule.SIGNUP:
         raise BusinessRuleViolation(_("Invitations are not used to link accounts here."), code="upline_rule_first_order")
-    if not in_signup_window(user):
+    if not in_signup_window(user=user):
         raise BusinessRuleViolation(_("An invitation can only be accepted right after signing up."),
                                     code="invite_window_closed")
     return upline_bind(user=user, upline=invitation.user, via=via, code=invitation.code)

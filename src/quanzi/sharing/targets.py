@@ -45,10 +45,9 @@ def resolve(target_type: str, target_id: int) -> ShareTarget | None:
 
 
 def product_target(product_id: int) -> ShareTarget | None:
-    from quanzi.catalog.models import Product, ProductStatus
-    from quanzi.shops.models import ShopStatus
+    from quanzi.catalog.selectors import sellable_products
 
-    product = (Product.objects.filter(pk=product_id, status=ProductStatus.ON_SHELF, shop__status=ShopStatus.APPROVED)
+    product = (sellable_products().filter(pk=product_id)
                .only("id", "title", "min_price", "cover", "updated_at").first())
     if product is None:
         return None

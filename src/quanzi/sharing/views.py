@@ -12,7 +12,7 @@ from quanzi.core import clock
 from quanzi.core.errors import DomainError, NotFound, RateLimited
 from quanzi.sharing import selectors, services, targets
 from quanzi.sharing.models import ShareLink, SharingSettings, UplineRule, UplineVia
-from quanzi.storefront.web import client_ip, error_context, login_required, redirect
+from quanzi.web.helpers import client_ip, error_context, login_required, redirect
 
 
 def _link_by_code(code: str) -> ShareLink | None:
@@ -31,7 +31,7 @@ def short_link(request, code: str):
         return HttpResponseRedirect(reverse("storefront:home"))
     if not link.is_active():
         return HttpResponseRedirect(target.url)
-    return HttpResponseRedirect(selectors.share_path(link, target))
+    return HttpResponseRedirect(selectors.share_path(link=link, target=target))
 
 
 def poster(request, code: str):
@@ -42,7 +42,7 @@ def poster(request, code: str):
     target = targets.resolve(link.target_type, link.target_id) if link else None
     if target is None or not link.is_active():
         raise Http404
-    path = poster_file(link, target, link.sharer, selectors.absolute(selectors.short_path(link)))
+    path = poster_file(link, target, link.sharer, selectors.absolute(path=selectors.short_path(link=link)))
     response = FileResponse(open(path, "rb"), content_type="image/png")  # noqa: SIM115 - FileResponse closes it
     response["Cache-Control"] = "public, max-age=3600"
     return response
@@ -58,8 +58,9 @@ def share_product(request, product_id: int):
     except RateLimited as exc:
         return TemplateResponse(request, "sharing/share.html", error_context(exc), status=429)
     return TemplateResponse(request, "sharing/share.html", {
-        "share": selectors.share_payload(link, target), "target": target,
-        "stats": selectors.my_link_for_target(request.user.pk, link.target_type, link.target_id),
+        "share": selectors.share_payload(link=link, target=target), "target": target,
+        "stats": selectors.my_link_for_target(user_id=request.user.pk, target_type=link.target_type,
+                                                target_id=link.target_id),
     })
 
 
@@ -95,15 +96,15 @@ def invite_page(request):
             return redirect(request, reverse("sharing:invite"))
         except DomainError as exc:
             context, status = {**error_context(exc), "code_value": request.POST.get("code", "")}, exc.status
-    invitation = services.invitation_for(request.user)
-    upline = selectors.upline_of(request.user.pk)
+    invitation = services.invitation_for(user=request.user)
+    upline = selectors.upline_of(user_id=request.user.pk)
     conf = SharingSettings.current()
     context.update({
         "invitation": invitation,
-        "invite_url": selectors.absolute(reverse("sharing:invite_link", args=[invitation.code])),
-        "upline": upline, "directs": selectors.directs_page(request.user.pk),
-        "directs_total": selectors.directs(request.user.pk).count(),
-        "can_accept": upline is None and conf.upline_rule == UplineRule.SIGNUP and services.in_signup_window(request.user),
-        "stats": selectors.link_stats(request.user.pk), "now": clock.now(),
+        "invite_url": selectors.absolute(path=reverse("sharing:invite_link", args=[invitation.code])),
+        "upline": upline, "directs": selectors.directs_page(user_id=request.user.pk),
+        "directs_total": selectors.directs(user_id=request.user.pk).count(),
+        "can_accept": upline is None and conf.upline_rule == UplineRule.SIGNUP and services.in_signup_window(user=request.user),
+        "stats": selectors.link_stats(user_id=request.user.pk), "now": clock.now(),
     })
     return TemplateResponse(request, "sharing/invite.html", context, status=status)

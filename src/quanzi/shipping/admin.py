@@ -1,11 +1,11 @@
 from django.contrib import admin
-from django.db.models import OuterRef, Subquery
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.core.adminkit import ReadOnlyAdmin, ReadOnlyInline, admin_url
-from quanzi.orders.models import Order
-from quanzi.shipping.models import CARRIERS, Shipment, TrackingEvent, TrackingStatus
+from quanzi.orders.selectors import order_number_subquery
+from quanzi.shipping.constants import CARRIERS, TrackingStatus
+from quanzi.shipping.models import Shipment, TrackingEvent
 
 PILL = {TrackingStatus.DELIVERED: "ok"}
 
@@ -39,8 +39,7 @@ class ShipmentAdmin(ReadOnlyAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        number = Order.objects.filter(pk=OuterRef("order_id")).values("number")[:1]
-        return super().get_queryset(request).annotate(order_number=Subquery(number))
+        return super().get_queryset(request).annotate(order_number=order_number_subquery(order_id_field="order_id"))
 
     def get_search_results(self, request, queryset, search_term):
         queryset, dupes = super().get_search_results(request, queryset, search_term)

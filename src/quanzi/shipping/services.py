@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 
 from quanzi.core import clock
 from quanzi.core.errors import Conflict, NotFound, ValidationFailed
-from quanzi.orders.models import Order
+from quanzi.orders.selectors import order_id_for_shop
 from quanzi.orders.services import order_add_event, order_mark_delivered, order_mark_shipped
-from quanzi.shipping.models import CARRIERS, SandboxParcel, Shipment, TrackingEvent, TrackingStatus
+from quanzi.shipping.constants import CARRIERS, TrackingStatus
+from quanzi.shipping.models import SandboxParcel, Shipment, TrackingEvent
 
 logger = logging.getLogger("quanzi.shipping")
 SANDBOX_ROUTE = [
@@ -50,15 +51,15 @@ def shipment_create(*, shop, order_number: str, carrier: str, tracking_number: s
         tracking_number = "QZ" + f"{secrets.randbelow(10**12):012d}"
     if not tracking_number or len(tracking_number) > 40 or not tracking_number.replace("-", "").isalnum():
         raise ValidationFailed(_("Enter the tracking number."), fields={"tracking_number": "invalid"})
-    order = Order.objects.filter(shop=shop, number=order_number).first()
-    if order is None:
+    order_id = order_id_for_shop(shop=shop, number=order_number)
+    if order_id is None:
         raise NotFound(_("Order not found."))
     with translation.override("en"):  # stored as the msgid; the timeline translates it when shown
         carrier_name = str(CARRIERS[carrier])
-    order_mark_shipped(order_id=order.pk, carrier=carrier, tracking_number=tracking_number, carrier_name=carrier_name)
+    order_mark_shipped(order_id=order_id, carrier=carrier, tracking_number=tracking_number, carrier_name=carrier_name)
     try:
         with transaction.atomic():
-            shipment = Shipment.objects.create(order_id=order.pk, carrier=carrier, tracking_number=tracking_number)
+            shipment = Shipment.objects.create(order_id=order_id, carrier=carrier, tracking_number=tracking_number)
     except IntegrityError:
         raise Conflict(_("This tracking number is already used."), code="tracking_in_use",
                        fields={"tracking_number": "in use"})
@@ -171,5 +172,7 @@ def _post_event(url: str, body: bytes) -> bool:
 
 
 def sandbox_carrier_sweep() -> int:
+    """The sandbox carrier posts each parcel's next tracking event at `next_event_at` (every
+    QUANZI_SANDBOX_CARRIER_STEP_SECONDS, 60 s); a step not acknowledged is sent again next time."""
     due = SandboxParcel.objects.filter(next_event_at__lte=clock.now(), step__lt=len(SANDBOX_ROUTE))
     return sum(sandbox_carrier_advance(tracking_number=t) for t in list(due.values_list("tracking_number", flat=True)[:200]))

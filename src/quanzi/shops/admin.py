@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from quanzi.core.adminkit import Decision, DecisionAdmin
 from quanzi.shops import services
-from quanzi.shops.models import Shop, ShopStatus
+from quanzi.shops.constants import ShopStatus
+from quanzi.shops.models import Shop
 
 PILL = {ShopStatus.APPROVED: "ok", ShopStatus.APPLIED: "warn", ShopStatus.REJECTED: "bad",
         ShopStatus.SUSPENDED: "muted"}

@@ -6,3 +6,6 @@ class ShopsConfig(AppConfig):
     name = "quanzi.shops"
     label = "shops"
     verbose_name = _("Shops")
+
+    def ready(self) -> None:
+        from quanzi.shops import states  # noqa: F401 - registers the shop review state machine

@@ -2,12 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class ShopStatus(models.TextChoices):
-    APPLIED = "applied", _("Under review")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-    SUSPENDED = "suspended", _("Suspended")
+from quanzi.shops.constants import ShopStatus
 
 
 class Shop(models.Model):

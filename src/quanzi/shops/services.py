@@ -8,8 +8,10 @@ from django.utils.translation import gettext as _
 from quanzi.core import clock
 from quanzi.core.errors import Conflict, ValidationFailed
 from quanzi.core.events import publish
+from quanzi.shops.constants import ShopStatus
 from quanzi.shops.events import BY_STATUS, ShopApplied
-from quanzi.shops.models import Shop, ShopStatus
+from quanzi.shops.models import Shop
+from quanzi.shops.states import SHOP_REVIEW
 
 LICENCE_MIN, LICENCE_MAX = 8, 40
 
@@ -46,7 +48,7 @@ def shop_apply(*, owner, data: dict, logo=None) -> Shop:
     except IntegrityError:
         raise Conflict(_("That shop name is taken."), code="shop_name_taken", fields={"name": "taken"})
     if logo is not None:
-        from quanzi.catalog.images import save_square_image
+        from quanzi.core.images import save_square_image
 
         shop.logo.name = save_square_image(logo, folder="shops", size=256)
         shop.save(update_fields=["logo"])
@@ -69,17 +71,17 @@ def shop_update(*, shop: Shop, data: dict) -> Shop:
 
 def _review(shop_id: int, *, to: str, note: str) -> Shop:
     shop = Shop.objects.select_for_update().get(pk=shop_id)
-    allowed = {ShopStatus.APPROVED: {ShopStatus.APPLIED, ShopStatus.SUSPENDED, ShopStatus.REJECTED},
-               ShopStatus.REJECTED: {ShopStatus.APPLIED},
-               ShopStatus.SUSPENDED: {ShopStatus.APPROVED},
-               ShopStatus.APPLIED: {ShopStatus.REJECTED}}
-    if shop.status not in allowed[to]:
-        raise Conflict(_("This shop cannot move from %(a)s to %(b)s.") % {"a": shop.status, "b": to},
-                       code="invalid_state")
+    SHOP_REVIEW.check(shop.status, to)
     shop.status, shop.review_note, shop.reviewed_at = to, note[:200], clock.now()
     shop.save(update_fields=["status", "review_note", "reviewed_at"])
     publish(BY_STATUS[to](shop_id=shop.pk))
     return shop
+
+
+def shop_lock(*, shop_id: int) -> Shop:
+    """Take the shop's row lock in the caller's transaction: settlement serialises a shop's payout
+    requests on it."""
+    return Shop.objects.select_for_update().get(pk=shop_id)
 
 
 @transaction.atomic

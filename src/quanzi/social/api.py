@@ -11,9 +11,10 @@ from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
 from quanzi.accounts.auth import auth, optional_auth
-from quanzi.catalog.images import media_url
 from quanzi.core.errors import Forbidden, NotFound
 from quanzi.core.http import cursor_page
+from quanzi.core.images import media_url
+from quanzi.shops.selectors import shop_get
 from quanzi.social import selectors, services
 
 router = Router(tags=["social"])
@@ -85,7 +86,7 @@ class UserList(Schema):
 
 
 def card(user) -> dict:
-    return {"uid": user.uid, "nickname": user.display_name, "avatar": media_url(selectors.avatar_of(user))}
+    return {"uid": user.uid, "nickname": user.display_name, "avatar": media_url(selectors.avatar_of(user=user))}
 
 
 def _viewer(request):
@@ -94,7 +95,7 @@ def _viewer(request):
 
 
 def _target(uid: str):
-    target = selectors.user_by_uid(uid)
+    target = selectors.user_by_uid(uid=uid)
     if target is None:
         raise NotFound(_("This user does not exist."), code="user_not_found")
     return target
@@ -103,16 +104,16 @@ def _target(uid: str):
 def _visible_target(request, uid: str):
     target = _target(uid)
     viewer = _viewer(request)
-    if viewer and viewer.pk != target.pk and selectors.has_blocked(target.pk, viewer.pk):
+    if viewer and viewer.pk != target.pk and selectors.has_blocked(blocker_id=target.pk, blocked_id=viewer.pk):
         raise Forbidden(_("You cannot interact with this user."), code="blocked")
     return target, viewer
 
 
 def _my_profile(user) -> dict:
-    profile = selectors.profile_for(user)
-    counts = selectors.profile_counts(user.pk)
+    profile = selectors.profile_for(user=user)
+    counts = selectors.profile_counts(user_id=user.pk)
     return {"uid": user.uid, "nickname": user.display_name, "phone": user.phone, "bio": profile.bio,
-            "avatar": media_url(profile.avatar), "shops_following": len(selectors.followed_shop_ids(user.pk)),
+            "avatar": media_url(profile.avatar), "shops_following": len(selectors.followed_shop_ids(user_id=user.pk)),
             **counts}
 
 
@@ -136,30 +137,22 @@ def my_avatar(request, avatar: File[UploadedFile]):
 
 @router.get("/me/friends", response=UserList, auth=auth, summary="Mutual follows, minus blocks")
 def my_friends(request):
-    from quanzi.accounts.models import User
-
-    ids = selectors.friend_ids(request.auth.pk)
-    users = User.objects.filter(pk__in=ids, is_active=True).select_related("social_profile").order_by("-id")
-    return {"items": [card(u) for u in users]}
+    return {"items": [card(u) for u in selectors.friends_of(user_id=request.auth.pk)]}
 
 
 @router.get("/me/blocked", response=UserList, auth=auth, summary="Users I blocked")
 def my_blocked(request):
-    from quanzi.accounts.models import User
-
-    ids = selectors.blocked_by_me_ids(request.auth.pk)
-    users = {u.pk: u for u in User.objects.filter(pk__in=ids).select_related("social_profile")}
-    return {"items": [card(users[i]) for i in ids if i in users]}
+    return {"items": [card(u) for u in selectors.blocked_users_of(user_id=request.auth.pk)]}
 
 
 @router.get("/users/{uid}", response=PublicProfileOut, auth=optional_auth,
             summary="A public profile (phone masked); 403 `blocked` if they blocked you")
 def user_profile(request, uid: str):
     target, viewer = _visible_target(request, uid)
-    rel = selectors.relationship(viewer.pk if viewer else None, target.pk)
-    profile = selectors.profile_for(target)
+    rel = selectors.relationship(viewer_id=viewer.pk if viewer else None, user_id=target.pk)
+    profile = selectors.profile_for(user=target)
     return {"uid": target.uid, "nickname": target.display_name, "masked_phone": target.masked_phone,
-            "bio": profile.bio, "avatar": media_url(profile.avatar), **selectors.profile_counts(target.pk),
+            "bio": profile.bio, "avatar": media_url(profile.avatar), **selectors.profile_counts(user_id=target.pk),
             "i_follow": rel["i_follow"], "follows_me": rel["follows_me"],
             "is_friend": rel["i_follow"] and rel["follows_me"], "i_blocked": rel["i_blocked"],
             "is_me": bool(viewer and viewer.pk == target.pk)}
@@ -169,20 +162,18 @@ def user_profile(request, uid: str):
 def user_follow(request, uid: str):
     target = _target(uid)
     services.follow_user(user=request.auth, target=target)
-    return {"following": True, "followers": selectors.follower_count(target.pk)}
+    return {"following": True, "followers": selectors.follower_count(user_id=target.pk)}
 
 
 @router.delete("/users/{uid}/follow", response=FollowOut, auth=auth, summary="Unfollow a user (idempotent)")
 def user_unfollow(request, uid: str):
     target = _target(uid)
     services.unfollow_user(user=request.auth, target=target)
-    return {"following": False, "followers": selectors.follower_count(target.pk)}
+    return {"following": False, "followers": selectors.follower_count(user_id=target.pk)}
 
 
 def _shop(shop_id: int):
-    from quanzi.shops.models import Shop
-
-    shop = Shop.objects.filter(pk=shop_id).first()
+    shop = shop_get(shop_id=shop_id)
     if shop is None:
         raise NotFound(_("This shop does not exist."), code="shop_not_found")
     return shop
@@ -192,14 +183,14 @@ def _shop(shop_id: int):
 def shop_follow(request, shop_id: int):
     shop = _shop(shop_id)
     services.follow_shop(user=request.auth, shop=shop)
-    return {"shop_id": shop.pk, "following": True, "followers": selectors.shop_follower_count(shop.pk)}
+    return {"shop_id": shop.pk, "following": True, "followers": selectors.shop_follower_count(shop_id=shop.pk)}
 
 
 @router.delete("/shops/{shop_id}/follow", response=ShopFollowOut, auth=auth, summary="Unfollow a shop")
 def shop_unfollow(request, shop_id: int):
     shop = _shop(shop_id)
     services.unfollow_shop(user=request.auth, shop=shop)
-    return {"shop_id": shop.pk, "following": False, "followers": selectors.shop_follower_count(shop.pk)}
+    return {"shop_id": shop.pk, "following": False, "followers": selectors.shop_follower_count(shop_id=shop.pk)}
 
 
 @router.post("/users/{uid}/block", response=BlockOut, auth=auth,
@@ -219,7 +210,7 @@ def user_unblock(request, uid: str):
 
 def _user_page(request, edges, attr: str, cursor: str | None, limit: int) -> dict:
     viewer = _viewer(request)
-    hidden = selectors.blocked_ids(viewer.pk) if viewer else set()
+    hidden = selectors.blocked_ids(user_id=viewer.pk) if viewer else set()
     items, next_cursor = cursor_page(edges, cursor=cursor, limit=limit)
     users = [getattr(edge, attr) for edge in items]
     return {"items": [card(u) for u in users if u.pk not in hidden and u.is_active], "next_cursor": next_cursor}
@@ -229,11 +220,11 @@ def _user_page(request, edges, attr: str, cursor: str | None, limit: int) -> dic
             summary="Who follows this user (newest first, cursor-paginated)")
 def user_followers(request, uid: str, cursor: str | None = None, limit: int = 20):
     target, _viewer_user = _visible_target(request, uid)
-    return _user_page(request, selectors.follower_edges(target.pk), "follower", cursor, limit)
+    return _user_page(request, selectors.follower_edges(user_id=target.pk), "follower", cursor, limit)
 
 
 @router.get("/users/{uid}/following", response=UserPage, auth=optional_auth,
             summary="Whom this user follows (newest first, cursor-paginated)")
 def user_following(request, uid: str, cursor: str | None = None, limit: int = 20):
     target, _viewer_user = _visible_target(request, uid)
-    return _user_page(request, selectors.following_edges(target.pk), "followee", cursor, limit)
+    return _user_page(request, selectors.following_edges(user_id=target.pk), "followee", cursor, limit)

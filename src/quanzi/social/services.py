@@ -25,7 +25,7 @@ def _check_target(user, target) -> None:
         raise NotFound(_("This user does not exist."), code="user_not_found")
     if target.pk == user.pk:
         raise ValidationFailed(_("You cannot follow yourself."), code="cannot_follow_self")
-    if selectors.is_blocked(user.pk, target.pk):
+    if selectors.is_blocked(user_a_id=user.pk, user_b_id=target.pk):
         raise Forbidden(_("You cannot interact with this user."), code="blocked")
 
 
@@ -105,7 +105,7 @@ def profile_update(*, user, bio: str | None = None, avatar=None) -> Profile:
                                    fields={"bio": _("too long")})
         profile.bio = bio
     if avatar is not None:
-        from quanzi.catalog.images import save_product_image
+        from quanzi.core.images import save_product_image
 
         _full, thumb = save_product_image(avatar, folder="avatars")
         profile.avatar = thumb

@@ -13,17 +13,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from quanzi.accounts.models import User
 from quanzi.core.errors import DomainError
 from quanzi.core.http import cursor_page
+from quanzi.shops.selectors import shop_get
 from quanzi.social import selectors, services
-from quanzi.storefront.web import error_context, is_htmx, login_required, redirect
+from quanzi.web.helpers import error_context, is_htmx, login_required, redirect
 
 LIST_SIZE = 20
 
 
-def _target_or_404(uid: str) -> User:
-    target = selectors.user_by_uid(uid)
+def _target_or_404(uid: str):
+    target = selectors.user_by_uid(uid=uid)
     if target is None:
         raise Http404
     return target
@@ -40,12 +40,12 @@ def _viewer_id(request) -> int | None:
 def profile(request, uid: str):
     target = _target_or_404(uid)
     viewer_id = _viewer_id(request)
-    rel = selectors.relationship(viewer_id, target.pk)
+    rel = selectors.relationship(viewer_id=viewer_id, user_id=target.pk)
     if rel["blocked_me"]:
         return _blocked_page(request, target)
     return TemplateResponse(request, "social/profile.html", {
-        "target": target, "profile": selectors.profile_for(target), "rel": rel,
-        "counts": selectors.profile_counts(target.pk), "is_me": viewer_id == target.pk,
+        "target": target, "profile": selectors.profile_for(user=target), "rel": rel,
+        "counts": selectors.profile_counts(user_id=target.pk), "is_me": viewer_id == target.pk,
     })
 
 
@@ -64,7 +64,7 @@ def profile_edit(request):
         else:
             messages.success(request, _("Profile saved."))
             return redirect(request, reverse("social:profile", args=[user.uid]))
-    profile = selectors.profile_for(user)
+    profile = selectors.profile_for(user=user)
     ctx.setdefault("bio", profile.bio)
     return TemplateResponse(request, "social/profile_edit.html", {"profile": profile, **ctx}, status=status)
 
@@ -72,24 +72,24 @@ def profile_edit(request):
 def _user_list(request, uid: str, kind: str):
     target = _target_or_404(uid)
     viewer_id = _viewer_id(request)
-    if viewer_id and viewer_id != target.pk and selectors.has_blocked(target.pk, viewer_id):
+    if viewer_id and viewer_id != target.pk and selectors.has_blocked(blocker_id=target.pk, blocked_id=viewer_id):
         return _blocked_page(request, target)
     if kind == "followers":
-        edges, attr = selectors.follower_edges(target.pk), "follower"
+        edges, attr = selectors.follower_edges(user_id=target.pk), "follower"
     else:
-        edges, attr = selectors.following_edges(target.pk), "followee"
+        edges, attr = selectors.following_edges(user_id=target.pk), "followee"
     try:
         items, next_cursor = cursor_page(edges, cursor=request.GET.get("cursor"), limit=LIST_SIZE)
     except DomainError:
         raise Http404
-    hidden = selectors.blocked_ids(viewer_id) if viewer_id else set()
+    hidden = selectors.blocked_ids(user_id=viewer_id) if viewer_id else set()
     users = [getattr(e, attr) for e in items]
     users = [u for u in users if u.pk not in hidden and u.is_active]
-    i_follow = set(selectors.following_among(viewer_id, [u.pk for u in users])) if viewer_id else set()
+    i_follow = set(selectors.following_among(follower_id=viewer_id, user_ids=[u.pk for u in users])) if viewer_id else set()
     rows = [{"user": u, "i_follow": u.pk in i_follow, "is_me": u.pk == viewer_id} for u in users]
     return TemplateResponse(request, "social/user_list.html", {
         "target": target, "kind": kind, "rows": rows, "next_cursor": next_cursor,
-        "counts": selectors.profile_counts(target.pk),
+        "counts": selectors.profile_counts(user_id=target.pk),
     })
 
 
@@ -108,17 +108,17 @@ def follow_toggle(request, uid: str):
     user = request.user
     error = ""
     try:
-        if selectors.is_following_user(user.pk, target.pk):
+        if selectors.is_following_user(follower_id=user.pk, user_id=target.pk):
             services.unfollow_user(user=user, target=target)
         else:
             services.follow_user(user=user, target=target)
     except DomainError as exc:
         error = exc.message
     if is_htmx(request):
-        rel = selectors.relationship(user.pk, target.pk)
+        rel = selectors.relationship(viewer_id=user.pk, user_id=target.pk)
         return TemplateResponse(request, "social/partials/follow_button.html", {
             "target": target, "i_follow": rel["i_follow"], "follows_me": rel["follows_me"], "error": error,
-            "followers": selectors.follower_count(target.pk), "oob": request.POST.get("oob") == "1", "oob_count": request.POST.get("oob") == "1",
+            "followers": selectors.follower_count(user_id=target.pk), "oob": request.POST.get("oob") == "1", "oob_count": request.POST.get("oob") == "1",
         })
     if error:
         messages.error(request, error)
@@ -128,15 +128,13 @@ def follow_toggle(request, uid: str):
 @login_required
 @require_POST
 def follow_shop_toggle(request, shop_id: int):
-    from quanzi.shops.models import Shop
-
-    shop = Shop.objects.filter(pk=shop_id).first()
+    shop = shop_get(shop_id=shop_id)
     if shop is None:
         raise Http404
     user = request.user
     error = ""
     try:
-        if selectors.is_following_shop(user.pk, shop.pk):
+        if selectors.is_following_shop(follower_id=user.pk, shop_id=shop.pk):
             services.unfollow_shop(user=user, shop=shop)
         else:
             services.follow_shop(user=user, shop=shop)
@@ -155,7 +153,7 @@ def block_toggle(request, uid: str):
     target = _target_or_404(uid)
     user = request.user
     try:
-        if selectors.has_blocked(user.pk, target.pk):
+        if selectors.has_blocked(blocker_id=user.pk, blocked_id=target.pk):
             services.unblock_user(user=user, target=target)
             messages.success(request, _("Unblocked %(name)s.") % {"name": target.display_name})
         else:

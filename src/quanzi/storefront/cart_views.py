@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quanzi.accounts.selectors import address_list
+from quanzi.catalog.selectors import product_is_sellable
 from quanzi.core.errors import DomainError, NotFound
 from quanzi.core.http import client_fingerprint
 from quanzi.orders import services
@@ -21,7 +22,8 @@ from quanzi.orders.checkout import checkout_and_pay
 from quanzi.orders.selectors import cart_count, cart_lines
 from quanzi.orders.services import CheckoutItem
 from quanzi.payments.services import payment_pay_url
-from quanzi.storefront.web import (
+from quanzi.web import page_hooks
+from quanzi.web.helpers import (
     error_context,
     int_or_none,
     is_htmx,
@@ -31,14 +33,12 @@ from quanzi.storefront.web import (
     trigger,
 )
 
-FROM_NOTE_KEY = "from_note"  # {"<product id>": note id}: set on the product page, read at checkout
-
 # ---------------------------------------------------------------- cart
 
 
 def _purchasable(line) -> bool:
     sku, product = line.sku, line.sku.product
-    return sku.is_active and product.is_on_shelf and product.shop.is_selling
+    return sku.is_active and product_is_sellable(product=product)
 
 
 def _problem(line) -> str:
@@ -210,7 +210,7 @@ def _checkout_place(request):
     try:
         _orders, payment = checkout_and_pay(user=request.user, items=items, address_id=address_id, notes=notes,
                                             clear_cart=mode == "cart",
-                                            context={"from_note": request.session.get(FROM_NOTE_KEY, {}),
+                                            context={**page_hooks.checkout_context(request),
                                                      "client": client_fingerprint(request)})
     except DomainError as exc:
         return _checkout_page(request, items, mode, error_ctx=error_context(exc), address_id=address_id,

@@ -14,7 +14,7 @@ from quanzi.accounts import services as accounts
 from quanzi.accounts.selectors import address_get, address_list
 from quanzi.core.errors import DomainError, NotFound
 from quanzi.orders.selectors import user_order_counts
-from quanzi.storefront.web import error_context, login_required, next_url
+from quanzi.web.helpers import error_context, login_required, next_url
 
 SHORTCUTS = [("unpaid", gettext_lazy("To pay"), "💳"), ("to_ship", gettext_lazy("To ship"), "📦"),
              ("shipped", gettext_lazy("Shipped"), "🚚"), ("delivered", gettext_lazy("To confirm"), "✅"),

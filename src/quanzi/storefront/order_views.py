@@ -17,14 +17,13 @@ from quanzi.core.errors import DomainError, ValidationFailed
 from quanzi.core.money import yuan_to_fen
 from quanzi.orders import aftersales, selectors, services
 from quanzi.orders.checkout import order_payment_start
-from quanzi.orders.models import AfterSaleKind, AfterSaleStatus, OrderStatus
+from quanzi.orders.constants import OPEN_AFTERSALE, AfterSaleKind, AfterSaleStatus, OrderStatus
 from quanzi.orders.services import AFTERSALE_REASONS
-from quanzi.orders.states import OPEN_AFTERSALE
 from quanzi.payments.services import payment_pay_url
-from quanzi.shipping.models import CARRIERS, TrackingStatus
+from quanzi.shipping.constants import CARRIERS, TrackingStatus
 from quanzi.shipping.selectors import shipment_for_order
 from quanzi.shipping.services import sandbox_carrier_advance
-from quanzi.storefront.web import error_context, int_or_none, is_htmx, login_required, next_url
+from quanzi.web.helpers import error_context, int_or_none, is_htmx, login_required, next_url
 
 S = OrderStatus
 TABS = [("all", gettext_lazy("All")), ("unpaid", gettext_lazy("To pay")), ("to_ship", gettext_lazy("To ship")),

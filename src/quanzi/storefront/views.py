@@ -1,7 +1,8 @@
 """Shopper pages for browsing: home, category, shop, search, product.
 
 Cart and checkout live in cart_views.py, orders and after-sales in order_views.py, the "me" pages
-in me_views.py; shared helpers in web.py.
+in me_views.py; shared helpers in quanzi.web.helpers. Other apps add to these pages through the
+slots the storefront declares (apps.py), never by being named here.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.catalog import selectors as catalog
-from quanzi.catalog.images import media_url
+from quanzi.core.images import media_url
 from quanzi.shops.selectors import shop_get_selling
-from quanzi.storefront.cart_views import FROM_NOTE_KEY
-from quanzi.storefront.web import int_or_none
-from quanzi.web import page_cache
+from quanzi.web import page_cache, page_hooks
+from quanzi.web.helpers import int_or_none
+from quanzi.web.slots import entries as slot_entries
 
 PAGE_SIZE = 20
 SORTS = {"new": _("New"), "popular": _("Popular"), "price_asc": _("Price ↑"), "price_desc": _("Price ↓")}
@@ -71,32 +72,25 @@ def shop(request, shop_id: int):
     })
 
 
-SEARCH_TABS = {"goods": _("Goods"), "notes": _("Notes"), "users": _("Users"), "topics": _("Topics")}
+GOODS_TAB = {"goods": _("Goods")}
 
 
 def search(request):
-    """/search/?q=&type=goods|notes|users|topics — goods (the product search) is the default tab."""
-    from quanzi.content import search as content_search
-
+    """/search/?q=&type=goods|… — goods (the product search, this page's own) is the default tab; the
+    other tabs come from the `search.tabs` slot and render their own results."""
     query = (request.GET.get("q") or "").strip()[:60]
+    more_tabs = {entry.key: entry for entry in slot_entries("search.tabs")}
     kind = request.GET.get("type", "goods")
-    kind = kind if kind in SEARCH_TABS else "goods"
+    kind = kind if kind in more_tabs else "goods"
     page = _page(request)
-    viewer = request.user if request.user.is_authenticated else None
-    products, notes, users, topics, has_next = [], [], [], [], False
+    products, has_next = [], False
     if query and kind == "goods":
         products, has_next = _paged(lambda limit, offset: catalog.product_search(
             query=query, limit=limit, offset=offset), page)
-    elif query and kind == "notes":
-        notes, has_next = _paged(lambda limit, offset: content_search.search_notes(
-            query, viewer, limit=limit, offset=offset), page)
-    elif query and kind == "users":
-        users = content_search.search_users(query, viewer, limit=PAGE_SIZE)
-    elif query and kind == "topics":
-        topics = content_search.search_topics(query, limit=PAGE_SIZE)
     return TemplateResponse(request, "storefront/search.html", {
-        "query": query, "type": kind, "tabs": SEARCH_TABS, "products": products, "notes": notes,
-        "users": users, "topics": topics, "page": page, "has_next": has_next,
+        "query": query, "type": kind, "tabs": {**GOODS_TAB, **{key: e.label for key, e in more_tabs.items()}},
+        "placeholder": more_tabs[kind].extra.get("placeholder", "") if kind in more_tabs else "",
+        "products": products, "page": page, "has_next": has_next,
         "categories": [] if query else catalog.category_list(),
     })
 
@@ -125,21 +119,11 @@ def _option_rows(options, chosen) -> list[dict]:
 
 def product(request, product_id: int):
     """The product page. Anonymous visitors share one cached rendering (see quanzi.web.page_cache)."""
-    _remember_note(request, product_id)
+    page_hooks.product_visited(request, product_id)
     if not page_cache.shareable(request):
         return TemplateResponse(request, "storefront/product.html", _product_context(product_id))
     return page_cache.serve(request, product_id, lambda: TemplateResponse(
         request, "storefront/product.html", _product_context(product_id)))
-
-
-def _remember_note(request, product_id: int) -> None:
-    """`?from_note=<id>`: the visitor came from a note; checkout attributes the purchase to it."""
-    note_id = int_or_none(request.GET.get("from_note"))
-    if note_id is None:
-        return
-    remembered = dict(request.session.get(FROM_NOTE_KEY, {}))
-    remembered[str(product_id)] = note_id
-    request.session[FROM_NOTE_KEY] = dict(list(remembered.items())[-20:])  # the 20 latest products
 
 
 def _product_context(product_id: int) -> dict:

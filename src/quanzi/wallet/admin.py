@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from quanzi.core.adminkit import Decision, DecisionAdmin, ReadOnlyAdmin, ReadOnlyInline, yuan
 from quanzi.wallet import services
-from quanzi.wallet.models import Withdrawal, WithdrawalEvent, WithdrawalSettings, WithdrawalStatus
+from quanzi.wallet.constants import WithdrawalStatus
+from quanzi.wallet.models import Withdrawal, WithdrawalEvent, WithdrawalSettings
+from quanzi.wallet.states import WITHDRAWAL
 
 PILL = {WithdrawalStatus.REQUESTED: "warn", WithdrawalStatus.APPROVED: "warn", WithdrawalStatus.PAID: "ok",
         WithdrawalStatus.FAILED: "bad", WithdrawalStatus.REJECTED: "bad"}
@@ -85,15 +87,15 @@ class WithdrawalAdmin(DecisionAdmin, ReadOnlyAdmin):
     decisions = (
         Decision("approve", _("Approve and pay"),
                  lambda w, note, actor=None: services.withdrawal_approve(withdrawal_id=w.pk, actor=actor, note=note),
-                 applies=lambda w: w.status == WithdrawalStatus.REQUESTED,
+                 applies=lambda w: WITHDRAWAL.can(w.status, WithdrawalStatus.APPROVED),
                  help=_("The transfer is sent to the user's account through the payout provider.")),
         Decision("reject", _("Reject"),
                  lambda w, note, actor=None: services.withdrawal_reject(withdrawal_id=w.pk, actor=actor, note=note),
-                 applies=lambda w: w.status == WithdrawalStatus.REQUESTED, note_required=True, danger=True,
+                 applies=lambda w: WITHDRAWAL.can(w.status, WithdrawalStatus.REJECTED), note_required=True, danger=True,
                  help=_("The amount returns to the user's wallet; the note is shown to the user.")),
         Decision("send_now", _("Send or check the transfer now"),
                  lambda w, note, actor=None: services.withdrawal_pay(withdrawal_id=w.pk),
-                 applies=lambda w: w.status == WithdrawalStatus.APPROVED, ask_note=False,
+                 applies=lambda w: WITHDRAWAL.can(w.status, WithdrawalStatus.PAID), ask_note=False,
                  help=_("Asks the payout provider again instead of waiting for the sweep.")),
     )
 

@@ -79,8 +79,8 @@ def withdrawal_detail_out(w: Withdrawal) -> dict:
 
 @router.get("", response=BalancesOut, summary="My balances (fen) and the withdrawal limits")
 def wallet_balances(request):
-    return {"currency": "CNY", **selectors.balances(request.auth.pk),
-            "limits": selectors.withdrawal_limits(request.auth.pk)}
+    return {"currency": "CNY", **selectors.balances(user_id=request.auth.pk),
+            "limits": selectors.withdrawal_limits(user_id=request.auth.pk)}
 
 
 @router.post("/withdrawals", response={201: WithdrawalOut},
@@ -95,10 +95,10 @@ def withdraw(request, payload: WithdrawIn):
 
 @router.get("/withdrawals", response=WithdrawalPageOut, summary="My withdrawals, newest first")
 def withdrawal_list(request, cursor: str | None = None, limit: int = 20):
-    items, next_cursor = selectors.withdrawals_for(request.auth, cursor, limit)
+    items, next_cursor = selectors.withdrawals_for(user=request.auth, cursor=cursor, limit=limit)
     return {"items": [withdrawal_out(w) for w in items], "next_cursor": next_cursor}
 
 
 @router.get("/withdrawals/{number}", response=WithdrawalDetailOut, summary="One of my withdrawals with its timeline")
 def withdrawal_detail(request, number: str):
-    return withdrawal_detail_out(selectors.withdrawal_for(request.auth, number))
+    return withdrawal_detail_out(selectors.withdrawal_for(user=request.auth, number=number))

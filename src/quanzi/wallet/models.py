@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.core import clock
+from quanzi.wallet.constants import AccountType, WithdrawalStatus  # noqa: F401 - re-exported
 
 MIN_AMOUNT_DEFAULT = 1_000  # ¥10
 DAILY_LIMIT_DEFAULT = 500_000  # ¥5,000 per user per calendar day (Asia/Shanghai)
@@ -70,19 +71,6 @@ class Wallet(models.Model):
 
     def __str__(self) -> str:
         return f"wallet of {self.user_id}"
-
-
-class WithdrawalStatus(models.TextChoices):
-    REQUESTED = "requested", _("Requested")
-    APPROVED = "approved", _("Approved")
-    PAID = "paid", _("Paid")
-    FAILED = "failed", _("Failed")
-    REJECTED = "rejected", _("Rejected")
-
-
-class AccountType(models.TextChoices):
-    ALIPAY = "alipay", _("Alipay")
-    BANK = "bank", _("Bank card")
 
 
 def new_withdrawal_number() -> str:

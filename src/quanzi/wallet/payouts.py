@@ -83,8 +83,6 @@ payout_providers: Registry[PayoutProvider] = Registry(
 
 def get_payout_provider(code: str | None = None) -> PayoutProvider:
     """The provider named `code`, or the configured one. Unknown names are a configuration error."""
-    if "sandbox" not in payout_providers:
-        payout_providers.register(SandboxPayoutProvider())
     code = code or getattr(settings, "QUANZI", {}).get("PAYOUT_PROVIDER", "sandbox")
     provider = payout_providers.get(code)
     if provider is None:

@@ -28,9 +28,10 @@ from quanzi.ledger.selectors import balance
 from quanzi.ledger.services import Entry, ledger_post
 from quanzi.wallet import accounts as acct
 from quanzi.wallet import payouts
-from quanzi.wallet.models import AccountType, Wallet, Withdrawal, WithdrawalEvent, WithdrawalSettings
-from quanzi.wallet.models import WithdrawalStatus as S
-from quanzi.wallet.states import COUNTS_TOWARDS_LIMIT, check_transition
+from quanzi.wallet.constants import AccountType
+from quanzi.wallet.constants import WithdrawalStatus as S
+from quanzi.wallet.models import Wallet, Withdrawal, WithdrawalEvent, WithdrawalSettings
+from quanzi.wallet.states import COUNTS_TOWARDS_LIMIT, WITHDRAWAL, check_transition
 
 logger = logging.getLogger("quanzi.wallet")
 
@@ -178,7 +179,7 @@ def withdrawal_request(*, user, amount: int, account_type: str, account_number: 
         raise ValidationFailed(_("The fee (¥%(fee)s) would take the whole amount.") % {"fee": format_yuan(fee)},
                                code="withdrawal_below_fee", fields={"amount": f"fee {fee}"})
     _lock_wallet(user.pk)
-    available = -balance(acct.wallet_available(user.pk))
+    available = -balance(code=acct.wallet_available(user.pk))
     if amount > available:
         raise BusinessRuleViolation(
             _("You can withdraw at most ¥%(a)s.") % {"a": format_yuan(max(available, 0))},
@@ -234,7 +235,7 @@ def withdrawal_pay(*, withdrawal_id: int, provider: payouts.PayoutProvider | Non
     The provider is called under the row lock, so two sweeps never send one withdrawal twice at
     once, and providers dedupe by number, so a crash between their answer and our commit is safe."""
     withdrawal = _lock(withdrawal_id)
-    if withdrawal.status in (S.PAID, S.FAILED, S.REJECTED):
+    if withdrawal.status in WITHDRAWAL.final_states:
         return withdrawal
     check_transition(withdrawal.status, S.PAID)
     provider = provider or payouts.get_payout_provider()

@@ -13,25 +13,26 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from quanzi.core.errors import InvalidTransition
-from quanzi.wallet.models import WithdrawalStatus as S
+from quanzi.core.states import StateMachine
+from quanzi.wallet.constants import WithdrawalStatus as S
 
-WITHDRAWAL_TRANSITIONS: dict[str, frozenset[str]] = {
-    S.REQUESTED: frozenset({S.APPROVED, S.REJECTED}),
-    S.APPROVED: frozenset({S.PAID, S.FAILED}),
-    S.PAID: frozenset(),
-    S.FAILED: frozenset(),
-    S.REJECTED: frozenset(),
-}
+WITHDRAWAL = StateMachine("withdrawal", {
+    S.REQUESTED: {S.APPROVED, S.REJECTED},
+    S.APPROVED: {S.PAID, S.FAILED},
+    S.PAID: set(),
+    S.FAILED: set(),
+    S.REJECTED: set(),
+}, code="invalid_withdrawal_state", labels=dict(S.choices))
 
-FINAL = frozenset(s for s, nxt in WITHDRAWAL_TRANSITIONS.items() if not nxt)
 # Statuses whose amount still counts against the daily limit (the money did or may leave).
 COUNTS_TOWARDS_LIMIT = frozenset({S.REQUESTED, S.APPROVED, S.PAID})
 
 
 def check_transition(current: str, target: str) -> None:
-    """Raise `invalid_withdrawal_state` (409) unless current → target is in the table."""
-    if target not in WITHDRAWAL_TRANSITIONS.get(current, frozenset()):
+    """Raise `invalid_withdrawal_state` (409) unless current → target is in the table. The message
+    names the withdrawal's status only (what the user can act on), hence not `WITHDRAWAL.check`'s."""
+    if not WITHDRAWAL.can(current, target):
         raise InvalidTransition(
             _("This withdrawal is %(status)s and can no longer be changed that way.")
-            % {"status": S(current).label if current in S.values else current},
-            code="invalid_withdrawal_state", fields={"status": current})
+            % {"status": WITHDRAWAL.label(current)},
+            code=WITHDRAWAL.code, fields={"status": current})

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 from quanzi.core.errors import DomainError, NotFound, ValidationFailed
 from quanzi.core.money import yuan_to_fen
 from quanzi.core.ratelimit import hit
-from quanzi.storefront.web import login_required
 from quanzi.wallet import selectors, services
-from quanzi.wallet.models import AccountType, WithdrawalStatus
+from quanzi.wallet.constants import AccountType, WithdrawalStatus
+from quanzi.web.helpers import login_required
 
 FORM_FIELDS = ("amount", "account_type", "account_number", "account_name")
 
@@ -33,9 +33,9 @@ def _parse_amount(text: str) -> int:
 
 
 def _page(request, *, form=None, error: str = "", field_errors=None, status: int = 200):
-    items, next_cursor = selectors.withdrawals_for(request.user, request.GET.get("cursor"), 20)
+    items, next_cursor = selectors.withdrawals_for(user=request.user, cursor=request.GET.get("cursor"), limit=20)
     return TemplateResponse(request, "wallet/wallet.html", {
-        "balances": selectors.balances(request.user.pk), "limits": selectors.withdrawal_limits(request.user.pk),
+        "balances": selectors.balances(user_id=request.user.pk), "limits": selectors.withdrawal_limits(user_id=request.user.pk),
         "items": items, "next_cursor": next_cursor, "account_types": AccountType.choices,
         "form": form or {"account_type": AccountType.ALIPAY}, "error": error, "field_errors": field_errors or {},
         "open_statuses": (WithdrawalStatus.REQUESTED, WithdrawalStatus.APPROVED),
@@ -75,7 +75,7 @@ def withdraw(request):
 @login_required
 def withdrawal(request, number: str):
     try:
-        w = selectors.withdrawal_for(request.user, number)
+        w = selectors.withdrawal_for(user=request.user, number=number)
     except NotFound:
         raise Http404 from None
     return TemplateResponse(request, "wallet/withdrawal.html", {"w": w, "events": list(w.events.all())})

@@ -11,4 +11,16 @@ class WebConfig(AppConfig):
     verbose_name = _("Web layer")
 
     def ready(self) -> None:
-        from quanzi.web import checks  # noqa: F401 - every registered slot entry names a declared slot
+        from quanzi.web import (
+            checks,  # noqa: F401 - every registered slot entry names a declared slot
+            page_hooks,  # noqa: F401 - the registries of the shopper pages' hooks
+        )
+        from quanzi.web.slots import LINKS, TEMPLATE, declare_slot
+
+        declare_slot("base.topbar", kind=TEMPLATE, owner="web",
+                     doc="Widgets in every page's top bar, between the search box and the navigation.")
+        declare_slot("base.topnav", kind=LINKS, owner="web",
+                     doc="Links in the top navigation, after Categories, Cart and Orders.")
+        declare_slot("base.tabbar", kind=LINKS, owner="web",
+                     doc="Tabs of the mobile tab bar between Home and Cart; `icon` names an includes/icon.html "
+                         "icon, `active` the URL name that highlights the tab.")

@@ -5,10 +5,10 @@ declares `console.nav`, …) with `declare_slot()`; any app fills one from its `
 
     from quanzi.web.slots import SlotEntry, slots
 
-    slots.register(SlotEntry(slot="product.sections", key="reviews",
-                             template="reviews/partials/product_reviews.html", order=20))
-    slots.register(SlotEntry(slot="console.nav", key="groupbuy", label=_("Group buys"),
-                             url="groupbuy:merchant_campaigns", active="groupbuy", order=40))
+    slots.register(SlotEntry(slot="product.sections", key="coupons",
+                             template="coupons/partials/product_coupons.html", order=30))
+    slots.register(SlotEntry(slot="console.nav", key="coupons", label=_("Coupons"),
+                             url="coupons:merchant_coupons", active="coupons", order=70))
 
 Two kinds of slot:
 - *template* slots render each entry's partial template, in order, with the page's context
@@ -16,8 +16,16 @@ Two kinds of slot:
 - *link* slots (menus, navigation, tab bars) give the page a list of links to draw in its own
   markup (`{% slot_links "console.nav" as tabs %}`): label, URL, icon, whether it is active.
 
-An entry's `visible(context)` hides it (staff-only links, a merchant-only tab). A system check
-(web.E001) refuses entries for slots nobody declared, so a typo fails at start-up, not silently.
+A template entry's `stylesheets` are linked in the page's `<head>` by `{% slot_styles "name" %}`,
+so the page looks the same as when it linked them itself.
+
+An entry's `visible(context)` hides it (staff-only links, a merchant-only tab); it is asked before
+the entry's `context`, so a hidden entry costs nothing. A system check (web.E001) refuses entries
+for slots nobody declared, so a typo fails at start-up, not silently.
+
+Use named functions (not lambdas) for `visible`, `context` and `url_args` where you can: registering
+the same entry twice is then a harmless no-op, and the docs can name what fills a slot.
+docs/web-and-slots.md lists every declared slot.
 """
 
 from __future__ import annotations
@@ -42,12 +50,14 @@ class SlotDeclaration:
 @dataclass(frozen=True)
 class SlotEntry:
     slot: str
-    key: str  # unique within the slot ("groupbuy", "reviews.product")
+    key: str  # unique within the slot ("coupons", "coupons.product")
     template: str = ""  # template slots: the partial to render
     context: Callable[[Any], dict] | None = None  # template slots: extra variables from the page's context
-    label: Any = ""  # link slots: text (a lazy translation)
-    url: str = ""  # link slots: a URL name ("groupbuy:merchant_campaigns") or a path ("/admin/")
+    stylesheets: tuple[str, ...] = ()  # template slots: static CSS paths the page links in its <head>
+    label: Any = ""  # link slots (and tabs such as search.tabs): text (a lazy translation)
+    url: str = ""  # link slots: a URL name ("coupons:merchant_coupons") or a path ("/admin/")
     url_args: Callable[[Any], list] | None = None  # link slots: arguments for reversing `url`
+    query: str = ""  # link slots: a query string added to the URL ("status__exact=requested")
     icon: str = ""  # link slots: an icon name (includes/icon.html) or an emoji
     active: str = ""  # link slots: the page's `active_tab`/`console_tab` value that highlights it
     testid: str = ""
@@ -76,6 +86,11 @@ def declare_slot(name: str, *, kind: str, doc: str, owner: str = "") -> None:
     _declared[name] = SlotDeclaration(name=name, kind=kind, doc=doc, owner=owner)
 
 
+def undeclare_slot(name: str) -> None:
+    """Tests only: take a declaration away again."""
+    _declared.pop(name, None)
+
+
 def declared_slots() -> list[SlotDeclaration]:
     return sorted(_declared.values(), key=lambda d: d.name)
 
@@ -88,3 +103,18 @@ def entries(slot: str) -> list[SlotEntry]:
     """The entries of one slot, by their `order`, then in registration order."""
     found = [r for r in slots.registrations() if r.item.slot == slot]
     return [r.item for r in sorted(found, key=lambda r: (r.item.order, r.seq))]
+
+
+# ---------------------------------------------------------------- small helpers for entries
+
+
+def staff_only(context) -> bool:
+    """`visible=staff_only`: the entry shows to the platform's staff only."""
+    user = context.get("user")
+    return bool(user is not None and getattr(user, "is_staff", False))
+
+
+def viewer_uid(context) -> list:
+    """`url_args=viewer_uid`: links to the viewer's own public pages (`/u/<uid>/`)."""
+    user = context.get("user")
+    return [getattr(user, "uid", "")]

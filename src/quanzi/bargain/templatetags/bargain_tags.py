@@ -13,13 +13,3 @@ def product_bargain_block(product) -> dict:
         return {}
     campaign = selectors.running_campaign_for_product(product_id=product_id)
     return {"campaign": campaign} if campaign is not None else {}
-
-
-@register.filter
-def countdown(seconds) -> str:
-    """12345 → "03:25:45"."""
-    try:
-        seconds = max(0, int(seconds))
-    except (TypeError, ValueError):
-        return "00:00:00"
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"

@@ -9,10 +9,10 @@ from django.db.models import Sum
 from quanzi.bargain import services
 from quanzi.bargain.models import Bargain, BargainHelp, BargainStatus, HelperDay
 from quanzi.bargain.tests.conftest import FLOOR, ORIGINAL
-from quanzi.catalog.models import CampaignStock
+from quanzi.catalog.selectors import pool_units
 from quanzi.core.errors import DomainError
 from quanzi.core.testing import run_pool
-from quanzi.orders.models import Order
+from quanzi.orders.testing import orders
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -82,8 +82,8 @@ def test_racing_buys_of_one_bargain_place_one_order(bargain, starter):
                         for _ in range(8)], threads=8)
     assert sum(r[0] == "ok" for r in results) == 1
     assert codes(results) == ["bargain_already_bought"] * 7
-    assert Order.objects.filter(user=starter).count() == 1
-    assert CampaignStock.objects.get(campaign_key=bargain.campaign.campaign_key).quantity == 9
+    assert len(orders(user=starter)) == 1
+    assert pool_units(pools=[bargain.campaign.stock_pool])[bargain.campaign.stock_pool] == 9
 
 
 def test_racing_starts_by_one_user_open_one_bargain(campaign, starter):
@@ -103,6 +103,6 @@ def test_buyers_racing_for_the_last_units_never_oversell(make_campaign, make_sho
     results = run_pool(calls, threads=10)
     assert sum(r[0] == "ok" for r in results) == 3
     assert codes(results) == ["out_of_stock"] * 7
-    assert CampaignStock.objects.get(campaign_key=campaign.campaign_key).quantity == 0
+    assert pool_units(pools=[campaign.stock_pool])[campaign.stock_pool] == 0
     assert Bargain.objects.filter(status=BargainStatus.BOUGHT).count() == 3
     assert Bargain.objects.filter(status=BargainStatus.OPEN).count() == 7  # refused buys changed nothing

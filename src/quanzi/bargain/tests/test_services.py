@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from quanzi.bargain import services
 from quanzi.bargain.models import Bargain, BargainHelp, BargainStatus, CampaignStatus
 from quanzi.bargain.tests.conftest import FLOOR, ORIGINAL
-from quanzi.catalog.models import CampaignStock, Sku
+from quanzi.catalog.selectors import pool_units
+from quanzi.catalog.testing import pool_force_units, sku_get
 from quanzi.core import clock
 from quanzi.core.errors import (
     BusinessRuleViolation,
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def pool(campaign) -> int:
-    return CampaignStock.objects.get(campaign_key=campaign.campaign_key).quantity
+    return pool_units(pools=[campaign.stock_pool])[campaign.stock_pool]
 
 
 def help_all(bargain, users, rng=None):
@@ -34,8 +35,8 @@ def help_all(bargain, users, rng=None):
 # ---------------------------------------------------------------- campaigns
 
 def test_activation_sets_stock_aside_and_end_returns_it(campaign):
-    sku = Sku.objects.get(pk=campaign.sku_id)
-    assert campaign.status == CampaignStatus.ACTIVE and campaign.campaign_key == f"bargain:{campaign.pk}"
+    sku = sku_get(sku_id=campaign.sku_id)
+    assert campaign.status == CampaignStatus.ACTIVE and campaign.stock_pool.key == f"bargain:{campaign.pk}"
     assert pool(campaign) == 10 and sku.stock == 10
     services.campaign_end(campaign_id=campaign.pk, shop=campaign.shop)
     sku.refresh_from_db()
@@ -140,7 +141,7 @@ def test_start_refusals(make_campaign, starter, shop):
 
 def test_start_on_a_sold_out_campaign_is_refused(make_campaign, starter):
     campaign = make_campaign()
-    CampaignStock.objects.filter(campaign_key=campaign.campaign_key).update(quantity=0)
+    pool_force_units(pool=campaign.stock_pool, quantity=0)
     with pytest.raises(Conflict) as exc:
         services.bargain_start(user=starter, campaign_id=campaign.pk)
     assert exc.value.code == "campaign_sold_out"
@@ -300,7 +301,7 @@ def test_buying_twice_and_helping_a_bought_bargain_are_refused(bargain, starter,
 
 
 def test_buying_after_expiry_or_after_the_campaign_ended_is_refused(make_campaign, make_shopper):
-    from quanzi.orders.models import Order
+    from quanzi.orders.testing import orders
 
     c1, c2 = make_campaign(), make_campaign()
     a, b = make_shopper(), make_shopper()
@@ -315,7 +316,7 @@ def test_buying_after_expiry_or_after_the_campaign_ended_is_refused(make_campaig
         services.bargain_buy(user=b, number=b2.number, address_id=b.addresses.get().pk)
     assert exc.value.code == "bargain_expired"
     assert Bargain.objects.get(pk=b2.pk).status == BargainStatus.EXPIRED
-    assert not Order.objects.exists()
+    assert not orders()
 
 
 def test_buying_when_the_campaign_window_closed_is_refused(bargain, starter, campaign):
@@ -399,7 +400,7 @@ def test_the_sweep_expires_due_bargains_and_ends_campaigns(bargain, campaign, st
         run_sweeps(["bargain_expire"])
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.ENDED and pool(campaign) == 0
-    assert Sku.objects.get(pk=campaign.sku_id).stock == 20
+    assert sku_get(sku_id=campaign.sku_id).stock == 20
 
 
 def test_late_units_return_after_the_campaign_ended(bargain, starter, campaign):
@@ -408,11 +409,11 @@ def test_late_units_return_after_the_campaign_ended(bargain, starter, campaign):
 
     _b, order, _p = services.bargain_buy(user=starter, number=bargain.number, address_id=starter.addresses.get().pk)
     services.campaign_end(campaign_id=campaign.pk)
-    assert Sku.objects.get(pk=campaign.sku_id).stock == 19
+    assert sku_get(sku_id=campaign.sku_id).stock == 19
     order_cancel(order_id=order.pk, reason="timeout", actor="system")
     assert pool(campaign) == 1 and Bargain.objects.get(pk=bargain.pk).status == BargainStatus.EXPIRED
     assert bargain_return_late_units() == 1
-    assert pool(campaign) == 0 and Sku.objects.get(pk=campaign.sku_id).stock == 20
+    assert pool(campaign) == 0 and sku_get(sku_id=campaign.sku_id).stock == 20
 
 
 def test_share_target_resolves_a_bargain(bargain):

@@ -7,7 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from PIL import Image
 
-from quanzi.catalog.models import ProductStatus, Sku
+from quanzi.catalog.constants import ProductStatus
+from quanzi.catalog.models import Sku
 from quanzi.catalog.selectors import low_stock_skus, product_detail, product_list, product_search
 from quanzi.catalog.services import (
     product_add_image,

@@ -33,7 +33,7 @@ def _stock(*skus):
 
 def test_stock_take_takes_exact_quantities_and_merges_repeated_skus(two_skus):
     a, b = two_skus
-    stock_take([StockItem(a.pk, 2), StockItem(b.pk, 2), StockItem(a.pk, 1)])
+    stock_take(items=[StockItem(a.pk, 2), StockItem(b.pk, 2), StockItem(a.pk, 1)])
     assert _stock(a, b) == [2, 0]
 
 
@@ -41,7 +41,7 @@ def test_stock_take_never_goes_below_zero_and_the_transaction_takes_nothing(two_
     a, b = two_skus
     with pytest.raises(OutOfStock) as exc:
         with transaction.atomic():
-            stock_take([StockItem(a.pk, 1), StockItem(b.pk, 3)])
+            stock_take(items=[StockItem(a.pk, 1), StockItem(b.pk, 3)])
     assert exc.value.code == "out_of_stock"
     assert [k for k in exc.value.fields if str(b.pk) in k]  # the short SKU is named …
     assert not [k for k in exc.value.fields if str(a.pk) in k]  # … and only that one
@@ -52,14 +52,14 @@ def test_stock_take_refuses_zero_or_negative_quantities(two_skus):
     a, _b = two_skus
     for qty in (0, -1):
         with pytest.raises(ValidationFailed):
-            stock_take([StockItem(a.pk, qty)])
+            stock_take(items=[StockItem(a.pk, qty)])
     assert _stock(a) == [5]
 
 
 def test_stock_return_gives_stock_back_and_ignores_zero(two_skus):
     a, b = two_skus
-    stock_take([StockItem(a.pk, 4)])
-    stock_return([StockItem(a.pk, 3), StockItem(b.pk, 0)])
+    stock_take(items=[StockItem(a.pk, 4)])
+    stock_return(items=[StockItem(a.pk, 3), StockItem(b.pk, 0)])
     assert _stock(a, b) == [4, 2]
 
 
@@ -78,14 +78,14 @@ def test_orders_from_a_campaign_take_from_its_pool_only(two_skus):
     a, _b = two_skus
     stock_set_aside(sku_id=a.pk, campaign_key="flash:1", quantity=2)
 
-    stock_take([StockItem(a.pk, 2, "flash:1")])
+    stock_take(items=[StockItem(a.pk, 2, "flash:1")])
     assert CampaignStock.objects.get(sku=a).quantity == 0
     assert _stock(a) == [3]  # the free stock is untouched
     with pytest.raises(OutOfStock):
         with transaction.atomic():
-            stock_take([StockItem(a.pk, 1, "flash:1")])  # the pool is empty even though the SKU has 3
+            stock_take(items=[StockItem(a.pk, 1, "flash:1")])  # the pool is empty even though the SKU has 3
 
-    stock_return([StockItem(a.pk, 1, "flash:1")])  # a cancelled campaign order goes back to the pool
+    stock_return(items=[StockItem(a.pk, 1, "flash:1")])  # a cancelled campaign order goes back to the pool
     assert CampaignStock.objects.get(sku=a).quantity == 1
     assert _stock(a) == [3]
 
@@ -104,7 +104,7 @@ def test_setting_aside_more_than_the_free_stock_is_refused(two_skus):
 def test_releasing_a_campaign_pool_returns_what_is_left_to_the_sku(two_skus):
     a, _b = two_skus
     stock_set_aside(sku_id=a.pk, campaign_key="group:7", quantity=4)
-    stock_take([StockItem(a.pk, 1, "group:7")])
+    stock_take(items=[StockItem(a.pk, 1, "group:7")])
 
     assert stock_release_aside(sku_id=a.pk, campaign_key="group:7") == 3
     assert _stock(a) == [4]

@@ -38,9 +38,10 @@ def make_plan():
 
 
 def product_category(shop):
-    from quanzi.catalog.models import Product
+    """The category of the shop's first product."""
+    from quanzi.catalog.selectors import shop_products_for_console
 
-    return Product.objects.filter(shop=shop).select_related("category").first().category
+    return shop_products_for_console(shop_id=shop.pk)[-1].category  # newest first: the last is the first
 
 
 def share_snapshot(sharer, *, buyer=None, device="d" * 16, ip="10.0.0.1", link_id=1) -> dict:
@@ -53,15 +54,16 @@ def share_snapshot(sharer, *, buyer=None, device="d" * 16, ip="10.0.0.1", link_i
 @pytest.fixture
 def attributed_order(place_order, pay):
     """`attributed_order([(sku, qty)], sharer=, user=None, pay=True, **client)` → the (paid) order."""
-    from quanzi.orders.models import Order, OrderLine
+    from quanzi.orders.selectors import orders_by_id
+    from quanzi.orders.testing import order_lines_set_attribution
 
     def place(items, *, sharer, user=None, paid=True, **client):
         orders, payment = place_order(items, user=user)
         order = orders[0]
-        OrderLine.objects.filter(order=order).update(attribution=share_snapshot(sharer, buyer=order.user, **client))
+        order_lines_set_attribution(order_id=order.pk, attribution=share_snapshot(sharer, buyer=order.user, **client))
         if paid:
             pay(payment.number)
-        return Order.objects.get(pk=order.pk)
+        return orders_by_id(order_ids=[order.pk])[order.pk]
 
     return place
 
@@ -103,7 +105,7 @@ def wallet_of():
     from quanzi.wallet import accounts
 
     def read(user) -> dict:
-        return {"pending": -balance(accounts.earnings_pending(user.pk)),
-                "available": -balance(accounts.wallet_available(user.pk))}
+        return {"pending": -balance(code=accounts.earnings_pending(user.pk)),
+                "available": -balance(code=accounts.wallet_available(user.pk))}
 
     return read

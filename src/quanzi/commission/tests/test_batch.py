@@ -18,16 +18,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from quanzi.commission import services
-from quanzi.commission.models import Commission, CommissionHoldLog, CommissionStatus
+from quanzi.commission.constants import CommissionStatus
+from quanzi.commission.models import Commission, CommissionHoldLog
 from quanzi.commission.services import RefundFact
 from quanzi.core import clock
-from quanzi.ledger.models import Transaction
-from quanzi.orders.models import Order, OrderEvent
-from quanzi.orders.selectors import orders_due_for_settlement
+from quanzi.ledger.testing import transactions
+from quanzi.orders.selectors import orders_by_id, orders_due_for_settlement
 from quanzi.orders.services import order_refund_all
-from quanzi.settlement.models import Settlement
 from quanzi.settlement.services import orders_settle
 from quanzi.settlement.tasks import settle_due_orders
+from quanzi.settlement.testing import settlements
 
 from .conftest import AFTER_WINDOW
 
@@ -72,7 +72,8 @@ def scenario(catalog, make_user, make_shopper, bind_upline, attributed_order, re
             order.refresh_from_db()
             if order.status != "closed":
                 complete_order(order)
-        return roles, [Order.objects.get(pk=o.pk) for o in orders]
+        fresh = orders_by_id(order_ids=[o.pk for o in orders])
+        return roles, [fresh[o.pk] for o in orders]
 
     return run
 
@@ -91,18 +92,18 @@ def _key(key: str) -> str:
 
 def _ledger(ref_type: str, ref_id: int, roles: dict[int, str]) -> list:
     return sorted((t.kind, _key(t.idempotency_key),
-                   sorted((_code(p.account.code, roles), p.amount) for p in t.postings.select_related("account")))
-                  for t in Transaction.objects.filter(ref_type=ref_type, ref_id=str(ref_id)))
+                   sorted((_code(p.account.code, roles), p.amount) for p in t.postings.all()))
+                  for t in transactions(ref_type=ref_type, ref_id=ref_id))
 
 
-def snapshot(roles: dict[int, str], orders: list[Order]) -> dict:
+def snapshot(roles: dict[int, str], orders: list) -> dict:
     """Everything the two paths wrote for these orders, with ids replaced by roles and positions."""
     out = {}
     for i, order in enumerate(orders):
         line_pos = {ln.pk: j for j, ln in enumerate(order.lines.order_by("id"))}
-        settlement = Settlement.objects.filter(order_id=order.pk).values_list("gross", "fee", "deducted", "net").first()
+        settlement = [(s.gross, s.fee, s.deducted, s.net) for s in settlements(order_id=order.pk)]
         out[("order", i)] = (_ledger("order", order.pk, roles), settlement, order.settled_at is not None,
-                             OrderEvent.objects.filter(order=order, kind="settled").count())
+                             order.events.filter(kind="settled").count())
         for c in Commission.objects.filter(order=order):
             assert c.order_line_id in line_pos
             out[("commission", i, line_pos[c.order_line_id], c.level)] = (

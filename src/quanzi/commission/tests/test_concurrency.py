@@ -7,22 +7,22 @@ import threading
 
 import pytest
 from django.db import connections
-from django.db.models import Sum
 
-from quanzi.commission.models import Commission, CommissionStatus
+from quanzi.commission.constants import CommissionStatus
+from quanzi.commission.models import Commission
 from quanzi.commission.services import commission_release, commission_void
 from quanzi.core import clock
 from quanzi.core.errors import DomainError
-from quanzi.ledger.models import Posting, Transaction
 from quanzi.ledger.selectors import unbalanced_transactions
+from quanzi.ledger.testing import postings_total, transaction_count
 from quanzi.orders.aftersales import (
     aftersale_approve,
     aftersale_confirm_return,
     aftersale_request,
     aftersale_ship_return,
 )
-from quanzi.settlement.models import Settlement
 from quanzi.settlement.services import order_settle
+from quanzi.settlement.testing import settlements
 
 from .conftest import AFTER_WINDOW
 
@@ -53,7 +53,7 @@ def run_together(*calls):
 
 def _books_balance():
     assert unbalanced_transactions() == []
-    assert (Posting.objects.aggregate(s=Sum("amount"))["s"] or 0) == 0
+    assert postings_total() == 0
 
 
 @pytest.fixture
@@ -71,8 +71,8 @@ def test_settlement_run_twice_at_once_releases_once(sale, wallet_of):
     with clock.travel(AFTER_WINDOW):
         results = run_together(*[lambda: order_settle(order_id=order.pk) for _ in range(4)])
     assert [r[0] for r in results] == ["ok"] * 4
-    assert Settlement.objects.count() == 1
-    assert Transaction.objects.filter(kind="commission.release").count() == 2
+    assert len(settlements()) == 1
+    assert transaction_count(kind="commission.release") == 2
     assert wallet_of(sharer) == {"pending": 0, "available": 1000}
     assert wallet_of(upline) == {"pending": 0, "available": 400}
     _books_balance()
@@ -117,5 +117,5 @@ def test_operator_decisions_racing_settlement_move_the_money_once(sale, make_use
     c1.refresh_from_db()
     assert c1.status == CommissionStatus.AVAILABLE
     assert wallet_of(sharer) == {"pending": 0, "available": 1000}
-    assert Transaction.objects.filter(kind="commission.void").count() == 1
+    assert transaction_count(kind="commission.void") == 1
     _books_balance()

@@ -9,11 +9,18 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quanzi.commission.models import MAX_CAP_BPS, Commission
+from quanzi.commission.constants import MAX_CAP_BPS
+from quanzi.commission.models import Commission
 from quanzi.commission.services import compute_line_commission, settings_update, tiers_evaluate
 from quanzi.core.errors import BusinessRuleViolation, ValidationFailed
 from quanzi.core.money import apply_rate
-from quanzi.ledger.models import Posting, Transaction
+from quanzi.ledger.testing import (
+    posting_kinds,
+    postings_total,
+    transaction_count,
+    transaction_kinds,
+    transactions,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +117,7 @@ def _run_tree_example(make_user, shop, make_product, make_plan, attributed_order
             bind_upline(people[a], people[b])
         assert err.value.code == "upline_cycle"
     for i in range(len(people)):  # every chain ends at the root within len(people) steps
-        assert len(upline_chain(people[i].pk, 3)) == len(_depth_chain(parents, i, 4))
+        assert len(upline_chain(user_id=people[i].pk, depth=3)) == len(_depth_chain(parents, i, 4))
     sku = make_product(shop=shop, price=9999, stock=10).skus.get()
     DistributionPlan.objects.filter(shop=shop).delete()
     make_plan(shop, rate_bps=min(rate, cap))
@@ -131,7 +138,7 @@ def _run_tree_example(make_user, shop, make_product, make_plan, attributed_order
             assert sum(c.amount - c.reversed for c in Commission.objects.filter(order=order)) == 0
         else:
             expected_kept += sum(c.amount for c in rows)
-    user_money = -sum(p.amount for p in Posting.objects.filter(account__code__startswith="user:"))
+    user_money = -postings_total(account_prefix="user:")
     assert user_money == expected_kept  # what people hold equals commission on kept, paid sales
 
 
@@ -159,11 +166,11 @@ def test_no_money_ever_goes_to_a_user_for_a_signup_an_invitation_or_a_tier(
     from .conftest import AFTER_WINDOW
 
     inviter = make_user(nickname="inviter")
-    before = Transaction.objects.count()
+    before = transaction_count()
     # Signup and invitation: a new account accepts the inviter's code.
     sharer = make_user(nickname="new distributor")
-    invite_accept(user=sharer, code=invitation_for(inviter).code, ip="127.0.0.1")
-    assert Transaction.objects.count() == before  # neither moved a fen
+    invite_accept(user=sharer, code=invitation_for(user=inviter).code, ip="127.0.0.1")
+    assert transaction_count() == before  # neither moved a fen
 
     sku = make_product(shop=shop, price=5000, stock=50).skus.get()
     make_plan(shop, rate_bps=2000)
@@ -173,19 +180,18 @@ def test_no_money_ever_goes_to_a_user_for_a_signup_an_invitation_or_a_tier(
     with clock.travel(AFTER_WINDOW):
         settle_due_orders()
     # A tier change: the sweep upgrades the sharer (thresholds lowered) — and moves no money either.
-    before = Transaction.objects.count()
+    before = transaction_count()
     Tier.objects.filter(rank=2).update(min_own_sales=0)
     assert tiers_evaluate(force=True) == 1
     assert TierChange.objects.get().user_id == sharer.pk
-    assert Transaction.objects.count() == before
+    assert transaction_count() == before
 
-    kinds = set(Transaction.objects.values_list("kind", flat=True))
+    kinds = transaction_kinds()
     assert {"commission.accrue", "commission.reverse", "commission.release"} <= kinds
-    user_kinds = set(Posting.objects.filter(account__code__startswith="user:")
-                     .values_list("transaction__kind", flat=True))
+    user_kinds = posting_kinds(account_prefix="user:")
     assert user_kinds <= USER_MONEY_KINDS
     # Every commission transaction belongs to a commission on a paid order line bought through a share.
-    for txn in Transaction.objects.filter(kind__startswith="commission."):
+    for txn in transactions(kind_prefix="commission."):
         c = Commission.objects.select_related("order", "order_line").get(pk=int(txn.ref_id))
         assert c.order.paid_at is not None and "share" in c.order_line.attribution
     assert wallet_of(inviter) == {"pending": 0, "available": 400}  # level 2 on the kept sale only

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from quanzi.commission.models import Commission, CommissionStatus
+from quanzi.commission.constants import CommissionStatus
+from quanzi.commission.models import Commission
 from quanzi.commission.services import commission_accrue_order, commission_release_order, settings_update
 from quanzi.core import clock
-from quanzi.ledger.models import Transaction
 from quanzi.ledger.selectors import balance
+from quanzi.ledger.testing import transaction_count
 from quanzi.orders.services import order_refund_all
-from quanzi.settlement.models import Settlement
 from quanzi.settlement.services import merchant_balances, order_settle
 from quanzi.settlement.tasks import settle_due_orders
+from quanzi.settlement.testing import settlements
 
 from .conftest import AFTER_WINDOW
 
@@ -43,7 +44,7 @@ def test_a_paid_attributed_line_pays_the_sharer_and_the_upline_into_pending(
     assert wallet_of(upline) == {"pending": 236, "available": 0}
     assert wallet_of(grand) == {"pending": 0, "available": 0}
     assert merchant_balances(shop_id=shop.pk)["pending"] == order.total - 826
-    assert Transaction.objects.filter(kind="commission.accrue").count() == 2
+    assert transaction_count(kind="commission.accrue") == 2
     ledger_balanced()
 
 
@@ -52,7 +53,7 @@ def test_accrual_is_idempotent(shop, sku, make_plan, network, attributed_order):
     order = attributed_order([(sku, 1)], sharer=network[2])
     assert commission_accrue_order(order_id=order.pk) == []
     assert Commission.objects.count() == 2
-    assert Transaction.objects.filter(kind="commission.accrue").count() == 2
+    assert transaction_count(kind="commission.accrue") == 2
 
 
 def test_three_levels_when_the_operator_turns_the_third_on(shop, sku, make_plan, network, attributed_order):
@@ -72,7 +73,7 @@ def test_no_plan_no_attribution_or_an_unpaid_order_pay_nothing(
     place_order([(sku, 1)], pay=True)  # plan, but nobody shared it
     attributed_order([(sku, 1)], sharer=sharer, paid=False)  # shared, never paid
     assert Commission.objects.count() == 0
-    assert not Transaction.objects.filter(kind__startswith="commission").exists()
+    assert transaction_count(kind_prefix="commission") == 0
 
 
 def test_a_product_plan_beats_the_category_plan_and_a_disabled_one_is_ignored(
@@ -146,7 +147,7 @@ def test_a_partial_refund_shrinks_the_commission_by_the_refunded_share(
     refund_line(order, quantity=2)
     assert set(Commission.objects.filter(order=order).values_list("status", flat=True)) == {CommissionStatus.REVERSED}
     assert wallet_of(sharer)["pending"] == 0 and wallet_of(upline)["pending"] == 0
-    assert Transaction.objects.filter(kind="commission.reverse").count() == 4
+    assert transaction_count(kind="commission.reverse") == 4
     ledger_balanced()
 
 
@@ -179,12 +180,12 @@ def test_settlement_makes_the_commission_withdrawable_once_and_the_merchant_pays
     assert wallet_of(sharer) == {"pending": 0, "available": 590}
     assert wallet_of(upline) == {"pending": 0, "available": 236}
     assert set(Commission.objects.values_list("status", flat=True)) == {CommissionStatus.AVAILABLE}
-    settlement = Settlement.objects.get()
+    (settlement,) = settlements()
     # ¥59 + ¥8 shipping; take rate 5 % of 5900 = 295; commission 826 deducted
     assert (settlement.gross, settlement.fee, settlement.deducted, settlement.net) == (6700, 295, 826, 5579)
     assert merchant_balances(shop_id=shop.pk)["pending"] == 0
     assert merchant_balances(shop_id=shop.pk)["available"] == 5579
-    assert Transaction.objects.filter(kind="commission.release").count() == 2
+    assert transaction_count(kind="commission.release") == 2
     ledger_balanced()
 
 
@@ -212,5 +213,5 @@ def test_a_refund_after_delivery_then_settlement_pays_only_the_kept_part(
         settle_due_orders()
     assert wallet_of(sharer) == {"pending": 0, "available": 500}
     assert merchant_balances(shop_id=shop.pk)["pending"] == 0
-    assert balance("platform:clearing") == 0
+    assert balance(code="platform:clearing") == 0
     ledger_balanced()

@@ -2,10 +2,17 @@
 
 import pytest
 
-from quanzi.notifications.models import Kind, Notification
+from quanzi.notifications.selectors import notifications_page
 from quanzi.settlement.services import order_settle
 
 pytestmark = pytest.mark.django_db
+EARNINGS = "earnings"  # the notification kind of commission news
+
+
+def earnings_news(user) -> list:
+    """The user's earnings notifications, newest first."""
+    items, _cursor = notifications_page(user=user, limit=100)
+    return [n for n in items if n.kind == EARNINGS]
 
 
 def test_sharer_and_upline_are_notified_on_payment_and_release(
@@ -16,21 +23,21 @@ def test_sharer_and_upline_are_notified_on_payment_and_release(
     make_plan(shop, rate_bps=2000)
     with django_capture_on_commit_callbacks(execute=True):
         order = attributed_order([(sku, 1)], sharer=sharer)
-    mine = Notification.objects.get(recipient=sharer, kind=Kind.EARNINGS)
+    (mine,) = earnings_news(sharer)
     assert "5.90" in mine.text() and sku.product.title[:10] in mine.text()
     assert mine.link() == "/me/earnings/"
-    team = Notification.objects.get(recipient=upline, kind=Kind.EARNINGS)
+    (team,) = earnings_news(upline)
     assert "2.36" in team.text()
-    assert not Notification.objects.filter(recipient=order.user, kind=Kind.EARNINGS).exists()  # the buyer earns nothing
+    assert earnings_news(order.user) == []  # the buyer earns nothing
 
     complete_order(order)
     with django_capture_on_commit_callbacks(execute=True):
         order_settle(order_id=order.pk)
-    released = Notification.objects.filter(recipient=sharer, kind=Kind.EARNINGS).order_by("-id").first()
+    released = earnings_news(sharer)[0]
     assert released.pk != mine.pk and "5.90" in released.text() and "wallet" in released.text()
     with django_capture_on_commit_callbacks(execute=True):
         order_settle(order_id=order.pk)  # settling again releases nothing and says nothing
-    assert Notification.objects.filter(recipient=sharer, kind=Kind.EARNINGS).count() == 2
+    assert len(earnings_news(sharer)) == 2
 
 
 def test_earnings_notifications_respect_the_preference(make_user, shop, sku, make_plan, attributed_order,
@@ -38,8 +45,8 @@ def test_earnings_notifications_respect_the_preference(make_user, shop, sku, mak
     from quanzi.notifications.services import set_preference
 
     sharer = make_user()
-    set_preference(user=sharer, kind=Kind.EARNINGS, enabled=False)
+    set_preference(user=sharer, kind=EARNINGS, enabled=False)
     make_plan(shop, rate_bps=2000)
     with django_capture_on_commit_callbacks(execute=True):
         attributed_order([(sku, 1)], sharer=sharer)
-    assert not Notification.objects.filter(recipient=sharer).exists()
+    assert notifications_page(user=sharer)[0] == []

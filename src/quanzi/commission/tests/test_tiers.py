@@ -12,7 +12,7 @@ from quanzi.commission.selectors import tier_of
 from quanzi.commission.services import settings_update, tiers_evaluate
 from quanzi.core import clock
 from quanzi.core.sweeps import run_sweeps
-from quanzi.ledger.models import Transaction
+from quanzi.ledger.testing import transaction_count
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def test_own_sales_upgrade_and_the_new_share_applies_to_later_sales(make_user, s
     sharer = make_user()
     selling(sharer, 100_000)  # ¥1,000 = the 店主 threshold
     assert tiers_evaluate() == 1
-    assert tier_of(sharer.pk).name == "店主"
+    assert tier_of(user_id=sharer.pk).name == "店主"
     change = TierChange.objects.get()
     assert (change.from_tier.rank, change.to_tier.rank, change.own_sales) == (1, 2, 100_000)
     order = selling(sharer, 10_000)
@@ -47,7 +47,7 @@ def test_the_sweep_runs_once_a_day_and_downgrades_when_sales_lapse(make_user, se
     assert run_sweeps(["commission_tiers"]) == {"commission_tiers": 0}  # already ran today
     with clock.travel(dt.timedelta(days=31)):  # the sales fall out of the 30-day period
         assert run_sweeps(["commission_tiers"]) == {"commission_tiers": 1}
-        assert tier_of(sharer.pk).rank == 1
+        assert tier_of(user_id=sharer.pk).rank == 1
     assert list(TierChange.objects.order_by("id").values_list("to_tier__rank", flat=True)) == [2, 1]
 
 
@@ -65,17 +65,17 @@ def test_directs_sales_count_only_when_the_operator_turns_it_on(make_user, bind_
     selling(direct, 100_000)
     tiers_evaluate(force=True)
     # off (the default): only own sales count, so the direct (who sold) meets 店主; the leader sold nothing
-    assert tier_of(direct.pk).rank == 2
-    assert tier_of(leader.pk).rank == 1
+    assert tier_of(user_id=direct.pk).rank == 2
+    assert tier_of(user_id=leader.pk).rank == 1
     settings_update(data={"team_sales_for_tiers": True})
     tiers_evaluate(force=True)
-    assert tier_of(leader.pk).rank == 2
-    assert tier_of(direct.pk).rank == 1  # the direct has no directs of their own
+    assert tier_of(user_id=leader.pk).rank == 2
+    assert tier_of(user_id=direct.pk).rank == 1  # the direct has no directs of their own
 
 
 def test_a_tier_change_moves_no_money(make_user, selling):
     sharer = make_user()
     selling(sharer, 100_000)
-    before = Transaction.objects.count()
+    before = transaction_count()
     tiers_evaluate()
-    assert Transaction.objects.count() == before
+    assert transaction_count() == before

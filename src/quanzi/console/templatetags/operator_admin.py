@@ -1,34 +1,41 @@
-"""The operator's to-do list on the admin index: what waits for a decision."""
+"""The operator's to-do list on the admin index: what waits for a decision.
+
+The core items (shops, disputes, payouts) are the console's own; other apps add theirs to the
+`admin.todo` link slot, each with `extra["count"]`, a function of theirs that counts what waits.
+"""
 
 from django import template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from quanzi.commission.models import Commission, CommissionStatus
-from quanzi.orders.models import AfterSale, AfterSaleStatus
-from quanzi.settlement.models import Payout, PayoutStatus
-from quanzi.shops.models import Shop, ShopStatus
-from quanzi.wallet.models import Withdrawal, WithdrawalStatus
+from quanzi.orders.selectors import aftersale_count_escalated
+from quanzi.settlement.constants import PayoutStatus
+from quanzi.settlement.selectors import payout_count_requested
+from quanzi.shops.constants import ShopStatus
+from quanzi.shops.selectors import shop_count_waiting_review
+from quanzi.web.templatetags.slots import slot_links
 
 register = template.Library()
 
 
-@register.inclusion_tag("admin/quanzi/todo.html")
-def operator_todo():
-    return {"items": [
-        {"label": _("Shops waiting for review"), "testid": "todo-shops",
-         "count": Shop.objects.filter(status=ShopStatus.APPLIED).count(),
+@register.inclusion_tag("admin/quanzi/todo.html", takes_context=True)
+def operator_todo(context):
+    return {"items": [*_core_items(), *_slot_items(context)]}
+
+
+def _core_items() -> list[dict]:
+    return [
+        {"label": _("Shops waiting for review"), "testid": "todo-shops", "count": shop_count_waiting_review(),
          "url": reverse("admin:shops_shop_changelist") + f"?status__exact={ShopStatus.APPLIED}"},
         {"label": _("After-sales disputes for the platform"), "testid": "todo-escalated",
-         "count": AfterSale.objects.filter(status=AfterSaleStatus.ESCALATED).count(),
+         "count": aftersale_count_escalated(),
          "url": reverse("admin:orders_aftersale_changelist") + "?escalated=yes"},
-        {"label": _("Payout requests"), "testid": "todo-payouts",
-         "count": Payout.objects.filter(status=PayoutStatus.REQUESTED).count(),
+        {"label": _("Payout requests"), "testid": "todo-payouts", "count": payout_count_requested(),
          "url": reverse("admin:settlement_payout_changelist") + f"?status__exact={PayoutStatus.REQUESTED}"},
-        {"label": _("Withdrawals waiting for approval"), "testid": "todo-withdrawals",
-         "count": Withdrawal.objects.filter(status=WithdrawalStatus.REQUESTED).count(),
-         "url": reverse("admin:wallet_withdrawal_changelist") + f"?status__exact={WithdrawalStatus.REQUESTED}"},
-        {"label": _("Commissions held for review"), "testid": "todo-held-commissions",
-         "count": Commission.objects.filter(status=CommissionStatus.HELD).count(),
-         "url": reverse("admin:commission_commission_changelist") + f"?status__exact={CommissionStatus.HELD}"},
-    ]}
+    ]
+
+
+def _slot_items(context) -> list[dict]:
+    return [{"label": link["label"], "testid": link["testid"], "url": link["url"],
+             "count": link["extra"]["count"]() if "count" in link["extra"] else ""}
+            for link in slot_links(context, "admin.todo")]

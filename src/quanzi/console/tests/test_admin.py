@@ -3,10 +3,13 @@
 import pytest
 from django.urls import reverse
 
+from quanzi.ledger import testing as ledger_testing
 from quanzi.orders import aftersales
-from quanzi.orders.models import AfterSale, AfterSaleStatus
-from quanzi.settlement.models import PayoutStatus
-from quanzi.shops.models import ShopStatus
+from quanzi.orders import testing as orders_testing
+from quanzi.orders.constants import AfterSaleStatus
+from quanzi.settlement import testing as settlement_testing
+from quanzi.settlement.constants import PayoutStatus
+from quanzi.shops.constants import ShopStatus
 
 
 @pytest.fixture
@@ -109,9 +112,7 @@ def test_ledger_account_list_costs_the_same_queries_for_many_accounts(admin_clie
 
 def test_ledger_cannot_be_edited_or_deleted(admin_client, place_order, sku):
     place_order([(sku, 1)], pay=True)
-    from quanzi.ledger.models import Transaction
-
-    txn = Transaction.objects.first()
+    txn = ledger_testing.transactions()[0]
 
     page = admin_client.get(reverse("admin:ledger_transaction_change", args=[txn.pk])).content.decode()
     assert txn.idempotency_key in page
@@ -132,11 +133,7 @@ def test_check_ledger_page_reports_a_balanced_ledger(admin_client, place_order, 
 
 
 def test_check_ledger_page_reports_an_unbalanced_transaction(admin_client):
-    from quanzi.ledger.models import Account, Posting, Transaction
-
-    account = Account.objects.create(code="test:broken", kind="asset", name="broken")
-    txn = Transaction.objects.create(idempotency_key="broken-1", kind="test")
-    Posting.objects.create(transaction=txn, account=account, amount=100)
+    txn = ledger_testing.make_unbalanced_transaction(amount=100)
 
     page = admin_client.get(reverse("admin:ledger_check")).content.decode()
 
@@ -240,7 +237,7 @@ def test_close_without_refund_from_the_aftersale_page(admin_client, place_order,
 
     assert decide in page
     assert response.status_code == 302
-    assert AfterSale.objects.get(pk=request.pk).status == AfterSaleStatus.CLOSED
+    assert orders_testing.aftersale_get(after_sale_id=request.pk).status == AfterSaleStatus.CLOSED
 
 
 def test_payout_approve_and_pay(admin_client, place_order, sku, shop, ledger_balanced):
@@ -280,9 +277,7 @@ def test_payout_reject_needs_a_reason_and_returns_the_money(admin_client, place_
 
 
 def test_take_rate_policy_list_opens_the_single_row(admin_client):
-    from quanzi.settlement.models import TakeRatePolicy
-
-    policy = TakeRatePolicy.objects.create(default_bps=450)
+    policy = settlement_testing.make_take_rate_policy(default_bps=450)
 
     response = admin_client.get(reverse("admin:settlement_takeratepolicy_changelist"))
 

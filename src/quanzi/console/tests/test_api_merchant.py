@@ -8,8 +8,9 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from quanzi.catalog.models import Product, ProductImage, Sku
-from quanzi.orders.models import AfterSale, AfterSaleStatus, OrderStatus
+from quanzi.catalog import testing as catalog_testing
+from quanzi.orders import testing as orders_testing
+from quanzi.orders.constants import AfterSaleStatus, OrderStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +86,7 @@ def test_another_merchants_product_is_404(api, shop, rival, product, sku, expect
     product.refresh_from_db()
     sku.refresh_from_db()
     assert (product.title, product.status, sku.price, sku.stock) == ("纯棉T恤 Cotton tee", "on_shelf", 5900, 10)
-    assert not ProductImage.objects.exists()
+    assert catalog_testing.product_images() == []
 
 
 def test_a_sku_of_another_product_cannot_be_edited_through_mine(api, shop, rival, make_product, product, sku,
@@ -125,7 +126,7 @@ def test_another_merchants_after_sale_is_404(api, shopper, rival, place_order, s
     expect_error(client.post(f"/api/v1/merchant/after-sales/{number}/reject", {"note": "no"}, content_type=JSON), 404)
     expect_error(client.post(f"/api/v1/merchant/after-sales/{number}/confirm-return", {}, content_type=JSON), 404)
     assert client.get("/api/v1/merchant/after-sales").json() == []
-    assert AfterSale.objects.get().status == AfterSaleStatus.REQUESTED
+    assert orders_testing.aftersale_get().status == AfterSaleStatus.REQUESTED
 
 
 def test_a_shopper_cannot_use_the_merchant_api_on_their_own_order(api, shopper, place_order, sku, make_shop,
@@ -169,7 +170,7 @@ def test_invalid_product_fields_are_400_with_fields(api, shop, category, expect_
     error = expect_error(api(shop.owner).post("/api/v1/merchant/products", body, content_type=JSON), 400)
 
     assert field in error["fields"], error
-    assert not Product.objects.exists()
+    assert catalog_testing.products() == []
 
 
 def test_merchant_cannot_set_negative_stock_or_zero_price(api, shop, product, sku, expect_error):
@@ -225,7 +226,7 @@ def test_a_jpeg_upload_is_stored_re_encoded_and_thumbnailed(api, shop, product):
 
     assert response.status_code == 201, response.content
     assert len(response.json()["images"]) == 1
-    image = ProductImage.objects.get()
+    (image,) = catalog_testing.product_images()
     with default_storage.open(image.image) as f, Image.open(f) as full:
         assert full.format == "JPEG"
         assert max(full.size) <= 1200
@@ -242,7 +243,7 @@ def test_a_png_upload_becomes_a_jpeg(api, shop, product):
     response = upload(api(shop.owner), product.pk, buffer.getvalue(), name="a.png", content_type="image/png")
 
     assert response.status_code == 201
-    assert ProductImage.objects.get().image.endswith(".jpg")
+    assert catalog_testing.product_images()[0].image.endswith(".jpg")
 
 
 def test_gps_exif_is_stripped_from_uploads(api, shop, product):
@@ -257,7 +258,7 @@ def test_gps_exif_is_stripped_from_uploads(api, shop, product):
     response = upload(api(shop.owner), product.pk, original)
 
     assert response.status_code == 201, response.content
-    image = ProductImage.objects.get()
+    (image,) = catalog_testing.product_images()
     for name in (image.image, image.thumb):
         with default_storage.open(name) as f:
             raw = f.read()
@@ -281,7 +282,7 @@ def test_a_non_image_upload_is_400_not_an_image(api, shop, product, expect_error
     response = upload(api(shop.owner), product.pk, content, name=name, content_type=content_type)
 
     expect_error(response, 400, "not_an_image")
-    assert not ProductImage.objects.exists()
+    assert catalog_testing.product_images() == []
 
 
 def test_an_image_in_a_format_we_do_not_accept_is_400(api, shop, product, expect_error):
@@ -300,7 +301,7 @@ def test_an_oversized_upload_is_400_upload_too_large(api, shop, product, setting
     response = upload(api(shop.owner), product.pk, content)
 
     expect_error(response, 400, "upload_too_large")
-    assert not ProductImage.objects.exists()
+    assert catalog_testing.product_images() == []
 
 
 def test_an_upload_without_a_file_is_400_naming_the_field(api, shop, product, expect_error):
@@ -325,4 +326,4 @@ def test_the_sku_image_can_be_set_by_upload(api, shop, product, sku):
                                      "sku_id": str(sku.pk)})
 
     assert response.status_code == 201, response.content
-    assert Sku.objects.get(pk=sku.pk).image == ProductImage.objects.get().thumb
+    assert catalog_testing.sku_get(sku_id=sku.pk).image == catalog_testing.product_images()[0].thumb

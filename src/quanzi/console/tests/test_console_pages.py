@@ -8,10 +8,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from quanzi.catalog.models import Product
+from quanzi.catalog import testing as catalog_testing
 from quanzi.orders import aftersales
-from quanzi.orders.models import AfterSaleStatus, OrderStatus
-from quanzi.shops.models import Shop, ShopStatus
+from quanzi.orders.constants import AfterSaleStatus, OrderStatus
+from quanzi.shops.constants import ShopStatus
+from quanzi.shops.selectors import shop_for_owner
 
 
 @pytest.fixture
@@ -94,7 +95,7 @@ def test_apply_flow_from_form_to_review_to_approved(client, make_user):
     assert 'data-testid="apply-form"' in text(form)
     assert bad.status_code == 400
     assert "unified social credit code" in text(bad)
-    shop = Shop.objects.get(owner=user)
+    shop = shop_for_owner(user=user)
     assert shop.status == ShopStatus.APPLIED and shop.logo
     assert "under review" in text(sent)
 
@@ -152,7 +153,7 @@ def test_create_product_with_options_creates_every_sku_combination(merchant, sho
         "returnable_7day": "1", "max_per_order": "5", "price": "129.90", "stock": "8",
         "options": "颜色：白，蓝\nSize: S, M, L"})
 
-    product = Product.objects.get(shop=shop, title="Linen shirt")
+    (product,) = [p for p in catalog_testing.products() if p.shop_id == shop.pk and p.title == "Linen shirt"]
     assert response.status_code == 302
     assert response["Location"] == reverse("console:product_edit", args=[product.pk])
     skus = list(product.skus.order_by("id"))
@@ -173,7 +174,7 @@ def test_bad_price_is_a_field_error_and_nothing_is_created(merchant, shop, categ
     assert response.status_code == 400
     assert 'data-testid="field-error-price"' in text(response)
     assert 'value="Mug"' in text(response)  # what was typed stays
-    assert not Product.objects.filter(shop=shop).exists()
+    assert [p for p in catalog_testing.products() if p.shop_id == shop.pk] == []
 
 
 def test_bad_options_line_is_a_field_error(merchant, shop, category):

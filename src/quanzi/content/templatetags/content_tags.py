@@ -44,12 +44,12 @@ def rich_text(text: str, mentions=None):
 
 @register.simple_tag
 def notes_for_product(product, limit: int = 6):
-    return selectors.notes_tagging_product(getattr(product, "pk", product), limit=limit)
+    return selectors.notes_tagging_product(product_id=getattr(product, "pk", product), limit=limit)
 
 
 @register.filter
 def first_thumb(note) -> str:
-    from quanzi.catalog.images import media_url
+    from quanzi.core.images import media_url
 
     images = list(note.images.all())
     return media_url(images[0].thumb) if images else ""
@@ -58,8 +58,6 @@ def first_thumb(note) -> str:
 @register.simple_tag
 def my_collections(user):
     """The signed-in user's collections for the "Save to…" menu (one query)."""
-    from quanzi.content.models import Collection
-
     if not getattr(user, "is_authenticated", False):
         return []
-    return list(Collection.objects.filter(user=user).order_by("id").only("id", "name"))
+    return selectors.collection_names_for_user(user=user)

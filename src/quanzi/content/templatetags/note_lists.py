@@ -17,7 +17,7 @@ def author_notes(author, viewer=None, cursor: str | None = None, limit: int = 20
     viewer = viewer if getattr(viewer, "is_authenticated", False) else None
     author_id = getattr(author, "pk", author)
     try:
-        notes, next_cursor = selectors.notes_by_author(author_id, viewer, cursor=cursor or None, limit=limit)
+        notes, next_cursor = selectors.notes_by_author(author_id=author_id, viewer=viewer, cursor=cursor or None, limit=limit)
     except DomainError:
-        notes, next_cursor = selectors.notes_by_author(author_id, viewer, limit=limit)
+        notes, next_cursor = selectors.notes_by_author(author_id=author_id, viewer=viewer, limit=limit)
     return {"notes": notes, "next_cursor": next_cursor}

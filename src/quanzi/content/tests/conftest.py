@@ -48,8 +48,8 @@ def note(make_note):
 @pytest.fixture
 def block():
     def make(blocker, blocked):
-        from quanzi.social.models import Block
+        from quanzi.social.testing import make_block
 
-        return Block.objects.create(blocker=blocker, blocked=blocked)
+        return make_block(blocker=blocker, blocked=blocked)
 
     return make

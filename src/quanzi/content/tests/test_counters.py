@@ -1,4 +1,5 @@
-"""Engagement counters on notes follow every path that adds or removes rows, and never drift unseen."""
+"""Engagement counters on notes follow every use case that adds or removes rows (the services keep
+them, there are no signals), and a write that bypasses the services never drifts unseen."""
 
 import io
 
@@ -32,14 +33,24 @@ def test_services_cascades_and_moderation_keep_counters(make_user, note):
     services.favourite(user=a, note_id=note.pk, collection="x")
     services.favourite(user=a, note_id=note.pk, collection="y")
     comment = services.comment_create(user=b, note_id=note.pk, body="hi")
-    services.comment_create(user=a, note_id=note.pk, body="reply", parent_id=comment.pk)
+    reply = services.comment_create(user=a, note_id=note.pk, body="reply", parent_id=comment.pk)
     assert totals(note) == (2, 2, 2)
     services.unlike(user=a, note_id=note.pk)
     services.comment_delete(user=b, comment_id=comment.pk)
-    Collection.objects.filter(user=a, name="x").delete()  # a cascade deletes a favourite
+    services.collection_delete(user=a, collection_id=Collection.objects.get(user=a, name="x").pk)  # a cascade
     assert totals(note) == (1, 1, 1)
-    Like.objects.create(user=a, note=note)  # direct ORM writes are counted too (signals)
-    assert totals(note) == (2, 1, 1)
+    services.like(user=a, note_id=note.pk)  # liked again after an unlike
+    services.collection_remove_note(user=a, collection_id=Collection.objects.get(user=a, name="y").pk,
+                                    note_id=note.pk)
+    assert totals(note) == (2, 1, 0)
+    services.favourite(user=a, note_id=note.pk)
+    services.unfavourite(user=a, note_id=note.pk)
+    assert totals(note) == (2, 1, 0)
+    operator = make_user(is_staff=True)
+    services.moderate_hide(operator=operator, comment_id=reply.pk, reason="spam")
+    assert totals(note) == (2, 0, 0)
+    services.moderate_restore(operator=operator, comment_id=reply.pk, reason="not spam")
+    assert totals(note) == (2, 1, 0)
     call_command("content_check", stdout=io.StringIO())  # consistent: no error
 
 

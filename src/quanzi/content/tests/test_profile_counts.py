@@ -17,7 +17,7 @@ def test_profile_counts_notes_and_likes_received_are_derived(make_user, client, 
                                  published_at=clock.now())
     Like.objects.create(user=fan, note=published)
     Like.objects.create(user=fan, note=hidden)  # likes on hidden notes do not count
-    counts = profile_counts(author.pk)
+    counts = profile_counts(user_id=author.pk)
     assert (counts["notes"], counts["likes_received"]) == (1, 1)
     page = client.get(reverse("social:profile", args=[author.uid])).content.decode()
     assert 'data-testid="notes-count">1<' in page and 'data-testid="likes-received-count">1<' in page

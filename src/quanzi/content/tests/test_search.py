@@ -18,114 +18,114 @@ def ids(notes):
 def test_chinese_title_body_and_single_character_queries(make_note):
     dress = make_note(title="夏日连衣裙穿搭", body="真丝面料很凉快 #穿搭")
     tea = make_note(title="春茶品鉴", body="西湖龙井的清香")
-    assert ids(search_notes("连衣裙")) == [dress.pk]
-    assert ids(search_notes("真丝")) == [dress.pk]            # a body word
-    assert ids(search_notes("龙井")) == [tea.pk]
-    assert ids(search_notes("茶")) == [tea.pk]                # a single character
-    assert ids(search_notes("连衣裙 真丝")) == [dress.pk]      # every term must match
-    assert search_notes("连衣裙 龙井") == []
-    assert search_notes("") == [] and search_notes("   ") == []
+    assert ids(search_notes(query="连衣裙")) == [dress.pk]
+    assert ids(search_notes(query="真丝")) == [dress.pk]            # a body word
+    assert ids(search_notes(query="龙井")) == [tea.pk]
+    assert ids(search_notes(query="茶")) == [tea.pk]                # a single character
+    assert ids(search_notes(query="连衣裙 真丝")) == [dress.pk]      # every term must match
+    assert search_notes(query="连衣裙 龙井") == []
+    assert search_notes(query="") == [] and search_notes(query="   ") == []
 
 
 def test_english_queries_are_case_insensitive(make_note):
     note = make_note(title="Matcha Latte recipe", body="Whisk the matcha with oat milk #Cafe")
-    assert ids(search_notes("matcha")) == [note.pk]
-    assert ids(search_notes("OAT milk")) == [note.pk]
-    assert ids(search_notes("cafe")) == [note.pk]             # a topic
-    assert search_notes("espresso") == []
+    assert ids(search_notes(query="matcha")) == [note.pk]
+    assert ids(search_notes(query="OAT milk")) == [note.pk]
+    assert ids(search_notes(query="cafe")) == [note.pk]             # a topic
+    assert search_notes(query="espresso") == []
 
 
 def test_title_matches_rank_above_body_matches_then_newest(make_note):
     body_hit = make_note(title="周末日常", body="喝了一杯咖啡")
     title_hit = make_note(title="咖啡店探店", body="环境不错")
     newer_body_hit = make_note(title="读书笔记", body="配一杯咖啡")
-    assert ids(search_notes("咖啡")) == [title_hit.pk, newer_body_hit.pk, body_hit.pk]
-    assert ids(search_notes("咖啡", limit=1, offset=1)) == [newer_body_hit.pk]
+    assert ids(search_notes(query="咖啡")) == [title_hit.pk, newer_body_hit.pk, body_hit.pk]
+    assert ids(search_notes(query="咖啡", limit=1, offset=1)) == [newer_body_hit.pk]
 
 
 def test_drafts_hidden_and_deleted_notes_are_never_found(make_note, author, make_user):
     draft = make_note(title="草稿连衣裙", publish=False)
-    assert search_notes("草稿") == []
+    assert search_notes(query="草稿") == []
     assert not NoteSearchTerm.objects.filter(note=draft).exists()
     hidden = make_note(title="隐藏的笔记", body="内容")
     deleted = make_note(title="删除的笔记", body="内容")
     operator = make_user(is_staff=True)
     services.moderate_hide(operator=operator, note_id=hidden.pk, reason="spam")
     services.note_delete(user=author, note_id=deleted.pk)
-    assert search_notes("隐藏") == [] and search_notes("删除") == []
+    assert search_notes(query="隐藏") == [] and search_notes(query="删除") == []
     assert not NoteSearchTerm.objects.filter(note__in=[hidden, deleted]).exists()
     services.moderate_restore(operator=operator, note_id=hidden.pk, reason="ok")
-    assert ids(search_notes("隐藏")) == [hidden.pk]
+    assert ids(search_notes(query="隐藏")) == [hidden.pk]
 
 
 def test_a_note_whose_status_changed_behind_the_index_is_not_returned(make_note):
     note = make_note(title="绕过索引")
     type(note).objects.filter(pk=note.pk).update(status=NoteStatus.HIDDEN)
-    assert search_notes("绕过") == []
+    assert search_notes(query="绕过") == []
 
 
 def test_editing_a_published_note_reindexes_it(make_note, author):
     note = make_note(title="旧标题", body="旧内容")
     services.note_update(user=author, note_id=note.pk, title="新款帆布包", body="通勤好用")
-    assert search_notes("旧标题") == []
-    assert ids(search_notes("帆布包")) == [note.pk]
-    assert ids(search_notes("通勤")) == [note.pk]
+    assert search_notes(query="旧标题") == []
+    assert ids(search_notes(query="帆布包")) == [note.pk]
+    assert ids(search_notes(query="通勤")) == [note.pk]
 
 
 def test_editing_a_draft_does_not_index_it(make_note, author):
     note = make_note(title="草稿", publish=False)
     services.note_update(user=author, note_id=note.pk, title="仍是草稿的帆布包")
-    assert search_notes("帆布包") == []
+    assert search_notes(query="帆布包") == []
     note_reindex(note)  # reindexing a draft is harmless: it stays out
-    assert search_notes("帆布包") == []
+    assert search_notes(query="帆布包") == []
 
 
 def test_blocked_authors_are_left_out_both_ways(make_note, author, reader, block, make_user):
     note = make_note(title="露营装备清单")
-    assert ids(search_notes("露营", reader)) == [note.pk]
+    assert ids(search_notes(query="露营", viewer=reader)) == [note.pk]
     block(reader, author)
-    assert search_notes("露营", reader) == []
+    assert search_notes(query="露营", viewer=reader) == []
     other = make_user()
     block(author, other)
-    assert search_notes("露营", other) == []
-    assert ids(search_notes("露营")) == [note.pk]  # anonymous visitors still find it
+    assert search_notes(query="露营", viewer=other) == []
+    assert ids(search_notes(query="露营")) == [note.pk]  # anonymous visitors still find it
 
 
 def test_search_notes_query_count_does_not_grow(make_note, reader, make_user):
     make_note(title="火锅 第一篇")
     with CaptureQueriesContext(connection) as few:
-        assert len(search_notes("火锅", reader)) == 1
+        assert len(search_notes(query="火锅", viewer=reader)) == 1
     for i in range(5):
         make_note(title=f"火锅 第{i + 2}篇")
     with CaptureQueriesContext(connection) as many:
-        assert len(search_notes("火锅", reader)) == 6
+        assert len(search_notes(query="火锅", viewer=reader)) == 6
     assert len(many) == len(few) <= 4
 
 
 def test_search_users_by_nickname(make_user, reader, block):
-    from quanzi.social.models import Follow
+    from quanzi.social.testing import make_follow
 
     tea = make_user(nickname="爱喝茶的小王")
     tea2 = make_user(nickname="Tea Lover")
     make_user(nickname="咖啡控")
-    Follow.objects.create(follower=reader, followee=tea)
-    found = search_users("茶", reader)
+    make_follow(follower=reader, followee=tea)
+    found = search_users(query="茶", viewer=reader)
     assert [u.pk for u in found] == [tea.pk]
     assert found[0].follower_count == 1 and found[0].avatar_url == "" and found[0].uid == tea.uid
-    assert [u.pk for u in search_users("tea")] == [tea2.pk]
-    assert search_users("") == []
+    assert [u.pk for u in search_users(query="tea")] == [tea2.pk]
+    assert search_users(query="") == []
     block(tea, reader)
-    assert search_users("茶", reader) == []
+    assert search_users(query="茶", viewer=reader) == []
 
 
 def test_search_topics_with_published_note_counts(make_note):
     make_note(title="一", body="#穿搭 分享")
     make_note(title="二", body="#穿搭日记 记录")
     make_note(title="三", body="#穿搭", publish=False)
-    topics = search_topics("穿搭")
+    topics = search_topics(query="穿搭")
     assert [(t.name, t.note_count) for t in topics] == [("穿搭", 1), ("穿搭日记", 1)]
-    assert [t.name for t in search_topics("#日记")] == ["穿搭日记"]
-    assert search_topics("") == []
+    assert [t.name for t in search_topics(query="#日记")] == ["穿搭日记"]
+    assert search_topics(query="") == []
 
 
 def test_search_api(client, make_note, author, reader, api, block):
@@ -155,8 +155,8 @@ def test_the_reindex_command_rebuilds_a_lost_index(make_note):
 
     tea = make_note(title="春茶品鉴", body="西湖龙井的清香")
     NoteSearchTerm.objects.all().delete()  # e.g. notes published before search existed
-    assert search_notes("龙井") == []
+    assert search_notes(query="龙井") == []
 
     call_command("content_reindex", verbosity=0)
 
-    assert ids(search_notes("龙井")) == [tea.pk]
+    assert ids(search_notes(query="龙井")) == [tea.pk]

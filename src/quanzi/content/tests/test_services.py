@@ -99,8 +99,8 @@ def test_another_users_draft_is_not_found(make_note, reader):
         services.note_update(user=reader, note_id=n.pk, title="mine")
     with pytest.raises(NotFound):
         services.like(user=reader, note_id=n.pk)
-    assert selectors.note_detail(n.pk, reader) is None
-    assert selectors.note_detail(n.pk, n.author) is not None
+    assert selectors.note_detail(note_id=n.pk, viewer=reader) is None
+    assert selectors.note_detail(note_id=n.pk, viewer=n.author) is not None
 
 
 def test_sensitive_block_and_mask(make_note, author, reader, note):
@@ -170,7 +170,7 @@ def test_replies_are_one_level(note, reader, author):
     reply = services.comment_create(user=author, note_id=note.pk, body="reply", parent_id=top.pk)
     nested = services.comment_create(user=reader, note_id=note.pk, body="nested", parent_id=reply.pk)
     assert reply.parent_id == top.pk and nested.parent_id == top.pk
-    items, _ = selectors.comments_for_note(note.pk)
+    items, _ = selectors.comments_for_note(note_id=note.pk)
     assert [c.pk for c in items] == [top.pk]
     assert [r.pk for r in items[0].visible_replies] == [reply.pk, nested.pk]
 
@@ -256,8 +256,8 @@ def test_moderation_hide_restore_recorded(note, reader, make_user, author):
     report.refresh_from_db()
     assert note.status == NoteStatus.HIDDEN
     assert report.status == ReportStatus.ACTIONED and report.decided_by == op
-    assert selectors.note_detail(note.pk, reader) is None
-    assert selectors.note_detail(note.pk, author).status == NoteStatus.HIDDEN
+    assert selectors.note_detail(note_id=note.pk, viewer=reader) is None
+    assert selectors.note_detail(note_id=note.pk, viewer=author).status == NoteStatus.HIDDEN
     services.moderate_restore(operator=op, note_id=note.pk, reason="appeal ok")
     note.refresh_from_db()
     assert note.status == NoteStatus.PUBLISHED
@@ -274,5 +274,5 @@ def test_counts_annotated(note, reader, make_user):
     services.like(user=make_user(), note_id=note.pk)
     services.favourite(user=reader, note_id=note.pk)
     services.comment_create(user=reader, note_id=note.pk, body="x")
-    n = selectors.note_detail(note.pk, reader)
+    n = selectors.note_detail(note_id=note.pk, viewer=reader)
     assert (n.like_count, n.favourite_count, n.comment_count, n.viewer_liked) == (2, 1, 1, True)

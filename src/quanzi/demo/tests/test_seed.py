@@ -14,25 +14,36 @@ import os
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.db.models import Sum
 from django.utils import timezone
 
-from quanzi.accounts.models import Address, User
-from quanzi.catalog.models import Banner, Category, Product, ProductImage, ProductStatus, Sku
+from quanzi.accounts.selectors import address_list, user_get_by_email, user_get_by_phone
+from quanzi.accounts.testing import users
+from quanzi.catalog.constants import ProductStatus
+from quanzi.catalog.selectors import banner_list, category_list
+from quanzi.catalog.testing import products
 from quanzi.core import clock
+from quanzi.core.testing import table_counts
 from quanzi.demo import data
-from quanzi.ledger.models import Posting, Transaction
-from quanzi.ledger.selectors import unbalanced_transactions
-from quanzi.orders.models import AfterSale, AfterSaleStatus, CartLine, Order, OrderEvent, OrderStatus
-from quanzi.orders.selectors import STATUS_TABS
-from quanzi.orders.states import OPEN_AFTERSALE
-from quanzi.payments.models import Payment, Refund, RefundStatus
-from quanzi.settlement.models import Payout, PayoutStatus, Settlement
+from quanzi.ledger.selectors import postings_sum, unbalanced_transactions
+from quanzi.orders.constants import OPEN_AFTERSALE, AfterSaleStatus, OrderStatus
+from quanzi.orders.selectors import (
+    STATUS_TABS,
+    aftersale_counts_by_status,
+    cart_lines,
+    has_payable_order,
+    order_counts_by_status,
+)
+from quanzi.orders.testing import aftersales, orders
+from quanzi.payments.constants import RefundStatus
+from quanzi.payments.testing import refunds
+from quanzi.settlement.constants import PayoutStatus
+from quanzi.settlement.selectors import payout_counts_by_status
 from quanzi.settlement.services import merchant_balances
-from quanzi.shipping.models import Shipment, TrackingEvent
-from quanzi.shops.models import Shop, ShopStatus
+from quanzi.shops.constants import ShopStatus
+from quanzi.shops.selectors import shop_counts_by_status, shop_for_owner, shop_owner_ids
 
 pytestmark = pytest.mark.django_db
+COMMERCE = ("accounts", "shops", "catalog", "orders", "payments", "shipping", "settlement", "ledger")
 
 
 def seed(*args) -> str:
@@ -42,65 +53,76 @@ def seed(*args) -> str:
 
 
 def counts() -> dict[str, int]:
-    models = [User, Address, Shop, Category, Product, Sku, ProductImage, Banner, Order, OrderEvent, AfterSale,
-              CartLine, Payment, Refund, Shipment, TrackingEvent, Settlement, Payout, Transaction, Posting]
-    return {m.__name__: m.objects.count() for m in models}
+    """Rows in every table of the commerce apps (users, addresses, shops, …, ledger postings)."""
+    return table_counts(*COMMERCE)
+
+
+def order_count() -> int:
+    return sum(order_counts_by_status().values())
 
 
 def assert_ledger_balanced() -> None:
     assert unbalanced_transactions() == []
-    assert (Posting.objects.aggregate(s=Sum("amount"))["s"] or 0) == 0
+    assert postings_sum() == 0
 
 
 def assert_every_state() -> None:
-    statuses = set(Order.objects.values_list("status", flat=True))
+    statuses = {status for status, n in order_counts_by_status().items() if n}
     assert statuses == set(OrderStatus.values), set(OrderStatus.values) - statuses
-    demo = User.objects.get(phone=data.DEMO_SHOPPER["phone"])
+    demo = user_get_by_phone(phone=data.DEMO_SHOPPER["phone"])
+    mine = {o.status for o in orders(user=demo)}
     for tab, wanted in STATUS_TABS.items():
-        assert Order.objects.filter(user=demo, status__in=wanted).exists(), f"the demo shopper has no '{tab}' order"
-    assert Order.objects.filter(user=demo, after_sales__status__in=OPEN_AFTERSALE).exists()
-    after_sales = set(AfterSale.objects.values_list("status", flat=True))
+        assert mine & set(wanted), f"the demo shopper has no '{tab}' order"
+    assert aftersales(user=demo, statuses=OPEN_AFTERSALE)
+    after_sales = set(aftersale_counts_by_status())
     assert {AfterSaleStatus.REQUESTED, AfterSaleStatus.APPROVED_AWAITING_RETURN, AfterSaleStatus.RETURN_SHIPPED,
             AfterSaleStatus.ESCALATED, AfterSaleStatus.REFUNDED} <= after_sales
     # settled history, a payout paid and one waiting for the operator
-    assert Order.objects.filter(status=OrderStatus.COMPLETED, settled_at__isnull=False).exists()
-    assert Order.objects.filter(status=OrderStatus.COMPLETED, settled_at__isnull=True).exists()
-    assert set(Payout.objects.values_list("status", flat=True)) >= {PayoutStatus.PAID, PayoutStatus.REQUESTED}
-    tea = Shop.objects.get(name=data.SHOPS[0]["name"])
+    completed = orders(status=OrderStatus.COMPLETED)
+    assert any(o.settled_at is not None for o in completed)
+    assert any(o.settled_at is None for o in completed)
+    assert set(payout_counts_by_status()) >= {PayoutStatus.PAID, PayoutStatus.REQUESTED}
+    tea = shop_for_owner(user=user_get_by_email(email=f"merchant{data.SHOPS[0]['n']}@quanzi.demo"))
+    assert tea.name == data.SHOPS[0]["name"]
     balances = merchant_balances(shop_id=tea.pk)
     assert balances["pending"] > 0 and balances["available"] > 0 and balances["paid_out"] > 0
     # the money really moved: refunds reached the sandbox, sold counts follow paid orders
-    assert not Refund.objects.exclude(status=RefundStatus.SUCCEEDED).exists()
-    assert Product.objects.filter(sold_count__gt=0).exists()
+    assert all(r.status == RefundStatus.SUCCEEDED for r in refunds())
+    assert any(p.sold_count > 0 for p in products())
 
 
 def assert_shops_and_people() -> None:
-    assert Shop.objects.filter(status=ShopStatus.APPROVED).count() >= 3
-    assert Shop.objects.filter(status=ShopStatus.APPLIED).exists()
-    assert Shop.objects.filter(status=ShopStatus.REJECTED).exists()
-    operator = User.objects.get(email=data.OPERATOR["email"])
+    shops = shop_counts_by_status()
+    assert shops[ShopStatus.APPROVED] >= 3
+    assert shops[ShopStatus.APPLIED] > 0
+    assert shops[ShopStatus.REJECTED] > 0
+    operator = user_get_by_email(email=data.OPERATOR["email"])
     assert operator.is_staff and operator.is_superuser and operator.check_password(data.OPERATOR["password"])
-    demo = User.objects.get(phone=data.DEMO_SHOPPER["phone"])
+    demo = user_get_by_phone(phone=data.DEMO_SHOPPER["phone"])
     assert demo.check_password(data.DEMO_SHOPPER["password"]) and demo.nickname == data.DEMO_SHOPPER["nickname"]
-    assert demo.addresses.count() == 2 and demo.addresses.filter(is_default=True).count() == 1
-    assert CartLine.objects.filter(user=demo).count() >= 2
-    merchant = User.objects.get(email="merchant1@quanzi.demo")
-    assert merchant.check_password(data.MERCHANT_PASSWORD) and merchant.shop.status == ShopStatus.APPROVED
-    assert Category.objects.filter(take_rate_bps__isnull=False).exists()
-    assert Banner.objects.count() >= 3
+    addresses = address_list(user=demo)
+    assert len(addresses) == 2 and sum(a.is_default for a in addresses) == 1
+    assert len(cart_lines(user=demo)) >= 2
+    merchant = user_get_by_email(email="merchant1@quanzi.demo")
+    assert merchant.check_password(data.MERCHANT_PASSWORD)
+    assert shop_for_owner(user=merchant).status == ShopStatus.APPROVED
+    assert any(c.take_rate_bps is not None for c in category_list(top_level_only=False))
+    assert len(banner_list()) >= 3
 
 
 def assert_products_ready(minimum: int) -> None:
-    on_shelf = Product.objects.filter(status=ProductStatus.ON_SHELF)
-    assert on_shelf.count() >= minimum
-    assert not on_shelf.filter(cover="").exists()
-    assert not on_shelf.filter(skus__isnull=True).exists()
-    product = on_shelf.filter(images__isnull=False).first()
-    image = product.images.first()
+    on_shelf = products(status=ProductStatus.ON_SHELF)
+    assert len(on_shelf) >= minimum
+    assert all(p.cover for p in on_shelf)
+    assert all(p.skus.all() for p in on_shelf)
+    product = next(p for p in on_shelf if p.images.all())
+    image = product.images.all()[0]
     assert default_storage.exists(image.image) and default_storage.exists(image.thumb)
-    assert Sku.objects.filter(stock=0).exists() and Sku.objects.filter(stock__gt=0, stock__lte=5).exists()
-    assert Product.objects.filter(returnable_7day=False).exists()
-    assert Sku.objects.filter(product__options__name="颜色").exclude(image="").exists()
+    everything = products()
+    skus = [sku for p in everything for sku in p.skus.all()]
+    assert any(s.stock == 0 for s in skus) and any(0 < s.stock <= 5 for s in skus)
+    assert any(not p.returnable_7day for p in everything)
+    assert any(sku.image for p in everything if any(o.name == "颜色" for o in p.options.all()) for sku in p.skus.all())
 
 
 def test_small_seed_has_every_state_balanced_books_and_runs_once():
@@ -123,12 +145,11 @@ def test_small_seed_has_every_state_balanced_books_and_runs_once():
     # --refresh-unpaid tops the demo shopper up only once the seeded unpaid order has expired
     seed("--refresh-unpaid")
     assert counts() == before
-    demo = User.objects.get(phone=data.DEMO_SHOPPER["phone"])
+    demo = user_get_by_phone(phone=data.DEMO_SHOPPER["phone"])
     with clock.travel(dt.timedelta(hours=1)):
         seed("--refresh-unpaid")
-        assert Order.objects.count() == before["Order"] + 1
-        assert Order.objects.filter(user=demo, status=OrderStatus.PENDING_PAYMENT,
-                                    pay_deadline__gt=clock.now()).exists()
+        assert order_count() == before["orders.Order"] + 1
+        assert has_payable_order(user=demo)
 
 
 def test_the_catalogue_data_is_big_enough_for_the_full_seed():
@@ -148,7 +169,8 @@ def test_full_seed():
     seed()
     assert_shops_and_people()
     assert_products_ready(minimum=60)
-    assert User.objects.filter(is_staff=False, shop__isnull=True).count() >= 31
+    owners = shop_owner_ids()
+    assert len([u for u in users(is_staff=False) if u.pk not in owners]) >= 31
     assert_every_state()
     assert_ledger_balanced()
     before = counts()

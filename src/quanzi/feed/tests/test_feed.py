@@ -5,12 +5,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from quanzi.catalog.events import ProductOnShelf
+from quanzi.content.constants import NoteStatus
 from quanzi.content.events import NotePublished
-from quanzi.content.models import Like, Note, NoteImage, NoteStatus
+from quanzi.content.testing import make_note, note_force_status
 from quanzi.core import clock, events
 from quanzi.feed import selectors, services
 from quanzi.feed.models import InboxEntry
-from quanzi.social.models import Block, Follow
+from quanzi.social.testing import befriend, make_block, make_follow, remove_follow
 
 pytestmark = pytest.mark.django_db
 
@@ -19,9 +20,7 @@ pytestmark = pytest.mark.django_db
 def publish(django_capture_on_commit_callbacks):
     """Create a published note and fire content.note_published, running after-commit handlers."""
     def make(author, title="note", at=None, status=NoteStatus.PUBLISHED):
-        note = Note.objects.create(author=author, title=title, body="b", status=status,
-                                   published_at=at or clock.now())
-        NoteImage.objects.create(note=note, image="notes/a.jpg", thumb="notes/a_t.jpg")
+        note = make_note(author=author, title=title, status=status, published_at=at or clock.now())
         if status == NoteStatus.PUBLISHED:
             with django_capture_on_commit_callbacks(execute=True):
                 events.publish(NotePublished(note_id=note.pk, author_id=author.pk, mentioned_ids=[]))
@@ -30,11 +29,11 @@ def publish(django_capture_on_commit_callbacks):
 
 
 def follow(a, b):
-    return Follow.objects.create(follower=a, followee=b)
+    return make_follow(follower=a, followee=b)
 
 
 def feed_note_ids(user, **kw):
-    items, cursor = selectors.following_feed(user, **kw)
+    items, cursor = selectors.following_feed(user=user, **kw)
     return [i.note.pk for i in items if i.kind == "note"], cursor
 
 
@@ -87,9 +86,9 @@ def test_blocked_authors_never_appear(make_user, publish):
     author, reader = make_user(), make_user()
     follow(reader, author)
     publish(author)
-    Block.objects.create(blocker=author, blocked=reader)
+    make_block(blocker=author, blocked=reader)
     assert feed_note_ids(reader)[0] == []
-    assert selectors.discovery_feed(reader, []) == []
+    assert selectors.discovery_feed(user=reader, session_seen_ids=[]) == []
 
 
 @override_settings(QUANZI_FEED_FANOUT_LIMIT=0)
@@ -98,7 +97,7 @@ def test_blocked_big_author_never_appears(make_user, publish):
     follow(reader, author)
     publish(author)
     assert len(feed_note_ids(reader)[0]) == 1
-    Block.objects.create(blocker=reader, blocked=author)
+    make_block(blocker=reader, blocked=author)
     assert feed_note_ids(reader)[0] == []
 
 
@@ -108,16 +107,16 @@ def test_drafts_and_hidden_never_appear(make_user, publish):
     publish(author, status=NoteStatus.DRAFT)
     note = publish(author)
     assert feed_note_ids(reader)[0] == [note.pk]
-    Note.objects.filter(pk=note.pk).update(status=NoteStatus.HIDDEN)
+    note_force_status(note_id=note.pk, status=NoteStatus.HIDDEN)
     assert feed_note_ids(reader)[0] == []
-    assert selectors.discovery_feed(reader, []) == []
+    assert selectors.discovery_feed(user=reader, session_seen_ids=[]) == []
 
 
 def test_unfollow_hides_inbox_rows(make_user, publish):
     author, reader = make_user(), make_user()
-    edge = follow(reader, author)
+    follow(reader, author)
     publish(author)
-    edge.delete()
+    remove_follow(follower=reader, followee=author)
     assert feed_note_ids(reader)[0] == []
 
 
@@ -134,22 +133,24 @@ def test_new_follow_backfills(make_user, publish, django_capture_on_commit_callb
 
 def test_shop_product_fans_out(make_user, shop, make_product, django_capture_on_commit_callbacks):
     reader = make_user()
-    Follow.objects.create(follower=reader, shop=shop)
+    make_follow(follower=reader, shop=shop)
     product = make_product(shop=shop)
     with django_capture_on_commit_callbacks(execute=True):
         events.publish(ProductOnShelf(product_id=product.pk, shop_id=shop.pk))
-    items, _ = selectors.following_feed(reader)
+    items, _ = selectors.following_feed(user=reader)
     assert [(i.kind, i.product.pk) for i in items] == [("product", product.pk)]
 
 
 def test_discovery_no_repeats_and_two_per_author(make_user, publish):
+    from quanzi.content.services import like
+
     authors = [make_user() for _ in range(4)]
     reader = make_user()
     notes = [publish(a, at=clock.now() - dt.timedelta(minutes=i)) for a in authors for i in range(5)]
-    Like.objects.create(user=reader, note=notes[3])
+    like(user=reader, note_id=notes[3].pk)
     seen, pages = [], []
     for _ in range(5):
-        page = selectors.discovery_feed(reader, seen, limit=6)
+        page = selectors.discovery_feed(user=reader, session_seen_ids=seen, limit=6)
         ids = [n.pk for n in page]
         assert not set(ids) & set(seen)
         counts = {}
@@ -163,8 +164,11 @@ def test_discovery_no_repeats_and_two_per_author(make_user, publish):
 
 
 def test_discovery_score_decays():
-    assert selectors.score(10, 0, 0, 1) > selectors.score(10, 0, 0, 48)
-    assert selectors.score(0, 0, 1, 5) > selectors.score(2, 0, 0, 5)
+    def score(likes, comments, favourites, age_hours):
+        return selectors.score(likes=likes, comments=comments, favourites=favourites, age_hours=age_hours)
+
+    assert score(10, 0, 0, 1) > score(10, 0, 0, 48)
+    assert score(0, 0, 1, 5) > score(2, 0, 0, 5)
 
 
 def test_following_query_count_flat(make_user, publish):
@@ -175,7 +179,7 @@ def test_following_query_count_flat(make_user, publish):
 
     def count():
         with CaptureQueriesContext(connection) as ctx:
-            items, _ = selectors.following_feed(reader, limit=20)
+            items, _ = selectors.following_feed(user=reader, limit=20)
             for it in items:
                 _ = [i.thumb for i in it.note.images.all()], it.note.author.display_name, it.note.like_count
                 _ = [t.product.title for t in it.note.product_tags.all()]
@@ -216,14 +220,14 @@ def test_fanout_limit_default():
 def test_big_shop_products_merged_on_read(make_user, shop, make_product, django_capture_on_commit_callbacks):
     fans = [make_user(), make_user()]
     for f in fans:
-        Follow.objects.create(follower=f, shop=shop)
+        make_follow(follower=f, shop=shop)
     with django_capture_on_commit_callbacks(execute=True):
         product = make_product(shop=shop)
         events.publish(ProductOnShelf(product_id=product.pk, shop_id=shop.pk))
     assert not InboxEntry.objects.filter(product=product).exists()  # too big to fan out
-    items, _ = selectors.following_feed(fans[0])
+    items, _ = selectors.following_feed(user=fans[0])
     assert [(i.kind, i.product.pk) for i in items] == [("product", product.pk)]
-    assert selectors.following_feed(make_user())[0] == []
+    assert selectors.following_feed(user=make_user())[0] == []
 
 
 def test_unfollow_and_block_delete_inbox_rows(make_user, publish, shop, make_product,
@@ -235,15 +239,15 @@ def test_unfollow_and_block_delete_inbox_rows(make_user, publish, shop, make_pro
     social.follow_user(user=reader, target=other)
     social.follow_user(user=other, target=reader)
     publish(author)
-    publish(other)
+    others_note = publish(other)
     assert InboxEntry.objects.filter(user=reader).count() == 2
     with django_capture_on_commit_callbacks(execute=True):
         social.unfollow_user(user=reader, target=author)
-    assert list(InboxEntry.objects.filter(user=reader).values_list("note__author_id", flat=True)) == [other.pk]
+    assert list(InboxEntry.objects.filter(user=reader).values_list("note_id", flat=True)) == [others_note.pk]
     with django_capture_on_commit_callbacks(execute=True):
         social.block_user(user=other, target=reader)
     assert not InboxEntry.objects.filter(user=reader).exists()
-    Follow.objects.create(follower=reader, shop=shop)
+    make_follow(follower=reader, shop=shop)
     with django_capture_on_commit_callbacks(execute=True):
         product = make_product(shop=shop)
         events.publish(ProductOnShelf(product_id=product.pk, shop_id=shop.pk))
@@ -257,8 +261,8 @@ def test_cursor_pages_across_all_four_sources(make_user, publish, shop, make_pro
                                               django_capture_on_commit_callbacks):
     """Notes, a shop's products and a friend's purchases page together with no gap or repeat."""
     reader, author = make_user(), make_user()
-    Follow.objects.create(follower=reader, followee=author)
-    Follow.objects.create(follower=reader, shop=shop)
+    make_follow(follower=reader, followee=author)
+    make_follow(follower=reader, shop=shop)
     t0 = clock.now()
     for k in range(5):
         publish(author, title=f"n{k}", at=t0 - dt.timedelta(minutes=k))
@@ -266,10 +270,10 @@ def test_cursor_pages_across_all_four_sources(make_user, publish, shop, make_pro
         for _ in range(3):
             p = make_product(shop=shop)
             events.publish(ProductOnShelf(product_id=p.pk, shop_id=shop.pk))
-    everything, _ = selectors.following_feed(reader, limit=50)
+    everything, _ = selectors.following_feed(user=reader, limit=50)
     seen, cursor = [], None
     while True:
-        items, cursor = selectors.following_feed(reader, cursor=cursor, limit=2)
+        items, cursor = selectors.following_feed(user=reader, cursor=cursor, limit=2)
         seen += [(i.kind, i.key_id) for i in items]
         if not cursor:
             break
@@ -284,7 +288,7 @@ def test_cursor_with_unknown_source_is_rejected(make_user):
 
     bad = base64.urlsafe_b64encode(b"1700000000000000:9:1").decode().rstrip("=")
     with pytest.raises(ValidationFailed):
-        selectors.following_feed(make_user(), cursor=bad)
+        selectors.following_feed(user=make_user(), cursor=bad)
 
 
 @override_settings(QUANZI_FEED_FANOUT_LIMIT=2)
@@ -307,18 +311,18 @@ def test_big_sources_follow_the_graph(make_user, shop, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         social.follow_user(user=fans[2], target=author)
     assert big_users() == {author.pk}
-    assert selectors.big_author_ids([author.pk, fans[0].pk]) == [author.pk]
+    assert selectors.big_author_ids(author_ids=[author.pk, fans[0].pk]) == [author.pk]
     with django_capture_on_commit_callbacks(execute=True):
         social.unfollow_user(user=fans[0], target=author)
     assert big_users() == set()
     with django_capture_on_commit_callbacks(execute=True):
         for fan in fans:
             social.follow_shop(user=fan, shop=shop)
-    assert selectors.big_shop_ids([shop.pk]) == [shop.pk]
+    assert selectors.big_shop_ids(shop_ids=[shop.pk]) == [shop.pk]
     BigSource.objects.all().delete()  # e.g. after a bulk import that bypassed the events
-    Follow.objects.create(follower=fans[0], followee=author)
+    make_follow(follower=fans[0], followee=author)
     call_command("feed_big_sources", stdout=__import__("io").StringIO())
-    assert big_users() == {author.pk} and selectors.big_shop_ids([shop.pk]) == [shop.pk]
+    assert big_users() == {author.pk} and selectors.big_shop_ids(shop_ids=[shop.pk]) == [shop.pk]
 
 
 def test_discovery_pool_is_shared_and_per_reader_rules_still_apply(make_user, publish,
@@ -327,12 +331,12 @@ def test_discovery_pool_is_shared_and_per_reader_rules_still_apply(make_user, pu
     reader, author, other = make_user(), make_user(), make_user()
     hidden = publish(author, title="to hide")
     kept = publish(other, title="kept")
-    assert {n.pk for n in selectors.discovery_feed(reader, [])} == {hidden.pk, kept.pk}
-    Note.objects.filter(pk=hidden.pk).update(status=NoteStatus.HIDDEN)
+    assert {n.pk for n in selectors.discovery_feed(user=reader, session_seen_ids=[])} == {hidden.pk, kept.pk}
+    note_force_status(note_id=hidden.pk, status=NoteStatus.HIDDEN)
     with django_assert_max_num_queries(6):  # pool cached: blocks + hydration only
-        assert [n.pk for n in selectors.discovery_feed(reader, [])] == [kept.pk]
-    Block.objects.create(blocker=other, blocked=reader)
-    assert selectors.discovery_feed(reader, []) == []
+        assert [n.pk for n in selectors.discovery_feed(user=reader, session_seen_ids=[])] == [kept.pk]
+    make_block(blocker=other, blocked=reader)
+    assert selectors.discovery_feed(user=reader, session_seen_ids=[]) == []
 
 
 @override_settings(QUANZI_FEED_FANOUT_LIMIT=1)
@@ -342,8 +346,8 @@ def test_several_big_authors_merge_in_time_order_across_pages(make_user, publish
     reader, other = make_user(), make_user()
     bigs = [make_user() for _ in range(3)]
     for b in bigs:
-        Follow.objects.create(follower=reader, followee=b)
-        Follow.objects.create(follower=other, followee=b)
+        make_follow(follower=reader, followee=b)
+        make_follow(follower=other, followee=b)
     t0 = clock.now()
     expected = []
     for k in range(9):
@@ -356,3 +360,24 @@ def test_several_big_authors_merge_in_time_order_across_pages(make_user, publish
         if not cursor:
             break
     assert seen == expected
+
+
+def test_following_feed_mixes_in_friends_purchases_with_the_circle_rules(make_user, place_order, sku, shopper,
+                                                                       django_capture_on_commit_callbacks):
+    """Friends' purchases come from the circle's visibility rules (friends only, sharing on)."""
+    from quanzi.circle.services import settings_update
+
+    friend = make_user(nickname="friend")
+    befriend(shopper, friend)
+    with django_capture_on_commit_callbacks(execute=True):
+        orders, _ = place_order([(sku, 1)], pay=True)
+    order = orders[0]
+    items, _ = selectors.following_feed(user=friend)
+    purchases = [i for i in items if i.kind == "purchase"]
+    assert [i.purchase.order_id for i in purchases] == [order.pk]
+    assert purchases[0].purchase.user_id == shopper.pk
+    stranger = make_user()
+    make_follow(follower=stranger, followee=shopper)  # one-way: not a friend
+    assert [i for i in selectors.following_feed(user=stranger)[0] if i.kind == "purchase"] == []
+    settings_update(user=shopper, share_purchases=False)
+    assert [i for i in selectors.following_feed(user=friend)[0] if i.kind == "purchase"] == []

@@ -12,7 +12,7 @@ def product_flash_item(product) -> dict | None:
     product_id = getattr(product, "pk", None)
     if not product_id:
         return None
-    item = selectors.running_item_for_product(product_id)
+    item = selectors.running_item_for_product(product_id=product_id)
     if item is None:
         return None
     return {"item": item, "running": item.sale.starts_at <= clock.now()}

@@ -67,9 +67,9 @@ def buy(token_for):
 
 
 def pool_left(item) -> int:
-    from quanzi.catalog.models import CampaignStock
+    from quanzi.catalog.selectors import pool_units
 
-    return CampaignStock.objects.get(campaign_key=item.campaign_key).quantity
+    return pool_units(pools=[item.stock_pool])[item.stock_pool]
 
 
 @pytest.fixture

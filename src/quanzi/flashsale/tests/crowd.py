@@ -15,16 +15,14 @@ import threading
 
 def make_crowd(n: int, *, tag: str = "crowd") -> list[tuple[int, int]]:
     """[(user id, address id)] of n new shoppers."""
-    from quanzi.accounts.models import Address, User
+    from quanzi.accounts.selectors import users_by_phone_prefix
+    from quanzi.accounts.testing import make_addresses_bulk, make_users_bulk
 
-    users = User.objects.bulk_create([User(phone=f"17{abs(hash(tag)) % 1000:03d}{i:06d}", nickname=f"{tag}{i}",
-                                           password="!") for i in range(n)])
+    prefix = f"17{abs(hash(tag)) % 1000:03d}"
+    users = make_users_bulk(phones=[f"{prefix}{i:06d}" for i in range(n)], nickname=tag)
     if users and users[0].pk is None:  # SQLite before 3.35 does not return ids
-        users = list(User.objects.filter(nickname__startswith=tag).order_by("pk"))
-    Address.objects.bulk_create([Address(user=u, recipient="买家", phone="13800138000", province="上海", city="上海",
-                                         district="黄浦区", detail="人民路 1 号", is_default=True) for u in users])
-    addresses = dict(Address.objects.filter(user__in=users).values_list("user_id", "pk"))
-    return [(u.pk, addresses[u.pk]) for u in users]
+        users = users_by_phone_prefix(prefix=prefix)
+    return list(zip([u.pk for u in users], make_addresses_bulk(users=users), strict=True))
 
 
 def attempts_for(crowd: list[tuple[int, int]], *, item_id: int, per_user: int, quantities=(1,)) -> list[tuple]:

@@ -79,9 +79,9 @@ def test_the_pay_page_writes_the_order_if_the_writers_have_not(client, item, sho
     assert again["Location"] == r["Location"]
     reservation.refresh_from_db()
     assert reservation.status == "ordered"
-    from quanzi.orders.models import Order
+    from quanzi.orders.testing import orders
 
-    assert Order.objects.filter(user=shopper).count() == 1
+    assert len(orders(user=shopper)) == 1
 
 
 def test_everything_else_goes_to_django(sale):

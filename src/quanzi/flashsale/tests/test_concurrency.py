@@ -25,7 +25,8 @@ from quanzi.flashsale import gate
 from quanzi.flashsale.models import FlashBuyer, Reservation, ReservationStatus
 from quanzi.flashsale.tests.conftest import pool_left
 from quanzi.flashsale.tests.crowd import attempts_for, child_main, hammer, make_crowd
-from quanzi.orders.models import Order, OrderLine, OrderStatus
+from quanzi.orders.constants import OrderStatus
+from quanzi.orders.testing import order_lines_of_price, units_in_orders
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -33,8 +34,13 @@ LIMIT = 2
 
 
 def units_in_live_orders(item) -> int:
-    return OrderLine.objects.filter(campaign_key=item.campaign_key).exclude(
-        order__status=OrderStatus.CANCELLED).aggregate(n=Sum("quantity"))["n"] or 0
+    return units_in_orders(campaign_key=item.stock_pool.key, exclude_statuses=[OrderStatus.CANCELLED])
+
+
+def flash_lines(item) -> list:
+    """The order lines that took units from the item's pool (one per order), by order."""
+    return sorted(order_lines_of_price(price_source="flash", campaign_key=item.stock_pool.key),
+                  key=lambda line: line.order_id)
 
 
 def assert_exact(item, stock: int) -> None:
@@ -78,17 +84,17 @@ def test_20000_attempts_from_200_clients_sell_exactly_the_stock(redis_gate, crow
     assert not [k for k in counts if k.startswith("crash")], counts
     assert sum(counts.values()) == 20_000
     assert units_in_live_orders(item) == stock, counts  # sold out exactly: not one unit over, none lost
-    assert Order.objects.filter(lines__campaign_key=item.campaign_key).count() == counts["won"]
+    assert len({line.order_id for line in flash_lines(item)}) == counts["won"]
     assert pool_left(item) == 0
     assert_exact(item, stock)
     assert counts["sold_out"] > 15_000 and counts["over_user_limit"] > 0, counts
     print(f"\n20,000 attempts on 200 threads in {elapsed:.1f} s: {dict(counts)}")
     # pay a third, let the rest run out: their units go back to the sale (pool and Redis)
-    orders = list(Order.objects.filter(lines__campaign_key=item.campaign_key).order_by("pk"))
-    paid = orders[: len(orders) // 3]
-    for order in paid:
-        pay(order.payment_number)
-    paid_units = units_in_live_orders(item) - sum(o.lines.get().quantity for o in orders[len(orders) // 3:])
+    lines = flash_lines(item)
+    paid = lines[: len(lines) // 3]
+    for line in paid:
+        pay(line.order.payment_number)
+    paid_units = units_in_live_orders(item) - sum(line.quantity for line in lines[len(lines) // 3:])
     expire_all_unpaid(item)
     assert pool_left(item) == stock - paid_units
     assert units_in_live_orders(item) == paid_units

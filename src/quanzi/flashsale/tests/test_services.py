@@ -13,7 +13,8 @@ from quanzi.flashsale import gate, services
 from quanzi.flashsale.models import FlashBuyer, Reservation, ReservationStatus, SaleStatus
 from quanzi.flashsale.purchase import purchase
 from quanzi.flashsale.tests.conftest import pool_left
-from quanzi.orders.models import Order, OrderStatus
+from quanzi.orders.constants import OrderStatus
+from quanzi.orders.testing import order_get
 
 pytestmark = pytest.mark.django_db
 
@@ -35,9 +36,9 @@ def test_publish_moves_stock_into_the_pool_and_end_returns_it(make_sale):
 
 def test_a_purchase_wins_a_reservation_and_an_order_at_the_flash_price(item, shopper, buy):
     result = buy(shopper, item)
-    order = Order.objects.get(number=result.order.number)
+    order = order_get(number=result.order.number)
     line = order.lines.get()
-    assert line.unit_price == 990 and line.price_source == "flash" and line.campaign_key == item.campaign_key
+    assert line.unit_price == 990 and line.price_source == "flash" and line.campaign_key == item.stock_pool.key == f"flash:{item.pk}"
     assert order.status == OrderStatus.PENDING_PAYMENT
     # the order must be paid before the reservation runs out (5 minutes, not the shop's 15)
     assert abs((order.pay_deadline - result.reservation.expires_at).total_seconds()) < 2
@@ -51,7 +52,7 @@ def test_paying_marks_the_reservation_paid(item, shopper, buy, pay):
     result = buy(shopper, item)
     pay(result.payment.number)
     assert Reservation.objects.get(pk=result.reservation.pk).status == ReservationStatus.PAID
-    assert Order.objects.get(pk=result.order.pk).status == OrderStatus.PAID
+    assert order_get(order_id=result.order.pk).status == OrderStatus.PAID
 
 
 def test_sold_out_is_refused_and_changes_nothing(make_sale, make_shopper, buy):
@@ -178,7 +179,7 @@ def test_unpaid_order_expires_and_the_units_return_to_the_sale(make_sale, shoppe
         buy(make_shopper(), item)
     with clock.travel(dt.timedelta(seconds=301)):
         run_sweeps()
-    assert Order.objects.get(pk=result.order.pk).status == OrderStatus.CANCELLED
+    assert order_get(order_id=result.order.pk).status == OrderStatus.CANCELLED
     assert Reservation.objects.get(pk=result.reservation.pk).status == ReservationStatus.EXPIRED
     assert pool_left(item) == 1
     assert FlashBuyer.objects.get(user=shopper).held == 0
@@ -231,7 +232,7 @@ def test_sweep_closes_the_sale_at_its_end_and_returns_late_units(make_sale, shop
     with clock.travel(dt.timedelta(seconds=400)):
         run_sweeps()
     item.sku.refresh_from_db()
-    assert Order.objects.get(pk=result.order.pk).status == OrderStatus.CANCELLED
+    assert order_get(order_id=result.order.pk).status == OrderStatus.CANCELLED
     assert item.sku.stock == 50 and pool_left(item) == 0
 
 
@@ -286,4 +287,4 @@ def test_the_order_sweep_writes_orders_nobody_wrote_once(item, shopper, address)
         assert services.write_missing_orders() == 0
     won.refresh_from_db()
     assert won.status == ReservationStatus.ORDERED
-    assert Order.objects.get(pk=won.order_id).address["detail"] == address.detail
+    assert order_get(order_id=won.order_id).address["detail"] == address.detail

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db.models import Sum
 
 from quanzi.core import clock
 from quanzi.core.errors import DomainError
@@ -17,17 +16,27 @@ from quanzi.core.sweeps import run_sweeps
 from quanzi.core.testing import run_pool
 from quanzi.groupbuy import services
 from quanzi.groupbuy.models import Group, GroupMember, GroupStatus, MemberStatus
-from quanzi.orders.models import Order, OrderStatus
-from quanzi.payments.models import Payment, PaymentStatus, Refund, SandboxTrade
-from quanzi.payments.providers.sandbox import notification_params
-from quanzi.payments.services import payment_handle_notification, refund_submit
+from quanzi.ledger.selectors import unbalanced_transactions
+from quanzi.ledger.testing import postings_total
+from quanzi.orders.constants import OrderStatus
+from quanzi.orders.testing import orders
+from quanzi.payments.constants import PaymentStatus
+from quanzi.payments.services import payment_handle_notification
+from quanzi.payments.testing import (
+    payment_get,
+    payments,
+    refunds,
+    sandbox_notification,
+    sandbox_paid_at_provider,
+    submit_refunds,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def _paid_at_provider(number: str) -> dict:
-    SandboxTrade.objects.filter(out_trade_no=number).update(status="TRADE_SUCCESS", paid_at=clock.now())
-    return notification_params(SandboxTrade.objects.get(out_trade_no=number))
+    sandbox_paid_at_provider(payment_number=number)
+    return sandbox_notification(number)
 
 
 def _notify(params: dict):
@@ -35,24 +44,19 @@ def _notify(params: dict):
 
 
 def _settle_refunds():
-    for pk in Refund.objects.filter(status="pending").values_list("pk", flat=True):
-        refund_submit(refund_id=pk)
+    submit_refunds()
 
 
 def _books_balance():
-    from quanzi.ledger.models import Posting
-    from quanzi.ledger.selectors import unbalanced_transactions
-
     assert unbalanced_transactions() == []
-    assert (Posting.objects.aggregate(s=Sum("amount"))["s"] or 0) == 0
+    assert postings_total() == 0
 
 
-def _refunded_once(order: Order):
+def _refunded_once(order):
     """All the money of this order came back, in exactly one refund."""
-    refunds = list(Refund.objects.filter(reference=order.number)) + list(
-        Refund.objects.filter(key__startswith=f"unpayable:{order.payment_number}:{order.number}"))
-    refunds = {r.pk: r for r in refunds}.values()
-    assert [r.amount for r in refunds] == [order.total], [(r.key, r.amount) for r in refunds]
+    made = [r for r in refunds(payment_number=order.payment_number)
+            if r.reference == order.number or r.key.startswith(f"unpayable:{order.payment_number}:{order.number}")]
+    assert [r.amount for r in made] == [order.total], [(r.key, r.amount) for r in made]
 
 
 def test_100_joiners_for_the_last_spot_exactly_one_gets_it(open_group, join_group, make_shopper, pay, gsku):
@@ -71,8 +75,8 @@ def test_100_joiners_for_the_last_spot_exactly_one_gets_it(open_group, join_grou
     assert group.joined_count == 3
     assert GroupMember.objects.filter(group=group).count() == 3
     # the losers were never charged: no order, no payment
-    assert Order.objects.filter(user__in=joiners).count() == 1
-    assert Payment.objects.filter(user__in=joiners).count() == 1
+    assert sum(len(orders(user=u)) for u in joiners) == 1
+    assert sum(len(payments(user=u)) for u in joiners) == 1
 
 
 def test_the_last_two_payments_racing_succeed_the_group_once(open_group, join_group, make_shopper, pay):
@@ -86,8 +90,8 @@ def test_the_last_two_payments_racing_succeed_the_group_once(open_group, join_gr
     assert all(r[0] == "ok" for r in results), results
     group.refresh_from_db()
     assert group.status == GroupStatus.SUCCEEDED and group.paid_count == 3
-    assert set(Order.objects.filter(pk__in=[oa.pk, ob.pk, oc.pk]).values_list("status", flat=True)) == {OrderStatus.PAID}
-    assert not Refund.objects.exists()
+    assert {o.status for o in orders(order_ids=[oa.pk, ob.pk, oc.pk])} == {OrderStatus.PAID}
+    assert not refunds()
     _books_balance()
 
 
@@ -112,7 +116,7 @@ def test_payments_racing_the_expiry_sweeps_are_refunded_exactly_once(open_group,
         assert order.status in (OrderStatus.CLOSED, OrderStatus.CANCELLED)
         _refunded_once(order)
     assert not GroupMember.objects.filter(group=group, status__in=[MemberStatus.PENDING, MemberStatus.PAID]).exists()
-    assert Payment.objects.get(number=pb.number).status == PaymentStatus.PAID
+    assert payment_get(number=pb.number).status == PaymentStatus.PAID
     _books_balance()
 
 

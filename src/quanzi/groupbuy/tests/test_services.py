@@ -2,24 +2,24 @@ import datetime as dt
 
 import pytest
 
-from quanzi.catalog.models import CampaignStock
+from quanzi.catalog.selectors import pool_units
 from quanzi.core import clock
 from quanzi.core.errors import DomainError
 from quanzi.core.sweeps import run_sweeps
 from quanzi.groupbuy import services
 from quanzi.groupbuy.models import CampaignStatus, GroupStatus, MemberStatus
-from quanzi.orders.models import OrderStatus
-from quanzi.payments.models import Refund, SandboxTrade
+from quanzi.orders.constants import OrderStatus
+from quanzi.payments.testing import refunds, sandbox_paid_at_provider
 
 pytestmark = pytest.mark.django_db
 
 
 def _pool(campaign):
-    return CampaignStock.objects.get(campaign_key=campaign.campaign_key).quantity
+    return pool_units(pools=[campaign.stock_pool])[campaign.stock_pool]
 
 
 def _refunds(order):
-    return list(Refund.objects.filter(key=f"order-full:{order.pk}"))
+    return [r for r in refunds(payment_number=order.payment_number) if r.key == f"order-full:{order.pk}"]
 
 
 def test_three_paid_members_succeed_the_group_and_release_every_order(open_group, join_group, make_shopper, pay,
@@ -126,8 +126,8 @@ def test_a_payment_after_the_deadline_is_refunded_once(open_group, join_group, m
     submit_refunds()
     ob.refresh_from_db()
     assert ob.status == OrderStatus.CLOSED
-    refunds = list(Refund.objects.filter(payment__number=pb.number))
-    assert sum(r.amount for r in refunds) == ob.total and len(refunds) == 1
+    made = refunds(payment_number=pb.number)
+    assert sum(r.amount for r in made) == ob.total and len(made) == 1
     group.refresh_from_db()
     assert group.status == GroupStatus.FAILED and group.paid_count == 0
     ledger_balanced()
@@ -142,11 +142,11 @@ def test_a_payment_after_the_sweep_cancelled_the_order_is_refunded_by_the_core(
         oa.refresh_from_db()
         assert oa.status == OrderStatus.CANCELLED
         # the money arrived anyway (the shopper paid just before the trade closed)
-        SandboxTrade.objects.filter(out_trade_no=pa.number).update(status="TRADE_SUCCESS", paid_at=clock.now())
+        sandbox_paid_at_provider(payment_number=pa.number)
         assert notify_sandbox(pa.number) == "success"
         assert notify_sandbox(pa.number) == "success"
     submit_refunds()
-    assert Refund.objects.filter(key__startswith="unpayable:").count() == 1
+    assert len(refunds(key_prefix="unpayable:")) == 1
     assert not _refunds(oa)
     ledger_balanced()
 
@@ -236,13 +236,13 @@ def test_a_late_payment_for_a_spot_given_away_is_refunded_once_and_the_group_sta
     _, _, pd = join_group(d, group)  # d takes the spot
     for p in (pa, pb, pd):
         pay(p.number)
-    SandboxTrade.objects.filter(out_trade_no=pc.number).update(status="TRADE_SUCCESS", paid_at=clock.now())
+    sandbox_paid_at_provider(payment_number=pc.number)
     notify_sandbox(pc.number)  # ... and then c's money arrives, twice
     notify_sandbox(pc.number)
     submit_refunds()
     group.refresh_from_db()
     assert group.status == GroupStatus.SUCCEEDED and group.paid_count == 3
-    assert [r.amount for r in Refund.objects.filter(payment__number=pc.number)] == [oc.total]
+    assert [r.amount for r in refunds(payment_number=pc.number)] == [oc.total]
     ledger_balanced()
 
 

@@ -19,7 +19,6 @@ import datetime as dt
 
 import pytest
 from django.db import transaction
-from django.db.models import F, Sum
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -29,18 +28,25 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from quanzi.catalog.models import CampaignStock, Sku
+from quanzi.catalog.selectors import pool_units
 from quanzi.core import clock
 from quanzi.core.errors import DomainError
 from quanzi.core.sweeps import run_sweeps
 from quanzi.groupbuy import services
 from quanzi.groupbuy.models import Group, GroupMember, GroupStatus, MemberStatus
 from quanzi.ledger.selectors import unbalanced_transactions
-from quanzi.orders.models import Order, OrderLine, OrderStatus
+from quanzi.orders.constants import OrderStatus
 from quanzi.orders.services import order_cancel
-from quanzi.payments.models import Payment, PaymentStatus, Refund, RefundStatus, SandboxTrade
-from quanzi.payments.providers.sandbox import notification_params
-from quanzi.payments.services import payment_handle_notification, refund_submit
+from quanzi.orders.testing import order_get, orders, units_kept_in_orders
+from quanzi.payments.constants import PaymentStatus
+from quanzi.payments.services import payment_handle_notification
+from quanzi.payments.testing import (
+    payments,
+    refunds,
+    sandbox_notification,
+    sandbox_paid_at_provider,
+    submit_refunds,
+)
 
 pytestmark = pytest.mark.django_db
 WORLD: dict = {}
@@ -64,8 +70,7 @@ class GroupBuying(RuleBasedStateMachine):
         return ids[i % len(ids)] if ids else None
 
     def _after(self):
-        for pk in Refund.objects.filter(status=RefundStatus.PENDING).values_list("pk", flat=True):
-            refund_submit(refund_id=pk)
+        submit_refunds()
 
     def _try(self, fn):
         try:
@@ -100,15 +105,13 @@ class GroupBuying(RuleBasedStateMachine):
     def pay(self, o, times, late):
         """The shopper pays an unpaid order, or (late) any order, even one that timed out: the money
         arrives anyway. Maybe the notification comes twice."""
-        candidates = Order.objects.filter(pk__in=self.orders)
-        if not late:
-            candidates = candidates.filter(status=OrderStatus.PENDING_PAYMENT)
-        pk = self._pick(candidates.values_list("pk", flat=True), o)
+        candidates = orders(order_ids=self.orders, status=None if late else OrderStatus.PENDING_PAYMENT)
+        pk = self._pick([c.pk for c in candidates], o)
         if pk is None:
             return
-        number = Order.objects.get(pk=pk).payment_number
-        SandboxTrade.objects.filter(out_trade_no=number).update(status="TRADE_SUCCESS", paid_at=clock.now())
-        params = notification_params(SandboxTrade.objects.get(out_trade_no=number))
+        number = order_get(order_id=pk).payment_number
+        sandbox_paid_at_provider(payment_number=number)
+        params = sandbox_notification(number)
         for _ in range(times):
             assert payment_handle_notification(provider="sandbox", data=params) == "success"
         self.swept = False
@@ -116,8 +119,7 @@ class GroupBuying(RuleBasedStateMachine):
 
     @rule(o=st.integers(0, 50))
     def unpaid_order_times_out(self, o):
-        pk = self._pick(Order.objects.filter(pk__in=self.orders, status=OrderStatus.PENDING_PAYMENT)
-                        .values_list("pk", flat=True), o)
+        pk = self._pick([c.pk for c in orders(order_ids=self.orders, status=OrderStatus.PENDING_PAYMENT)], o)
         if pk is not None:
             order_cancel(order_id=pk, reason="timeout", actor="system")
             self.swept = False
@@ -151,9 +153,9 @@ class GroupBuying(RuleBasedStateMachine):
                 assert group.joined_count == holding
                 assert group.paid_count == group.members.filter(status=MemberStatus.PAID).count()
             if group.status == GroupStatus.SUCCEEDED:
-                for status in Order.objects.filter(pk__in=group.members.filter(status=MemberStatus.PAID)
-                                                   .values("order_id")).values_list("status", flat=True):
-                    assert status == OrderStatus.PAID
+                paid = group.members.filter(status=MemberStatus.PAID).values_list("order_id", flat=True)
+                for order in orders(order_ids=paid):
+                    assert order.status == OrderStatus.PAID
             if group.status != GroupStatus.OPEN and self.swept:
                 assert not group.members.filter(status=MemberStatus.PENDING).exists()
                 if group.status == GroupStatus.FAILED:
@@ -161,21 +163,21 @@ class GroupBuying(RuleBasedStateMachine):
 
     @invariant()
     def every_unused_payment_is_refunded_exactly_once(self):
-        for payment in Payment.objects.filter(status=PaymentStatus.PAID):
-            refunds = list(Refund.objects.filter(payment=payment).values_list("amount", flat=True))
-            assert sum(refunds) <= payment.amount
-            order = Order.objects.get(payment_number=payment.number)
+        for payment in payments(status=PaymentStatus.PAID):
+            made = [r.amount for r in refunds(payment_number=payment.number)]
+            assert sum(made) <= payment.amount
+            order = order_get(payment_number=payment.number)
             if order.status in (OrderStatus.CLOSED, OrderStatus.CANCELLED):
-                assert refunds == [payment.amount], (order.status, refunds)
+                assert made == [payment.amount], (order.status, made)
             else:
-                assert refunds == []
+                assert made == []
 
     @invariant()
     def units_are_conserved(self):
-        sku = Sku.objects.get(pk=WORLD["sku"].pk)
-        pool = CampaignStock.objects.filter(sku=sku).aggregate(s=Sum("quantity"))["s"] or 0
-        held = OrderLine.objects.filter(order__status__in=LIVE, sku=sku).aggregate(
-            s=Sum(F("quantity") - F("refunded_quantity")))["s"] or 0
+        sku = WORLD["sku"]
+        sku.refresh_from_db()
+        pool = pool_units(pools=[WORLD["campaign"].stock_pool])[WORLD["campaign"].stock_pool]
+        held = units_kept_in_orders(statuses=LIVE, sku_ids=[sku.pk])
         assert sku.stock >= 0 and pool >= 0
         assert sku.stock + pool + held == WORLD["stock"]
 

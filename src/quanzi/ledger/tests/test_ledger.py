@@ -4,7 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from quanzi.core.errors import Conflict
-from quanzi.ledger.models import Account, AccountKind, Posting, Transaction
+from quanzi.ledger.constants import AccountKind
+from quanzi.ledger.models import Account, Posting, Transaction
 from quanzi.ledger.selectors import (
     balance,
     balances,
@@ -23,8 +24,8 @@ def test_a_posted_transaction_moves_money_between_accounts():
     txn = ledger_post(key="payment-capture:P1", kind="payment.capture", entries=CAPTURE, ref_type="payment",
                       ref_id="P1")
 
-    assert balance("provider:sandbox:cash") == 5900
-    assert balance("platform:clearing") == -5900
+    assert balance(code="provider:sandbox:cash") == 5900
+    assert balance(code="platform:clearing") == -5900
     assert txn.postings.count() == 2
     assert transactions_for(ref_type="payment", ref_id="P1") == [txn]
 
@@ -35,7 +36,7 @@ def test_the_same_key_twice_writes_one_transaction():
 
     assert first.pk == second.pk
     assert Transaction.objects.count() == 1
-    assert balance("provider:sandbox:cash") == 5900
+    assert balance(code="provider:sandbox:cash") == 5900
 
 
 def test_the_same_key_with_other_amounts_is_a_conflict_and_writes_nothing():
@@ -45,7 +46,7 @@ def test_the_same_key_with_other_amounts_is_a_conflict_and_writes_nothing():
         ledger_post(key="k-2", kind="payment.capture",
                     entries=[Entry("provider:sandbox:cash", 6000), Entry("platform:clearing", -6000)])
     assert exc.value.code == "ledger_key_conflict"
-    assert balance("provider:sandbox:cash") == 5900
+    assert balance(code="provider:sandbox:cash") == 5900
 
 
 def test_an_unbalanced_transaction_is_refused_and_writes_nothing():
@@ -70,8 +71,8 @@ def test_a_reversal_negates_every_posting_and_keeps_the_original():
 
     assert reversal.reverses_id == original.pk
     assert reversal.kind == "payment.capture.reversal"
-    assert balance("provider:sandbox:cash") == 0
-    assert balance("platform:clearing") == 0
+    assert balance(code="provider:sandbox:cash") == 0
+    assert balance(code="platform:clearing") == 0
     assert sorted(original.postings.values_list("amount", flat=True)) == [-5900, 5900]  # never edited
     assert ledger_reverse(txn=original, key="k-4:reversal").pk == reversal.pk  # idempotent too
 
@@ -89,7 +90,7 @@ def test_balances_and_trial_balance_sum_postings():
     ledger_post(key="a", kind="x", entries=CAPTURE)
     ledger_post(key="b", kind="x", entries=[Entry("platform:clearing", 5000), Entry("merchant:1:pending", -5000)])
 
-    assert balances(["platform:clearing", "merchant:1:pending", "never:used"]) == {
+    assert balances(codes=["platform:clearing", "merchant:1:pending", "never:used"]) == {
         "platform:clearing": -900, "merchant:1:pending": -5000, "never:used": 0}
     assert sum(bal for _account, bal in trial_balance()) == 0
     assert unbalanced_transactions() == []

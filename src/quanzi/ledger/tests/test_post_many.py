@@ -45,7 +45,7 @@ def test_a_batch_books_exactly_what_the_same_single_posts_book():
     for post in transfers("one", 12, shop=8):
         ledger_post(key=post.key, kind=post.kind, entries=list(post.entries), memo=post.memo,
                     ref_type=post.ref_type, ref_id=post.ref_id)
-    result = ledger_post_many(transfers("many", 12, shop=9))
+    result = ledger_post_many(posts=transfers("many", 12, shop=9))
 
     single, batch = snapshot("one"), snapshot("many")
     assert len(batch) == 14
@@ -54,7 +54,7 @@ def test_a_batch_books_exactly_what_the_same_single_posts_book():
     assert [t.idempotency_key for t in result] == [p.key for p in transfers("many", 12)]
     assert [t.pk for t in result] == [Transaction.objects.get(idempotency_key=p.key).pk for p in transfers("many", 12)]
     assert Transaction.objects.get(idempotency_key="many:nothing").postings.count() == 0  # recorded, no postings
-    assert balance("merchant:9:pending") == balance("merchant:8:pending")
+    assert balance(code="merchant:9:pending") == balance(code="merchant:8:pending")
     assert Account.objects.get(code="revenue:take_rate").kind == "revenue"
     assert unbalanced_transactions() == []
 
@@ -62,7 +62,7 @@ def test_a_batch_books_exactly_what_the_same_single_posts_book():
 def test_the_number_of_queries_does_not_grow_with_the_batch():
     def count(posts):
         with CaptureQueriesContext(connection) as ctx:
-            ledger_post_many(posts)
+            ledger_post_many(posts=posts)
         return len(ctx.captured_queries)
 
     first = count(transfers("a", 5))  # accounts are new: keys, accounts, upsert, re-read, transactions, postings
@@ -74,10 +74,10 @@ def test_the_number_of_queries_does_not_grow_with_the_batch():
 
 
 def test_running_a_batch_again_writes_nothing_and_returns_the_first_transactions():
-    first = ledger_post_many(transfers("k", 20))
+    first = ledger_post_many(posts=transfers("k", 20))
     n_txn, n_post = Transaction.objects.count(), Posting.objects.count()
     with CaptureQueriesContext(connection) as ctx:
-        again = ledger_post_many(list(reversed(transfers("k", 20))))
+        again = ledger_post_many(posts=list(reversed(transfers("k", 20))))
     assert [t.pk for t in again] == [t.pk for t in reversed(first)]
     assert (Transaction.objects.count(), Posting.objects.count()) == (n_txn, n_post)
     assert not [q for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith("INSERT")]
@@ -86,45 +86,45 @@ def test_running_a_batch_again_writes_nothing_and_returns_the_first_transactions
 def test_a_key_posted_singly_is_recognised_and_the_rest_of_the_batch_is_booked():
     posts = transfers("mix", 4)
     single = ledger_post(key=posts[2].key, kind=posts[2].kind, entries=list(reversed(posts[2].entries)))
-    result = ledger_post_many(posts)
+    result = ledger_post_many(posts=posts)
     assert result[2].pk == single.pk
     assert Transaction.objects.filter(idempotency_key__startswith="mix:").count() == 6
 
 
 def test_the_same_key_twice_in_one_batch_is_one_transaction():
     post = transfers("dup", 1)[0]
-    result = ledger_post_many([post, post])
+    result = ledger_post_many(posts=[post, post])
     assert result[0].pk == result[1].pk
     assert Transaction.objects.count() == 1
 
 
 def test_a_key_reused_with_other_amounts_is_a_conflict_and_nothing_is_written():
-    ledger_post_many(transfers("c", 3))
+    ledger_post_many(posts=transfers("c", 3))
     before = (Transaction.objects.count(), Posting.objects.count())
     changed = [*transfers("c2", 5), Post(key="c:accrue:1", kind="commission.accrue",
                                           entries=[Entry("merchant:7:pending", 1), Entry("user:1:earnings_pending", -1)])]
     with pytest.raises(Conflict) as exc:
-        ledger_post_many(changed)
+        ledger_post_many(posts=changed)
     assert exc.value.code == "ledger_key_conflict"
     assert (Transaction.objects.count(), Posting.objects.count()) == before
 
     twice = transfers("c3", 1)[0]
     with pytest.raises(Conflict):
-        ledger_post_many([twice, Post(key=twice.key, kind=twice.kind, entries=[Entry("a:1", 5), Entry("a:2", -5)])])
+        ledger_post_many(posts=[twice, Post(key=twice.key, kind=twice.kind, entries=[Entry("a:1", 5), Entry("a:2", -5)])])
     assert (Transaction.objects.count(), Posting.objects.count()) == before
 
 
 def test_one_unbalanced_transaction_refuses_the_whole_batch_before_any_write():
     posts = [*transfers("u", 5), Post(key="u:bad", kind="x", entries=[Entry("a:1", 5), Entry("a:2", -4)])]
     with CaptureQueriesContext(connection) as ctx, pytest.raises(UnbalancedTransaction):
-        ledger_post_many(posts)
+        ledger_post_many(posts=posts)
     assert ctx.captured_queries == []
     assert Transaction.objects.count() == Posting.objects.count() == Account.objects.count() == 0
 
 
 def test_an_empty_batch_does_nothing():
     with CaptureQueriesContext(connection) as ctx:
-        assert ledger_post_many([]) == []
+        assert ledger_post_many(posts=[]) == []
     assert ctx.captured_queries == []
 
 
@@ -139,7 +139,7 @@ def test_two_identical_batches_at_once_write_once():
     def worker(i):
         try:
             barrier.wait(timeout=30)
-            results[i] = ("ok", [t.pk for t in ledger_post_many(transfers("race", 300))])
+            results[i] = ("ok", [t.pk for t in ledger_post_many(posts=transfers("race", 300))])
         except BaseException as exc:  # noqa: BLE001 - reported to the test
             results[i] = ("error", exc)
         finally:

@@ -103,7 +103,7 @@ def test_delete_message_hides_it_from_replay(live_room, make_user):
 
     e = chat_post(room_id=live_room.pk, user=make_user(), text="spam")
     message_delete(room=live_room, seq=e.seq)
-    assert chat_replay(live_room) == []
+    assert chat_replay(room=live_room) == []
     with pytest.raises(NotFound):
         message_delete(room=live_room, seq=e.seq)
 
@@ -125,7 +125,7 @@ def test_pin_must_be_on_the_shelf(live_room, make_product, shop):
 
 def test_reminders_notify_once_when_the_room_starts(room, make_user):
     from quanzi.live.services import remind, room_start
-    from quanzi.notifications.models import Notification
+    from quanzi.notifications.selectors import notifications_page
 
     fan = make_user()
     remind(room=room, user=fan)
@@ -140,7 +140,7 @@ def test_reminders_notify_once_when_the_room_starts(room, make_user):
 
     assert reminders_notify(room_id=room.pk) == 1
     assert reminders_notify(room_id=room.pk) == 0
-    note = Notification.objects.get(recipient=fan)
+    (note,), _cursor = notifications_page(user=fan)
     assert room.title in note.text()
     with pytest.raises(Conflict):
         remind(room=room, user=fan)
@@ -160,7 +160,7 @@ def test_stats_figures(room, make_user):
     likes_add(room_id=room.pk, count=7)
     with clock.travel(dt.timedelta(minutes=60)):
         room = room_end(room=room)
-    f = viewing_figures(room)
+    f = viewing_figures(room=room)
     assert f["messages"] == 1 and f["likes"] == 7 and f["unique_viewers"] == 2
     assert f["watch_seconds"] == pytest.approx(3600, abs=5)
     assert f["average_viewers"] == pytest.approx(1.0, abs=0.01)
@@ -174,7 +174,7 @@ def test_stats_figures(room, make_user):
     room_stats_rows.register(extra, key="test_extra")
     room_stats_rows.register(broken, key="test_broken")
     try:
-        rows = room_stats(room)
+        rows = room_stats(room=room)
     finally:
         room_stats_rows.unregister("test_extra")
         room_stats_rows.unregister("test_broken")
@@ -184,10 +184,10 @@ def test_stats_figures(room, make_user):
 def test_room_for_host_hides_other_hosts_rooms(room, make_user, make_shop):
     from quanzi.live.selectors import room_for_host
 
-    assert room_for_host(room.host, room.number) == room
+    assert room_for_host(user=room.host, number=room.number) == room
     with pytest.raises(NotFound):
-        room_for_host(make_shop().owner, room.number)
-    assert room_for_host(make_user(is_staff=True), room.number) == room
+        room_for_host(user=make_shop().owner, number=room.number)
+    assert room_for_host(user=make_user(is_staff=True), number=room.number) == room
 
 
 def test_sweep_closes_rooms_that_never_started(room):

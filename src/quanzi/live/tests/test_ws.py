@@ -276,7 +276,7 @@ def test_viewer_sessions_are_recorded_for_the_stats(live_room, ws, make_user):
         await anon.send_json_to({"type": "hello"})
         await anon.receive_json_from()
         for _ in range(50):
-            if fan.pk in await database_sync_to_async(room_viewer_user_ids)(live_room):
+            if fan.pk in await database_sync_to_async(room_viewer_user_ids)(room=live_room):
                 break
             await asyncio.sleep(0.1)
         else:

@@ -6,18 +6,20 @@ they show here: a handful of queries, whatever the shelf size."""
 from __future__ import annotations
 
 from django import template
-from django.db.models import Prefetch
 
-from quanzi.catalog.models import Sku
+from quanzi.catalog.selectors import active_skus_of_products
+from quanzi.live.selectors import shelf
 
 register = template.Library()
 
 
 def _shelf(room) -> list:
-    from quanzi.live.models import ShelfItem
-
-    return list(ShelfItem.objects.filter(room=room).select_related("product").prefetch_related(
-        Prefetch("product__skus", queryset=Sku.objects.filter(is_active=True).order_by("pk"), to_attr="live_skus")))
+    """The room's shelf items, each product carrying its active SKUs as `live_skus` (two queries)."""
+    items = shelf(room=room)
+    skus = active_skus_of_products(product_ids=[item.product_id for item in items])
+    for item in items:
+        item.product.live_skus = skus[item.product_id]
+    return items
 
 
 @register.simple_tag(takes_context=True)
@@ -42,7 +44,7 @@ def livesales_room_panel(context, room) -> dict:
     if out["signed_in"]:
         from quanzi.accounts.selectors import address_default
 
-        out["account"] = selectors.tip_account(user)
+        out["account"] = selectors.tip_account(user=user)
         out["address"] = address_default(user=user)
     return out
 

@@ -2,21 +2,13 @@ import datetime as dt
 
 import pytest
 
-from quanzi.core import clock
-
 
 @pytest.fixture
 def make_room(make_user):
-    from quanzi.live.models import LiveRoom, RoomStatus, ShelfItem
+    from quanzi.live import testing
 
     def make(*, shop, products=(), host=None, live: bool = True):
-        now = clock.now()
-        room = LiveRoom.objects.create(host=host or make_user(nickname="主播"), shop=shop, title="今晚好物",
-                                       scheduled_at=now, status=RoomStatus.LIVE if live else RoomStatus.SCHEDULED,
-                                       started_at=now if live else None)
-        for i, p in enumerate(products):
-            ShelfItem.objects.create(room=room, product=p, sort=i)
-        return room
+        return testing.make_room(host=host or make_user(nickname="主播"), shop=shop, live=live, products=products)
 
     return make
 

@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 
 from quanzi.core import clock
-from quanzi.ledger.models import Transaction
 from quanzi.ledger.selectors import balance
+from quanzi.ledger.testing import transaction_count
 from quanzi.livesales import services
 from quanzi.livesales.models import HostCommission, HostCommissionStatus
 from quanzi.orders.services import order_refund_all
@@ -35,7 +35,7 @@ def paid_live_order(room, lsku, make_shopper, pay):
 
 
 def wallet(user):
-    return {"pending": -balance(wacct.earnings_pending(user.pk)), "available": -balance(wacct.wallet_available(user.pk))}
+    return {"pending": -balance(code=wacct.earnings_pending(user.pk)), "available": -balance(code=wacct.wallet_available(user.pk))}
 
 
 def test_payment_accrues_the_host_commission_from_the_merchants_pending_money(room, paid_live_order,
@@ -44,7 +44,7 @@ def test_payment_accrues_the_host_commission_from_the_merchants_pending_money(ro
     c = HostCommission.objects.get()
     assert (c.base, c.rate_bps, c.amount, c.host_id, c.room_id) == (30000, 1000, 3000, room.host_id, room.pk)
     assert wallet(room.host) == {"pending": 3000, "available": 0}
-    assert -balance(macct.merchant_pending(order.shop_id)) == order.total - 3000
+    assert -balance(code=macct.merchant_pending(order.shop_id)) == order.total - 3000
     ledger_balanced()
     services.host_commission_accrue_order(order_id=order.pk)  # a replayed event books nothing twice
     assert HostCommission.objects.count() == 1 and wallet(room.host)["pending"] == 3000
@@ -63,7 +63,7 @@ def test_a_full_refund_reverses_the_commission(room, paid_live_order, submit_ref
     c = HostCommission.objects.get()
     assert (c.reversed, c.status) == (c.amount, HostCommissionStatus.REVERSED)
     assert wallet(room.host) == {"pending": 0, "available": 0}
-    assert balance(macct.merchant_pending(order.shop_id)) == 0  # everything went back to the shopper
+    assert balance(code=macct.merchant_pending(order.shop_id)) == 0  # everything went back to the shopper
     ledger_balanced()
 
 
@@ -85,8 +85,8 @@ def test_a_partial_refund_reverses_in_proportion_rounded_up(room, paid_live_orde
 def test_settlement_releases_the_commission_and_deducts_it_from_the_merchant(room, paid_live_order,
                                                                              ledger_balanced):
     from quanzi.orders.services import order_confirm_receipt, order_mark_delivered, order_mark_shipped
-    from quanzi.settlement.models import Settlement
     from quanzi.settlement.tasks import settle_due_orders
+    from quanzi.settlement.testing import settlements
 
     order = paid_live_order(quantity=1)
     order_mark_shipped(order_id=order.pk, carrier="sf", tracking_number="SF1")
@@ -95,13 +95,13 @@ def test_settlement_releases_the_commission_and_deducts_it_from_the_merchant(roo
     with clock.travel(dt.timedelta(days=8)):
         assert settle_due_orders() == 1
         settle_due_orders()
-    settlement = Settlement.objects.get(order_id=order.pk)
+    [settlement] = settlements(order_id=order.pk)
     assert settlement.deducted == 1000
-    assert balance(macct.merchant_pending(order.shop_id)) == 0
+    assert balance(code=macct.merchant_pending(order.shop_id)) == 0
     assert wallet(room.host) == {"pending": 0, "available": 1000}
     c = HostCommission.objects.get()
     assert c.status == HostCommissionStatus.AVAILABLE
-    assert Transaction.objects.filter(kind="live.commission.release").count() == 1
+    assert transaction_count(kind="live.commission.release") == 1
     ledger_balanced()
 
 
@@ -121,7 +121,7 @@ def test_after_settlement_a_refund_takes_it_back_from_the_wallet(room, paid_live
     type(line).objects.filter(pk=line.pk).update(refunded_amount=line.line_total, refunded_quantity=1)
     assert services.host_commission_reverse(order_id=order.pk, line_id=line.pk, key="late") == 1000
     assert wallet(room.host)["available"] == 0
-    assert -balance(macct.merchant_available(order.shop_id)) > 0
+    assert -balance(code=macct.merchant_available(order.shop_id)) > 0
 
 
 def test_the_shop_owner_hosting_earns_no_commission_from_their_own_shop(make_room, shop, lproduct, lsku,

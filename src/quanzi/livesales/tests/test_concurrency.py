@@ -5,16 +5,15 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from django.db.models import Sum
 
-from quanzi.catalog.models import CampaignStock
+from quanzi.catalog.selectors import pool_units
 from quanzi.core.errors import DomainError
 from quanzi.core.testing import run_pool
 from quanzi.ledger.selectors import balance, unbalanced_transactions
 from quanzi.livesales import accounts as acct
 from quanzi.livesales import services
 from quanzi.livesales.models import LivePrice, Tip, TipBalance
-from quanzi.orders.models import Order, OrderLine
+from quanzi.orders.testing import order_lines_of_price
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -39,11 +38,11 @@ def test_stock_10_and_30_buyers_give_exactly_10_orders_and_nobody_above_the_limi
     results = run_pool(calls, threads=30)
     assert sum(1 for r in results if r[0] == "ok") == 10
     assert set(_errors(results)) <= {"out_of_stock", "live_price_limit"}
-    lines = OrderLine.objects.filter(price_source="live", price_source_ref=str(lp.pk))
-    assert lines.aggregate(n=Sum("quantity"))["n"] == 10
-    per_user = Counter(Order.objects.filter(lines__in=lines).values_list("user_id", flat=True))
+    lines = order_lines_of_price(price_source="live", price_source_ref=str(lp.pk))
+    assert sum(line.quantity for line in lines) == 10
+    per_user = Counter(line.order.user_id for line in lines)
     assert max(per_user.values()) == 1
-    assert CampaignStock.objects.get(campaign_key=lp.campaign_key).quantity == 0
+    assert pool_units(pools=[lp.stock_pool])[lp.stock_pool] == 0
     lsku.refresh_from_db()
     assert lsku.stock == 40
 
@@ -55,7 +54,7 @@ def test_one_viewer_racing_themself_gets_exactly_the_limit(room, lsku, make_shop
     results = run_pool([_buy(viewer, room, lsku) for _ in range(10)], threads=10)
     assert sum(1 for r in results if r[0] == "ok") == 2
     assert _errors(results) == Counter({"live_price_limit": 8})
-    assert CampaignStock.objects.get(campaign_key=lp.campaign_key).quantity == 8
+    assert pool_units(pools=[lp.stock_pool])[lp.stock_pool] == 8
     assert LivePrice.objects.get(pk=lp.pk).status == "active"
 
 
@@ -73,7 +72,7 @@ def test_the_daily_tip_limit_and_the_balance_are_exact_under_concurrency(room, a
     assert Tip.objects.filter(tipper=poor).count() == 3  # 999 ≤ 1000 balance
     assert set(_errors(results)) <= {"tip_daily_limit", "insufficient_balance"}
     for user, funded in ((rich, 100_000), (poor, 1000)):
-        assert TipBalance.objects.get(user=user).balance == funded - 999 == -balance(acct.tip_balance(user.pk))
-    assert -balance(acct.wallet_available(room.host_id)) == 6 * 166
-    assert -balance(acct.TIP_REVENUE) == 6 * 167
+        assert TipBalance.objects.get(user=user).balance == funded - 999 == -balance(code=acct.tip_balance(user.pk))
+    assert -balance(code=acct.wallet_available(room.host_id)) == 6 * 166
+    assert -balance(code=acct.TIP_REVENUE) == 6 * 167
     assert unbalanced_transactions() == []

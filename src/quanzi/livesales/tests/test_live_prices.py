@@ -4,19 +4,20 @@ import datetime as dt
 
 import pytest
 
-from quanzi.catalog.models import CampaignStock
+from quanzi.catalog.selectors import pool_units
 from quanzi.core import clock
 from quanzi.core.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
 from quanzi.core.sweeps import run_sweeps
 from quanzi.livesales import services
 from quanzi.livesales.models import LivePrice, LivePriceStatus
-from quanzi.orders.models import Order, OrderLine, OrderStatus
+from quanzi.orders.constants import OrderStatus
+from quanzi.orders.testing import orders, units_in_orders
 
 pytestmark = pytest.mark.django_db
 
 
 def pool(lp):
-    return CampaignStock.objects.get(sku_id=lp.sku_id, campaign_key=lp.campaign_key).quantity
+    return pool_units(pools=[lp.stock_pool])[lp.stock_pool]
 
 
 def buy(user, room, sku, quantity=1, live_price_id=None):
@@ -73,7 +74,7 @@ def test_buying_at_the_live_price_takes_from_the_pool_and_attributes_the_room(ro
     order, payment = buy(viewer, room, lsku, quantity=2)
     line = order.lines.get()
     assert (line.unit_price, line.price_source, line.price_source_ref) == (5900, "live", str(live_price.pk))
-    assert line.campaign_key == live_price.campaign_key
+    assert line.campaign_key == live_price.stock_pool.key == f"live:{live_price.pk}"
     assert line.attribution["live"] == {"room": room.number, "room_id": room.pk, "host_id": room.host_id}
     assert payment.amount == order.total == 11800  # above the free-shipping threshold
     assert pool(live_price) == 8
@@ -113,7 +114,7 @@ def test_above_the_pools_stock_nothing_is_taken(room, lsku, live_price, make_sho
         buy(make_shopper(), room, lsku, quantity=2)
     assert exc.value.code == "out_of_stock"
     assert pool(live_price) == 1
-    assert Order.objects.count() == 1
+    assert len(orders()) == 1
 
 
 def test_an_ended_live_price_cannot_be_bought_and_its_stock_goes_back(room, lsku, live_price, make_shopper):
@@ -176,7 +177,7 @@ def test_buying_needs_a_live_room_and_a_shelf_item(make_room, shop, lproduct, ls
     with pytest.raises(NotFound) as exc:
         buy(viewer, room, elsewhere)
     assert exc.value.code == "sku_not_on_shelf"
-    assert not Order.objects.exists()
+    assert not orders()
 
 
 def test_the_plain_checkout_cannot_fake_a_live_attribution_or_price(room, lsku, live_price, make_shopper):
@@ -190,8 +191,8 @@ def test_the_plain_checkout_cannot_fake_a_live_attribution_or_price(room, lsku, 
                          address_id=viewer.addresses.get().pk)
     assert exc.value.code == "live_price_not_found"
     assert services.attribution(user=viewer, sku=lsku, context={"live_room": "0000000000"}) == {}
-    assert OrderLine.objects.count() == 0
-    assert Order.objects.filter(status=OrderStatus.PENDING_PAYMENT).count() == 0
+    assert units_in_orders() == 0  # no order line at all
+    assert orders(status=OrderStatus.PENDING_PAYMENT) == []
 
 
 def test_a_live_price_of_another_room_cannot_be_used(make_room, shop, lproduct, lsku, live_price, make_shopper):

@@ -60,7 +60,7 @@ def run(room, viewer, pay, steps, host_bps):
         model_balance -= amount
         model_today += amount
     assert TipBalance.objects.filter(user=viewer).values_list("balance", flat=True).first() in (model_balance, None)
-    assert -balance(acct.tip_balance(viewer.pk)) == model_balance
+    assert -balance(code=acct.tip_balance(viewer.pk)) == model_balance
     tips = list(Tip.objects.filter(tipper=viewer))
-    assert -balance(acct.wallet_available(room.host_id)) == sum(t.host_share for t in tips)
+    assert -balance(code=acct.wallet_available(room.host_id)) == sum(t.host_share for t in tips)
     assert unbalanced_transactions() == []

@@ -7,8 +7,8 @@ import pytest
 
 from quanzi.core import clock
 from quanzi.core.errors import BusinessRuleViolation, Conflict, Forbidden, NotFound, ValidationFailed
-from quanzi.ledger.models import Transaction
 from quanzi.ledger.selectors import balance
+from quanzi.ledger.testing import transaction_count, transactions
 from quanzi.livesales import accounts as acct
 from quanzi.livesales import selectors, services
 from quanzi.livesales.models import Tip, TipBalance, TopUp, TopUpStatus
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def tip_balance(user) -> int:
-    return -balance(acct.tip_balance(user.pk))
+    return -balance(code=acct.tip_balance(user.pk))
 
 
 def test_a_top_up_is_credited_once_when_the_payment_is_captured(adult, fund, notify_sandbox, ledger_balanced):
@@ -28,7 +28,7 @@ def test_a_top_up_is_credited_once_when_the_payment_is_captured(adult, fund, not
     assert tip_balance(viewer) == 5000 == TipBalance.objects.get(user=viewer).balance
     notify_sandbox(topup.payment_number)  # a duplicate notification credits nothing more
     assert tip_balance(viewer) == 5000
-    assert Transaction.objects.filter(kind="live.tip.topup").count() == 1
+    assert transaction_count(kind="live.tip.topup") == 1
     ledger_balanced()
 
 
@@ -44,13 +44,13 @@ def test_a_tip_moves_the_money_in_one_balanced_transaction_split_exactly(room, a
     fund(viewer, 1000)
     tip = services.tip_send(user=viewer, room_number=room.number, gift_id=gift.pk, count=1)  # 333 fen
     assert (tip.amount, tip.host_share, tip.platform_share) == (333, 166, 167)  # remainder → platform
-    txn = Transaction.objects.get(kind="live.tip")
+    [txn] = transactions(kind="live.tip")
     assert txn.idempotency_key == f"tip:{tip.pk}"
-    postings = {p.account.code: p.amount for p in txn.postings.select_related("account")}
+    postings = {p.account.code: p.amount for p in txn.postings.all()}
     assert postings == {acct.tip_balance(viewer.pk): 333, acct.wallet_available(room.host_id): -166,
                         acct.TIP_REVENUE: -167}
     assert tip_balance(viewer) == 667 == TipBalance.objects.get(user=viewer).balance
-    assert -balance(acct.wallet_available(room.host_id)) == 166
+    assert -balance(code=acct.wallet_available(room.host_id)) == 166
     ledger_balanced()
 
 
@@ -109,7 +109,7 @@ def test_the_daily_limit_is_exact_and_resets_on_the_next_shanghai_day(room, adul
     with pytest.raises(BusinessRuleViolation) as exc:
         services.tip_send(user=viewer, room_number=room.number, gift_id=gift.pk, count=1)  # 1332 > 1000
     assert exc.value.code == "tip_daily_limit"
-    assert selectors.tip_account(viewer)["remaining_today"] == 1
+    assert selectors.tip_account(user=viewer)["remaining_today"] == 1
     with clock.travel(dt.timedelta(days=1)):
         services.tip_send(user=viewer, room_number=room.number, gift_id=gift.pk, count=3)
     assert Tip.objects.count() == 2 and tip_balance(viewer) == 3000 - 1998
@@ -152,7 +152,7 @@ def test_the_leaderboard_ranks_tippers_by_amount(room, adult, fund, gift):
 
 def test_tips_and_purchases_are_broadcast_to_the_room(room, lsku, adult, fund, gift, pay,
                                                       django_capture_on_commit_callbacks):
-    from quanzi.live.models import RoomEvent
+    from quanzi.live.selectors import room_events
 
     viewer = adult(nickname="小明")
     fund(viewer, 1000)
@@ -162,7 +162,7 @@ def test_tips_and_purchases_are_broadcast_to_the_room(room, lsku, adult, fund, g
         order, payment = services.live_buy(user=viewer, room_number=room.number, sku_id=lsku.pk, quantity=1,
                                            address_id=viewer.addresses.get().pk)
         pay(payment.number)
-    events = {e.kind: e.data for e in RoomEvent.objects.filter(room=room)}
+    events = {e.kind: e.data for e in room_events(room_id=room.pk)}
     assert events["tip"] == {"nickname": "小明", "gift": gift.name, "icon": gift.icon, "count": 2, "amount": 666}
     assert events["leaderboard"]["top"] == [{"nickname": "小明", "amount": 666}]
     assert events["purchase"] == {"nickname": "小**", "product_title": "直播款 T恤"}

@@ -8,7 +8,7 @@ from django.template import engines
 from django.test import Client, RequestFactory
 
 from quanzi.livesales.models import LivePrice, LivePriceStatus, Tip, TipperDeclaration, TopUp
-from quanzi.orders.models import Order
+from quanzi.orders.testing import orders
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -31,10 +31,9 @@ def render_include(name, room, user=None):
 
 def test_the_room_panel_shows_live_prices_the_shelf_and_tips(room, lsku, live_price, adult, fund, gift,
                                                              django_assert_max_num_queries):
-    from quanzi.live.models import ShelfItem
+    from quanzi.live.testing import pin_put
 
-    room.pinned = ShelfItem.objects.get(room=room)
-    room.save(update_fields=["pinned"])
+    pin_put(room=room, product_id=lsku.product_id)
     viewer = adult()
     fund(viewer, 1000)
     with django_assert_max_num_queries(16):
@@ -61,7 +60,7 @@ def test_buying_with_htmx_keeps_the_room_and_links_the_cashier(room, lsku, live_
                                 {"sku": lsku.pk, "quantity": 1, "live_price": live_price.pk}, **HTMX)
     assert r.status_code == 200
     html = r.content.decode()
-    order = Order.objects.get()
+    [order] = orders()
     assert 'data-testid="ls-pay"' in html and f"/sandbox/pay/{order.payment_number}/" in html
     assert 'target="_blank"' in html
     assert f'id="ls-left-{live_price.pk}" hx-swap-oob="true">9</b>' in html  # the banner's count, updated
@@ -78,7 +77,7 @@ def test_a_buy_error_is_shown_in_the_panel(room, lsku, live_price, make_shopper)
     r = client_for(make_shopper()).post(f"/livesales/rooms/{room.number}/buy/",
                                         {"sku": lsku.pk, "quantity": 1, "live_price": live_price.pk}, **HTMX)
     assert 'data-code="live_price_ended"' in r.content.decode()
-    assert not Order.objects.exists()
+    assert not orders()
 
 
 def test_tipping_from_the_panel(room, adult, fund, gift):

@@ -9,4 +9,4 @@ register = template.Library()
 def unread_notifications(user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return selectors.unread_count(user)
+    return selectors.unread_count(user=user)

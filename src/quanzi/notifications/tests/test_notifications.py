@@ -11,7 +11,7 @@ from quanzi.content import services as content
 from quanzi.notifications import selectors, services
 from quanzi.notifications.models import Notification
 from quanzi.social import services as social
-from quanzi.social.models import Block
+from quanzi.social.testing import make_block
 
 pytestmark = pytest.mark.django_db
 
@@ -88,14 +88,14 @@ def test_follow_notice_and_block(run, author, fan, make_user):
     assert n.kind == "follow" and n.link() == f"/u/{fan.uid}/"
     from quanzi.notifications.services import notify
 
-    Block.objects.create(blocker=author, blocked=fan)
+    make_block(blocker=author, blocked=fan)
     assert notify(recipient_id=author.pk, kind="follow", actor_id=fan.pk, message="x") is None
     assert notify(recipient_id=fan.pk, kind="follow", actor_id=author.pk, message="x") is None
 
 
 def test_no_notice_across_block_for_mention(run, note, author, fan, make_user):
     third = make_user(nickname="third")
-    Block.objects.create(blocker=third, blocked=author)
+    make_block(blocker=third, blocked=author)
     # the block stops the comment itself in content; the handler double-checks
     from quanzi.content.events import Commented
     from quanzi.notifications.handlers import on_commented
@@ -161,7 +161,7 @@ def test_unread_count_mark_read_and_api(run, note, author, fan, make_user, api):
     for _ in range(3):
         u = make_user()
         run(social.follow_user, user=u, target=author)
-    assert selectors.unread_count(author) == 3
+    assert selectors.unread_count(user=author) == 3
     first = Notification.objects.filter(recipient=author).first()
     assert services.mark_read(user=fan, ids=[first.pk]) == 0  # not yours
     assert services.mark_read(user=author, ids=[first.pk]) == 1
@@ -179,7 +179,7 @@ def test_unread_count_mark_read_and_api(run, note, author, fan, make_user, api):
 def test_list_query_count_is_flat(run, author, make_user, note):
     def count():
         with CaptureQueriesContext(connection) as ctx:
-            items, _ = selectors.notifications_page(author, None, 50)
+            items, _ = selectors.notifications_page(user=author, cursor=None, limit=50)
             [(n.text(), n.link()) for n in items]
         return len(ctx.captured_queries)
 
@@ -208,13 +208,13 @@ def test_pages_and_bell(run, author, fan, note, rf):
     n = Notification.objects.get(recipient=author)
     r = c.get(f"/notifications/{n.pk}/open/")
     assert r.status_code == 302 and r["Location"] == f"/n/{note.pk}/"
-    assert selectors.unread_count(author) == 0
+    assert selectors.unread_count(user=author) == 0
     c2 = Client()
     c2.force_login(fan)
     assert c2.get(f"/notifications/{n.pk}/open/").status_code == 404
     assert c.post("/notifications/read-all/").status_code == 302
     assert c.get("/me/notifications/settings/").status_code == 200
     c.post("/me/notifications/settings/", {"comment": "on"})
-    assert selectors.preferences(author) == {"like": False, "comment": True, "reply": False, "mention": False,
+    assert selectors.preferences(user=author) == {"like": False, "comment": True, "reply": False, "mention": False,
                                              "follow": False, "order": False, "earnings": False, "live": False}
     assert Client().get("/notifications/").status_code == 302

@@ -19,9 +19,11 @@ from quanzi.orders.aftersales import (
     aftersale_ship_return,
     aftersale_sweep_timeouts,
 )
-from quanzi.orders.models import AfterSaleStatus, Order, OrderStatus
+from quanzi.orders.constants import AfterSaleStatus, OrderStatus
+from quanzi.orders.models import Order
 from quanzi.orders.services import order_mark_delivered, order_mark_shipped, order_refund_all
-from quanzi.payments.models import Refund, RefundStatus
+from quanzi.payments import testing as payments_testing
+from quanzi.payments.constants import RefundStatus
 
 pytestmark = pytest.mark.django_db
 A = AfterSaleStatus
@@ -66,7 +68,7 @@ def _stock(sku):
 
 
 def _pending(shop):
-    return -balance(f"merchant:{shop.pk}:pending")
+    return -balance(code=f"merchant:{shop.pk}:pending")
 
 
 # ---------------------------------------------------------------- refund only (before shipping)
@@ -91,10 +93,10 @@ def test_refund_only_before_shipping_refunds_the_line_restocks_and_pulls_from_th
     assert (line.refunded_quantity, line.refunded_amount) == (1, 1500)
     assert _stock(socks) == 9  # 10 − 2 + 1
     assert _pending(shop) == 6700 - 1500
-    refund = Refund.objects.get(key=f"aftersale:{after_sale.pk}")
+    refund = payments_testing.refund_get(key=f"aftersale:{after_sale.pk}")
     assert (refund.amount, refund.status) == (1500, RefundStatus.SUCCEEDED)
-    assert balance("provider:sandbox:cash") == 6700 - 1500
-    assert balance("platform:clearing") == 0
+    assert balance(code="provider:sandbox:cash") == 6700 - 1500
+    assert balance(code="platform:clearing") == 0
     ledger_balanced()
 
 
@@ -112,10 +114,10 @@ def test_refunding_everything_before_shipping_refunds_the_shipping_fee_and_close
     order = Order.objects.get(pk=paid_order.pk)
     assert order.status == OrderStatus.CLOSED
     assert order.refunded_total == order.total == 6700
-    assert Refund.objects.get(key=f"aftersale:{last.pk}").amount == 2900 + 800  # the last one carries shipping
+    assert payments_testing.refund_get(key=f"aftersale:{last.pk}").amount == 2900 + 800  # the last one carries shipping
     assert (_stock(tee), _stock(socks)) == (10, 10)
     assert _pending(shop) == 0
-    assert balance("provider:sandbox:cash") == 0
+    assert balance(code="provider:sandbox:cash") == 0
     ledger_balanced()
 
 
@@ -312,7 +314,7 @@ def test_merchant_rejects_with_a_reason_then_the_operator_decides_for_the_shoppe
     after_sale.refresh_from_db()
     assert (after_sale.status, after_sale.operator_note) == (A.REFUNDED, "photos show damage")
     assert Order.objects.get(pk=paid_order.pk).refunded_total == 2900
-    assert Refund.objects.get().amount == 2900
+    assert payments_testing.refund_get().amount == 2900
     kinds = list(paid_order.events.values_list("kind", flat=True))
     assert kinds[-4:] == ["aftersale_requested", "aftersale_rejected", "escalated", "refunded"]
 
@@ -325,7 +327,7 @@ def test_the_operator_can_decide_against_the_shopper(paid_order, shop):
     after_sale.refresh_from_db()
     assert after_sale.status == A.CLOSED
     assert Order.objects.get(pk=paid_order.pk).refunded_total == 0
-    assert not Refund.objects.exists()
+    assert not payments_testing.refunds()
     with pytest.raises(Conflict):
         aftersale_decide(after_sale_id=after_sale.pk, refund=True, note="changed my mind")
 
@@ -343,7 +345,7 @@ def test_approving_twice_refunds_once(paid_order, shop):
     aftersale_approve(shop=shop, after_sale_id=after_sale.pk)
     with pytest.raises(Conflict):
         aftersale_approve(shop=shop, after_sale_id=after_sale.pk)
-    assert Refund.objects.count() == 1
+    assert len(payments_testing.refunds()) == 1
     assert Order.objects.get(pk=paid_order.pk).refunded_total == 2900
 
 
@@ -399,7 +401,7 @@ def test_an_open_request_cannot_pay_out_again_after_the_order_was_refunded_in_fu
         aftersale_approve(shop=shop, after_sale_id=after_sale.pk)
     order = Order.objects.get(pk=paid_order.pk)
     assert order.refunded_total == order.total == 6700
-    assert sum(Refund.objects.values_list("amount", flat=True)) == 6700
+    assert sum(r.amount for r in payments_testing.refunds()) == 6700
 
 
 # ---------------------------------------------------------------- a rejected request must not freeze the order

@@ -6,10 +6,11 @@ import threading
 import pytest
 from django.db import connection
 
-from quanzi.catalog.models import Sku
-from quanzi.core.models import IdempotencyRecord
-from quanzi.orders.models import CartLine, Order, OrderStatus
-from quanzi.payments.models import Payment
+from quanzi.catalog.testing import sku_get
+from quanzi.core.testing import idempotency_record_count
+from quanzi.orders.constants import OrderStatus
+from quanzi.orders.models import CartLine, Order
+from quanzi.payments import testing as payments_testing
 
 JSON = "application/json"
 
@@ -64,8 +65,8 @@ class TestQuantities:
 
         expect_error(response, 422, "out_of_stock")
         assert not Order.objects.exists()
-        assert Sku.objects.get(pk=other.pk).stock == 5
-        assert Sku.objects.get(pk=sku.pk).stock == 10
+        assert sku_get(sku_id=other.pk).stock == 5
+        assert sku_get(sku_id=sku.pk).stock == 10
 
     def test_the_same_sku_on_two_lines_counts_together_against_stock(self, api, shopper, address, sku,
                                                                       expect_error):
@@ -130,7 +131,7 @@ class TestQuantities:
         expect_error(checkout(client, {"address_id": address.pk}), 422, "off_shelf")
 
     def test_a_suspended_shops_product_is_off_shelf(self, api, shopper, address, shop, sku, expect_error):
-        from quanzi.shops.models import ShopStatus
+        from quanzi.shops.constants import ShopStatus
 
         shop.status = ShopStatus.SUSPENDED
         shop.save(update_fields=["status"])
@@ -173,7 +174,8 @@ def test_prices_and_totals_sent_by_the_client_are_ignored(api, shopper, address,
     assert order["discount_total"]["amount"] == 0
     assert response.json()["payment"]["amount"]["amount"] == order["total"]["amount"]
     assert Order.objects.get().total == order["total"]["amount"]
-    assert Payment.objects.get().amount == order["total"]["amount"]
+    [payment] = payments_testing.payments()
+    assert payment.amount == order["total"]["amount"]
 
 
 @pytest.mark.django_db
@@ -220,7 +222,7 @@ class TestIdempotency:
         assert second.json() == first.json()
         assert [o["number"] for o in second.json()["orders"]] == [o["number"] for o in first.json()["orders"]]
         assert Order.objects.count() == 1
-        assert Payment.objects.count() == 1
+        assert len(payments_testing.payments()) == 1
         sku.refresh_from_db()
         assert sku.stock == 8
 
@@ -321,10 +323,10 @@ def test_ten_concurrent_retries_with_one_key_place_one_set_of_orders(api, shoppe
     numbers = {tuple(o["number"] for o in body["orders"]) for _, body in results}
     assert len(numbers) == 1
     assert Order.objects.count() == 2
-    assert Payment.objects.count() == 1
-    assert Sku.objects.get(pk=sku.pk).stock == 8
-    assert Sku.objects.get(pk=other.pk).stock == 9
-    assert IdempotencyRecord.objects.count() == 1
+    assert len(payments_testing.payments()) == 1
+    assert sku_get(sku_id=sku.pk).stock == 8
+    assert sku_get(sku_id=other.pk).stock == 9
+    assert idempotency_record_count() == 1
 
 
 @pytest.mark.postgres

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from quanzi.core import clock
-from quanzi.orders.models import CartLine, Order, OrderStatus
+from quanzi.orders.constants import OrderStatus
+from quanzi.orders.models import CartLine, Order
 
 pytestmark = pytest.mark.django_db
 
@@ -124,13 +125,13 @@ def test_a_nul_in_a_payment_notification_is_answered_failure_and_logged(db):
     """Provider callbacks always get the provider's own answer; what is logged is sanitised."""
     from django.test import Client
 
-    from quanzi.payments.models import PaymentNotification
+    from quanzi.payments.testing import notification_get
 
     response = Client().post("/api/v1/payments/notify/sandbox", "out_trade_no=P1%00&sign=x&x=%00",
                              content_type="application/x-www-form-urlencoded")
 
     assert (response.status_code, response.content) == (200, b"failure")
-    note = PaymentNotification.objects.get()
+    note = notification_get()
     assert "\x00" not in note.payment_number + "".join(note.body.values())
 
 

@@ -183,20 +183,21 @@ def test_carrier_webhook_never_500(world, body, signature, sign_it):
                             st.text(TEXT_CHARS, max_size=40), max_size=8),
        sign_it=st.booleans(), signature=st.text(max_size=70))
 def test_payment_notify_never_500_and_never_captures_junk(world, form, sign_it, signature):
-    from quanzi.payments.models import Payment, PaymentStatus
+    from quanzi.payments.constants import PaymentStatus
     from quanzi.payments.providers.sandbox import signed
+    from quanzi.payments.testing import payments
 
     form = {**form, "sign": signature} if "sign" in form else form
     if sign_it:
         form = signed({k: v for k, v in form.items() if k not in ("sign", "sign_type")})
-    before = set(Payment.objects.filter(status=PaymentStatus.PAID).values_list("number", flat=True))
+    before = {p.number for p in payments(status=PaymentStatus.PAID)}
 
     response = Client().post("/api/v1/payments/notify/sandbox", urlencode(form),
                              content_type="application/x-www-form-urlencoded")
 
     assert response.status_code == 200, response.content
     assert response.content in (b"success", b"failure")
-    assert set(Payment.objects.filter(status=PaymentStatus.PAID).values_list("number", flat=True)) == before
+    assert {p.number for p in payments(status=PaymentStatus.PAID)} == before
 
 
 def test_a_non_ascii_carrier_signature_is_a_400_not_a_500(db):

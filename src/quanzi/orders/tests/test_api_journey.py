@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 
 from quanzi.orders.models import Order
-from quanzi.payments.models import Refund, RefundStatus, SandboxTrade
+from quanzi.payments import testing as payments_testing
+from quanzi.payments.constants import RefundStatus
 from quanzi.payments.providers.sandbox import SandboxProvider
 
 pytestmark = pytest.mark.django_db
@@ -127,9 +128,9 @@ def test_full_journey_over_the_api(two_shops, notify_sandbox, carrier_deliver, s
                                 content_type=JSON))
     assert refunded["status"] == "refunded"
     submit_refunds()
-    refund = Refund.objects.get()
+    refund = payments_testing.refund_get()
     assert (refund.amount, refund.status) == (2500, RefundStatus.SUCCEEDED)
-    assert SandboxTrade.objects.get(out_trade_no=payment_number).refunds.count() == 1
+    assert payments_testing.sandbox_refund_count(payment_number=payment_number) == 1
     after = ok(me.get(f"/api/v1/orders/{cup_order['number']}"))
     assert after["refunded_total"]["amount"] == 2500
     assert after["lines"][0]["refunded_quantity"] == 1

@@ -4,12 +4,14 @@ import pytest
 
 from quanzi.catalog.services import product_set_status, sku_update
 from quanzi.core.errors import BusinessRuleViolation, DomainError, NotFound, ValidationFailed
-from quanzi.ledger.models import Transaction
+from quanzi.ledger.testing import transaction_count
 from quanzi.orders import pricing
 from quanzi.orders.checkout import checkout_and_pay
-from quanzi.orders.models import CartLine, Order, OrderStatus
+from quanzi.orders.constants import OrderStatus
+from quanzi.orders.models import CartLine, Order
 from quanzi.orders.services import CheckoutItem, cart_add, cart_remove, cart_update, checkout_quote
-from quanzi.payments.models import Payment, PaymentStatus, SandboxTrade
+from quanzi.payments import testing as payments_testing
+from quanzi.payments.constants import PaymentStatus
 from quanzi.shops.services import shop_suspend
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +32,7 @@ def _checkout(user, address, items, **kw):
 
 def _nothing_happened(*skus, stock=10):
     assert Order.objects.count() == 0
-    assert Payment.objects.count() == 0
+    assert payments_testing.payments() == []
     for s in skus:
         s.refresh_from_db()
         assert s.stock == stock
@@ -59,15 +61,17 @@ def test_goods_from_two_shops_make_two_orders_under_one_payment(shopper, address
         s.refresh_from_db()
         assert s.stock == left  # reserved when the order is created
     # the sandbox provider knows the trade, in yuan with two decimals
-    assert SandboxTrade.objects.get(out_trade_no=payment.number).total_amount == "265.00"
-    assert not Transaction.objects.exists()  # nothing is captured before the money arrives
+    assert payments_testing.sandbox_trade(payment_number=payment.number).total_amount == "265.00"
+    assert transaction_count() == 0  # nothing is captured before the money arrives
 
 
-def test_paying_captures_once_and_every_order_is_paid(shopper, address, two_shops, pay, ledger_balanced):
+def test_paying_captures_once_and_every_order_is_paid(shopper, address, two_shops, pay, ledger_balanced,
+                                                      django_capture_on_commit_callbacks):
     shop_a, shop_b, tee, mug, _coat = two_shops
     orders, payment = _checkout(shopper, address, [(tee, 1), (mug, 1)])
 
-    pay(payment.number)
+    with django_capture_on_commit_callbacks(execute=True):  # sold counts follow through the outbox
+        pay(payment.number)
 
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.PAID
@@ -278,8 +282,8 @@ def price_sources():
 
 def test_a_registered_price_source_prices_the_line_and_takes_from_its_stock_pool(
         price_sources, shopper, address, two_shops):
-    from quanzi.catalog.models import CampaignStock
     from quanzi.catalog.services import stock_set_aside
+    from quanzi.catalog.testing import campaign_stock
     from quanzi.orders.services import order_cancel
 
     _a, _b, tee, _mug, _coat = two_shops
@@ -294,7 +298,7 @@ def test_a_registered_price_source_prices_the_line_and_takes_from_its_stock_pool
     assert payment.amount == 5900 + 800
     tee.refresh_from_db()
     assert tee.stock == 7  # 10 − 3 set aside; the order took from the pool
-    assert CampaignStock.objects.get(sku=tee).quantity == 1
+    assert campaign_stock(sku_id=tee.pk) == 1
     with pytest.raises(BusinessRuleViolation) as exc:  # the source's own per-order limit
         checkout_and_pay(user=shopper, address_id=address.pk,
                          items=[CheckoutItem(tee.pk, 3, price_source="test_flash", price_ref="flash-1")])
@@ -305,7 +309,7 @@ def test_a_registered_price_source_prices_the_line_and_takes_from_its_stock_pool
     assert exc.value.code == "campaign_not_running"
 
     order_cancel(order_id=orders[0].pk, reason="changed my mind", user=shopper)
-    assert CampaignStock.objects.get(sku=tee).quantity == 3  # back to the campaign, not the free stock
+    assert campaign_stock(sku_id=tee.pk) == 3  # back to the campaign, not the free stock
     tee.refresh_from_db()
     assert tee.stock == 7
 
@@ -332,7 +336,6 @@ def test_a_held_order_whose_group_fails_is_refunded_in_full_and_its_stock_return
         price_sources, shopper, address, two_shops, pay, submit_refunds, ledger_balanced):
     from quanzi.ledger.selectors import balance
     from quanzi.orders.services import order_refund_all
-    from quanzi.payments.models import Refund
 
     shop_a, _b, tee, _mug, _coat = two_shops
     orders, payment = checkout_and_pay(user=shopper, address_id=address.pk,
@@ -344,10 +347,10 @@ def test_a_held_order_whose_group_fails_is_refunded_in_full_and_its_stock_return
 
     order = Order.objects.get(pk=orders[0].pk)
     assert order.status == OrderStatus.CLOSED
-    assert Refund.objects.get().amount == order.total == 2 * 4900 + 800
+    assert payments_testing.refund_get().amount == order.total == 2 * 4900 + 800
     tee.refresh_from_db()
     assert tee.stock == 10
-    assert balance(f"merchant:{shop_a.pk}:pending") == 0
+    assert balance(code=f"merchant:{shop_a.pk}:pending") == 0
     ledger_balanced()
 
 

@@ -40,14 +40,14 @@ def test_checkout_query_count_stays_flat_from_1_to_20_lines(shopper, address, tw
 
 
 def _capture_count(shopper, address, skus) -> int:
-    from quanzi.payments.models import SandboxTrade
-    from quanzi.payments.providers.sandbox import SandboxProvider, notification_params
+    from quanzi.payments.providers.sandbox import SandboxProvider
     from quanzi.payments.services import payment_handle_notification
+    from quanzi.payments.testing import sandbox_notification
 
     _orders, payment = checkout_and_pay(user=shopper, address_id=address.pk,
                                         items=[CheckoutItem(s.pk, 1) for s in skus])
     SandboxProvider().pay(out_trade_no=payment.number)
-    params = notification_params(SandboxTrade.objects.get(out_trade_no=payment.number))
+    params = sandbox_notification(payment.number)
     with CaptureQueriesContext(connection) as ctx:
         assert payment_handle_notification(provider="sandbox", data=params) == "success"
     return len(ctx.captured_queries)

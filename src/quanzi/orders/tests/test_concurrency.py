@@ -14,20 +14,24 @@ import pytest
 from django.db import connections
 from django.db.models import Sum
 
-from quanzi.catalog.models import Product, Sku
+from quanzi.accounts.testing import make_buyers
+from quanzi.catalog.selectors import product_get, sku_stocks
+from quanzi.catalog.testing import sku_get
 from quanzi.core import clock
 from quanzi.core.errors import Conflict, DomainError
-from quanzi.ledger.models import Transaction
 from quanzi.ledger.selectors import balance
+from quanzi.ledger.testing import assert_books_balance, transaction_count, transaction_get
 from quanzi.orders.aftersales import aftersale_approve, aftersale_request, aftersale_sweep_timeouts
 from quanzi.orders.checkout import checkout_and_pay
-from quanzi.orders.models import AfterSale, Order, OrderLine, OrderStatus
+from quanzi.orders.constants import OrderStatus
+from quanzi.orders.models import AfterSale, Order, OrderLine
 from quanzi.orders.services import CheckoutItem, order_cancel, order_confirm_receipt, order_mark_shipped
 from quanzi.orders.tasks import orders_expire_unpaid
-from quanzi.payments.models import Payment, PaymentNotification, PaymentStatus, Refund, SandboxTrade
+from quanzi.payments import testing as payments_testing
+from quanzi.payments.constants import PaymentStatus
 from quanzi.payments.providers.sandbox import notification_params
 from quanzi.payments.services import payment_handle_notification, payment_sync
-from quanzi.settlement.models import Settlement
+from quanzi.settlement import testing as settlement_testing
 from quanzi.settlement.services import payout_request
 from quanzi.settlement.tasks import settle_due_orders
 
@@ -64,16 +68,11 @@ def _unexpected(results, allowed=(DomainError,)):
 
 def _paid_at_provider(payment):
     """The shopper pays on the sandbox page; its notification is still on the way (held back here)."""
-    SandboxTrade.objects.filter(out_trade_no=payment.number).update(status="TRADE_SUCCESS", paid_at=clock.now())
-    return SandboxTrade.objects.get(out_trade_no=payment.number)
+    return payments_testing.sandbox_paid_at_provider(payment_number=payment.number)
 
 
 def _books_balance():
-    from quanzi.ledger.models import Posting
-    from quanzi.ledger.selectors import unbalanced_transactions
-
-    assert unbalanced_transactions() == []
-    assert (Posting.objects.aggregate(s=Sum("amount"))["s"] or 0) == 0
+    assert_books_balance()
 
 
 # ---------------------------------------------------------------- a. the last ten units
@@ -81,18 +80,7 @@ def _books_balance():
 
 def _buyers(n):
     """n shoppers with one address each, created in bulk (each thread buys as one of them)."""
-    from django.contrib.auth.hashers import make_password
-
-    from quanzi.accounts.models import Address, User
-
-    password = make_password("x", hasher="md5")
-    users = User.objects.bulk_create([User(phone=f"137{i:08d}", nickname=f"buyer{i}", password=password)
-                                      for i in range(n)])
-    users = list(User.objects.filter(phone__startswith="137").order_by("id"))
-    Address.objects.bulk_create([Address(user=u, recipient="李四", phone="13800138000", province="北京", city="北京",
-                                         detail="长安街 1 号", is_default=True) for u in users])
-    return [(u, a) for u, a in zip(users, Address.objects.filter(user__in=users).order_by("user_id")
-                                    .values_list("pk", flat=True), strict=True)]
+    return make_buyers(n, phone_prefix="137")
 
 
 def test_fifty_buyers_of_the_last_ten_units_make_exactly_ten_orders(make_product, shop):
@@ -115,7 +103,7 @@ def test_fifty_buyers_of_the_last_ten_units_make_exactly_ten_orders(make_product
     assert sku.stock == 0
     assert Order.objects.count() == 10
     assert OrderLine.objects.aggregate(q=Sum("quantity"))["q"] == 10
-    assert Payment.objects.count() == 10
+    assert len(payments_testing.payments()) == 10
     assert len({o.user_id for o in Order.objects.all()}) == 10
 
     # Buyers of two SKUs listing them in opposite orders neither deadlock nor oversell.
@@ -125,7 +113,7 @@ def test_fifty_buyers_of_the_last_ten_units_make_exactly_ten_orders(make_product
                              for i, (u, addr) in enumerate(buyers[50:])])
     assert _unexpected(results) == []
     assert sum(r[0] == "ok" for r in results) == 6
-    assert list(Sku.objects.filter(pk__in=[a.pk, b.pk]).values_list("stock", flat=True)) == [0, 0]
+    assert sku_stocks(sku_ids=[a.pk, b.pk]) == {a.pk: 0, b.pk: 0}
 
 
 # ---------------------------------------------------------------- b. duplicate notifications
@@ -144,20 +132,20 @@ def test_twenty_duplicate_notifications_and_polls_capture_exactly_once(place_ord
     assert _unexpected(results, allowed=()) == []
     assert [r[1] for r in results[:20]] == ["success"] * 20
     assert {r[1] for r in results[20:]} == {PaymentStatus.PAID}
-    assert Transaction.objects.filter(idempotency_key=f"payment-capture:{payment.number}").count() == 1
-    assert Transaction.objects.filter(kind="payment.capture").count() == 1
-    assert Transaction.objects.filter(kind="order.allocate").count() == 1
+    assert transaction_get(key=f"payment-capture:{payment.number}") is not None
+    assert transaction_count(kind="payment.capture") == 1
+    assert transaction_count(kind="order.allocate") == 1
     order = Order.objects.get(pk=orders[0].pk)
     assert order.status == OrderStatus.PAID
     assert order.events.filter(kind="paid").count() == 1
-    assert Product.objects.get(pk=sku.product_id).sold_count == 2
-    assert balance("provider:sandbox:cash") == 11800
-    assert balance("platform:clearing") == 0
-    assert balance(f"merchant:{shop.pk}:pending") == -11800
-    outcomes = list(PaymentNotification.objects.values_list("outcome", flat=True))
+    assert product_get(product_id=sku.product_id).sold_count == 2
+    assert balance(code="provider:sandbox:cash") == 11800
+    assert balance(code="platform:clearing") == 0
+    assert balance(code=f"merchant:{shop.pk}:pending") == -11800
+    outcomes = [note.outcome for note in payments_testing.notifications()]
     assert len(outcomes) == 20
     assert outcomes.count("captured") <= 1  # a poll may have captured first
-    assert not Refund.objects.exists()
+    assert not payments_testing.refunds()
     _books_balance()
 
 
@@ -169,17 +157,17 @@ def _check_race_outcome(order, payment, sku_stock_before, qty, sku):
     sku.refresh_from_db()
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.PAID  # the provider has the money either way
-    refunds = list(Refund.objects.filter(payment=payment))
+    refunds = payments_testing.refunds(payment_number=payment.number)
     if order.status == OrderStatus.PAID:
         assert refunds == []
         assert sku.stock == sku_stock_before - qty
-        assert Transaction.objects.filter(idempotency_key=f"order-paid:{order.pk}").count() == 1
+        assert transaction_get(key=f"order-paid:{order.pk}") is not None
     else:
         assert order.status == OrderStatus.CANCELLED
         assert [(r.key, r.amount, r.status) for r in refunds] == [
             (f"unpayable:{payment.number}:{order.number}", order.total, "succeeded")]
         assert sku.stock == sku_stock_before  # the stock came back exactly once
-        assert not Transaction.objects.filter(idempotency_key=f"order-paid:{order.pk}").exists()
+        assert transaction_get(key=f"order-paid:{order.pk}") is None
     return order.status
 
 
@@ -187,7 +175,7 @@ def test_a_cancel_or_the_timeout_sweep_racing_the_capture_either_loses_or_the_mo
         place_order, make_product, shop):
     sku = make_product(shop=shop, title="X", price=3000, stock=100).skus.get()
     for _round in range(6):  # the shopper cancels while the money arrives
-        before = Sku.objects.get(pk=sku.pk).stock
+        before = sku_get(sku_id=sku.pk).stock
         orders, payment = place_order([(sku, 2)])
         trade = _paid_at_provider(payment)
         order = orders[0]
@@ -200,7 +188,7 @@ def test_a_cancel_or_the_timeout_sweep_racing_the_capture_either_loses_or_the_mo
         _check_race_outcome(order, payment, before, 2, sku)
 
     for _round in range(4):  # the payment-timeout sweep fires while the money arrives
-        before = Sku.objects.get(pk=sku.pk).stock
+        before = sku_get(sku_id=sku.pk).stock
         orders, payment = place_order([(sku, 1)])
         trade = _paid_at_provider(payment)
         with clock.travel(dt.timedelta(minutes=15, seconds=1)):
@@ -210,7 +198,7 @@ def test_a_cancel_or_the_timeout_sweep_racing_the_capture_either_loses_or_the_mo
             )
         assert _unexpected(results, allowed=()) == [], results
         _check_race_outcome(orders[0], payment, before, 1, sku)
-    assert balance("platform:clearing") == 0
+    assert balance(code="platform:clearing") == 0
     _books_balance()
 
 
@@ -222,14 +210,14 @@ def test_sweeps_run_twice_at_once_act_once(place_order, make_product, shop):
     sku = make_product(shop=shop, title="Z", stock=50).skus.get()
     for _ in range(6):
         place_order([(sku, 2)])
-    assert Sku.objects.get(pk=sku.pk).stock == 38
+    assert sku_get(sku_id=sku.pk).stock == 38
     with clock.travel(dt.timedelta(minutes=16)):
         results = run_together(orders_expire_unpaid, orders_expire_unpaid)
     assert _unexpected(results, allowed=()) == []
     assert sum(r[1] for r in results) == 6
     assert Order.objects.filter(status=OrderStatus.CANCELLED).count() == 6
-    assert Sku.objects.get(pk=sku.pk).stock == 50
-    assert Payment.objects.filter(status=PaymentStatus.CLOSED).count() == 6
+    assert sku_get(sku_id=sku.pk).stock == 50
+    assert len(payments_testing.payments(status=PaymentStatus.CLOSED)) == 6
 
     # the settlement sweep: five completed orders past their return window, three sweeps at once
     sold = make_product(shop=shop, title="W", price=5999, stock=50).skus.get()
@@ -240,12 +228,13 @@ def test_sweeps_run_twice_at_once_act_once(place_order, make_product, shop):
     with clock.travel(dt.timedelta(days=7, minutes=1)):
         results = run_together(settle_due_orders, settle_due_orders, settle_due_orders)
     assert _unexpected(results, allowed=()) == []
-    assert Settlement.objects.count() == 5
-    assert Transaction.objects.filter(kind="order.settle").count() == 5
-    assert set(Settlement.objects.values_list("gross", "fee", "net")) == {(6799, 299, 6500)}
-    assert -balance(f"merchant:{shop.pk}:available") == 5 * 6500
-    assert -balance("revenue:take_rate") == 5 * 299
-    assert balance(f"merchant:{shop.pk}:pending") == 0
+    settlements = settlement_testing.settlements()
+    assert len(settlements) == 5
+    assert transaction_count(kind="order.settle") == 5
+    assert {(s.gross, s.fee, s.net) for s in settlements} == {(6799, 299, 6500)}
+    assert -balance(code=f"merchant:{shop.pk}:available") == 5 * 6500
+    assert -balance(code="revenue:take_rate") == 5 * 299
+    assert balance(code=f"merchant:{shop.pk}:pending") == 0
     assert Order.objects.filter(settled_at__isnull=False).count() == 5
 
     # payout requests at once can never withdraw more than is available (¥325.00 here)
@@ -253,7 +242,7 @@ def test_sweeps_run_twice_at_once_act_once(place_order, make_product, shop):
     assert _unexpected(results) == []
     assert sum(r[0] == "ok" for r in results) == 1
     assert {r[1].code for r in results if r[0] == "error"} == {"insufficient_balance"}
-    assert -balance(f"merchant:{shop.pk}:available") == 5 * 6500 - 20000
+    assert -balance(code=f"merchant:{shop.pk}:available") == 5 * 6500 - 20000
     _books_balance()
 
 
@@ -279,13 +268,13 @@ def test_concurrent_refund_requests_on_one_line_never_refund_more_than_was_paid(
 
     order.refresh_from_db()
     line.refresh_from_db()
-    refunded = Refund.objects.filter(payment__number=payment.number).aggregate(s=Sum("amount"))["s"] or 0
+    refunded = sum(r.amount for r in payments_testing.refunds(payment_number=payment.number))
     assert refunded == order.refunded_total == line.refunded_amount == 2000 * line.refunded_quantity
     assert 1 <= line.refunded_quantity <= 5
     assert refunded <= order.total
-    assert Sku.objects.get(pk=sku.pk).stock == 20 - 5 + line.refunded_quantity
-    assert -balance(f"merchant:{shop.pk}:pending") == order.total - refunded
-    assert balance("platform:clearing") == 0
+    assert sku_get(sku_id=sku.pk).stock == 20 - 5 + line.refunded_quantity
+    assert -balance(code=f"merchant:{shop.pk}:pending") == order.total - refunded
+    assert balance(code="platform:clearing") == 0
     _books_balance()
 
 
@@ -305,8 +294,8 @@ def test_approvals_at_once_refund_shipping_once_and_race_the_timeout_sweep_safel
     order.refresh_from_db()
     assert order.status == OrderStatus.CLOSED
     assert order.refunded_total == order.total == 3300
-    assert sorted(Refund.objects.values_list("amount", flat=True)) in ([1000, 2300], [1500, 1800])
-    assert balance(f"merchant:{shop.pk}:pending") == 0
+    assert sorted(r.amount for r in payments_testing.refunds()) in ([1000, 2300], [1500, 1800])
+    assert balance(code=f"merchant:{shop.pk}:pending") == 0
 
     # the merchant approves just as the 48-hour timeout sweep approves the same request
     sku = make_product(shop=shop, title="S", price=2000, stock=5).skus.get()
@@ -319,7 +308,6 @@ def test_approvals_at_once_refund_shipping_once_and_race_the_timeout_sweep_safel
                                aftersale_sweep_timeouts)
     assert _unexpected(results, allowed=(Conflict,)) == []
     assert AfterSale.objects.get(pk=after_sale.pk).status == "refunded"
-    assert list(Refund.objects.filter(payment__number=order.payment_number).values_list("amount", flat=True)) == [
-        2000 + 800]
-    assert Sku.objects.get(pk=sku.pk).stock == 5
+    assert [r.amount for r in payments_testing.refunds(payment_number=order.payment_number)] == [2000 + 800]
+    assert sku_get(sku_id=sku.pk).stock == 5
     _books_balance()

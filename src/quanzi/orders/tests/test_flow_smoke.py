@@ -1,13 +1,13 @@
 from quanzi.ledger.selectors import balance
-from quanzi.orders.models import OrderStatus
+from quanzi.orders.constants import OrderStatus
 
 
 def test_paid_order_moves_money_from_clearing_to_the_merchant(place_order, sku, shop, ledger_balanced):
     orders, payment = place_order([(sku, 2)], pay=True)
 
     assert orders[0].status == OrderStatus.PAID
-    assert balance(f"merchant:{shop.pk}:pending") == -orders[0].total
-    assert balance("platform:clearing") == 0
+    assert balance(code=f"merchant:{shop.pk}:pending") == -orders[0].total
+    assert balance(code="platform:clearing") == 0
     sku.refresh_from_db()
     assert sku.stock == 8
     ledger_balanced()

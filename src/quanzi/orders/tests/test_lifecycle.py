@@ -7,7 +7,8 @@ import pytest
 from quanzi.core import clock
 from quanzi.core.errors import Conflict, NotFound
 from quanzi.ledger.selectors import balance
-from quanzi.orders.models import Order, OrderStatus
+from quanzi.orders.constants import OrderStatus
+from quanzi.orders.models import Order
 from quanzi.orders.services import (
     order_cancel,
     order_confirm_receipt,
@@ -16,7 +17,8 @@ from quanzi.orders.services import (
     order_refund_all,
 )
 from quanzi.orders.tasks import orders_auto_confirm, orders_expire_unpaid
-from quanzi.payments.models import Payment, PaymentStatus, Refund, SandboxTrade
+from quanzi.payments import testing as payments_testing
+from quanzi.payments.constants import PaymentStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +38,8 @@ def test_cancelling_an_unpaid_order_returns_its_stock_and_closes_the_payment(pla
     assert order.status == OrderStatus.CANCELLED
     assert order.cancelled_at is not None and order.cancel_reason == "changed my mind"
     assert _stock(sku) == 10
-    assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.CLOSED
-    assert SandboxTrade.objects.get(out_trade_no=payment.number).status == "TRADE_CLOSED"
+    assert payments_testing.payment_get(payment_id=payment.pk).status == PaymentStatus.CLOSED
+    assert payments_testing.sandbox_trade(payment_number=payment.number).status == "TRADE_CLOSED"
     assert list(order.events.values_list("kind", flat=True)) == ["created", "cancelled"]
 
 
@@ -80,7 +82,7 @@ def test_unpaid_orders_cancel_themselves_after_15_minutes_and_release_stock(plac
     assert order.status == OrderStatus.CANCELLED
     assert order.events.last().actor == "system"
     assert _stock(sku) == 10
-    assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.CLOSED
+    assert payments_testing.payment_get(payment_id=payment.pk).status == PaymentStatus.CLOSED
 
 
 def test_the_payment_timeout_is_configurable(place_order, sku, settings):
@@ -188,15 +190,15 @@ def test_refund_all_refunds_every_fen_closes_the_order_and_pulls_the_money_back(
     order.refresh_from_db()
     assert order.status == OrderStatus.CLOSED
     assert order.refunded_total == order.total
-    refund = Refund.objects.get(key=f"order-full:{order.pk}")
+    refund = payments_testing.refund_get(key=f"order-full:{order.pk}")
     assert (refund.amount, refund.status) == (11800, "succeeded")
-    assert balance(f"merchant:{shop.pk}:pending") == 0
-    assert balance("platform:clearing") == 0
-    assert balance("provider:sandbox:cash") == 0
+    assert balance(code=f"merchant:{shop.pk}:pending") == 0
+    assert balance(code="platform:clearing") == 0
+    assert balance(code="provider:sandbox:cash") == 0
     ledger_balanced()
     # idempotent: a second call changes nothing
     order_refund_all(order_id=order.pk, reason="again")
-    assert Refund.objects.count() == 1
+    assert len(payments_testing.refunds()) == 1
 
 
 def test_refund_all_of_an_unshipped_order_returns_its_stock(place_order, sku):

@@ -32,27 +32,29 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
-from quanzi.catalog.models import CampaignStock, Product, Sku
+from quanzi.catalog import testing as catalog_testing
 from quanzi.core import clock
 from quanzi.core.errors import DomainError
-from quanzi.ledger.models import Posting, Transaction
-from quanzi.ledger.selectors import trial_balance, unbalanced_transactions
+from quanzi.core.testing import run_commit_hooks
+from quanzi.ledger import testing as ledger_testing
+from quanzi.ledger.selectors import trial_balance
 from quanzi.orders import aftersales as asv
 from quanzi.orders.checkout import checkout_and_pay, order_payment_start
-from quanzi.orders.models import AfterSale, AfterSaleStatus, Order, OrderLine, OrderStatus
+from quanzi.orders.constants import AfterSaleStatus, OrderStatus
+from quanzi.orders.models import AfterSale, Order, OrderLine
 from quanzi.orders.services import CheckoutItem, order_cancel, order_confirm_receipt, order_refund_all
 from quanzi.orders.states import ORDER_TRANSITIONS
 from quanzi.orders.tasks import orders_auto_confirm, orders_expire_unpaid
-from quanzi.payments.models import Payment, PaymentStatus, Refund, RefundStatus, SandboxTrade
+from quanzi.payments import testing as payments_testing
+from quanzi.payments.constants import PaymentStatus, RefundStatus
 from quanzi.payments.providers.sandbox import SandboxProvider, deliver_notification, notification_params
 from quanzi.payments.services import (
     payment_handle_notification,
     payment_sync,
     payments_expire,
     payments_poll,
-    refund_submit,
 )
-from quanzi.settlement.models import Settlement
+from quanzi.settlement import testing as settlement_testing
 from quanzi.settlement.tasks import settle_due_orders
 from quanzi.shipping.services import carrier_signature, shipment_create, tracking_webhook
 
@@ -107,10 +109,8 @@ class Commerce(RuleBasedStateMachine):
         return None if pk is None else Order.objects.select_related("shop", "user").get(pk=pk)
 
     def _payment(self, i, status=None) -> str | None:
-        qs = Payment.objects.filter(number__in=self.payments)
-        if status:
-            qs = qs.filter(status=status)
-        return self._choose(qs.values_list("number", flat=True), i)
+        found = payments_testing.payments(numbers=self.payments, status=status or None)
+        return self._choose([p.number for p in found], i)
 
     def _after_sale(self, k, *statuses) -> AfterSale | None:
         qs = AfterSale.objects.filter(pk__in=self.after_sales)
@@ -120,9 +120,9 @@ class Commerce(RuleBasedStateMachine):
         return None if pk is None else AfterSale.objects.select_related("order__shop", "order__user").get(pk=pk)
 
     def _after_commit(self):
-        """What transaction.on_commit would have run: submit refunds to the provider."""
-        for refund_id in Refund.objects.filter(status=RefundStatus.PENDING).values_list("pk", flat=True):
-            refund_submit(refund_id=refund_id)
+        """What a commit would have run: outbox deliveries (sold counts), refunds submitted to the provider."""
+        run_commit_hooks()
+        payments_testing.submit_refunds()
 
     def _try(self, fn, *args, **kwargs):
         """Run one use case like a request would: its own atomic block; a domain error is a refusal."""
@@ -156,7 +156,7 @@ class Commerce(RuleBasedStateMachine):
     def _shopper_pays(self, number: str, *, notification_arrives: bool):
         SandboxProvider().pay(out_trade_no=number)
         if notification_arrives:
-            deliver_notification(SandboxTrade.objects.get(out_trade_no=number).pk)
+            deliver_notification(payments_testing.sandbox_trade(payment_number=number).pk)
             self._after_commit()
 
     def pay_and_notify(self, i):
@@ -170,10 +170,10 @@ class Commerce(RuleBasedStateMachine):
             self._shopper_pays(number, notification_arrives=False)
 
     def duplicate_late_or_stale_notification(self, i, status):
-        paid = SandboxTrade.objects.filter(out_trade_no__in=self.payments, status="TRADE_SUCCESS")
-        number = self._choose(paid.values_list("out_trade_no", flat=True), i)
+        paid = payments_testing.sandbox_trades(payment_numbers=self.payments, status="TRADE_SUCCESS")
+        number = self._choose([t.out_trade_no for t in paid], i)
         if number:
-            trade = SandboxTrade.objects.get(out_trade_no=number)
+            trade = payments_testing.sandbox_trade(payment_number=number)
             assert payment_handle_notification(provider="sandbox",
                                                data=notification_params(trade, status=status)) == "success"
             self._after_commit()
@@ -205,10 +205,10 @@ class Commerce(RuleBasedStateMachine):
                       tracking_number=f"QZSM{self.tracking:06d}")
 
     def carrier_delivers(self, i):
-        from quanzi.shipping.models import Shipment
+        from quanzi.shipping.testing import shipments
 
         order = self._order(i, OrderStatus.SHIPPED, OrderStatus.CLOSED)
-        shipment = order and Shipment.objects.filter(order_id=order.pk).first()
+        shipment = order and next(iter(shipments(order_id=order.pk)), None)
         if shipment:
             body = json.dumps({"event_id": f"{shipment.tracking_number}-d", "status": "delivered",
                                "tracking_number": shipment.tracking_number, "description": "签收"}).encode()
@@ -347,16 +347,14 @@ class Commerce(RuleBasedStateMachine):
 
     @invariant()
     def ledger_balances(self):
-        assert unbalanced_transactions() == []
-        assert (Posting.objects.aggregate(s=Sum("amount"))["s"] or 0) == 0
+        ledger_testing.assert_books_balance()
 
     @invariant()
     def stock_is_never_negative_and_is_conserved(self):
         """free stock + units held by live orders == initial stock. Units refunded before the parcel
         left go back to stock (refund only, or a full refund of an unshipped order); returns after
         delivery do not (the merchant inspects and restocks by hand)."""
-        assert not Sku.objects.filter(stock__lt=0).exists()
-        assert not CampaignStock.objects.filter(quantity__lt=0).exists()
+        assert not catalog_testing.negative_stock_exists()
         live = OrderLine.objects.exclude(order__status=OrderStatus.CANCELLED)
         unshipped = dict(live.filter(order__shipped_at__isnull=True).values("sku_id")
                          .annotate(q=Sum(F("quantity") - F("refunded_quantity"))).values_list("sku_id", "q"))
@@ -365,7 +363,7 @@ class Commerce(RuleBasedStateMachine):
         restocked = dict(AfterSale.objects.filter(status=AfterSaleStatus.REFUNDED, restock=True,
                                                   order__shipped_at__isnull=False)
                          .values("line__sku_id").annotate(q=Sum("quantity")).values_list("line__sku_id", "q"))
-        for sku in Sku.objects.filter(pk__in=[s.pk for s in WORLD["skus"]]):
+        for sku in [catalog_testing.sku_get(sku_id=s.pk) for s in WORLD["skus"]]:
             held = unshipped.get(sku.pk, 0) + shipped.get(sku.pk, 0) - restocked.get(sku.pk, 0)
             assert sku.stock + held == WORLD["stock"][sku.pk], (sku.pk, sku.stock, held)
 
@@ -375,50 +373,50 @@ class Commerce(RuleBasedStateMachine):
         assert not OrderLine.objects.filter(Q(refunded_amount__gt=F("line_total")) |
                                             Q(refunded_quantity__gt=F("quantity"))).exists()
         refunded_by_order = defaultdict(int)
-        for ref, amount in Refund.objects.exclude(key__startswith="unpayable:").values_list("reference", "amount"):
-            refunded_by_order[ref] += amount
+        for refund in payments_testing.refunds(exclude_key_prefix="unpayable:"):
+            refunded_by_order[refund.reference] += refund.amount
         for order in Order.objects.all():
             assert order.refunded_total == refunded_by_order.get(order.number, 0), order.number
             lines = order.lines.aggregate(a=Sum("refunded_amount"))["a"] or 0
             assert lines <= order.refunded_total <= lines + order.shipping_fee
             if order.refunded_total:
                 assert order.paid_at is not None
-        for payment in Payment.objects.all():
-            refunded = payment.refunds.aggregate(s=Sum("amount"))["s"] or 0
+        for payment in payments_testing.payments():
+            refunded = sum(r.amount for r in payments_testing.refunds(payment_number=payment.number))
             assert refunded <= payment.amount
             assert refunded == 0 or payment.status == PaymentStatus.PAID
 
     @invariant()
     def money_is_conserved(self):
-        assert not Refund.objects.exclude(status=RefundStatus.SUCCEEDED).exists()
+        assert all(r.status == RefundStatus.SUCCEEDED for r in payments_testing.refunds())
         books = defaultdict(int)
         for account, bal in trial_balance():
             books[account.code] = bal
-        captured = Payment.objects.filter(status=PaymentStatus.PAID).aggregate(s=Sum("amount"))["s"] or 0
-        refunded = Refund.objects.aggregate(s=Sum("amount"))["s"] or 0
+        captured = sum(p.amount for p in payments_testing.payments(status=PaymentStatus.PAID))
+        refunded = sum(r.amount for r in payments_testing.refunds())
         assert books["platform:clearing"] == 0
         assert books["provider:sandbox:cash"] == captured - refunded
         merchants = sum(bal for code, bal in books.items() if code.startswith("merchant:"))
         assert -merchants - books["revenue:take_rate"] == captured - refunded
         # every captured fen went either to an order or straight back as an unpayable refund
         paid_orders = Order.objects.filter(paid_at__isnull=False).aggregate(s=Sum("total"))["s"] or 0
-        unpayable = Refund.objects.filter(key__startswith="unpayable:").aggregate(s=Sum("amount"))["s"] or 0
+        unpayable = sum(r.amount for r in payments_testing.refunds(key_prefix="unpayable:"))
         assert captured == paid_orders + unpayable
-        settlements = Settlement.objects.aggregate(net=Sum("net"), fee=Sum("fee"))
-        assert -books["revenue:take_rate"] == (settlements["fee"] or 0)
+        settlements = settlement_testing.settlements()
+        assert -books["revenue:take_rate"] == sum(s.fee for s in settlements)
         for shop in WORLD["shops"]:
             owed = sum(o.total - o.refunded_total for o in
                        Order.objects.filter(shop=shop, paid_at__isnull=False, settled_at__isnull=True))
             assert -books[f"merchant:{shop.pk}:pending"] == owed
-            net = Settlement.objects.filter(shop=shop).aggregate(s=Sum("net"))["s"] or 0
+            net = sum(s.net for s in settlements if s.shop_id == shop.pk)
             assert -books[f"merchant:{shop.pk}:available"] == net
 
     @invariant()
     def captures_and_allocations_happen_once(self):
-        paid_numbers = set(Payment.objects.filter(status=PaymentStatus.PAID).values_list("number", flat=True))
-        captures = list(Transaction.objects.filter(kind="payment.capture").values_list("ref_id", flat=True))
+        paid_numbers = {p.number for p in payments_testing.payments(status=PaymentStatus.PAID)}
+        captures = [t.ref_id for t in ledger_testing.transactions(kind="payment.capture")]
         assert sorted(captures) == sorted(paid_numbers)
-        allocated = list(Transaction.objects.filter(kind="order.allocate").values_list("ref_id", flat=True))
+        allocated = [t.ref_id for t in ledger_testing.transactions(kind="order.allocate")]
         paid_orders = {str(pk) for pk in Order.objects.filter(paid_at__isnull=False).values_list("pk", flat=True)}
         assert sorted(allocated) == sorted(paid_orders)
         assert not Order.objects.filter(status=OrderStatus.CANCELLED, paid_at__isnull=False).exists()
@@ -427,7 +425,7 @@ class Commerce(RuleBasedStateMachine):
     def sold_counts_are_paid_quantities(self):
         sold = dict(OrderLine.objects.filter(order__paid_at__isnull=False).values("product_id")
                     .annotate(q=Sum("quantity")).values_list("product_id", "q"))
-        for product_id, count in Product.objects.filter(shop__in=WORLD["shops"]).values_list("pk", "sold_count"):
+        for product_id, count in catalog_testing.products_sold_counts(shop_ids=[s.pk for s in WORLD["shops"]]).items():
             assert count == sold.get(product_id, 0)
 
     @invariant()

@@ -59,10 +59,6 @@ payment_providers: Registry[PaymentProvider] = Registry(
 
 
 def get_provider(code: str) -> PaymentProvider:
-    if "sandbox" not in payment_providers:
-        from quanzi.payments.providers.sandbox import SandboxProvider
-
-        payment_providers.register(SandboxProvider())
     provider = payment_providers.get(code)
     if provider is None:
         raise KeyError(code)

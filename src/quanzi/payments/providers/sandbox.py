@@ -154,6 +154,8 @@ def deliver_notification(trade_id: int) -> bool:
 
 
 def retry_due_notifications() -> int:
+    """The sandbox provider sends again the notifications the platform did not answer `success`
+    (`next_notify_at`: 15 s, 1, 4, 10, 60, 120 min), as real providers do."""
     due = SandboxTrade.objects.filter(status="TRADE_SUCCESS", notified=False, next_notify_at__lte=clock.now(),
                                       notify_attempts__lt=len(RETRY_SCHEDULE) + 2)
     return sum(1 for trade_id in list(due.values_list("pk", flat=True)[:200]) if deliver_notification(trade_id))

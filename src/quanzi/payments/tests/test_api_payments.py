@@ -4,10 +4,12 @@ unpaid."""
 
 import pytest
 
-from quanzi.ledger.models import Transaction
 from quanzi.ledger.selectors import balance
-from quanzi.orders.models import Order, OrderEvent, OrderStatus
-from quanzi.payments.models import Payment, PaymentNotification, PaymentStatus, SandboxTrade
+from quanzi.ledger.testing import transaction_count
+from quanzi.orders import testing as orders_testing
+from quanzi.orders.constants import OrderStatus
+from quanzi.payments.constants import PaymentStatus
+from quanzi.payments.models import Payment, PaymentNotification, SandboxTrade
 from quanzi.payments.providers.sandbox import SandboxProvider, notification_params, signed
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +26,7 @@ def unpaid(place_order, sku):
 
 
 def captures(payment):
-    return Transaction.objects.filter(kind="payment.capture", ref_id=payment.number).count()
+    return transaction_count(kind="payment.capture", ref_id=payment.number)
 
 
 def assert_untouched(order, payment):
@@ -33,7 +35,7 @@ def assert_untouched(order, payment):
     assert order.status == OrderStatus.PENDING_PAYMENT
     assert payment.status == PaymentStatus.CREATED
     assert captures(payment) == 0
-    assert balance("platform:clearing") == 0
+    assert balance(code="platform:clearing") == 0
 
 
 def test_a_valid_notification_captures_and_marks_the_order_paid(unpaid, notify_sandbox, ledger_balanced):
@@ -62,8 +64,8 @@ def test_a_replayed_notification_answers_success_and_captures_once(unpaid, notif
     assert captures(payment) == 1
     order.refresh_from_db()
     assert order.status == OrderStatus.PAID
-    assert OrderEvent.objects.filter(order=order, kind="paid").count() == 1
-    assert balance(f"merchant:{shop.pk}:pending") == -order.total
+    assert len(orders_testing.order_events(order_id=order.pk, kind="paid")) == 1
+    assert balance(code=f"merchant:{shop.pk}:pending") == -order.total
     assert list(PaymentNotification.objects.order_by("id").values_list("outcome", flat=True)) == \
         ["captured", "duplicate", "duplicate", "duplicate"]
     ledger_balanced()
@@ -229,7 +231,8 @@ def test_money_arriving_for_a_cancelled_order_is_refunded_not_kept(api, shopper,
                                                                    submit_refunds, ledger_balanced):
     """The shopper paid on the cashier just as the order was cancelled: the late notification still
     answers success (so the provider stops), the order stays cancelled, and the money goes back."""
-    from quanzi.payments.models import Refund, RefundStatus
+    from quanzi.payments.constants import RefundStatus
+    from quanzi.payments.models import Refund
 
     orders, payment = place_order([(sku, 1)])
     SandboxProvider().pay(out_trade_no=payment.number)
@@ -243,7 +246,7 @@ def test_money_arriving_for_a_cancelled_order_is_refunded_not_kept(api, shopper,
     refund = Refund.objects.get()
     assert refund.amount == payment.amount
     assert refund.status == RefundStatus.SUCCEEDED
-    assert balance("platform:clearing") == 0
+    assert balance(code="platform:clearing") == 0
     ledger_balanced()
 
 
@@ -255,4 +258,5 @@ def test_resuming_payment_reuses_the_open_payment(api, shopper, place_order, sku
     assert response.status_code == 200
     assert response.json()["payment_number"] == payment.number
     assert response.json()["amount"]["amount"] == orders[0].total
-    assert Order.objects.get().payment_number == payment.number
+    [order] = orders_testing.orders()
+    assert order.payment_number == payment.number

@@ -31,10 +31,11 @@ def share(n, total) -> int:
 def product_review_summary(product, user=None, limit: int = 3) -> dict:
     """The rating summary and the newest visible reviews of a product (for the product page)."""
     product_id = getattr(product, "pk", product)
-    reviews, next_cursor = selectors.reviews_for_product(product_id, limit=limit, viewer=user)
-    return {"rating": selectors.product_rating(product_id), "reviews": reviews, "more": next_cursor is not None}
+    reviews, next_cursor = selectors.reviews_for_product(product_id=product_id, limit=limit, viewer=user)
+    return {"rating": selectors.product_rating(product_id=product_id), "reviews": reviews,
+            "more": next_cursor is not None}
 
 
 @register.simple_tag
 def line_review_state(line, order) -> dict:
-    return selectors.line_review_state(line, order)
+    return selectors.line_review_state(line=line, order=order)

@@ -166,7 +166,9 @@ def test_followup_page(shopper, make_shopper, line):
 
 
 def test_product_reviews_page_cursor(make_shopper, bought_line, product, sku):
-    type(sku).objects.filter(pk=sku.pk).update(stock=100)
+    from quanzi.catalog.services import sku_update
+
+    sku_update(product=product, sku_id=sku.pk, stock=100)
     for _ in range(12):
         user = make_shopper()
         services.review_create(user=user, order_line_id=bought_line(user=user).pk, rating=5, text="ok")

@@ -11,17 +11,18 @@ from django.test.utils import CaptureQueriesContext
 
 from quanzi.core import clock
 from quanzi.core.testing import subscribed
-from quanzi.ledger.models import Transaction
+from quanzi.ledger import testing as ledger_testing
+from quanzi.orders import testing as orders_testing
 from quanzi.orders.aftersales import aftersale_approve, aftersale_request
-from quanzi.orders.models import Order, OrderEvent
 from quanzi.settlement.events import OrdersSettled
-from quanzi.settlement.models import Settlement, TakeRatePolicy
+from quanzi.settlement.models import TakeRatePolicy
 from quanzi.settlement.services import (
     on_orders_paid,
     on_orders_refunded,
     order_settle,
     orders_settle,
 )
+from quanzi.settlement.testing import settlement_get
 
 pytestmark = pytest.mark.django_db
 AFTER_WINDOW = dt.timedelta(days=7, minutes=1)
@@ -31,11 +32,11 @@ AFTER_WINDOW = dt.timedelta(days=7, minutes=1)
 def twins(make_shop, make_product, place_order, category, submit_refunds):
     """Pairs of identical orders — default, category and shop take rates, several lines, a partial refund
     and a full refund — all due for settlement."""
-    from quanzi.catalog.models import Category
+    from quanzi.catalog.testing import make_category
     from quanzi.orders.services import order_confirm_receipt, order_mark_delivered, order_mark_shipped
 
     TakeRatePolicy.objects.create(default_bps=300)
-    books = Category.objects.create(name="图书", slug="books-batch", take_rate_bps=200)
+    books = make_category(name="图书", slug="books-batch", take_rate_bps=200)
     plain, vip = make_shop(), make_shop(take_rate_bps=100)
     skus = [make_product(shop=plain, price=1999, cat=category, stock=100).skus.get(),
             make_product(shop=plain, price=3333, cat=books, stock=100).skus.get(),
@@ -49,7 +50,7 @@ def twins(make_shop, make_product, place_order, category, submit_refunds):
                 user=order.user, order_id=order.pk, line_id=order.lines.get().pk, kind="refund_only", quantity=1,
                 reason="changed_mind").pk)
             submit_refunds()
-            return Order.objects.get(pk=order.pk)
+            return orders_testing.order_get(order_id=order.pk)
         if n == 4:  # one unit of three refunded before shipping
             aftersale_approve(shop=order.shop, after_sale_id=aftersale_request(
                 user=order.user, order_id=order.pk, line_id=order.lines.get().pk, kind="refund_only", quantity=1,
@@ -58,18 +59,18 @@ def twins(make_shop, make_product, place_order, category, submit_refunds):
         order_mark_shipped(order_id=order.pk, carrier="sf", tracking_number=f"SF{order.pk}")
         order_mark_delivered(order_id=order.pk)
         order_confirm_receipt(order_id=order.pk, user=order.user)
-        return Order.objects.get(pk=order.pk)
+        return orders_testing.order_get(order_id=order.pk)
 
     return [(sell(items, n), sell(items, n)) for n, items in enumerate(carts)]
 
 
-def _settled(order: Order) -> tuple:
-    s = Settlement.objects.get(order_id=order.pk)
-    txn = Transaction.objects.get(idempotency_key=f"order-settle:{order.pk}")
+def _settled(order) -> tuple:
+    s = settlement_get(order_id=order.pk)
+    txn = ledger_testing.transaction_get(key=f"order-settle:{order.pk}")
     order.refresh_from_db()
     return ((s.shop_id, s.gross, s.fee, s.deducted, s.net), txn.kind, txn.ref_type,
             sorted((p.account.code, p.amount) for p in txn.postings.select_related("account")),
-            order.settled_at is not None, OrderEvent.objects.filter(order=order, kind="settled").count())
+            order.settled_at is not None, len(orders_testing.order_events(order_id=order.pk, kind="settled")))
 
 
 def test_orders_settle_equals_order_settle_order_by_order(twins, ledger_balanced):
@@ -92,11 +93,11 @@ def test_orders_settle_equals_order_settle_order_by_order(twins, ledger_balanced
 def test_the_batched_allocation_and_refund_posts_are_the_handlers_posts(twins):
     """Paying and refunding already booked them through the single handlers: the batch finds the same
     keys with the same entries (a difference would be a Conflict) and writes nothing."""
-    before = Transaction.objects.count()
+    before = ledger_testing.transaction_count()
     orders = [o for pair in twins for o in pair]
-    on_orders_paid([(o.pk, o.shop_id, o.total) for o in orders])
-    refunds = Transaction.objects.filter(kind="order.refund").values_list("idempotency_key", "ref_id")
+    on_orders_paid(paid=[(o.pk, o.shop_id, o.total) for o in orders])
+    refunds = [(t.idempotency_key, t.ref_id) for t in ledger_testing.transactions(kind="order.refund")]
     assert len(refunds) == 4
-    on_orders_refunded([(int(ref_id), key.removeprefix("order-refund:"), Order.objects.get(pk=ref_id).refunded_total)
+    on_orders_refunded(refunds=[(int(ref_id), key.removeprefix("order-refund:"), orders_testing.order_get(order_id=int(ref_id)).refunded_total)
                         for key, ref_id in refunds])
-    assert Transaction.objects.count() == before
+    assert ledger_testing.transaction_count() == before

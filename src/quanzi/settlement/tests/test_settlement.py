@@ -5,16 +5,16 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Sum
 
 from quanzi.core import clock
 from quanzi.core.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
-from quanzi.ledger.models import Posting, Transaction
+from quanzi.ledger import testing as ledger_testing
 from quanzi.ledger.selectors import balance
+from quanzi.orders import testing as orders_testing
 from quanzi.orders.aftersales import aftersale_approve, aftersale_request
-from quanzi.orders.models import Order
 from quanzi.orders.services import order_confirm_receipt, order_mark_delivered, order_mark_shipped
-from quanzi.settlement.models import Payout, PayoutStatus, Settlement, TakeRatePolicy
+from quanzi.settlement.constants import PayoutStatus
+from quanzi.settlement.models import Payout, Settlement, TakeRatePolicy
 from quanzi.settlement.services import (
     merchant_balances,
     order_settle,
@@ -40,7 +40,7 @@ def sell(place_order, make_product):
             order_mark_shipped(order_id=order.pk, carrier="sf", tracking_number=f"SF{order.pk}")
             order_mark_delivered(order_id=order.pk)
             order_confirm_receipt(order_id=order.pk, user=order.user)
-        return Order.objects.get(pk=order.pk)
+        return orders_testing.order_get(order_id=order.pk)
 
     return run
 
@@ -59,8 +59,8 @@ def test_a_completed_order_settles_after_the_return_window_minus_the_take_rate(s
     assert (settlement.gross, settlement.fee, settlement.net) == (6799, 299, 6500)
     assert merchant_balances(shop_id=shop.pk) == {"pending": 0, "available": 6500, "payout_in_progress": 0,
                                                   "paid_out": 0}
-    assert -balance("revenue:take_rate") == 299
-    assert balance("platform:clearing") == 0
+    assert -balance(code="revenue:take_rate") == 299
+    assert balance(code="platform:clearing") == 0
     order.refresh_from_db()
     assert order.settled_at is not None
     assert order.events.filter(kind="settled").count() == 1
@@ -74,7 +74,7 @@ def test_settling_twice_settles_once(shop, sell):
         assert settle_due_orders() == 0
         again = order_settle(order_id=order.pk)
     assert again.pk == Settlement.objects.get().pk
-    assert Transaction.objects.filter(kind="order.settle").count() == 1
+    assert ledger_testing.transaction_count(kind="order.settle") == 1
     assert merchant_balances(shop_id=shop.pk)["available"] == 6500
 
 
@@ -92,10 +92,10 @@ def test_delivered_but_unconfirmed_orders_settle_after_auto_confirm(shop, sell):
 
 
 def test_take_rate_precedence_shop_over_category_over_default(make_shop, make_product, sell, category):
-    from quanzi.catalog.models import Category
+    from quanzi.catalog.testing import make_category
 
     TakeRatePolicy.objects.create(default_bps=300)
-    books = Category.objects.create(name="图书", slug="books", take_rate_bps=200)
+    books = make_category(name="图书", slug="books", take_rate_bps=200)
     plain = make_shop()
     vip = make_shop(take_rate_bps=100)
 
@@ -107,7 +107,7 @@ def test_take_rate_precedence_shop_over_category_over_default(make_shop, make_pr
 
     fees = dict(Settlement.objects.values_list("order_id", "fee"))
     assert fees == {default_order.pk: 300, category_order.pk: 200, shop_order.pk: 100}
-    assert -balance("revenue:take_rate") == 600
+    assert -balance(code="revenue:take_rate") == 600
     assert merchant_balances(shop_id=plain.pk)["available"] == 20000 - 500
     assert merchant_balances(shop_id=vip.pk)["available"] == 10000 - 100
 
@@ -118,7 +118,7 @@ def test_a_zero_take_rate_shop_keeps_everything(make_shop, sell):
     with clock.travel(AFTER_WINDOW):
         settle_due_orders()
     assert merchant_balances(shop_id=shop.pk)["available"] == 6799
-    assert balance("revenue:take_rate") == 0
+    assert balance(code="revenue:take_rate") == 0
 
 
 def test_the_take_rate_is_on_what_the_shopper_kept_after_a_partial_refund(shop, sell, submit_refunds):
@@ -206,7 +206,7 @@ def test_an_approved_payout_leaves_the_books(settled_shop, ledger_balanced):
     assert payout.status == PayoutStatus.PAID and payout.paid_at is not None
     assert merchant_balances(shop_id=settled_shop.pk) == {"pending": 0, "available": 1500,
                                                          "payout_in_progress": 0, "paid_out": 5000}
-    assert balance("provider:bank:cash") == -5000
+    assert balance(code="provider:bank:cash") == -5000
     with pytest.raises(Conflict):
         payout_approve_and_pay(payout_id=payout.pk)
     with pytest.raises(Conflict):
@@ -262,21 +262,20 @@ def test_every_ledger_transaction_kind_balances(
     payout_approve_and_pay(payout_id=paid.pk)
     payout_reject(payout_id=payout_request(shop=shop, amount=1000, bank_account="6222").pk, note="no")
 
-    kinds = set(Transaction.objects.values_list("kind", flat=True))
+    kinds = ledger_testing.transaction_kinds()
     assert kinds == {"payment.capture", "order.allocate", "order.refund", "payment.refund", "order.settle",
                      "payout.hold", "payout.paid", "payout.return"}
     for kind in kinds:
-        per_txn = Posting.objects.filter(transaction__kind=kind).values("transaction").annotate(s=Sum("amount"))
-        assert {row["s"] for row in per_txn} <= {0}, kind
+        assert set(ledger_testing.transaction_sums(kind=kind)) <= {0}, kind
     ledger_balanced()
     call_command("ledger_check")
     # conservation: the provider holds what was captured minus what was refunded, and all of it is
     # owed to the merchant, earned by the platform, or already paid out
     captured = 6800 + 3800 + 3800  # ¥60 + ¥8 shipping; ¥30 + ¥8; ¥30 + ¥8 (the late one)
     refunded_out = 3800 + 3800
-    assert balance("provider:sandbox:cash") == captured - refunded_out == 6800
-    assert balance("platform:clearing") == 0
+    assert balance(code="provider:sandbox:cash") == captured - refunded_out == 6800
+    assert balance(code="platform:clearing") == 0
     assert merchant_balances(shop_id=shop.pk) == {"pending": 0, "available": 6500 - 1000, "payout_in_progress": 0,
                                                   "paid_out": 1000}
-    assert -balance("revenue:take_rate") == 300  # 5% of ¥60; none on shipping
+    assert -balance(code="revenue:take_rate") == 300  # 5% of ¥60; none on shipping
     assert 5500 + 300 + 1000 == 6800

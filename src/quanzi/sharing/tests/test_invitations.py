@@ -26,22 +26,22 @@ def chain_of(make_user, n):
 
 def test_invitation_codes_are_short_unique_and_stable(make_user):
     users = [make_user() for _ in range(30)]
-    codes = [invitation_for(u).code for u in users]
+    codes = [invitation_for(user=u).code for u in users]
     assert len(set(codes)) == 30
     assert all(len(c) == 8 and c.isalnum() and c.isupper() for c in codes)
-    assert invitation_for(users[0]).code == codes[0]
+    assert invitation_for(user=users[0]).code == codes[0]
 
 
 def test_invite_link_then_signup_binds_the_inviter(make_user):
-    from quanzi.accounts.models import User
+    from django.contrib.auth import get_user_model
 
     inviter = make_user(nickname="Alice")
-    code = invitation_for(inviter).code
+    code = invitation_for(user=inviter).code
     browser = Client()
     response = browser.get(f"/i/{code}")
     assert response.status_code == 302 and response["Location"] == "/register/"
     browser.post("/register/", {"identifier": "13900002222", "password": "An0therStrong!pw", "nickname": "Bob"})
-    bob = User.objects.get(phone="13900002222")
+    bob = get_user_model().objects.get(phone="13900002222")
     link = Upline.objects.get(user=bob)
     assert (link.upline_id, link.via, link.code) == (inviter.pk, UplineVia.INVITE_LINK, code)
 
@@ -53,21 +53,21 @@ def test_invite_link_for_an_old_account_does_not_bind(make_user):
     old.date_joined = clock.now() - dt.timedelta(days=2)
     old.save(update_fields=["date_joined"])
     browser = Client()
-    browser.get(f"/i/{invitation_for(inviter).code}")
+    browser.get(f"/i/{invitation_for(user=inviter).code}")
     browser.post("/login/", {"identifier": "13900003333", "password": "Str0ngPass!x"})
     assert not Upline.objects.filter(user=old).exists()
 
 
 def test_accept_code_by_api_within_the_window(make_user, api, expect_error):
     inviter, newcomer = make_user(nickname="Alice"), make_user()
-    code = invitation_for(inviter).code
+    code = invitation_for(user=inviter).code
     response = api(newcomer).post("/api/v1/sharing/invite/accept", {"code": code.lower()},
                                   content_type="application/json")
     assert response.status_code == 201 and response.json()["upline"]["nickname"] == "Alice"
-    assert selectors.upline_chain(newcomer.pk, 1) == [inviter.pk]
+    assert selectors.upline_chain(user_id=newcomer.pk, depth=1) == [inviter.pk]
     # an upline never changes
     other = make_user()
-    expect_error(api(newcomer).post("/api/v1/sharing/invite/accept", {"code": invitation_for(other).code},
+    expect_error(api(newcomer).post("/api/v1/sharing/invite/accept", {"code": invitation_for(user=other).code},
                                     content_type="application/json"), 409, "upline_exists")
     assert Upline.objects.get(user=newcomer).upline_id == inviter.pk
 
@@ -75,7 +75,7 @@ def test_accept_code_by_api_within_the_window(make_user, api, expect_error):
 def test_accept_outside_the_window_is_refused(make_user, api, expect_error):
     inviter, newcomer = make_user(), make_user()
     with clock.travel(dt.timedelta(hours=25)):
-        expect_error(api(newcomer).post("/api/v1/sharing/invite/accept", {"code": invitation_for(inviter).code},
+        expect_error(api(newcomer).post("/api/v1/sharing/invite/accept", {"code": invitation_for(user=inviter).code},
                                         content_type="application/json"), 422, "invite_window_closed")
     assert not Upline.objects.exists()
 
@@ -93,7 +93,7 @@ def test_invite_use_is_rate_limited_per_ip(make_user, api, expect_error):
     for _i in range(INVITE_LIMIT[0]):
         expect_error(client.post("/api/v1/sharing/invite/accept", {"code": "WRONG123"},
                                  content_type="application/json"), 400, "invalid_invite_code")
-    good = invitation_for(make_user()).code
+    good = invitation_for(user=make_user()).code
     expect_error(client.post("/api/v1/sharing/invite/accept", {"code": good}, content_type="application/json"),
                  429, "rate_limited")
     assert Client().get(f"/i/{good}").status_code == 429  # same IP, the web link too
@@ -102,7 +102,7 @@ def test_invite_use_is_rate_limited_per_ip(make_user, api, expect_error):
 
 def test_self_upline_is_refused(make_user, api, expect_error):
     me = make_user()
-    expect_error(api(me).post("/api/v1/sharing/invite/accept", {"code": invitation_for(me).code},
+    expect_error(api(me).post("/api/v1/sharing/invite/accept", {"code": invitation_for(user=me).code},
                               content_type="application/json"), 422, "upline_cycle")
 
 
@@ -123,7 +123,7 @@ def test_long_chains_are_walked_for_cycles(make_user):
     assert exc.value.code == "upline_cycle"
     outsider = make_user()
     upline_bind(user=users[0], upline=outsider, via=UplineVia.OPERATOR)  # no cycle: allowed
-    assert selectors.upline_chain(users[2].pk, 3) == [users[1].pk, users[0].pk, outsider.pk]
+    assert selectors.upline_chain(user_id=users[2].pk, depth=3) == [users[1].pk, users[0].pk, outsider.pk]
 
 
 def test_existing_upline_never_changes(make_user):
@@ -137,14 +137,26 @@ def test_upline_chain_depth_and_cap(make_user, django_assert_num_queries):
     users = chain_of(make_user, 5)
     leaf = users[-1]
     with django_assert_num_queries(1):
-        assert selectors.upline_chain(leaf.pk, 3) == [users[3].pk, users[2].pk, users[1].pk]
-    assert selectors.upline_chain(leaf.pk, 2) == [users[3].pk, users[2].pk]
-    assert selectors.upline_chain(users[1].pk, 3) == [users[0].pk]
-    assert selectors.upline_chain(users[0].pk, 3) == []
-    assert selectors.upline_chain(leaf.pk, 0) == []
+        assert selectors.upline_chain(user_id=leaf.pk, depth=3) == [users[3].pk, users[2].pk, users[1].pk]
+    assert selectors.upline_chain(user_id=leaf.pk, depth=2) == [users[3].pk, users[2].pk]
+    assert selectors.upline_chain(user_id=users[1].pk, depth=3) == [users[0].pk]
+    assert selectors.upline_chain(user_id=users[0].pk, depth=3) == []
+    assert selectors.upline_chain(user_id=leaf.pk, depth=0) == []
     with pytest.raises(ValidationFailed) as exc:
-        selectors.upline_chain(leaf.pk, 4)
+        selectors.upline_chain(user_id=leaf.pk, depth=4)
     assert exc.value.code == "depth_above_cap"
+
+
+def test_upline_chains_of_many_users_agree_with_upline_chain(make_user, django_assert_num_queries):
+    users = chain_of(make_user, 5)
+    loner = make_user()
+    ids = [u.pk for u in users] + [loner.pk]
+    for depth in (0, 1, 2, 3):
+        expected = {i: selectors.upline_chain(user_id=i, depth=depth) for i in ids}
+        with django_assert_num_queries(1 if depth else 0):
+            assert selectors.upline_chains(user_ids=ids, depth=depth) == expected
+    with pytest.raises(ValidationFailed):
+        selectors.upline_chains(user_ids=ids, depth=4)
 
 
 def test_directs(make_user):
@@ -153,7 +165,8 @@ def test_directs(make_user):
     for kid in kids:
         upline_bind(user=kid, upline=root, via=UplineVia.CODE)
     upline_bind(user=make_user(), upline=kids[0], via=UplineVia.CODE)  # a grandchild is not a direct
-    assert set(selectors.directs(root.pk).values_list("pk", flat=True)) == {k.pk for k in kids}
+    assert set(selectors.directs(user_id=root.pk).values_list("pk", flat=True)) == {k.pk for k in kids}
+    assert selectors.direct_ids(user_id=root.pk) == sorted(k.pk for k in kids)
 
 
 def test_first_order_rule_binds_the_sharer_of_the_first_attributed_order(
@@ -161,7 +174,7 @@ def test_first_order_rule_binds_the_sharer_of_the_first_attributed_order(
         expect_error, django_capture_on_commit_callbacks):
     share_settings(upline_rule="first_order")
     # under this rule an invitation code does not bind
-    expect_error(api(shopper).post("/api/v1/sharing/invite/accept", {"code": invitation_for(make_user()).code},
+    expect_error(api(shopper).post("/api/v1/sharing/invite/accept", {"code": invitation_for(user=make_user()).code},
                                    content_type="application/json"), 422, "upline_rule_first_order")
     logged_in(shopper).get(f"/p/{product.pk}/?share={share_link.code}")
     with django_capture_on_commit_callbacks(execute=True):
@@ -186,10 +199,10 @@ def test_invite_page_shows_code_directs_and_accepts(make_user, logged_in):
     page = browser.get("/me/invite/")
     assert page.status_code == 200
     body = page.content.decode()
-    assert invitation_for(newcomer).code in body and "Kid One" in body and 'data-testid="accept-form"' in body
+    assert invitation_for(user=newcomer).code in body and "Kid One" in body and 'data-testid="accept-form"' in body
     bad = browser.post("/me/invite/", {"code": "NOPE"})
     assert bad.status_code == 400 and "not valid" in bad.content.decode()
-    ok = browser.post("/me/invite/", {"code": invitation_for(inviter).code})
+    ok = browser.post("/me/invite/", {"code": invitation_for(user=inviter).code})
     assert ok.status_code == 302
     assert "Alice" in browser.get("/me/invite/").content.decode()
 
@@ -200,7 +213,7 @@ def test_invite_page_accept_needs_csrf(make_user):
     user = make_user()
     browser = CsrfClient(enforce_csrf_checks=True)
     browser.force_login(user, backend="quanzi.accounts.backends.PhoneOrEmailBackend")
-    assert browser.post("/me/invite/", {"code": invitation_for(make_user()).code}).status_code == 403
+    assert browser.post("/me/invite/", {"code": invitation_for(user=make_user()).code}).status_code == 403
     assert not Upline.objects.exists()
 
 

@@ -155,14 +155,14 @@ def test_session_binding_moves_to_the_user_on_login(share_link, product, make_us
 
 
 def test_session_binding_moves_to_the_user_on_signup(share_link, product):
-    from quanzi.accounts.models import User
+    from django.contrib.auth import get_user_model
 
     browser = Client()
     browser.get(product_url(product, share_link.code))
     response = browser.post("/register/", {"identifier": "13900001111", "password": "An0therStrong!pw",
                                            "nickname": "Bob"})
     assert response.status_code == 302
-    bob = User.objects.get(phone="13900001111")
+    bob = get_user_model().objects.get(phone="13900001111")
     assert AttributionBinding.objects.get(user=bob).sharer_id == share_link.sharer_id
 
 

@@ -8,7 +8,8 @@ import pytest
 
 from quanzi.core import clock
 from quanzi.core.errors import Conflict, NotFound, ValidationFailed
-from quanzi.orders.models import Order, OrderStatus
+from quanzi.orders import testing as orders_testing
+from quanzi.orders.constants import OrderStatus
 from quanzi.shipping.models import SandboxParcel, Shipment, TrackingEvent
 from quanzi.shipping.selectors import shipment_for_order
 from quanzi.shipping.services import (
@@ -29,7 +30,7 @@ def paid_order(place_order, sku):
 
 
 def _order(order):
-    return Order.objects.get(pk=order.pk)
+    return orders_testing.order_get(order_id=order.pk)
 
 
 def _event(number, event_id, status, **extra):

@@ -1,7 +1,7 @@
 import pytest
 
 from quanzi.core.errors import Conflict
-from quanzi.shops.models import ShopStatus
+from quanzi.shops.constants import ShopStatus
 from quanzi.shops.services import shop_reject, shop_resubmit
 
 

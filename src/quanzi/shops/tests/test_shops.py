@@ -4,7 +4,7 @@ import pytest
 
 from quanzi.catalog.selectors import product_detail, product_list, product_search
 from quanzi.core.errors import Conflict, ValidationFailed
-from quanzi.shops.models import ShopStatus
+from quanzi.shops.constants import ShopStatus
 from quanzi.shops.selectors import shop_for_owner, shop_list_selling
 from quanzi.shops.services import shop_apply, shop_approve, shop_reject, shop_suspend, shop_update
 

@@ -11,7 +11,7 @@ from quanzi.social.models import Block, Follow
 
 def graph_counts(user_id: int) -> dict:
     """The graph's own numbers (other apps add notes, likes received)."""
-    counts = sel.profile_counts(user_id)
+    counts = sel.profile_counts(user_id=user_id)
     return {"followers": counts["followers"], "following": counts["following"]}
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def test_following_twice_is_idempotent(ann, bob):
     second = services.follow_user(user=ann, target=bob)
     assert first.pk == second.pk
     assert Follow.objects.filter(follower=ann, followee=bob).count() == 1
-    assert sel.is_following_user(ann.pk, bob.pk) and not sel.is_following_user(bob.pk, ann.pk)
+    assert sel.is_following_user(follower_id=ann.pk, user_id=bob.pk) and not sel.is_following_user(follower_id=bob.pk, user_id=ann.pk)
     assert services.unfollow_user(user=ann, target=bob) is True
     assert services.unfollow_user(user=ann, target=bob) is False
 
@@ -47,8 +47,8 @@ def test_a_block_in_either_direction_forbids_following(ann, bob, direction):
     with pytest.raises(Forbidden) as exc:
         services.follow_user(user=ann, target=bob)
     assert exc.value.status == 403 and exc.value.code == "blocked"
-    assert sel.is_blocked(ann.pk, bob.pk) and sel.is_blocked(bob.pk, ann.pk)
-    assert sel.blocked_ids(ann.pk) == {bob.pk} and sel.blocked_ids(bob.pk) == {ann.pk}
+    assert sel.is_blocked(user_a_id=ann.pk, user_b_id=bob.pk) and sel.is_blocked(user_a_id=bob.pk, user_b_id=ann.pk)
+    assert sel.blocked_ids(user_id=ann.pk) == {bob.pk} and sel.blocked_ids(user_id=bob.pk) == {ann.pk}
 
 
 def test_blocking_removes_follows_both_ways_and_unblock_does_not_restore_them(ann, bob):
@@ -59,7 +59,7 @@ def test_blocking_removes_follows_both_ways_and_unblock_does_not_restore_them(an
     assert not Follow.objects.exists()
     assert Block.objects.count() == 1
     assert services.unblock_user(user=ann, target=bob) is True
-    assert not sel.is_blocked(ann.pk, bob.pk)
+    assert not sel.is_blocked(user_a_id=ann.pk, user_b_id=bob.pk)
     assert not Follow.objects.exists()
     services.follow_user(user=ann, target=bob)  # allowed again
 
@@ -71,12 +71,12 @@ def test_friends_are_mutual_follows_minus_blocks(make_user, ann, bob):
     services.follow_user(user=ann, target=cat)
     services.follow_user(user=cat, target=ann)
     services.follow_user(user=ann, target=dan)  # one-way
-    assert sel.friend_ids(ann.pk) == {bob.pk, cat.pk}
-    assert sel.are_friends(ann.pk, bob.pk) and not sel.are_friends(ann.pk, dan.pk)
+    assert sel.friend_ids(user_id=ann.pk) == {bob.pk, cat.pk}
+    assert sel.are_friends(user_a_id=ann.pk, user_b_id=bob.pk) and not sel.are_friends(user_a_id=ann.pk, user_b_id=dan.pk)
     # A block created behind the services' back (e.g. by an operator) still hides the friendship.
     Block.objects.create(blocker=cat, blocked=ann)
-    assert sel.friend_ids(ann.pk) == {bob.pk}
-    assert not sel.are_friends(ann.pk, cat.pk)
+    assert sel.friend_ids(user_id=ann.pk) == {bob.pk}
+    assert not sel.are_friends(user_a_id=ann.pk, user_b_id=cat.pk)
 
 
 def test_counters_follow_follow_unfollow_and_block(make_user, ann, bob):
@@ -87,27 +87,27 @@ def test_counters_follow_follow_unfollow_and_block(make_user, ann, bob):
     assert graph_counts(bob.pk) == {"followers": 2, "following": 1}
     assert graph_counts(ann.pk) == {"followers": 1, "following": 1}
     services.unfollow_user(user=cat, target=bob)
-    assert sel.profile_counts(bob.pk)["followers"] == 1
+    assert sel.profile_counts(user_id=bob.pk)["followers"] == 1
     services.block_user(user=bob, target=ann)
     assert graph_counts(bob.pk) == {"followers": 0, "following": 0}
     assert graph_counts(ann.pk) == {"followers": 0, "following": 0}
-    assert sel.follower_ids(bob.pk) == [] and sel.following_user_ids(ann.pk) == []
+    assert sel.follower_ids(user_id=bob.pk) == [] and sel.following_user_ids(user_id=ann.pk) == []
 
 
 def test_shop_follows(ann, make_shop):
     shop, pending = make_shop(), make_shop(approved=False)
     edge = services.follow_shop(user=ann, shop=shop)
     assert services.follow_shop(user=ann, shop=shop).pk == edge.pk
-    assert sel.followed_shop_ids(ann.pk) == [shop.pk]
-    assert sel.is_following_shop(ann.pk, shop.pk)
-    assert sel.shop_follower_count(shop.pk) == 1
+    assert sel.followed_shop_ids(user_id=ann.pk) == [shop.pk]
+    assert sel.is_following_shop(follower_id=ann.pk, shop_id=shop.pk)
+    assert sel.shop_follower_count(shop_id=shop.pk) == 1
     # Shop follows do not count as following people.
-    assert sel.profile_counts(ann.pk)["following"] == 0
+    assert sel.profile_counts(user_id=ann.pk)["following"] == 0
     from quanzi.core.errors import NotFound
     with pytest.raises(NotFound):
         services.follow_shop(user=ann, shop=pending)
     services.unfollow_shop(user=ann, shop=shop)
-    assert sel.shop_follower_count(shop.pk) == 0 and not sel.is_following_shop(ann.pk, shop.pk)
+    assert sel.shop_follower_count(shop_id=shop.pk) == 0 and not sel.is_following_shop(follower_id=ann.pk, shop_id=shop.pk)
 
 
 def test_following_is_rate_limited(make_user, ann):

@@ -18,7 +18,7 @@ HX = {"HTTP_HX_REQUEST": "true"}
 
 def graph_counts(user_id: int) -> dict:
     """The graph's own numbers (other apps add notes, likes received)."""
-    counts = sel.profile_counts(user_id)
+    counts = sel.profile_counts(user_id=user_id)
     return {"followers": counts["followers"], "following": counts["following"]}
 
 @pytest.fixture
@@ -70,10 +70,10 @@ def test_htmx_follow_toggle_swaps_the_button(web, ann, bob):
     assert html.startswith(f'<div class="sg-follow" id="follow-{ann.uid}">')
     assert 'data-following="1"' in html and "Following" in html
     assert 'hx-swap-oob="true" data-testid="followers-count">1<' in html
-    assert sel.is_following_user(bob.pk, ann.pk)
+    assert sel.is_following_user(follower_id=bob.pk, user_id=ann.pk)
     html = client.post(url, {"oob": "1"}, **HX).content.decode()
     assert 'data-following="0"' in html and ">0<" in html
-    assert not sel.is_following_user(bob.pk, ann.pk)
+    assert not sel.is_following_user(follower_id=bob.pk, user_id=ann.pk)
 
 
 def test_follow_back_and_friends_labels(web, ann, bob):
@@ -87,7 +87,7 @@ def test_follow_back_and_friends_labels(web, ann, bob):
 def test_follow_toggle_without_htmx_redirects_to_the_profile(web, ann, bob):
     response = web(bob).post(reverse("social:follow_toggle", args=[ann.uid]))
     assert response.status_code == 302 and response["Location"] == reverse("social:profile", args=[ann.uid])
-    assert sel.is_following_user(bob.pk, ann.pk)
+    assert sel.is_following_user(follower_id=bob.pk, user_id=ann.pk)
 
 
 def test_anonymous_follow_goes_to_login(web, ann):
@@ -100,7 +100,7 @@ def test_blocked_follow_shows_the_error_in_the_button(web, ann, bob):
     services.block_user(user=ann, target=bob)
     html = web(bob).post(reverse("social:follow_toggle", args=[ann.uid]), **HX).content.decode()
     assert 'data-testid="follow-error"' in html and "cannot interact" in html
-    assert not sel.is_following_user(bob.pk, ann.pk)
+    assert not sel.is_following_user(follower_id=bob.pk, user_id=ann.pk)
 
 
 def test_block_toggle_blocks_then_unblocks(web, ann, bob):
@@ -110,7 +110,7 @@ def test_block_toggle_blocks_then_unblocks(web, ann, bob):
     url = reverse("social:block_toggle", args=[bob.uid])
     response = client.post(url, follow=True)
     page = response.content.decode()
-    assert sel.is_blocked(ann.pk, bob.pk)
+    assert sel.is_blocked(user_a_id=ann.pk, user_b_id=bob.pk)
     assert "Blocked Bob" in page and 'data-testid="unblock-user"' in page and 'data-testid="follow-toggle"' not in page
     assert graph_counts(ann.pk) == {"followers": 0, "following": 0}
     # The blocked user cannot see the blocker's profile.
@@ -118,7 +118,7 @@ def test_block_toggle_blocks_then_unblocks(web, ann, bob):
     assert blocked.status_code == 403 and "This profile is unavailable" in blocked.content.decode()
     assert web(bob).get(reverse("social:followers", args=[ann.uid])).status_code == 403
     client.post(url)
-    assert not sel.is_blocked(ann.pk, bob.pk)
+    assert not sel.is_blocked(user_a_id=ann.pk, user_b_id=bob.pk)
 
 
 def test_block_button_asks_for_confirmation(web, ann, bob):
@@ -163,11 +163,11 @@ def test_profile_edit_saves_bio_and_avatar_and_shows_errors(web, ann, media):
     assert "at most 200 characters" in response.content.decode()
     response = client.post(url, {"bio": "bad", "avatar": SimpleUploadedFile("a.png", b"not an image")})
     assert response.status_code == 400 and "not an image" in response.content.decode()
-    assert sel.profile_for(ann).bio == ""  # nothing saved from a failed form
+    assert sel.profile_for(user=ann).bio == ""  # nothing saved from a failed form
     response = client.post(url, {"bio": "Hello!", "avatar": SimpleUploadedFile("a.png", png_bytes())}, follow=True)
     page = response.content.decode()
     assert "Hello!" in page and "Profile saved." in page
-    profile = sel.profile_for(ann)
+    profile = sel.profile_for(user=ann)
     assert f'src="/media/{profile.avatar}"' in page or profile.avatar in page
     assert web().get(url).status_code == 302
 
@@ -184,7 +184,7 @@ def test_follow_shop_button_include_and_toggle(web, ann, make_shop):
     html = client.post(url, **HX).content.decode()
     assert html.startswith(f'<div class="sg-follow sg-follow-shop" id="follow-shop-{shop.pk}">')
     assert 'data-following="1"' in html and "1 follower" in html
-    assert sel.is_following_shop(ann.pk, shop.pk)
+    assert sel.is_following_shop(follower_id=ann.pk, shop_id=shop.pk)
     html = client.post(url, **HX).content.decode()
     assert 'data-following="0"' in html and "0 followers" in html
     response = client.post(url)

@@ -8,8 +8,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from quanzi.catalog.models import Banner
-from quanzi.orders.models import AfterSale, CartLine, Order, OrderStatus
+from quanzi.catalog import testing as catalog_testing
+from quanzi.orders import testing as orders_testing
+from quanzi.orders.constants import OrderStatus
+from quanzi.orders.selectors import cart_lines
 from quanzi.orders.services import cart_add
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +49,7 @@ def _ship(order, shop):
 
 def test_home_shows_banners_categories_and_products_in_few_queries(
         browser, make_product, shop, category, django_assert_max_num_queries):
-    Banner.objects.create(title="双十一狂欢", subtitle="全场满99包邮", color="#ff2442", link="/search/?q=tee")
+    catalog_testing.make_banner(title="双十一狂欢", subtitle="全场满99包邮", color="#ff2442", link="/search/?q=tee")
     for i in range(8):
         make_product(shop=shop, title=f"好物 {i} Goods")
 
@@ -133,13 +135,13 @@ def test_add_to_cart_with_htmx_updates_the_badge(browser, shopper, sku):
     assert "Added to cart" in text(response)
     events = json.loads(response["HX-Trigger"])
     assert events["qz:cart"] == {"count": 1}
-    assert CartLine.objects.get(user=shopper).quantity == 2
+    assert [line.quantity for line in cart_lines(user=shopper)] == [2]
 
 
-def test_add_to_cart_beyond_stock_explains_why(browser, sku):
+def test_add_to_cart_beyond_stock_explains_why(browser, shopper, sku):
     response = browser.post("/cart/add/", {"sku": sku.pk, "qty": 11}, **HX)
     assert "Only 10 left in stock." in text(response)
-    assert not CartLine.objects.exists()
+    assert cart_lines(user=shopper) == []
 
 
 def test_anonymous_add_to_cart_goes_to_login(client, sku):
@@ -225,12 +227,12 @@ def test_checkout_post_places_one_order_per_shop_and_opens_the_cashier(
 
     response = browser.post("/checkout/", {"address_id": address.pk, f"note_{shops[0].pk}": "请尽快发货"})
 
-    orders = list(Order.objects.filter(user=shopper))
+    orders = orders_testing.orders(user=shopper)
     assert len(orders) == 2
     assert len({o.payment_number for o in orders}) == 1
     assert response.status_code == 302 and response["Location"].startswith("/sandbox/pay/")
-    assert not CartLine.objects.filter(user=shopper).exists()
-    assert Order.objects.get(shop=shops[0]).note == "请尽快发货"
+    assert cart_lines(user=shopper) == []
+    assert [o.note for o in orders_testing.orders(shop=shops[0])] == ["请尽快发货"]
     cashier = text(browser.get(response["Location"]))
     assert "<small>¥</small>134.00" in cashier
 
@@ -244,15 +246,15 @@ def test_buy_now_checkout_keeps_the_cart(browser, shopper, address, sku, make_pr
     response = browser.post("/checkout/", {"sku": sku.pk, "qty": 2, "address_id": address.pk})
 
     assert response.status_code == 302
-    assert Order.objects.get(user=shopper).lines.get().quantity == 2
-    assert CartLine.objects.filter(user=shopper).count() == 1
+    assert orders_testing.order_get(user=shopper).lines.get().quantity == 2
+    assert len(cart_lines(user=shopper)) == 1
 
 
 def test_checkout_errors_rerender_with_the_message(browser, shopper, address, sku):
     response = browser.post("/checkout/", {"sku": sku.pk, "qty": 11, "address_id": address.pk})
     assert response.status_code == 200
     assert "Only 10 of" in text(response) and 'data-testid="form-error"' in text(response)
-    assert not Order.objects.exists()
+    assert orders_testing.orders() == []
 
 
 def test_checkout_without_an_address_asks_for_one(make_user, sku):
@@ -262,7 +264,7 @@ def test_checkout_without_an_address_asks_for_one(make_user, sku):
     assert 'data-testid="checkout-address-form"' in page
     response = client.post("/checkout/", {"sku": sku.pk, "qty": 1})
     assert "Add a delivery address first." in text(response)
-    assert not Order.objects.exists()
+    assert orders_testing.orders() == []
 
 
 # ---------------------------------------------------------------- orders
@@ -374,7 +376,7 @@ def test_refund_request_before_shipping(browser, place_order, sku):
     response = browser.post(url, {"line": line.pk, "kind": "refund_only", "quantity": 1, "reason": "changed_mind",
                                   "amount": "20.50", "description": "买多了"}, follow=True)
 
-    after_sale = AfterSale.objects.get()
+    after_sale = orders_testing.aftersale_get()
     assert (after_sale.amount, after_sale.quantity) == (2050, 1)
     page = text(response)
     assert "Waiting for the merchant" in page and "¥20.50" in page and "买多了" in page
@@ -390,7 +392,7 @@ def test_refund_request_errors_stay_on_the_form(browser, place_order, sku):
 
     assert "Enter an amount in yuan" in bad_amount
     assert "The refund can be at most 59.00." in too_much
-    assert not AfterSale.objects.exists()
+    assert orders_testing.aftersales() == []
 
 
 def test_return_after_delivery_then_withdraw(browser, place_order, sku, shop):
@@ -405,11 +407,11 @@ def test_return_after_delivery_then_withdraw(browser, place_order, sku, shop):
     assert f'data-testid="refund-line-{line.pk}"' in detail and "Return / refund" in detail
     browser.post(f"/orders/{orders[0].number}/after-sales/new/?line={line.pk}",
                  {"kind": "return_refund", "quantity": 1, "reason": "no_reason"})
-    after_sale = AfterSale.objects.get()
+    after_sale = orders_testing.aftersale_get()
     page = text(browser.post(f"/after-sales/{after_sale.number}/", {"action": "withdraw"}, follow=True))
 
     assert "Withdrawn" in page
-    assert OrderStatus.DELIVERED == Order.objects.get().status
+    assert OrderStatus.DELIVERED == orders_testing.order_get().status
 
 
 def test_return_shipping_and_escalation(browser, place_order, sku, shop):
@@ -422,7 +424,7 @@ def test_return_shipping_and_escalation(browser, place_order, sku, shop):
     line = orders[0].lines.get()
     browser.post(f"/orders/{orders[0].number}/after-sales/new/?line={line.pk}",
                  {"kind": "return_refund", "quantity": 1, "reason": "quality"})
-    after_sale = AfterSale.objects.get()
+    after_sale = orders_testing.aftersale_get()
     aftersale_approve(shop=shop, after_sale_id=after_sale.pk)
     url = f"/after-sales/{after_sale.number}/"
 
@@ -442,7 +444,7 @@ def test_other_users_cannot_open_my_after_sales(stranger, browser, place_order, 
     line = orders[0].lines.get()
     browser.post(f"/orders/{orders[0].number}/after-sales/new/?line={line.pk}",
                  {"kind": "refund_only", "quantity": 1, "reason": "other"})
-    number = AfterSale.objects.get().number
+    number = orders_testing.aftersale_get().number
 
     assert stranger.get(f"/after-sales/{number}/").status_code == 404
     assert stranger.post(f"/after-sales/{number}/", {"action": "withdraw"}).status_code == 404
@@ -521,7 +523,7 @@ def test_a_second_request_for_the_same_line_opens_the_first(browser, place_order
 
     response = browser.get(url)
 
-    assert response["Location"] == f"/after-sales/{AfterSale.objects.get().number}/"
+    assert response["Location"] == f"/after-sales/{orders_testing.aftersale_get().number}/"
     detail = text(browser.get(f"/orders/{orders[0].number}/"))
     assert f'data-testid="refund-line-{line.pk}"' not in detail and "Waiting for the merchant" in detail
 

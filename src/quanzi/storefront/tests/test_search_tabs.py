@@ -77,11 +77,11 @@ def test_notes_tab_escapes_user_text(client, make_note):
 
 
 def test_notes_tab_hides_blocked_authors(client, make_note, author, make_user):
-    from quanzi.social.models import Block
+    from quanzi.social.testing import make_block
 
     make_note()
     viewer = make_user()
-    Block.objects.create(blocker=viewer, blocked=author)
+    make_block(blocker=viewer, blocked=author)
     client.force_login(viewer)
     assert "No notes match your search" in text(client.get("/search/?q=龙井&type=notes"))
 
@@ -132,7 +132,7 @@ def test_profile_notes_page_with_a_cursor(client, make_note, author):
     from quanzi.content import selectors
 
     notes = [make_note(title=f"笔记{i}") for i in range(3)]
-    _items, cursor = selectors.notes_by_author(author.pk, None, limit=2)
+    _items, cursor = selectors.notes_by_author(author_id=author.pk, viewer=None, limit=2)
     page = text(client.get(f"/u/{author.uid}/?cursor={cursor}"))
     assert f'href="/n/{notes[0].pk}/"' in page and f'href="/n/{notes[2].pk}/"' not in page
     assert f'href="/n/{notes[2].pk}/"' in text(client.get(f"/u/{author.uid}/?cursor=garbage"))

@@ -197,10 +197,10 @@ def test_service_errors_are_translated(sku):
     from quanzi.catalog.services import OutOfStock, StockItem, stock_take
 
     with translation.override("zh-hans"), pytest.raises(OutOfStock) as error:
-        stock_take([StockItem(sku_id=sku.pk, quantity=sku.stock + 1)])
+        stock_take(items=[StockItem(sku_id=sku.pk, quantity=sku.stock + 1)])
     assert error.value.message == "库存不足。"
     with translation.override("en"), pytest.raises(OutOfStock) as error:
-        stock_take([StockItem(sku_id=sku.pk, quantity=sku.stock + 1)])
+        stock_take(items=[StockItem(sku_id=sku.pk, quantity=sku.stock + 1)])
     assert error.value.message == "Not enough stock left."
 
 

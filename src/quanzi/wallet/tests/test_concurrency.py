@@ -13,8 +13,8 @@ import pytest
 from django.db import connections
 
 from quanzi.core.errors import BusinessRuleViolation, Conflict
-from quanzi.ledger.models import Transaction
 from quanzi.ledger.selectors import balance, unbalanced_transactions
+from quanzi.ledger.testing import transaction_count
 from quanzi.wallet import accounts as acct
 from quanzi.wallet import selectors, services
 from quanzi.wallet.models import Withdrawal, WithdrawalStatus
@@ -63,7 +63,7 @@ def test_two_withdrawals_at_once_only_one_fits_the_balance(make_user):
     assert len(errors) == 1 and isinstance(errors[0], BusinessRuleViolation), results
     assert errors[0].code == "insufficient_balance"
     assert Withdrawal.objects.filter(user=user).count() == 1
-    b = selectors.balances(user.pk)
+    b = selectors.balances(user_id=user.pk)
     assert b["available"] == 2_000 and b["withdrawing"] + b["withdrawn"] == 8_000
     assert unbalanced_transactions() == []
 
@@ -75,7 +75,7 @@ def test_first_withdrawal_of_a_new_wallet_races_safely(make_user):
     results = run_together(*[_request(user, 3_000) for _ in range(4)])
     assert [r[0] for r in results].count("ok") == 1, results
     assert all(getattr(e, "code", "") == "insufficient_balance" for e in _errors(results))
-    assert selectors.balances(user.pk)["available"] == 2_000
+    assert selectors.balances(user_id=user.pk)["available"] == 2_000
 
 
 def test_two_withdrawals_at_once_only_one_fits_the_daily_limit(make_user):
@@ -85,7 +85,7 @@ def test_two_withdrawals_at_once_only_one_fits_the_daily_limit(make_user):
     results = run_together(_request(user, 6_000), _request(user, 6_000))
     errors = _errors(results)
     assert len(errors) == 1 and errors[0].code == "daily_limit_exceeded", results
-    assert selectors.balances(user.pk)["available"] == 94_000
+    assert selectors.balances(user_id=user.pk)["available"] == 94_000
 
 
 def test_approve_and_reject_at_once_decide_once(make_user):
@@ -98,7 +98,7 @@ def test_approve_and_reject_at_once_decide_once(make_user):
     errors = _errors(results)
     assert len(errors) == 1 and isinstance(errors[0], Conflict), results
     w.refresh_from_db()
-    b = selectors.balances(user.pk)
+    b = selectors.balances(user_id=user.pk)
     if w.status == WithdrawalStatus.REJECTED:
         assert b["available"] == 100_000 and b["withdrawn"] == 0
     else:  # approved, then paid after commit by the sandbox
@@ -118,6 +118,6 @@ def test_two_payout_runs_at_once_pay_once(make_user):
     results = run_together(lambda: services.withdrawal_pay(withdrawal_id=w.pk),
                            lambda: services.withdrawal_pay(withdrawal_id=w.pk))
     assert _errors(results) == [], results
-    assert Transaction.objects.filter(kind="withdrawal.paid", ref_id=w.number).count() == 1
-    assert balance(acct.PAYOUT_CASH) == -20_000
-    assert selectors.balances(user.pk)["withdrawn"] == 20_000
+    assert transaction_count(kind="withdrawal.paid", ref_id=w.number) == 1
+    assert balance(code=acct.PAYOUT_CASH) == -20_000
+    assert selectors.balances(user_id=user.pk)["withdrawn"] == 20_000

@@ -54,7 +54,7 @@ def test_withdraw_form_posts_and_redirects_to_the_timeline(make_user, seed, djan
     page = client.get(response["Location"])
     assert page.status_code == 200 and "on its way" in page.content.decode()
     assert 'data-testid="withdrawal-status">Paid' in page.content.decode()
-    assert selectors.balances(user.pk)["withdrawn"] == 5_000
+    assert selectors.balances(user_id=user.pk)["withdrawn"] == 5_000
 
 
 def test_withdraw_form_refuses_without_csrf(make_user, seed):
@@ -138,7 +138,7 @@ def test_operator_rejects_from_the_changelist_and_deciding_twice_shows_an_error(
     again = client.post("/admin/wallet/withdrawal/", {"action": "approve", "_selected_action": [w.pk],
                                                       "apply": "1", "note": "x"}, follow=True)
     assert "can no longer be changed" in again.content.decode()
-    assert selectors.balances(user.pk)["available"] == 100_000
+    assert selectors.balances(user_id=user.pk)["available"] == 100_000
 
 
 def test_admin_lists_and_settings_page(make_user, seed, request_withdrawal, django_assert_max_num_queries):

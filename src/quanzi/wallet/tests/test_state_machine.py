@@ -8,7 +8,7 @@ payouts, the sweep, the fee and threshold settings, and time passing. After ever
 - withdrawing == the amounts of the user's open (requested / approved) withdrawals;
 - the bank account and the fee revenue hold exactly the nets and fees of paid withdrawals;
 - no calendar day's counted withdrawals exceed the daily limit;
-- every withdrawal moved only along WITHDRAWAL_TRANSITIONS.
+- every withdrawal moved only along the state table (`states.WITHDRAWAL`).
 
 Each example runs inside a savepoint rolled back in `teardown`, so examples are independent.
 """
@@ -32,7 +32,7 @@ from quanzi.ledger.selectors import balance, unbalanced_transactions
 from quanzi.wallet import accounts as acct
 from quanzi.wallet import selectors, services
 from quanzi.wallet.models import Withdrawal, WithdrawalStatus
-from quanzi.wallet.states import COUNTS_TOWARDS_LIMIT, WITHDRAWAL_TRANSITIONS
+from quanzi.wallet.states import COUNTS_TOWARDS_LIMIT, WITHDRAWAL
 from quanzi.wallet.tests.conftest import ALIPAY_FAILS, ALIPAY_OK, ALIPAY_PENDING, seed_wallet
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +40,7 @@ pytestmark = pytest.mark.django_db
 USERS: list = []  # filled by the test (rolled back per example: only the users survive)
 DAILY_LIMIT = 150_000
 OPEN = (WithdrawalStatus.REQUESTED, WithdrawalStatus.APPROVED)
+WITHDRAWAL_TRANSITIONS = WITHDRAWAL.transitions  # the table the withdrawals must follow
 # Amounts around the interesting edges: the minimum, the approval threshold, the daily limit.
 AMOUNTS = st.sampled_from([5_000, 20_000, 50_000, 50_001, 80_000, 999, 1_000, 150_001])
 SEEN: dict[str, int] = defaultdict(int)  # outcomes over the whole run, so the test proves it explored
@@ -134,7 +135,7 @@ class Wallets(RuleBasedStateMachine):
     @invariant()
     def balances_are_never_negative_and_money_is_conserved(self):
         for user in USERS:
-            b = selectors.balances(user.pk)
+            b = selectors.balances(user_id=user.pk)
             assert min(b.values()) >= 0, b
             assert b["available"] + b["withdrawing"] + b["withdrawn"] == self.seeded[user.pk], b
             open_sum = Withdrawal.objects.filter(user=user, status__in=OPEN).aggregate(s=Sum("amount"))["s"] or 0
@@ -143,8 +144,8 @@ class Wallets(RuleBasedStateMachine):
     @invariant()
     def money_out_is_exactly_the_paid_withdrawals(self):
         paid = Withdrawal.objects.filter(status=WithdrawalStatus.PAID).aggregate(net=Sum("net"), fee=Sum("fee"))
-        assert balance(acct.PAYOUT_CASH) == -(paid["net"] or 0)
-        assert balance(acct.WITHDRAWAL_FEE_REVENUE) == -(paid["fee"] or 0)
+        assert balance(code=acct.PAYOUT_CASH) == -(paid["net"] or 0)
+        assert balance(code=acct.WITHDRAWAL_FEE_REVENUE) == -(paid["fee"] or 0)
 
     @invariant()
     def daily_limit_holds(self):
@@ -167,7 +168,10 @@ def test_wallet_state_machine(make_user):
     USERS[:] = [make_user() for _ in range(3)]
     try:
         run_state_machine_as_test(Wallets, settings=settings(
-            max_examples=30, stateful_step_count=40, deadline=None, derandomize=True,
+            # 60, not 30: the derandomized examples follow the machine's source, and with 30 some versions
+            # missed "failed" or "rejected" (a one-word edit of an invariant was enough); 60 reached both
+            # in every version tried.
+            max_examples=60, stateful_step_count=40, deadline=None, derandomize=True,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
     finally:
         USERS.clear()

@@ -10,8 +10,8 @@ import pytest
 from quanzi.core import clock
 from quanzi.core.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
 from quanzi.core.sweeps import run_sweeps
-from quanzi.ledger.models import Transaction
-from quanzi.ledger.selectors import balance
+from quanzi.ledger.selectors import balance, transactions_for
+from quanzi.ledger.testing import transaction_count
 from quanzi.wallet import accounts as acct
 from quanzi.wallet import payouts, selectors, services
 from quanzi.wallet.models import Withdrawal, WithdrawalStatus
@@ -26,9 +26,9 @@ def statuses(w):
 
 def test_balances_start_at_zero_and_follow_the_ledger(make_user, seed):
     user = make_user()
-    assert selectors.balances(user.pk) == {"pending": 0, "available": 0, "withdrawing": 0, "withdrawn": 0}
+    assert selectors.balances(user_id=user.pk) == {"pending": 0, "available": 0, "withdrawing": 0, "withdrawn": 0}
     seed(user, 12_345)
-    assert selectors.balances(user.pk)["available"] == 12_345
+    assert selectors.balances(user_id=user.pk)["available"] == 12_345
 
 
 def test_small_withdrawal_is_approved_and_paid_at_once(make_user, seed, request_withdrawal, ledger_balanced,
@@ -41,9 +41,9 @@ def test_small_withdrawal_is_approved_and_paid_at_once(make_user, seed, request_
     assert w.status == WithdrawalStatus.PAID and w.paid_at and w.provider == "sandbox"
     assert w.provider_reference.startswith("SBX")
     assert statuses(w) == [("", "requested"), ("requested", "approved"), ("approved", "paid")]
-    assert selectors.balances(user.pk) == {"pending": 0, "available": 15_000, "withdrawing": 0, "withdrawn": 5_000}
-    assert balance(acct.PAYOUT_CASH) == -5_000
-    kinds = list(Transaction.objects.filter(ref_type="withdrawal", ref_id=w.number).values_list("kind", flat=True))
+    assert selectors.balances(user_id=user.pk) == {"pending": 0, "available": 15_000, "withdrawing": 0, "withdrawn": 5_000}
+    assert balance(code=acct.PAYOUT_CASH) == -5_000
+    kinds = [t.kind for t in transactions_for(ref_type="withdrawal", ref_id=w.number)]
     assert sorted(kinds) == ["withdrawal.hold", "withdrawal.paid"]
     ledger_balanced()
 
@@ -54,7 +54,7 @@ def test_the_hold_moves_money_to_withdrawing_until_paid(make_user, seed, request
     seed(user, 100_000)
     w = request_withdrawal(user, 60_000)
     assert w.status == WithdrawalStatus.REQUESTED
-    assert selectors.balances(user.pk) == {"pending": 0, "available": 40_000, "withdrawing": 60_000,
+    assert selectors.balances(user_id=user.pk) == {"pending": 0, "available": 40_000, "withdrawing": 60_000,
                                            "withdrawn": 0}
 
 
@@ -66,7 +66,7 @@ def test_below_minimum_or_not_positive_is_refused_and_changes_nothing(make_user,
         request_withdrawal(user, amount)
     assert exc.value.code == ("withdrawal_below_minimum" if amount > 0 else "validation_error")
     assert not Withdrawal.objects.exists()
-    assert selectors.balances(user.pk)["available"] == 50_000
+    assert selectors.balances(user_id=user.pk)["available"] == 50_000
 
 
 @pytest.mark.parametrize("amount", ["100", 12.5, True, None, 10**15])
@@ -94,7 +94,7 @@ def test_pending_earnings_are_not_withdrawable(make_user, request_withdrawal):
     user = make_user()
     ledger_post(key="t-pending", kind="test.seed", entries=[Entry("expense:test:x", 9_000),
                                                             Entry(acct.earnings_pending(user.pk), -9_000)])
-    assert selectors.balances(user.pk)["pending"] == 9_000
+    assert selectors.balances(user_id=user.pk)["pending"] == 9_000
     with pytest.raises(BusinessRuleViolation) as exc:
         request_withdrawal(user, 2_000)
     assert exc.value.code == "insufficient_balance"
@@ -109,7 +109,7 @@ def test_daily_limit_counts_today_in_shanghai_and_ignores_returned_money(
     with pytest.raises(BusinessRuleViolation) as exc:
         request_withdrawal(user, 2_500)
     assert exc.value.code == "daily_limit_exceeded" and exc.value.fields == {"amount": "remaining today 2000"}
-    assert selectors.withdrawal_limits(user.pk)["remaining_today"] == 2_000
+    assert selectors.withdrawal_limits(user_id=user.pk)["remaining_today"] == 2_000
     services.withdrawal_reject(withdrawal_id=first.pk, note="wrong name")
     assert request_withdrawal(user, 5_000).status == WithdrawalStatus.REQUESTED  # the rejected 3,000 is free again
     with pytest.raises(BusinessRuleViolation):
@@ -164,9 +164,9 @@ def test_fee_is_rate_rounded_down_with_a_minimum(make_user, seed, request_withdr
         small = request_withdrawal(user, 10_000)  # 1 % = 100 < minimum 200
         large = request_withdrawal(user, 50_099)  # 1 % = 500.99 → 500
     assert (small.fee, small.net, large.fee, large.net) == (200, 9_800, 500, 49_599)
-    assert balance(acct.WITHDRAWAL_FEE_REVENUE) == -700
-    assert balance(acct.PAYOUT_CASH) == -(9_800 + 49_599)
-    assert selectors.balances(user.pk)["withdrawn"] == 60_099
+    assert balance(code=acct.WITHDRAWAL_FEE_REVENUE) == -700
+    assert balance(code=acct.PAYOUT_CASH) == -(9_800 + 49_599)
+    assert selectors.balances(user_id=user.pk)["withdrawn"] == 60_099
     ledger_balanced()
 
 
@@ -191,7 +191,7 @@ def test_above_threshold_waits_for_the_operator_then_pays(make_user, seed, reque
     assert w.status == WithdrawalStatus.PAID and w.operator_note == "checked"
     approved = w.events.get(to_status="approved")
     assert (approved.actor, approved.note) == (operator, "checked")
-    assert selectors.balances(user.pk)["withdrawn"] == 60_000
+    assert selectors.balances(user_id=user.pk)["withdrawn"] == 60_000
     ledger_balanced()
 
 
@@ -223,7 +223,7 @@ def test_reject_returns_the_money_and_needs_a_note(make_user, seed, request_with
     services.withdrawal_reject(withdrawal_id=w.pk, actor=operator, note="holder name does not match")
     w.refresh_from_db()
     assert w.status == WithdrawalStatus.REJECTED and w.operator_note == "holder name does not match"
-    assert selectors.balances(user.pk) == {"pending": 0, "available": 100_000, "withdrawing": 0, "withdrawn": 0}
+    assert selectors.balances(user_id=user.pk) == {"pending": 0, "available": 100_000, "withdrawing": 0, "withdrawn": 0}
     assert w.events.get(to_status="rejected").actor == operator
     ledger_balanced()
 
@@ -236,8 +236,8 @@ def test_failed_transfer_returns_the_money(make_user, seed, request_withdrawal, 
         w = request_withdrawal(user, 4_000, number=ALIPAY_FAILS)
     w.refresh_from_db()
     assert w.status == WithdrawalStatus.FAILED and "frozen" in w.failure_reason and w.failed_at
-    assert selectors.balances(user.pk) == {"pending": 0, "available": 10_000, "withdrawing": 0, "withdrawn": 0}
-    assert balance(acct.PAYOUT_CASH) == 0
+    assert selectors.balances(user_id=user.pk) == {"pending": 0, "available": 10_000, "withdrawing": 0, "withdrawn": 0}
+    assert balance(code=acct.PAYOUT_CASH) == 0
     ledger_balanced()
 
 
@@ -253,7 +253,7 @@ def test_pending_transfer_is_checked_again_by_the_sweep(make_user, seed, request
     with clock.travel(dt.timedelta(minutes=2)):
         assert run_sweeps(["wallet_payouts"]) == {"wallet_payouts": 1}
     w.refresh_from_db()
-    assert w.status == WithdrawalStatus.PAID and selectors.balances(user.pk)["withdrawn"] == 4_000
+    assert w.status == WithdrawalStatus.PAID and selectors.balances(user_id=user.pk)["withdrawn"] == 4_000
     ledger_balanced()
 
 
@@ -274,7 +274,7 @@ def test_provider_outage_keeps_the_withdrawal_for_the_sweep(make_user, seed, req
     assert services.payouts_due() == [w.pk]
     services.withdrawal_pay(withdrawal_id=w.pk, provider=_Broken())
     w.refresh_from_db()
-    assert w.status == WithdrawalStatus.APPROVED and selectors.balances(user.pk)["withdrawing"] == 4_000
+    assert w.status == WithdrawalStatus.APPROVED and selectors.balances(user_id=user.pk)["withdrawing"] == 4_000
     with clock.travel(dt.timedelta(minutes=2)):
         run_sweeps(["wallet_payouts"])
     w.refresh_from_db()
@@ -302,7 +302,7 @@ def test_paying_is_idempotent_and_needs_approval(make_user, seed, request_withdr
     services.withdrawal_approve(withdrawal_id=w.pk)
     services.withdrawal_pay(withdrawal_id=w.pk)
     services.withdrawal_pay(withdrawal_id=w.pk)
-    assert Transaction.objects.filter(kind="withdrawal.paid").count() == 1
+    assert transaction_count(kind="withdrawal.paid") == 1
     with pytest.raises(NotFound):
         services.withdrawal_pay(withdrawal_id=10**9)
 
@@ -311,9 +311,9 @@ def test_another_users_withdrawal_is_not_found(make_user, seed, request_withdraw
     owner, other = make_user(), make_user()
     seed(owner, 10_000)
     w = request_withdrawal(owner, 2_000)
-    assert selectors.withdrawal_for(owner, w.number) == w
+    assert selectors.withdrawal_for(user=owner, number=w.number) == w
     with pytest.raises(NotFound):
-        selectors.withdrawal_for(other, w.number)
+        selectors.withdrawal_for(user=other, number=w.number)
 
 
 def test_sandbox_provider_is_deterministic():

@@ -1,7 +1,10 @@
-"""`manage.py seed_demo`: seed the demo shop once; later runs see the operator account and stop.
+"""`manage.py seed_demo`: seed the demo once; later runs only add what is missing.
 
-Heavy imports (Pillow, the services) happen only when there is something to do, so the
-already-seeded path that `make demo` takes on every start stays well under a second.
+The demo data is registered by the apps that own it (`quanzi.core.seeding.seeders`; the shop itself
+is demo/seed.py, each feature's data its app's `demo.py`). On a seeded database (the operator account
+exists) only the seeders whose data is missing run — a feature added since — so the already-seeded
+path that `make demo` takes on every start stays well under a second: heavy imports (Pillow, the
+services) happen only when there is something to do.
 """
 
 import time
@@ -22,31 +25,35 @@ class Command(BaseCommand):
                             help="if already seeded: give the demo shopper a new unpaid order when the last expired")
 
     def handle(self, *args, small=False, refresh_unpaid=False, verbosity=1, **options):
-        from quanzi.accounts.models import User
+        from quanzi.demo.runner import run_seeders
+        from quanzi.demo.seed import already_seeded
 
         started = time.monotonic()
-        if User.objects.filter(email=data.OPERATOR["email"]).exists():
+        out = self.stdout if verbosity > 1 else None
+        if already_seeded():
             note = ""
             if refresh_unpaid:
                 from quanzi.demo.seed import refresh_unpaid as refresh
 
                 note = " Placed a new unpaid order for the demo shopper." if refresh() else ""
             # a database seeded before some feature existed gets that feature's demo data once
-            from quanzi.demo.seed import seed_features
-
-            added = seed_features(out=self.stdout if verbosity > 1 else None)
+            added = run_seeders(out=out).added
             if added:
                 note += f" Added the demo data of: {', '.join(added)}."
             self.stdout.write(f"Demo data already seeded (found {data.OPERATOR['email']}); nothing to do.{note}")
             self._logins()
             return
-        from quanzi.demo.seed import seed
-
         self.stdout.write(f"Seeding the {'small ' if small else ''}demo shop…")
-        result = seed(small=small, out=self.stdout if verbosity > 1 else None)
-        elapsed = time.monotonic() - started
-        orders = result["orders"]
-        shops = result["shops"]
+        run = run_seeders(small=small, out=out)
+        self._report(run, time.monotonic() - started)
+        self._logins()
+
+    def _report(self, run, elapsed: float) -> None:
+        from quanzi.demo.seed import summary
+
+        fresh = summary()  # again, with the features' orders and commission books
+        result = {**run.results["shop"], **{k: fresh[k] for k in ("orders", "ledger_unbalanced", "ledger_total")}}
+        orders, shops = result["orders"], result["shops"]
         self.stdout.write(self.style.SUCCESS(f"Demo shop seeded in {elapsed:.1f} s."))
         self.stdout.write(
             f"  users {result['users']} · shops approved {shops['approved']}, awaiting review {shops['applied']}, "
@@ -60,20 +67,8 @@ class Command(BaseCommand):
         self.stdout.write("  ledger " + ("balanced" if balanced else
                                          f"NOT balanced ({result['ledger_unbalanced']} transactions, "
                                          f"total {result['ledger_total']})"))
-        social = result.get("social")
-        if social:
-            self.stdout.write(f"  social: {social['creators']} creators, {social['notes_published']} notes "
-                              f"({social['note_images']} images), {social['follows']} follows, "
-                              f"{social['likes']} likes, {social['comments']} comments, {social['reviews']} reviews")
-        dist = result.get("distribution")
-        if dist:
-            self.stdout.write(f"  share-to-earn: {dist['plans']} products in distribution, {dist['directs']} invited "
-                              f"friends, {dist['attributed_orders']} orders through shares, "
-                              f"{dist['withdrawals']} withdrawals")
-        for name in ("groupbuy", "bargain", "flash", "live", "livesales"):
-            if result.get(name):
-                self.stdout.write(f"  {name}: " + ", ".join(f"{k} {v}" for k, v in result[name].items()))
-        self._logins()
+        for line in run.lines(skip=["shop"]):  # each feature's line, in the seeders' order
+            self.stdout.write(line)
 
     def _logins(self):
         d, op = data.DEMO_SHOPPER, data.OPERATOR

@@ -1,27 +1,13 @@
-/* Flash sale page: countdowns (the buy buttons wake up at the start), and buying through the API with
-   the page's purchase token, then straight to the cashier. Without this script the forms post. */
+/* Flash sale page: the buy buttons wake up when the start countdown (quanzi/js/countdown.js) reaches
+   zero, and buying goes through the API with the page's purchase token, then straight to the cashier.
+   Without this script the forms post. */
 (function () {
   "use strict";
-  var pad = function (n) { return String(n).padStart(2, "0"); };
-  var fmt = function (s) { return pad(Math.floor(s / 3600)) + ":" + pad(Math.floor(s % 3600 / 60)) + ":" + pad(s % 60); };
-  var startedAt = Date.now();
-  document.querySelectorAll("[data-countdown]").forEach(function (el) {
-    var total = parseInt(el.dataset.countdown, 10) || 0, fired = false;
-    var tick = function () {
-      var left = Math.max(0, total - Math.floor((Date.now() - startedAt) / 1000));
-      el.textContent = fmt(left);
-      if (left === 0 && !fired) {
-        fired = true;
-        if (el.hasAttribute("data-start-countdown")) {
-          document.querySelectorAll("[data-enable-at-start]").forEach(function (b) { b.disabled = false; });
-          var clock = document.querySelector("[data-testid=fs-clock]");
-          if (clock) clock.dataset.phase = "running";
-        } else if (el.hasAttribute("data-reload-at-zero")) {
-          window.location.reload();
-        }
-      }
-    };
-    tick(); setInterval(tick, 250);
+  document.addEventListener("countdown:zero", function (event) {
+    if (!event.target.hasAttribute("data-start-countdown")) { return; }
+    document.querySelectorAll("[data-enable-at-start]").forEach(function (b) { b.disabled = false; });
+    var clock = document.querySelector("[data-testid=fs-clock]");
+    if (clock) { clock.dataset.phase = "running"; }
   });
 
   var box = document.querySelector("[data-testid=fs-message]");

@@ -1,6 +1,7 @@
 /* Live-room sales: notices ("X just bought …", gifts), the leaderboard and live-price refreshes.
    Reacts to live's events through window.QuanziLive.on(kind, fn); the panel works without it
-   (forms post normally, HTMX or not). Loaded again when the panel is refreshed: binds once. */
+   (forms post normally, HTMX or not). The live prices' countdowns are quanzi/js/countdown.js's: when
+   one reaches zero the panel is fetched again. Loaded again when the panel is refreshed: binds once. */
 (function () {
   "use strict";
   if (window.__quanziLiveSales) { return; }
@@ -40,17 +41,10 @@
     });
   }
 
-  function countdowns() {
-    document.querySelectorAll(".ls-countdown[data-countdown]").forEach(function (el) {
-      var s = parseInt(el.getAttribute("data-countdown"), 10) || 0;
-      if (s <= 0) { el.textContent = ""; return; }
-      el.setAttribute("data-countdown", String(s - 1));
-      var m = Math.floor(s / 60), r = s % 60;
-      el.textContent = m + ":" + (r < 10 ? "0" : "") + r;
-      if (s === 1) { setTimeout(refresh, 1500); }
-    });
-  }
-  setInterval(countdowns, 1000);
+  document.addEventListener("countdown:zero", function (event) {
+    // a live price ran out: the server ends it (the sweep); show the panel without it a moment later
+    if (event.target.classList.contains("ls-countdown")) { setTimeout(refresh, 1500); }
+  });
 
   function bind() {
     var live = window.QuanziLive;

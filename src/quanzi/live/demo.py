@@ -1,0 +1,166 @@
+"""Demo data of live rooms (issue 6, part 1; quanzi.core.seeding), on top of the shop seed.
+
+Made through the live services (no media server in the demo: the rooms show a generated cover):
+* a merchant room that is LIVE now, started 25 minutes ago, with a shelf of up to four of the shop's
+  products, the first one pinned, and a few chat messages from background shoppers;
+* one scheduled room tomorrow at 20:00 (the demo shopper 小圈 asked to be reminded);
+* one room that ended yesterday, with chat history, likes, viewer sessions and a peak, for the replay
+  and the stats page.
+The host is the first demo merchant (its login is in the returned dict). Idempotent: any room of that
+host means it ran. Viewer sessions and peaks are written here directly: they come from WebSocket
+connections the demo never opens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+from quanzi.core.seeding import DemoSeeder
+
+LIVE_CHAT = ["主播好!", "这件有白色吗?", "刚下单了 🎉", "链接在哪里", "质量怎么样", "求讲解一下尺码", "好看!"]
+REPLAY_CHAT = ["来了来了", "今天有什么福利", "这个价格可以", "已拍 2 件", "下次什么时候播?", "谢谢主播"]
+
+
+def host_shop(ctx):
+    """The first approved shop of a demo merchant (…@quanzi.demo), whose owner hosts the rooms."""
+    from quanzi.shops.selectors import shop_list_selling
+
+    return next((s for s in shop_list_selling() if (s.owner.email or "").endswith("@quanzi.demo")), None)
+
+
+def live_present(ctx) -> bool:
+    from quanzi.live.models import LiveRoom
+
+    shop = host_shop(ctx)
+    return shop is not None and LiveRoom.objects.filter(host_id=shop.owner_id).exists()
+
+
+def _cover(images, title: str, hue: float):
+    from django.core.files.base import ContentFile
+    from PIL import ImageDraw
+
+    pal = images.palette(title, hue)
+    colours = list(pal.values())
+    img = images.gradient(720, 960, colours[0], colours[-1], angle=60)
+    draw = ImageDraw.Draw(img)
+    f = images.font(56, cjk=images.cjk_available())
+    text = title if images.cjk_available() else "LIVE"
+    draw.text((60, 780), text, fill=(255, 255, 255), font=f)
+    buf = io.BytesIO()
+    img.save(buf, format="JPEG", quality=82)
+    return ContentFile(buf.getvalue(), name="cover.jpg")
+
+
+def seed_live(ctx) -> dict[str, Any] | None:
+    return LiveSeeder(ctx).run()
+
+
+class LiveSeeder:
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.counts: dict[str, Any] = {}
+
+    def run(self) -> dict[str, Any] | None:
+        from quanzi.accounts.selectors import users_with_address
+        from quanzi.catalog.selectors import sellable_products
+
+        shop = host_shop(self.ctx)
+        if shop is None:
+            return None
+        self.shop, self.host = shop, shop.owner
+        self.products = list(sellable_products().filter(shop_id=shop.pk).order_by("pk")
+                             .values_list("pk", flat=True)[:4])
+        self.viewers = users_with_address(without_email=True, newest_first=True, limit=8)
+        self.demo = self.ctx.demo_shopper()
+        if not self.products or len(self.viewers) < 3:
+            return None
+        ended = self.ended_room()
+        live = self.live_room()
+        upcoming = self.upcoming_room()
+        self.counts.update({"live_room": live.number, "upcoming_room": upcoming.number, "replay_room": ended.number,
+                            "host_login": self.host.email, "host_password": self.ctx.data.MERCHANT_PASSWORD})
+        self.ctx.log(f"  live rooms: {self.counts}")
+        return self.counts
+
+    def _create(self, title: str, when: dt.datetime, hue: float, products):
+        from quanzi.live.services import room_create
+
+        return room_create(host=self.host, title=title, scheduled_at=when, product_ids=list(products),
+                           cover=_cover(self.ctx.images, title, hue))
+
+    def _watch(self, room, start: dt.datetime, minutes: list[int]) -> None:
+        from quanzi.live.models import ViewerSession
+
+        for user, length in zip(self.viewers, minutes, strict=False):
+            ViewerSession.objects.create(room=room, user=user, joined_at=start,
+                                         left_at=start + dt.timedelta(minutes=length))
+
+    def _chat(self, room, lines: list[str]) -> None:
+        from quanzi.core import clock
+        from quanzi.live.services import chat_post
+
+        for i, text in enumerate(lines):
+            with clock.travel(dt.timedelta(seconds=20 * i - 20 * len(lines))):
+                try:
+                    chat_post(room_id=room.pk, user=self.viewers[i % len(self.viewers)], text=text)
+                except Exception:  # noqa: BLE001 - a rate limit in a fast seed run only shortens the chat
+                    pass
+
+    def ended_room(self):
+        from django.utils import timezone
+
+        from quanzi.core import clock
+        from quanzi.live.models import LiveRoom
+        from quanzi.live.services import likes_add, room_end, room_start
+
+        yesterday = timezone.localtime(clock.now()).replace(hour=20, minute=0, second=0, microsecond=0) \
+            - dt.timedelta(days=1)
+        if yesterday > clock.now() - dt.timedelta(hours=2):
+            yesterday -= dt.timedelta(days=1)
+        with clock.travel(yesterday - clock.now() - dt.timedelta(hours=1)):
+            room = self._create(f"{self.shop.name} 上新夜", yesterday, 0.95, self.products)
+        with clock.travel(yesterday - clock.now()):
+            room = room_start(room=room)
+            self._watch(room, yesterday, [70, 45, 30, 25, 20, 12, 8, 5])
+        with clock.travel(yesterday + dt.timedelta(minutes=40) - clock.now()):
+            self._chat(room, REPLAY_CHAT)
+            likes_add(room_id=room.pk, count=1288)
+        LiveRoom.objects.filter(pk=room.pk).update(peak_viewers=6)
+        with clock.travel(yesterday + dt.timedelta(minutes=75) - clock.now()):
+            room = room_end(room=room)
+        return room
+
+    def live_room(self):
+        from quanzi.core import clock
+        from quanzi.live.models import LiveRoom
+        from quanzi.live.services import likes_add, pin_set, room_start
+
+        start = clock.now() - dt.timedelta(minutes=25)
+        with clock.travel(start - clock.now() - dt.timedelta(minutes=5)):
+            room = self._create(f"{self.shop.name} 直播间 · 限时福利", start, 0.02, self.products)
+        with clock.travel(start - clock.now()):
+            room = room_start(room=room)
+            pin_set(room=room, product_id=self.products[0])
+            self._watch(room, start, [10, 8, 5])
+        self._chat(room, LIVE_CHAT)
+        likes_add(room_id=room.pk, count=356)
+        LiveRoom.objects.filter(pk=room.pk).update(peak_viewers=3)
+        return room
+
+    def upcoming_room(self):
+        from django.utils import timezone
+
+        from quanzi.core import clock
+        from quanzi.live.services import remind
+
+        tomorrow = timezone.localtime(clock.now()).replace(hour=20, minute=0, second=0, microsecond=0) \
+            + dt.timedelta(days=1)
+        room = self._create(f"{self.shop.name} 明晚 8 点见", tomorrow, 0.6, self.products[:2])
+        if self.demo is not None:
+            remind(room=room, user=self.demo)
+        return room
+
+
+seeder = DemoSeeder(key="live", run=seed_live, present=live_present)
