@@ -151,3 +151,49 @@ def test_a_dispatcher_killed_mid_batch_delivers_every_effect_exactly_once_after_
         assert sorted(i.note.pk for i in items if i.kind == "note") == sorted(n.pk for n in notes)
     mine, _cursor = circle.my_purchases(user=shopper, limit=50)
     assert len(list(mine)) == len(orders)
+
+
+REDIS_BROKER = "redis://127.0.0.1:6379/14"
+
+
+def _redis_up() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_BROKER, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def test_celery_workers_on_redis_deliver_each_transaction_s_events(settings, make_user):
+    """Production's path: the commit sends one task to Redis; a real Celery worker process delivers."""
+    if not _redis_up():
+        if os.environ.get("CI"):
+            pytest.fail("Redis is not running (CI must have it)")
+        pytest.skip("needs Redis on 127.0.0.1:6379")
+    from config.celery import app as celery_app
+
+    settings.QUANZI = {**settings.QUANZI, "OUTBOX_DISPATCH": "celery"}
+    saved = {k: celery_app.conf.get(k) for k in ("broker_url", "task_always_eager")}
+    celery_app.conf.update(broker_url=REDIS_BROKER, task_always_eager=False)
+    db = connection.settings_dict
+    env = {**os.environ, "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
+                                          f"{db['PORT'] or 5432}/{db['NAME']}",
+           "QUANZI_ENV": "test", "DJANGO_SETTINGS_MODULE": "config.settings.test",
+           "QUANZI_OUTBOX_DISPATCH": "celery", "CELERY_BROKER_URL": REDIS_BROKER}
+    worker = subprocess.Popen([str(Path(sys.executable).with_name("celery")), "-A", "config.celery", "worker",
+                               "--pool", "solo", "--concurrency", "1", "--without-heartbeat", "--without-gossip",
+                               "--without-mingle", "-l", "WARNING"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        author, fans = make_user(nickname="author"), [make_user(nickname=f"fan{i}") for i in range(3)]
+        for fan in fans:
+            social.follow_user(user=fan, target=author)  # three transactions, three tasks on Redis
+        _wait(lambda: outbox.stats()["done"] == len(fans), seconds=60, what="the Celery worker to deliver")
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        celery_app.conf.update(**saved)
+    inbox, _cursor = notifications.notifications_page(user=author, limit=10)
+    assert sorted(n.kind for n in inbox) == ["follow"] * len(fans)
+    assert outbox.stats()["pending"] == 0

@@ -108,16 +108,6 @@
     if (e.target.matches("select[data-autosubmit]")) e.target.form.submit();
   });
 
-  // Countdowns: <b data-deadline="ISO">.
-  function tick() {
-    document.querySelectorAll("[data-deadline]").forEach(function (el) {
-      var left = Math.floor((new Date(el.dataset.deadline) - new Date()) / 1000);
-      if (left <= 0) { el.textContent = el.dataset.expiredText || "00:00"; return; }
-      var m = Math.floor(left / 60), s = left % 60;
-      el.textContent = (m < 10 ? "0" : "") + m + ":" + (s < 10 ? "0" : "") + s;
-    });
-  }
-
   // Scroll-snap carousels: keep the counter / dots in step.
   function wireGallery(root) {
     var track = root.querySelector("[data-gallery-track], .banner-track");
@@ -139,8 +129,6 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    tick();
-    if (document.querySelector("[data-deadline]")) setInterval(tick, 1000);
     document.querySelectorAll("[data-gallery], [data-carousel]").forEach(wireGallery);
     fadeFlashes();
   });
