@@ -87,17 +87,22 @@ def table_counts(*app_labels: str) -> dict[str, int]:
             for label in app_labels for model in apps.get_app_config(label).get_models()}
 
 
-def run_commit_hooks(using: str = "default") -> int:
-    """Run what a COMMIT would run now: the on-commit hooks registered so far (outbox deliveries,
-    refund submissions, …), for tests that live inside one transaction that never commits (a
-    hypothesis state machine steps through many "requests" in one test). Returns how many ran."""
+def run_outbox_hooks(using: str = "default") -> int:
+    """Deliver the outbox events published so far, as a COMMIT would, for tests that live inside one
+    transaction that never commits (a hypothesis state machine steps through many "requests" in one
+    test). Only the outbox's hooks run; other on-commit hooks (a sandbox notification that the test
+    means to lose) stay where they are. Returns how many events were delivered."""
     from django.db import connections
+
+    from quanzi.core.outbox import _Pending
 
     connection = connections[using]
     ran = 0
-    while connection.run_on_commit:
-        hooks, connection.run_on_commit = connection.run_on_commit, []
-        for _savepoints, hook, _robust in hooks:
+    while True:
+        mine = [entry for entry in connection.run_on_commit if isinstance(entry[1], _Pending)]
+        if not mine:
+            return ran
+        connection.run_on_commit = [entry for entry in connection.run_on_commit if entry not in mine]
+        for _savepoints, hook, _robust in mine:
             hook()
             ran += 1
-    return ran

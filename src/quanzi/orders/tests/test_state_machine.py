@@ -35,7 +35,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from quanzi.catalog import testing as catalog_testing
 from quanzi.core import clock
 from quanzi.core.errors import DomainError
-from quanzi.core.testing import run_commit_hooks
+from quanzi.core.testing import run_outbox_hooks
 from quanzi.ledger import testing as ledger_testing
 from quanzi.ledger.selectors import trial_balance
 from quanzi.orders import aftersales as asv
@@ -121,7 +121,7 @@ class Commerce(RuleBasedStateMachine):
 
     def _after_commit(self):
         """What a commit would have run: outbox deliveries (sold counts), refunds submitted to the provider."""
-        run_commit_hooks()
+        run_outbox_hooks()
         payments_testing.submit_refunds()
 
     def _try(self, fn, *args, **kwargs):
