@@ -356,6 +356,7 @@ def order_mark_paid(*, order_number: str, payment_number: str, amount: int) -> b
     _move(order, target, kind="paid", message=gettext_noop("Payment received"), actor="system", paid_at=now,
           payment_number=payment_number)
     # Sold counts are shown, not owed: orders.handlers.record_sales adds them after the commit (outbox).
+    _cache_lines(order, list(order.lines.all()))  # one read for both summaries below
     publish(ev.OrderPaid(order_id=order.pk, held=held, shop_id=order.shop_id, total=order.total,
                          payment_number=payment_number, price_sources=_price_sources(order),
                          attributions=_attribution_kinds(order)))
