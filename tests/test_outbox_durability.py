@@ -165,6 +165,12 @@ def _redis_up() -> bool:
         return False
 
 
+def _forget_broker_connections(app) -> None:
+    """Celery keeps its connection and producer pools for the broker it first talked to."""
+    app.close()
+    app.amqp._producer_pool = None
+
+
 def test_celery_workers_on_redis_deliver_each_transaction_s_events(settings, make_user):
     """Production's path: the commit sends one task to Redis; a real Celery worker process delivers."""
     if not _redis_up():
@@ -176,6 +182,7 @@ def test_celery_workers_on_redis_deliver_each_transaction_s_events(settings, mak
     settings.QUANZI = {**settings.QUANZI, "OUTBOX_DISPATCH": "celery"}
     saved = {k: celery_app.conf.get(k) for k in ("broker_url", "task_always_eager")}
     celery_app.conf.update(broker_url=REDIS_BROKER, task_always_eager=False)
+    _forget_broker_connections(celery_app)  # pools made for earlier tests' settings (a memory:// broker)
     db = connection.settings_dict
     env = {**os.environ, "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
                                           f"{db['PORT'] or 5432}/{db['NAME']}",
@@ -189,11 +196,17 @@ def test_celery_workers_on_redis_deliver_each_transaction_s_events(settings, mak
         author, fans = make_user(nickname="author"), [make_user(nickname=f"fan{i}") for i in range(3)]
         for fan in fans:
             social.follow_user(user=fan, target=author)  # three transactions, three tasks on Redis
-        _wait(lambda: outbox.stats()["done"] == len(fans), seconds=60, what="the Celery worker to deliver")
+        try:
+            _wait(lambda: outbox.stats()["done"] == len(fans), seconds=60, what="the Celery worker to deliver")
+        except AssertionError:
+            worker.terminate()
+            raise AssertionError(worker.communicate(timeout=30)[1].decode()[-3000:]) from None
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+        if worker.poll() is None:
+            worker.terminate()
+            worker.wait(timeout=30)
         celery_app.conf.update(**saved)
+        _forget_broker_connections(celery_app)
     inbox, _cursor = notifications.notifications_page(user=author, limit=10)
     assert sorted(n.kind for n in inbox) == ["follow"] * len(fans)
     assert outbox.stats()["pending"] == 0
