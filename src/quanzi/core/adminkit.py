@@ -17,8 +17,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -131,7 +130,9 @@ class DecisionAdmin(admin.ModelAdmin):
         decision = next((d for d in self.decisions if d.name == name), None)
         if decision is None or not self.has_decide_permission(request):
             raise PermissionDenied
-        obj = get_object_or_404(self.get_queryset(request), pk=object_id)
+        obj = self.get_object(request, admin.utils.unquote(object_id))  # None for "abc", 40 digits, unknown
+        if obj is None:
+            raise Http404
         return self.decide(request, [obj], decision, form_url=request.get_full_path(), as_action=False,
                            done_url=reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
                                             args=[obj.pk]))

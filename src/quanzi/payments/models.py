@@ -24,7 +24,14 @@ class Payment(models.Model):
 
     number = models.CharField(_("number"), max_length=32, unique=True, default=new_payment_number)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="payments")
-    provider = models.CharField(_("provider"), max_length=20, default="sandbox")
+    provider = models.CharField(_("provider"), max_length=20, default="sandbox", blank=True)  # "" until chosen
+    method = models.CharField(_("method"), max_length=20, blank=True)  # "page", "wap", "native", "h5", "jsapi"
+    # The trade at the provider: the payment number for the first one, "<number>_<n>" after the shopper
+    # switched provider or method (the old trade is closed first; providers never reuse a closed number).
+    trade_number = models.CharField(_("trade number"), max_length=40, blank=True, db_index=True)
+    attempt = models.PositiveSmallIntegerField(default=0)  # how many trades were opened
+    action = models.JSONField(default=dict, blank=True)  # the last PayAction: {"kind", "url", "params"}
+    payer = models.CharField(_("payer"), max_length=64, blank=True)  # the provider's buyer id, when it says
     purpose = models.CharField(_("purpose"), max_length=20, default="orders")  # who handles payment.captured
     items = models.JSONField(default=list)  # [{"ref": "<order number>", "amount": fen}, …]
     subject = models.CharField(_("subject"), max_length=120)
@@ -56,6 +63,10 @@ class Refund(models.Model):
     reference = models.CharField(max_length=60, blank=True)  # e.g. the order number
     status = models.CharField(_("status"), max_length=10, choices=RefundStatus.choices, default=RefundStatus.PENDING)
     provider_refund_no = models.CharField(max_length=64, blank=True)
+    # The trade refunded: the payment's captured trade, or a second trade that was paid too (paid twice).
+    provider = models.CharField(_("provider"), max_length=20, blank=True)
+    trade_number = models.CharField(_("trade number"), max_length=40, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)  # the provider accepted it, not final yet
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), default=clock.now)

@@ -8,4 +8,4 @@ class ShippingConfig(AppConfig):
     verbose_name = pgettext_lazy("app", "Shipping")
 
     def ready(self) -> None:
-        from quanzi.shipping import tasks  # noqa: F401
+        from quanzi.shipping import checks, tasks  # noqa: F401 - system checks, sweeps

@@ -148,14 +148,14 @@ def test_junk_at_the_notify_endpoint_answers_failure_not_500(unpaid, body, conte
     assert_untouched(*unpaid)
 
 
-def test_notify_for_an_unknown_provider_is_404_failure(unpaid):
+@pytest.mark.parametrize("provider", ["alipay", "nonesuch"])  # alipay: known but not enabled here
+def test_notify_for_a_provider_not_enabled_is_404_in_the_error_shape(unpaid, provider, expect_error):
     from django.test import Client
 
     params = notification_params(SandboxTrade.objects.get(out_trade_no=unpaid[1].number))
-    response = Client().post("/api/v1/payments/notify/alipay", params)
+    response = Client().post(f"/api/v1/payments/notify/{provider}", params)
 
-    assert response.status_code == 404
-    assert response.content == b"failure"
+    expect_error(response, 404, "provider_not_enabled")
     assert_untouched(*unpaid)
 
 
@@ -260,3 +260,108 @@ def test_resuming_payment_reuses_the_open_payment(api, shopper, place_order, sku
     assert response.json()["amount"]["amount"] == orders[0].total
     [order] = orders_testing.orders()
     assert order.payment_number == payment.number
+
+
+# ---------------------------------------------------------------- the notify endpoint under abuse
+
+NOTIFY = "/api/v1/payments/notify/sandbox"
+FORM = "application/x-www-form-urlencoded"
+
+
+def test_a_form_of_1200_fields_is_400_in_the_error_shape_not_500(unpaid, expect_error):
+    from urllib.parse import urlencode
+
+    from django.test import Client
+
+    response = Client().post(NOTIFY, urlencode({f"f{i}": "x" for i in range(1200)}), content_type=FORM)
+
+    expect_error(response, 400, "too_many_fields")
+    assert [n.outcome for n in PaymentNotification.objects.all()] == ["refused: too many fields"]
+    assert_untouched(*unpaid)
+
+
+def test_a_multipart_form_of_1200_fields_is_400_in_the_error_shape(unpaid, settings, expect_error):
+    from django.test import Client
+
+    settings.QUANZI = {**settings.QUANZI, "NOTIFY_MAX_BYTES": 1024 * 1024}
+    response = Client().post(NOTIFY, {f"f{i}": "x" for i in range(1200)})  # multipart/form-data
+
+    expect_error(response, 400, "malformed_form")
+    assert_untouched(*unpaid)
+
+
+def test_a_body_above_notify_max_bytes_is_413_in_the_error_shape_and_not_kept(unpaid, settings, expect_error):
+    from django.test import Client
+
+    settings.QUANZI = {**settings.QUANZI, "NOTIFY_MAX_BYTES": 1024}
+    response = Client().post(NOTIFY, "a=" + "x" * 2000, content_type=FORM)
+
+    expect_error(response, 413, "notification_too_large")
+    assert PaymentNotification.objects.get().body == {"_bytes": "2002"}  # the size, never the content
+    assert_untouched(*unpaid)
+
+
+def test_what_is_kept_of_a_large_notification_is_bounded(unpaid, settings):
+    from urllib.parse import urlencode
+
+    from django.test import Client
+
+    settings.QUANZI = {**settings.QUANZI, "NOTIFY_MAX_BYTES": 1024 * 1024}
+    form = {f"field{i}": "\x00" + "长" * 299 for i in range(150)}  # 150 fields of 300 characters, ~140 KB
+
+    response = Client().post(NOTIFY, urlencode(form), content_type=FORM)
+
+    assert (response.status_code, response.content) == (200, b"failure")
+    kept = PaymentNotification.objects.get().body
+    assert len(kept) == 61 and kept["_fields"] == "150"  # 60 fields and how many there were
+    assert all(len(value) <= 200 and "\x00" not in value for value in kept.values())
+    assert_untouched(*unpaid)
+
+
+def test_notifications_beyond_the_rate_are_429_in_the_error_shape(unpaid, settings, notify_sandbox, expect_error):
+    from django.test import Client
+
+    settings.QUANZI = {**settings.QUANZI, "NOTIFY_RATE_PER_MINUTE": 3}
+    client = Client(REMOTE_ADDR="203.0.113.9")
+    for _ in range(3):
+        assert client.post(NOTIFY, "junk=1", content_type=FORM).content == b"failure"
+
+    error = expect_error(client.post(NOTIFY, "junk=1", content_type=FORM), 429, "rate_limited")
+
+    assert int(error["fields"]["retry_after"]) <= 60
+    other = Client(REMOTE_ADDR="203.0.113.10")  # the limit is per client address
+    assert other.post(NOTIFY, "junk=1", content_type=FORM).status_code == 200
+    assert PaymentNotification.objects.count() == 4  # the refused request was not kept
+
+
+def test_rejected_notifications_beyond_the_keep_allowance_are_logged_not_stored(unpaid, caplog):
+    from django.test import Client
+
+    from quanzi.payments.api import NOTIFY_KEEP_REJECTED_PER_MINUTE
+
+    client = Client(REMOTE_ADDR="203.0.113.9")
+    with caplog.at_level("WARNING", logger="quanzi.payments"):
+        for _ in range(NOTIFY_KEEP_REJECTED_PER_MINUTE + 5):
+            client.post(NOTIFY, "junk=1", content_type=FORM)
+
+    assert PaymentNotification.objects.count() == NOTIFY_KEEP_REJECTED_PER_MINUTE
+    assert caplog.text.count("from sandbox: rejected") == NOTIFY_KEEP_REJECTED_PER_MINUTE + 5
+
+
+def test_the_sweep_prunes_notifications_past_the_retention(unpaid, notify_sandbox, settings):
+    import datetime as dt
+
+    from quanzi.core import clock
+    from quanzi.core.sweeps import sweeps
+    from quanzi.payments.services import notifications_prune
+
+    settings.QUANZI = {**settings.QUANZI, "NOTIFICATION_RETENTION_DAYS": 30}
+    notify_sandbox(unpaid[1].number)  # genuine: kept 30 days
+    notify_sandbox(params={"out_trade_no": unpaid[1].number, "sign": "x"})  # rejected: kept 3 days
+    with clock.travel(dt.timedelta(days=4)):
+        assert notifications_prune() == 1
+        assert [n.outcome for n in PaymentNotification.objects.all()] == ["captured"]
+    with clock.travel(dt.timedelta(days=31)):
+        assert notifications_prune() == 1
+    assert PaymentNotification.objects.count() == 0
+    assert "payment_notifications_prune" in sweeps
