@@ -3,8 +3,19 @@
 from ninja import NinjaAPI
 
 from quanzi.core.http import install_error_handlers
+from quanzi.web import openapi
+from quanzi.web.input import ApiParser
 
-api = NinjaAPI(
+
+class QuanziAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        """Ninja's document plus every operation's error answers (ErrorOut) and optional logins declared
+        optional (quanzi.web.openapi)."""
+        return openapi.document(super().get_openapi_schema(**kwargs),
+                                optional_auth={"OptionalAuth": ["BearerAuth", "SessionAuth"]})
+
+
+api = QuanziAPI(
     title="Quanzi API",
     version="1",
     description="Quanzi (圈子) social e-commerce platform. Money is integer fen; errors are "
@@ -13,6 +24,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=ApiParser(),  # JSON bodies through the input edge's rules (quanzi.web.input, core.text)
 )
 install_error_handlers(api)
 

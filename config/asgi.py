@@ -36,13 +36,15 @@ def limit_inflight(app, limit: int):
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from quanzi.core.middleware import WebSocketOriginCheck  # noqa: E402
 from quanzi.flashsale.asgi import FlashFastPath  # noqa: E402
 from quanzi.live.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter({
     # the flash-sale fast path answers its refusals before the bound: they never wait behind Django
     "http": FlashFastPath(limit_inflight(django_http, int(os.environ.get("QUANZI_ASGI_MAX_INFLIGHT", "32")))),
-    "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+    # Every handshake's Origin against QUANZI_WS_ALLOWED_ORIGINS (SITE_URL and ALLOWED_HOSTS by default,
+    # never "*"): a foreign page cannot open a socket with the visitor's cookies (closed with 4403).
+    "websocket": WebSocketOriginCheck(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
 })

@@ -32,7 +32,10 @@ def random_secret(n: int = 60) -> str:
     return "".join(secrets.choice(alphabet) for _ in range(n))
 
 
-PROD = {"QUANZI_ENV": "prod", "ALLOWED_HOSTS": "example.com"}
+PROD = {"QUANZI_ENV": "prod", "ALLOWED_HOSTS": "example.com",
+        # production refuses the published sandbox secrets and an unauthenticated media server (issue 12)
+        "QUANZI_SANDBOX_PAY_SECRET": random_secret(40), "QUANZI_SANDBOX_CARRIER_SECRET": random_secret(40),
+        "LIVE_HOOK_TOKEN": random_secret(40)}
 
 
 def test_check_deploy_passes_in_production(tmp_path):

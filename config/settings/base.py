@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "quanzi.payments",
     "quanzi.shipping",
     "quanzi.settlement",
+    "quanzi.reconciliation",
     "quanzi.social",
     "quanzi.content",
     "quanzi.reviews",
@@ -97,9 +98,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first: every /api/ error in the one JSON shape, bodies above their limit refused with 413 unread
+    "quanzi.core.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "quanzi.core.middleware.ContentSecurityPolicyMiddleware",  # core.csp; QUANZI_CSP_MODE
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # forms, query strings and upload names through core.text's rules; too many fields → 400 (quanzi.web.input)
+    "quanzi.web.input.HostileInputMiddleware",
     "quanzi.core.middleware.RejectNulCharactersMiddleware",
     "quanzi.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -108,6 +114,8 @@ MIDDLEWARE = [
     "quanzi.sharing.middleware.ShareCodeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # last, so it sees a view's exception first: a DomainError or an out-of-range number → 4xx (quanzi.web.errors)
+    "quanzi.web.errors.ViewErrorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -116,7 +124,9 @@ ASGI_APPLICATION = "config.asgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Django's templates; every rendered page scrubbed of what UTF-8 cannot encode (quanzi.web.templating)
+        "BACKEND": "quanzi.web.templating.ScrubbingDjangoTemplates",
+        "NAME": "django",  # the name django-template-partials looks for
         "DIRS": [SRC_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
@@ -145,6 +155,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # At most 128 characters (a passphrase fits; a 100 000-character "password" does not), and not only
+    # spaces or invisible characters (quanzi.accounts.validators).
+    {"NAME": "quanzi.accounts.validators.MaximumLengthValidator",
+     "OPTIONS": {"max_length": env_int("QUANZI_PASSWORD_MAX_LENGTH", 128)}},
+    {"NAME": "quanzi.accounts.validators.VisibleCharactersValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -214,14 +229,89 @@ QUANZI = {
     "SITE_URL": env("QUANZI_SITE_URL", "http://127.0.0.1:8000"),
     "LOGIN_THROTTLE_ATTEMPTS": env_int("QUANZI_LOGIN_THROTTLE_ATTEMPTS", 5),
     "LOGIN_THROTTLE_WINDOW_SECONDS": env_int("QUANZI_LOGIN_THROTTLE_WINDOW_SECONDS", 300),
+    # Registrations per client address and hour (accounts.services.user_register).
+    "REGISTER_ATTEMPTS_PER_HOUR": env_int("QUANZI_REGISTER_ATTEMPTS_PER_HOUR", 60),
+    # The reverse proxies in front of Quanzi (core.client_address): addresses or networks, comma-separated,
+    # `unix` for a Unix socket; their CLIENT_IP_HEADER names the client. Empty: trust no header.
+    "TRUSTED_PROXIES": [p.strip() for p in (env("QUANZI_TRUSTED_PROXIES", "") or "").split(",") if p.strip()],
+    "CLIENT_IP_HEADER": env("QUANZI_CLIENT_IP_HEADER", "X-Forwarded-For"),
+    # Bearer tokens of the JSON API (accounts): lifetime, and how many a user may hold (oldest go first).
+    "API_TOKEN_TTL_SECONDS": env_int("QUANZI_API_TOKEN_TTL_SECONDS", 30 * 24 * 3600),
+    "API_TOKEN_MAX_PER_USER": env_int("QUANZI_API_TOKEN_MAX_PER_USER", 10),
     "MAX_UPLOAD_BYTES": env_int("QUANZI_MAX_UPLOAD_BYTES", 5 * 1024 * 1024),
-    "MAX_IMAGE_PIXELS": env_int("QUANZI_MAX_IMAGE_PIXELS", 40_000_000),
+    # Declared width × height above this is refused before decoding (core.images): 24 MP is a 6000×4000 photo.
+    "MAX_IMAGE_PIXELS": env_int("QUANZI_MAX_IMAGE_PIXELS", 24_000_000),
+    # A request body above this is answered 413 before anything reads it (core.middleware.ApiErrorMiddleware);
+    # non-file bodies are bounded by DATA_UPLOAD_MAX_MEMORY_SIZE as well.
+    "MAX_REQUEST_BYTES": env_int("QUANZI_MAX_REQUEST_BYTES", 60 * 1024 * 1024),
+    # WebSocket handshakes are accepted only from these origins (core.middleware.WebSocketOriginCheck), always
+    # with SITE_URL's: full origins (`https://shop.example.com`) or host names (`shop.example.com`,
+    # `.example.com` for its subdomains). Empty: SITE_URL's origin and the ALLOWED_HOSTS names ("*" never counts).
+    "WS_ALLOWED_ORIGINS": [o.strip() for o in (env("QUANZI_WS_ALLOWED_ORIGINS", "") or "").split(",") if o.strip()],
+    # Content-Security-Policy (core.csp, docs/deployment.md): "enforce", "report-only" or "off"; where
+    # violation reports go; extra sources ("img-src https://cdn.example.com; connect-src wss://ws.example.com").
+    "CSP_MODE": env("QUANZI_CSP_MODE", "enforce"),
+    "CSP_REPORT_URI": env("QUANZI_CSP_REPORT_URI", ""),
+    "CSP_EXTRA": env("QUANZI_CSP_EXTRA", ""),
     "SHIPPING_FEE": env_int("QUANZI_SHIPPING_FEE", 800),
     # Sandbox provider and carrier: "http" posts to SITE_URL like the real thing; "inprocess" calls
     # the same URL through Django's test client (tests). CHAOS adds duplicate and stale notifications.
     "SANDBOX_TRANSPORT": env("QUANZI_SANDBOX_TRANSPORT", "http"),
     "SANDBOX_CHAOS": env("QUANZI_SANDBOX_CHAOS", "0") == "1",
     "SANDBOX_CARRIER_STEP_SECONDS": env_int("QUANZI_SANDBOX_CARRIER_STEP_SECONDS", 60),
+    # Payment providers offered at the cashier and accepted at the notify URL (docs/payments.md), comma-
+    # separated: "alipay,wechat" in production; the sandbox in dev and test. The sandbox carrier (and its
+    # "advance parcel" button) likewise. Production settings turn both sandboxes off; turning one on there
+    # needs the explicit opt-in QUANZI_SANDBOX_IN_PRODUCTION=1 (a staging site), or `check` fails.
+    "PAYMENT_PROVIDERS": env("QUANZI_PAYMENT_PROVIDERS", "sandbox"),
+    "SANDBOX_CARRIER": env("QUANZI_SANDBOX_CARRIER", "1") == "1",
+    "SANDBOX_IN_PRODUCTION": env("QUANZI_SANDBOX_IN_PRODUCTION", "0") == "1",
+    # The notify endpoint: requests per client address and minute; bodies above NOTIFY_MAX_BYTES are refused.
+    "NOTIFY_RATE_PER_MINUTE": env_int("QUANZI_NOTIFY_RATE_PER_MINUTE", 600),
+    "NOTIFY_MAX_BYTES": env_int("QUANZI_NOTIFY_MAX_BYTES", 64 * 1024),
+    "NOTIFICATION_RETENTION_DAYS": env_int("QUANZI_NOTIFICATION_RETENTION_DAYS", 400),
+    # Alipay open platform (payments/providers/alipay.py, docs/payments.md "Going live with Alipay"). Keys
+    # and certificates come from the environment: the PEM (or Alipay's bare base64) inline, or the path of a
+    # mounted file in the *_PATH variable. Public-key mode: PUBLIC_KEY; certificate mode: the three CERTs.
+    "ALIPAY": {
+        "APP_ID": env("QUANZI_ALIPAY_APP_ID", ""),
+        "SELLER_ID": env("QUANZI_ALIPAY_SELLER_ID", ""),
+        "GATEWAY": env("QUANZI_ALIPAY_GATEWAY", "https://openapi.alipay.com/gateway.do"),
+        "METHODS": env("QUANZI_ALIPAY_METHODS", "page,wap"),
+        "PRIVATE_KEY": env("QUANZI_ALIPAY_PRIVATE_KEY", ""),
+        "PRIVATE_KEY_PATH": env("QUANZI_ALIPAY_PRIVATE_KEY_PATH", ""),
+        "PUBLIC_KEY": env("QUANZI_ALIPAY_PUBLIC_KEY", ""),
+        "PUBLIC_KEY_PATH": env("QUANZI_ALIPAY_PUBLIC_KEY_PATH", ""),
+        "APP_CERT": env("QUANZI_ALIPAY_APP_CERT", ""),
+        "APP_CERT_PATH": env("QUANZI_ALIPAY_APP_CERT_PATH", ""),
+        "ALIPAY_CERT": env("QUANZI_ALIPAY_ALIPAY_CERT", ""),
+        "ALIPAY_CERT_PATH": env("QUANZI_ALIPAY_ALIPAY_CERT_PATH", ""),
+        "ROOT_CERT": env("QUANZI_ALIPAY_ROOT_CERT", ""),
+        "ROOT_CERT_PATH": env("QUANZI_ALIPAY_ROOT_CERT_PATH", ""),
+        "TIMEOUT": env("QUANZI_ALIPAY_TIMEOUT", "10"),
+    },
+    # WeChat Pay API v3 (payments/providers/wechat.py, docs/payments-wechat.md). Keys from the
+    # environment: the PEM inline or the path of a mounted file (*_PATH). WeChat Pay signs with its public key
+    # (PUBLIC_KEY_ID "PUB_KEY_ID_…", merchants since late 2024) or with platform certificates downloaded
+    # from the API; VERIFY_WITH=both while a merchant switches over. APP_SECRET: the official account's, for
+    # the openid JSAPI needs (snsapi_base OAuth).
+    "WECHATPAY": {
+        "MCHID": env("QUANZI_WECHATPAY_MCHID", ""),
+        "APPID": env("QUANZI_WECHATPAY_APPID", ""),
+        "APP_SECRET": env("QUANZI_WECHATPAY_APP_SECRET", ""),
+        "APIV3_KEY": env("QUANZI_WECHATPAY_APIV3_KEY", ""),
+        "CERT_SERIAL": env("QUANZI_WECHATPAY_CERT_SERIAL", ""),
+        "PRIVATE_KEY": env("QUANZI_WECHATPAY_PRIVATE_KEY", ""),
+        "PRIVATE_KEY_PATH": env("QUANZI_WECHATPAY_PRIVATE_KEY_PATH", ""),
+        "PUBLIC_KEY_ID": env("QUANZI_WECHATPAY_PUBLIC_KEY_ID", ""),
+        "PUBLIC_KEY": env("QUANZI_WECHATPAY_PUBLIC_KEY", ""),
+        "PUBLIC_KEY_PATH": env("QUANZI_WECHATPAY_PUBLIC_KEY_PATH", ""),
+        "VERIFY_WITH": env("QUANZI_WECHATPAY_VERIFY_WITH", ""),  # default: public_key with a key id, else certificates
+        "METHODS": env("QUANZI_WECHATPAY_METHODS", "jsapi,h5,native"),
+        "NOTIFY_URL": env("QUANZI_WECHATPAY_NOTIFY_URL", ""),  # default: SITE_URL + /api/v1/payments/notify/wechat
+        "API_BASE": env("QUANZI_WECHATPAY_API_BASE", "https://api.mch.weixin.qq.com"),
+        "TIMEOUT": env("QUANZI_WECHATPAY_TIMEOUT", "10"),
+    },
     # Where user withdrawals are paid out (wallet.payouts): "sandbox" until a real provider is registered.
     "PAYOUT_PROVIDER": env("QUANZI_PAYOUT_PROVIDER", "sandbox"),
     # Flash sales (docs/flash-sale.md): the gate in front of the database is a Redis Lua script when
@@ -241,7 +331,17 @@ QUANZI = {
     "OUTBOX_RETRY_BASE_SECONDS": env_int("QUANZI_OUTBOX_RETRY_BASE_SECONDS", 10),
     "OUTBOX_RETRY_MAX_SECONDS": env_int("QUANZI_OUTBOX_RETRY_MAX_SECONDS", 3600),
     "OUTBOX_RETENTION_DAYS": env_int("QUANZI_OUTBOX_RETENTION_DAYS", 7),
+    # Reconciliation (docs/reconciliation.md): the hour (Asia/Shanghai) from which yesterday's bills are
+    # fetched, and how long after the provider's time Quanzi may record a payment or refund (late captures).
+    "RECONCILE_HOUR": env_int("QUANZI_RECONCILE_HOUR", 10),
+    "RECONCILE_LATE_MINUTES": env_int("QUANZI_RECONCILE_LATE_MINUTES", 30),
+    # how long one provider-day may take before the next sweep takes it over (raise it for huge bills)
+    "RECONCILE_LEASE_MINUTES": env_int("QUANZI_RECONCILE_LEASE_MINUTES", 15),
 }
+
+# The media server's callbacks (live/hooks.py) must carry ?token=<this>; production refuses to start
+# without one (live/checks.py).
+LIVE_HOOK_TOKEN = env("LIVE_HOOK_TOKEN", "") or ""
 
 # Covering indexes (`Index(include=...)`) are a PostgreSQL optimisation of the feed's card reads; on the
 # embedded SQLite default the key columns are indexed and the included columns are simply ignored.

@@ -30,3 +30,11 @@ STORAGES = {
 
 # Outbox events are delivered by Celery workers (a task per committing transaction, beat for retries).
 QUANZI = {**QUANZI, "OUTBOX_DISPATCH": os.environ.get("QUANZI_OUTBOX_DISPATCH", "celery")}  # noqa: F405
+
+# Nothing of the sandbox in production (docs/payments.md): no sandbox payment provider, no sandbox carrier,
+# so neither the sandbox cashier nor the "advance parcel" route is mounted. A staging site that wants them
+# names them itself and opts in with QUANZI_SANDBOX_IN_PRODUCTION=1; `check` fails otherwise
+# (payments/checks.py, shipping/checks.py, live/checks.py).
+QUANZI = {**QUANZI, "ENV": "prod",
+          "PAYMENT_PROVIDERS": os.environ.get("QUANZI_PAYMENT_PROVIDERS", ""),
+          "SANDBOX_CARRIER": os.environ.get("QUANZI_SANDBOX_CARRIER", "0") == "1"}

@@ -81,6 +81,12 @@ def open_page(browser, site, request):
         page.on("response", on_response)
         page.on("pageerror", lambda exc: problems.append(f"[{name}] JavaScript error on {page.url}: {exc}"))
 
+        def on_console(message):  # what the Content-Security-Policy (core.csp) blocked: inline script, eval, …
+            if message.type == "error" and "Content Security Policy" in message.text:
+                problems.append(f"[{name}] CSP violation on {page.url}: {message.text[:300]}")
+
+        page.on("console", on_console)
+
     def make(name: str = "shopper", *, width: int = 390, height: int = 844):
         context = browser.new_context(base_url=site, locale="en-US", viewport={"width": width, "height": height},
                                       device_scale_factor=1, has_touch=width < 600)

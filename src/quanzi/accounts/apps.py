@@ -10,6 +10,12 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from quanzi.accounts import tasks  # noqa: F401 - registers the expired-token sweep
+        from quanzi.web.slots import SlotEntry, slots
+
+        slots.register(SlotEntry(slot="me.menu", key="accounts.security", label=_("Sign-in and devices"),
+                                 url="accounts:security", icon="🛡️", testid="me-security", order=200))
+
         from quanzi.accounts.services import run_login_hooks
 
         # Django announces a session login with a signal; accounts turns it into its own registry of

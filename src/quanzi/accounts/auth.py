@@ -1,16 +1,26 @@
-"""API authentication: a Bearer token (apps, scripts) or the browser session (with CSRF)."""
+"""API authentication: a Bearer token (apps, scripts) or the browser session (with CSRF).
+
+A bearer-authenticated request carries its token as `request.api_token` (refresh, logout and the token
+list need to know which one is "this one"); a session-authenticated one has `request.api_token = None`.
+"""
 
 from ninja.security import APIKeyCookie, HttpBearer
 
-from quanzi.accounts.services import api_token_user
+from quanzi.accounts.services import api_token_authenticate
+
+
+def _bearer_user(request, key: str):
+    token = api_token_authenticate(key=key)
+    if token is None:
+        return None
+    request.user = token.user
+    request.api_token = token
+    return token.user
 
 
 class BearerAuth(HttpBearer):
     def authenticate(self, request, token):
-        user = api_token_user(key=token)
-        if user is not None:
-            request.user = user
-        return user
+        return _bearer_user(request, token)
 
 
 class SessionAuth(APIKeyCookie):
@@ -24,6 +34,7 @@ class SessionAuth(APIKeyCookie):
 
 
 auth = [BearerAuth(), SessionAuth()]
+bearer_only = [BearerAuth()]
 
 
 class OptionalAuth(SessionAuth):
@@ -32,9 +43,8 @@ class OptionalAuth(SessionAuth):
     def __call__(self, request):
         bearer = request.headers.get("Authorization", "")
         if bearer.lower().startswith("bearer "):
-            user = api_token_user(key=bearer.split(" ", 1)[1].strip())
+            user = _bearer_user(request, bearer.split(" ", 1)[1].strip())
             if user is not None:
-                request.user = user
                 return user
         user = getattr(request, "user", None)
         return user if user is not None and user.is_authenticated else True

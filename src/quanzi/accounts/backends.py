@@ -4,11 +4,16 @@ from quanzi.accounts.models import User
 
 
 class PhoneOrEmailBackend(ModelBackend):
-    """Authenticate with a phone number or an e-mail address (or the uid, for the admin)."""
+    """Authenticate with a phone number or an e-mail address (or the uid, for the admin), in any of the
+    spellings `services.canonical_identifier` folds together (the admin's login form comes here too)."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        identifier = (kwargs.get("identifier") or username or "").strip()
-        if not identifier or password is None:
+        from quanzi.accounts.services import MAX_LOGIN_PASSWORD, canonical_identifier
+        from quanzi.accounts.validators import has_unusable_characters
+
+        identifier = canonical_identifier(kwargs.get("identifier") or username or "")
+        if not identifier or not isinstance(password, str) or len(password) > MAX_LOGIN_PASSWORD \
+                or has_unusable_characters(password):  # could not have been set, and cannot be hashed
             return None
         if "@" in identifier:
             user = User.objects.filter(email__iexact=identifier).first()

@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -45,6 +46,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("operator"), default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Bumped to end every other session of this user ("log out everywhere else"); see _get_session_auth_hash.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "uid"
     REQUIRED_FIELDS: list[str] = []
@@ -59,11 +62,32 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def display_name(self) -> str:
-        return self.nickname or mask_phone(self.phone) or mask_email(self.email) or self.uid
+        """The name everyone sees: the nickname, else "User 3f9a1c" from the public uid — never anything
+        derived from the phone number or the e-mail address (only their owner and staff see those)."""
+        if self.nickname:
+            return self.nickname
+        if self.uid:
+            return _("User %(code)s") % {"code": self.uid[-6:]}
+        return str(_("User"))
 
     @property
     def masked_phone(self) -> str:
+        """138****8000: for the owner's own pages and for staff, never for other people."""
         return mask_phone(self.phone)
+
+    @property
+    def masked_email(self) -> str:
+        return mask_email(self.email)
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django ends every session whose stored hash differs from this one. It already changes with the
+        password; `session_epoch` also changes it when the user logs out their other sessions."""
+        if not self.session_epoch:
+            return super()._get_session_auth_hash(secret=secret)
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac("quanzi.accounts.User.session_auth_hash", f"{self.password}:{self.session_epoch}",
+                           secret=secret, algorithm="sha256").hexdigest()
 
 
 class Address(models.Model):
@@ -94,22 +118,33 @@ class Address(models.Model):
         }
 
 
+def token_expiry():
+    """When a bearer token issued now expires (QUANZI_API_TOKEN_TTL_SECONDS, 30 days by default)."""
+    from django.conf import settings
+
+    return timezone.now() + timedelta(seconds=settings.QUANZI["API_TOKEN_TTL_SECONDS"])
+
+
 class ApiToken(models.Model):
-    """A bearer token for the JSON API (mobile apps, scripts). Only its hash is stored."""
+    """A bearer token for the JSON API (mobile apps, scripts). Only its hash is stored, with the first
+    characters of the key (`hint`) so its owner can tell tokens apart. It expires; a refresh replaces it."""
 
     user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=60, blank=True)
+    hint = models.CharField(_("begins with"), max_length=12, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
+    expires_at = models.DateTimeField(_("expires at"), default=token_expiry, db_index=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+        indexes = [models.Index(fields=["user", "-created_at"], name="accounts_token_user_recent")]
 
     def __str__(self) -> str:
         return f"token for {self.user_id}"
 
     @staticmethod
     def hash_key(key: str) -> str:
-        return hashlib.sha256(key.encode()).hexdigest()
+        return hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()

@@ -1,4 +1,6 @@
-from quanzi.accounts.models import Address, User
+from django.utils import timezone
+
+from quanzi.accounts.models import Address, ApiToken, User
 
 
 def address_list(*, user: User) -> list[Address]:
@@ -11,6 +13,11 @@ def address_get(*, user: User, address_id: int) -> Address | None:
 
 def address_default(*, user: User) -> Address | None:
     return Address.objects.filter(user=user).order_by("-is_default", "-id").first()
+
+
+def api_tokens_of(*, user: User) -> list[ApiToken]:
+    """The user's live (unexpired) bearer tokens, newest first."""
+    return list(ApiToken.objects.filter(user=user, expires_at__gt=timezone.now()).order_by("-created_at", "-pk"))
 
 
 # ---- public interface used by social, content, reviews, feed, circle, notifications

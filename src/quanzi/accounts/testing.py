@@ -87,6 +87,13 @@ def make_api_tokens_bulk(*, users, name: str = "bench") -> list[str]:
     from quanzi.accounts.models import ApiToken
 
     keys = ["qz_" + secrets.token_urlsafe(32) for _ in users]
-    ApiToken.objects.bulk_create([ApiToken(user=u, key_hash=ApiToken.hash_key(k), name=name)
+    ApiToken.objects.bulk_create([ApiToken(user=u, key_hash=ApiToken.hash_key(k), name=name, hint=k[:8])
                                   for u, k in zip(users, keys, strict=True)], batch_size=1000)
     return keys
+
+
+def api_tokens(*, user: User) -> list:
+    """Every stored token row of the user (expired ones too), newest first: what tests inspect."""
+    from quanzi.accounts.models import ApiToken
+
+    return list(ApiToken.objects.filter(user=user).order_by("-created_at", "-pk"))

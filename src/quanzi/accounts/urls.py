@@ -8,4 +8,5 @@ urlpatterns = [
     path("register/", views.register_view, name="register"),
     path("logout/", views.logout_view, name="logout"),
     path("me/password/", views.password_view, name="password"),
+    path("me/security/", views.security_view, name="security"),
 ]

@@ -1,4 +1,4 @@
-"""Log in, register, log out, change password (HTML). The rules live in accounts.services."""
+"""Log in, register, log out, change password, sign-in security (HTML). The rules live in accounts.services."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 
-from quanzi.accounts import services
-from quanzi.core.errors import DomainError, RateLimited
+from quanzi.accounts import selectors, services
+from quanzi.core.client_address import client_ip
+from quanzi.core.errors import DomainError, NotFound, RateLimited
 
 BACKEND = "quanzi.accounts.backends.PhoneOrEmailBackend"
 
@@ -31,10 +33,6 @@ def error_context(exc: DomainError) -> dict:
     return {"error": exc.message, "field_errors": {k: str(v) for k, v in (exc.fields or {}).items()}}
 
 
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or ""
-
-
 def _form(request, template: str, extra: dict | None = None, status: int = 200):
     context = {"form": request.POST, "next": next_url(request, ""), **(extra or {})}
     return TemplateResponse(request, template, context, status=status)
@@ -47,7 +45,7 @@ def login_view(request):
             return HttpResponseRedirect(next_url(request, reverse("storefront:home")))
         return _form(request, "accounts/login.html")
     try:
-        user = services.user_login_check(identifier=request.POST.get("identifier", "").strip(),
+        user = services.user_login_check(identifier=request.POST.get("identifier", ""),
                                          password=request.POST.get("password", ""), ip=client_ip(request))
     except RateLimited as exc:
         return _form(request, "accounts/login.html", {**error_context(exc), "throttled": True}, status=429)
@@ -65,11 +63,16 @@ def register_view(request):
     try:
         user = services.user_register(identifier=request.POST.get("identifier", ""),
                                       password=request.POST.get("password", ""),
-                                      nickname=request.POST.get("nickname", ""))
+                                      nickname=request.POST.get("nickname", ""), ip=client_ip(request))
+    except RateLimited as exc:
+        return _form(request, "accounts/register.html", error_context(exc), status=429)
     except DomainError as exc:
         return _form(request, "accounts/register.html", error_context(exc))
     login(request, user, backend=BACKEND)
-    messages.success(request, _("Welcome to Quanzi, %(name)s!") % {"name": user.display_name})
+    if getattr(user, "was_created", True):
+        messages.success(request, _("Welcome to Quanzi, %(name)s!") % {"name": user.display_name})
+    else:  # the phone/e-mail had an account and this was its password: signed in, as a login would
+        messages.success(request, _("Welcome back, %(name)s!") % {"name": user.display_name})
     return HttpResponseRedirect(next_url(request, reverse("storefront:home")))
 
 
@@ -94,3 +97,29 @@ def password_view(request):
     update_session_auth_hash(request, request.user)
     messages.success(request, _("Password changed."))
     return HttpResponseRedirect(reverse("storefront:me"))
+
+
+@login_required
+def security_view(request):
+    """Sign-in and devices: the user's bearer tokens (apps, scripts) with a revoke button each, and
+    "log out everywhere else" (other browser sessions and every token)."""
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "revoke":
+                token_id = request.POST.get("token_id", "")
+                if not token_id.isdigit() or len(token_id) > 18:
+                    raise NotFound(_("Token not found."), code="token_not_found")
+                services.api_token_revoke(user=request.user, token_id=int(token_id))
+                messages.success(request, _("Token revoked."))
+            elif action == "logout_others":
+                revoked = services.user_logout_other_sessions(user=request.user)
+                update_session_auth_hash(request, request.user)  # this session stays
+                messages.success(request, ngettext("Logged out everywhere else (%(n)d token revoked).",
+                                                   "Logged out everywhere else (%(n)d tokens revoked).",
+                                                   revoked) % {"n": revoked})
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return HttpResponseRedirect(reverse("accounts:security"))
+    return TemplateResponse(request, "accounts/security.html",
+                            {"tokens": selectors.api_tokens_of(user=request.user)})

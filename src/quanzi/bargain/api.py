@@ -45,11 +45,11 @@ def bargain_out(b: Bargain, *, helps: list | None = None) -> dict:
     return out
 
 
-class BuyIn(Schema):
+class BargainBuyIn(Schema):
     address_id: int
 
 
-class CampaignIn(Schema):
+class BargainCampaignIn(Schema):
     sku_id: int
     title: str = ""
     original_price: int | None = None
@@ -108,7 +108,7 @@ def help_bargain(request, number: str):
 @router.post("/bargains/{number}/buy", auth=auth, response={201: dict},
              summary="Buy your bargain at its current price and pay (Idempotency-Key supported)")
 @idempotent("bargain-buy")
-def buy_bargain(request, number: str, payload: BuyIn):
+def buy_bargain(request, number: str, payload: BargainBuyIn):
     bargain, order, payment = services.bargain_buy(user=request.auth, number=number, address_id=payload.address_id)
     return 201, {"bargain": bargain_out(bargain), "order_number": order.number, "total": money(order.total),
                  "payment": {"payment_number": payment.number, "amount": money(payment.amount),
@@ -148,7 +148,7 @@ def merchant_campaigns(request):
 
 
 @router.post("/merchant/campaigns", auth=auth, response={201: dict})
-def merchant_campaign_create(request, payload: CampaignIn):
+def merchant_campaign_create(request, payload: BargainCampaignIn):
     shop = _shop(request)
     data = payload.dict()
     activate = data.pop("activate")

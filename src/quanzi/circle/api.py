@@ -40,11 +40,11 @@ class HideIn(Schema):
     hidden: bool = True
 
 
-class CommentIn(Schema):
+class CircleCommentIn(Schema):
     comment: str = ""
 
 
-class CountOut(Schema):
+class CircleCountOut(Schema):
     updated: int
 
 
@@ -76,13 +76,13 @@ def patch_settings(request, payload: SettingsIn):
     return {"share_purchases": obj.share_purchases}
 
 
-@router.post("/orders/{number}/hide", response=CountOut, auth=auth)
+@router.post("/orders/{number}/hide", response=CircleCountOut, auth=auth)
 def hide_order(request, number: str, payload: HideIn | None = None):
     hidden = payload.hidden if payload is not None else True
     return {"updated": services.circle_hide_order(user=request.auth, order_number=number, hidden=hidden)}
 
 
-@router.post("/orders/{number}/comment", response=CountOut, auth=auth)
-def comment_order(request, number: str, payload: CommentIn):
+@router.post("/orders/{number}/comment", response=CircleCountOut, auth=auth)
+def comment_order(request, number: str, payload: CircleCommentIn):
     return {"updated": services.circle_comment_order(user=request.auth, order_number=number,
                                                     comment=payload.comment)}

@@ -92,7 +92,7 @@ class SkuSpecIn(Schema):
     compare_at_price: int | None = None
 
 
-class ProductIn(Schema):
+class ProductCreateIn(Schema):
     title: str
     subtitle: str = ""
     description: str = ""
@@ -166,7 +166,7 @@ def product_list(request, status: str | None = None):
 
 
 @router.post("/products", response={201: ProductFullOut}, summary="Create a draft product with options and SKUs")
-def product_create(request, payload: ProductIn):
+def product_create(request, payload: ProductCreateIn):
     data = payload.dict()
     product = catalog.product_create(shop=_shop(request), data=data, options=data.pop("options"),
                                      skus=data.pop("skus"))
@@ -260,7 +260,7 @@ def order_ship(request, number: str, payload: ShipIn):
 
 # ---------------------------------------------------------------- after-sales
 
-class NoteIn(Schema):
+class MerchantNoteIn(Schema):
     note: str = ""
 
 
@@ -277,13 +277,13 @@ def aftersale_list(request, open_only: bool = True):
 
 
 @router.post("/after-sales/{number}/approve", response=AfterSaleOut)
-def aftersale_approve(request, number: str, payload: NoteIn):
+def aftersale_approve(request, number: str, payload: MerchantNoteIn):
     a = _aftersale(request, number)
     return aftersale_out(aftersales.aftersale_approve(shop=_shop(request), after_sale_id=a.pk, note=payload.note))
 
 
 @router.post("/after-sales/{number}/reject", response=AfterSaleOut)
-def aftersale_reject(request, number: str, payload: NoteIn):
+def aftersale_reject(request, number: str, payload: MerchantNoteIn):
     a = _aftersale(request, number)
     return aftersale_out(aftersales.aftersale_reject(shop=_shop(request), after_sale_id=a.pk, note=payload.note))
 

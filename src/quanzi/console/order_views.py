@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -97,7 +98,9 @@ def order_detail(request, number: str):
         "can_ship": order.status == OrderStatus.PAID,
         "refund_pending": any(a.status in OPEN_AFTERSALE and a.kind == AfterSaleKind.REFUND_ONLY
                               for a in after_sales),
-        "carriers": list(CARRIERS.items()), "console_tab": "orders"})
+        "carriers": [(code, label) for code, label in CARRIERS.items()  # the sandbox carrier only where it is on
+                     if code != "sandbox" or settings.QUANZI.get("SANDBOX_CARRIER", True)],
+        "console_tab": "orders"})
     return TemplateResponse(request, "console/order_detail.html", context, status=status)
 
 

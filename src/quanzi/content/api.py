@@ -104,7 +104,7 @@ class CollectionOut(Schema):
     note_count: int
 
 
-class CommentIn(Schema):
+class NoteCommentIn(Schema):
     body: str = Field(..., max_length=COMMENT_MAX)
     parent_id: int | None = None
 
@@ -283,6 +283,8 @@ def topic_notes(request, name: str, cursor: str | None = None, limit: int = 20):
 
 def _state(note_id: int, user) -> dict:
     n = selectors.annotated_notes(viewer=user).filter(pk=note_id).first()
+    if n is None:  # un-liking or un-favouriting a note that does not exist (or that the viewer cannot see)
+        raise NotFound(_("Note not found."))
     return {"liked": bool(n.viewer_liked), "favourited": bool(n.viewer_favourited), "like_count": n.like_count}
 
 
@@ -365,7 +367,7 @@ def comments(request, note_id: int, cursor: str | None = None, limit: int = 20):
 
 
 @router.post("/notes/{note_id}/comments", response={201: CommentOut})
-def comment_create(request, note_id: int, payload: CommentIn):
+def comment_create(request, note_id: int, payload: NoteCommentIn):
     c = services.comment_create(user=request.auth, note_id=note_id, body=payload.body, parent_id=payload.parent_id)
     return 201, comment_out(c)
 

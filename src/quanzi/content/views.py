@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from quanzi.core.errors import DomainError, ValidationFailed
+from quanzi.web.forms import parse_int
 from quanzi.web.helpers import is_htmx, login_required, redirect
 
 from . import selectors, services
@@ -92,13 +93,13 @@ def note_edit(request, note_id: int):
                     services.note_add_image(user=request.user, note_id=item.pk, upload=upload)
             elif action == "remove_image":
                 services.note_remove_image(user=request.user, note_id=item.pk,
-                                           image_id=int(request.POST.get("image_id") or 0))
+                                           image_id=parse_int(request.POST.get("image_id"), "image_id"))
             elif action == "tag":
                 services.note_tag_product(user=request.user, note_id=item.pk,
-                                          product_id=int(request.POST.get("product_id") or 0))
+                                          product_id=parse_int(request.POST.get("product_id"), "product_id"))
             elif action == "untag":
                 services.note_untag_product(user=request.user, note_id=item.pk,
-                                            product_id=int(request.POST.get("product_id") or 0))
+                                            product_id=parse_int(request.POST.get("product_id"), "product_id"))
             elif action == "delete":
                 services.note_delete(user=request.user, note_id=item.pk)
                 messages.success(request, _("Note deleted."))
@@ -296,7 +297,7 @@ def collection(request, collection_id: int):
                 return redirect(request, reverse("content:collections"))
             elif action == "remove":
                 services.collection_remove_note(user=request.user, collection_id=item.pk,
-                                                note_id=int(request.POST.get("note_id") or 0))
+                                                note_id=parse_int(request.POST.get("note_id"), "note_id"))
             else:
                 raise ValidationFailed(_("Unknown action."), fields={"action": "invalid"})
         except DomainError as exc:

@@ -69,6 +69,9 @@ def install_error_handlers(api: Any) -> None:
 
     @api.exception_handler(HttpError)
     def _http(request, exc):
+        if isinstance(exc.__cause__, DomainError):  # the parser refused the body (quanzi.web.input.ApiParser)
+            cause = exc.__cause__
+            return error_response(cause.status, cause.code, cause.message, cause.fields)
         if exc.status_code == 403 and "csrf" in str(exc).lower():
             return error_response(403, "csrf_failed", "The CSRF token is missing or wrong.")
         if exc.status_code == 400 and "parse request body" in str(exc).lower():
@@ -83,7 +86,28 @@ def install_error_handlers(api: Any) -> None:
     def _json(request, exc):
         return error_response(400, "malformed_json", "The request body is not valid JSON.")
 
-    from django.db import OperationalError
+    from django.core.exceptions import (
+        RequestDataTooBig,
+        SuspiciousOperation,
+        TooManyFieldsSent,
+        TooManyFilesSent,
+    )
+    from django.db import DataError, OperationalError
+
+    @api.exception_handler(SuspiciousOperation)
+    def _suspicious(request, exc):
+        """Bodies Django refuses to parse (a form with more than DATA_UPLOAD_MAX_NUMBER_FIELDS fields…)."""
+        if isinstance(exc, RequestDataTooBig):
+            return error_response(413, "payload_too_large", "The request body is too large.")
+        if isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
+            return error_response(400, "too_many_fields", "The request has too many fields.")
+        return error_response(400, "malformed_body", "The request body could not be read.")
+
+    @api.exception_handler(DataError)
+    def _data_error(request, exc):
+        """A value the database refuses (a number beyond its column's range) is bad input, not a 500."""
+        logger.warning("database refused a value on %s %s: %s", request.method, request.path, exc)
+        return error_response(400, "validation_error", "A value is out of range.")
 
     @api.exception_handler(OperationalError)
     def _db_busy(request, exc):
@@ -221,6 +245,8 @@ def cursor_page(queryset, *, cursor: str | None, limit: int, key: str = "id") ->
 def client_fingerprint(request: HttpRequest) -> dict[str, str]:
     """Who is asking, coarsely, for fraud signals (share clicks, attributed orders): the client IP and
     a hash of the browser's headers. Set server-side on checkout contexts; never trusted from the body."""
+    from quanzi.core.client_address import client_ip
+
     agent = request.META.get("HTTP_USER_AGENT", "") + "|" + request.META.get("HTTP_ACCEPT_LANGUAGE", "")
-    return {"ip": request.META.get("REMOTE_ADDR", "") or "",
+    return {"ip": client_ip(request),  # the real client behind a trusted proxy (core.client_address)
             "device": hashlib.sha256(agent.encode("utf-8", "replace")).hexdigest()[:16]}

@@ -10,6 +10,7 @@ Rounding rule (tested in core/tests/test_money.py):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -80,12 +81,32 @@ def format_yuan(fen: int) -> str:
     return f"{sign}{fen // 100}.{fen % 100:02d}"
 
 
+# The largest amount anyone may type or send (fen): ¥10 billion, above any price, balance or payout, and
+# far enough below a BIGINT column's 9.2 × 10^18 that sums and products of many amounts stay in range.
+MAX_AMOUNT = 10**12
+
+_PLAIN_DECIMAL = re.compile(r"[+-]?(?:[0-9]{1,16}(?:\.[0-9]{0,20})?|\.[0-9]{1,20})")  # ASCII digits: int("１２") is 12
+
+
 def yuan_to_fen(text: str) -> int:
-    """Parse a provider's yuan string ('12.30') into fen exactly; reject more than 2 decimals."""
+    """Parse a yuan string ('12.30') into fen exactly; ValueError for anything else: more than two
+    decimals, exponents ('1e400', '1e30'), NaN, non-ASCII digits, more than 16 digits before the point (so
+    the result always fits a BIGINT), garbage."""
+    text = str(text).strip()
+    if not _PLAIN_DECIMAL.fullmatch(text):
+        raise ValueError(f"not an amount: {text[:40]!r}")
     try:
-        value = Decimal(str(text).strip())
-    except (InvalidOperation, ValueError):
-        raise ValueError(f"not an amount: {text!r}")
-    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
-        raise ValueError(f"not an amount with at most two decimals: {text!r}")
-    return int((value * 100).to_integral_value(rounding=ROUND_HALF_UP))
+        value = Decimal(text)
+    except (InvalidOperation, ValueError):  # pragma: no cover - the pattern lets only plain decimals through
+        raise ValueError(f"not an amount: {text[:40]!r}")
+    fen = value * 100
+    if fen != fen.to_integral_value():
+        raise ValueError(f"not an amount with at most two decimals: {text[:40]!r}")
+    return int(fen.to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def check_amount(fen: int, field: str = "amount", *, minimum: int = 0, maximum: int = MAX_AMOUNT) -> int:
+    """`fen` if it is a whole number of fen within [minimum, maximum]; else ValueError naming the field."""
+    if isinstance(fen, bool) or not isinstance(fen, int) or not minimum <= fen <= maximum:
+        raise ValueError(f"{field}: an amount from {minimum} to {maximum} fen")
+    return fen

@@ -19,6 +19,7 @@ from django.utils import translation
 
 from quanzi.core.errors import DomainError
 from quanzi.core.http import error_body
+from quanzi.core.language import language_of_scope
 
 logger = logging.getLogger("quanzi.flashsale")
 PATH = "/api/v1/flash/purchase"
@@ -68,7 +69,9 @@ async def _handle(scope, body: bytes, too_big: bool) -> tuple[int, dict]:
         return 400, error_body("invalid_json", translation.gettext("The request body is not valid JSON."))
     if not isinstance(data, dict):
         return 400, error_body("validation_error", translation.gettext("Some fields are invalid."), {"body": "object"})
-    ip = (scope.get("client") or ("", 0))[0] or ""
+    from quanzi.core.client_address import client_ip_from_scope
+
+    ip = client_ip_from_scope(scope)  # the real client behind a trusted proxy
     try:
         result = await apurchase(token=data.get("token"), quantity=data.get("quantity", 1), ip=ip)
     except DomainError as exc:
@@ -81,15 +84,4 @@ async def _handle(scope, body: bytes, too_big: bool) -> tuple[int, dict]:
 
 def _language(scope) -> str:
     """The visitor's chosen language (cookie), else Accept-Language, else the site default."""
-    headers = dict(scope.get("headers") or [])
-    cookie = headers.get(b"cookie", b"").decode("latin-1")
-    for part in cookie.split(";"):
-        name, _sep, value = part.strip().partition("=")
-        if name == settings.LANGUAGE_COOKIE_NAME and value:
-            return value
-    accept = headers.get(b"accept-language", b"").decode("latin-1").lower()
-    if accept.startswith("en"):
-        return "en"
-    if accept.startswith("zh"):
-        return "zh-hans"
-    return settings.LANGUAGE_CODE
+    return language_of_scope(scope)

@@ -62,7 +62,7 @@ class CampaignSkuIn(Schema):
     stock: int
 
 
-class CampaignIn(Schema):
+class GroupCampaignIn(Schema):
     product_id: int
     title: str = ""
     group_size: int
@@ -135,7 +135,7 @@ def merchant_campaigns(request):
 
 
 @router.post("/merchant/campaigns", auth=auth, response={201: dict})
-def merchant_campaign_create(request, payload: CampaignIn):
+def merchant_campaign_create(request, payload: GroupCampaignIn):
     shop = _shop(request)
     campaign = services.campaign_create(shop=shop, product_id=payload.product_id, title=payload.title,
                                         group_size=payload.group_size, fill_seconds=payload.fill_seconds,

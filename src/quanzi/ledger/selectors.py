@@ -43,3 +43,18 @@ def transactions_for(*, ref_type: str, ref_id: str) -> list[Transaction]:
 def postings_sum() -> int:
     """The sum of every posting (0 when the books balance)."""
     return Posting.objects.aggregate(s=Sum("amount"))["s"] or 0
+
+
+# ---- public interface used by reconciliation (each payment and refund against its transaction)
+
+def account_amounts_by_key(*, keys, account_code: str) -> dict[str, int]:
+    """{idempotency key: the sum of that transaction's postings to `account_code`} for the transactions
+    booked under these keys (0 for one that does not touch the account); keys with no transaction are
+    left out. One query per 500 keys."""
+    keys, found = sorted({k for k in keys if k}), {}
+    for start in range(0, len(keys), 500):
+        rows = (Transaction.objects.filter(idempotency_key__in=keys[start:start + 500])
+                .annotate(s=Sum("postings__amount", filter=Q(postings__account__code=account_code)))
+                .values_list("idempotency_key", "s"))
+        found.update({key: s or 0 for key, s in rows})
+    return found

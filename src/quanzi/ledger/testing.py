@@ -103,3 +103,21 @@ def make_unbalanced_transaction(*, amount: int, key: str = "broken-1") -> Transa
     txn = Transaction.objects.create(idempotency_key=key, kind="test")
     Posting.objects.create(transaction=txn, account=account, amount=amount)
     return txn
+
+
+# ---- public interface used by reconciliation's tests (books that disagree with the payments)
+
+def transaction_tamper(*, key: str, entries: list[tuple[str, int]] | None = None) -> None:
+    """Rewrite the transaction booked under `key` behind the ledger's back: with `entries`
+    ([(account code, amount)…]) its postings are replaced by these; without, the transaction is gone.
+    What a lost or wrong ledger write looks like to reconciliation (never done by application code)."""
+    from quanzi.ledger.models import Account
+
+    txn = Transaction.objects.get(idempotency_key=key)
+    Posting.objects.filter(transaction=txn).delete()
+    if entries is None:
+        txn.delete()
+        return
+    for code, amount in entries:
+        account, _ = Account.objects.get_or_create(code=code, defaults={"kind": "asset", "name": code})
+        Posting.objects.create(transaction=txn, account=account, amount=amount)

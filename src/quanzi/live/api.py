@@ -123,12 +123,12 @@ def host_end(request, number: str):
     return room_out(services.room_end(room=room, by_operator=by_operator))
 
 
-class ProductIn(Schema):
+class ShelfProductIn(Schema):
     product_id: int
 
 
 @router.post("/host/rooms/{number}/shelf", auth=auth, response={201: dict})
-def host_shelf_add(request, number: str, payload: ProductIn):
+def host_shelf_add(request, number: str, payload: ShelfProductIn):
     room = selectors.room_for_host(user=request.auth, number=number)
     services.shelf_add(room=room, product_id=payload.product_id)
     return 201, room_out(room, shelf=True)
@@ -142,7 +142,7 @@ def host_shelf_remove(request, number: str, product_id: int):
 
 
 @router.post("/host/rooms/{number}/pin", auth=auth)
-def host_pin(request, number: str, payload: ProductIn):
+def host_pin(request, number: str, payload: ShelfProductIn):
     room = selectors.room_for_host(user=request.auth, number=number)
     services.pin_set(room=room, product_id=payload.product_id)
     return {"pinned_product_id": payload.product_id}

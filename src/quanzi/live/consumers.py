@@ -5,8 +5,10 @@ client → server  {"type":"hello","last_seq":n|null} {"type":"chat","text":"…
 server → client  {"type":"welcome",…} {"type":"batch","events":[{"type":"event","seq","kind","data"},…]}
                  {"type":"ack","ref","seq"} {"type":"error","code","message"} {"type":"notice","code"}
                  {"type":"pong"}
-Fatal errors close the socket: 4400 not JSON / not an object, 4404 room not found, 4403 banned,
-4413 frame too large, 4422 unknown type, 4008 too slow to keep up, 4429 flooding.
+Fatal errors close the socket: 4400 not JSON / not an object / nested deeper than 8, 4404 room not
+found, 4403 banned, 4413 frame too large, 4422 unknown type, 4008 too slow to keep up, 4429 flooding,
+1011 a server error. A frame whose text core.text refuses (a lone surrogate, a NUL, a number out of
+range) is answered with an error frame (`invalid_characters`…) and dropped; the socket stays open.
 
 The consumer itself has no channel-layer channel (channel_layer_alias points nowhere): it receives
 room events through the process's hub (quanzi.live.hub), never one layer message per socket.
@@ -15,7 +17,6 @@ room events through the process's hub (quanzi.live.hub), never one layer message
 from __future__ import annotations
 
 import collections
-import json
 import logging
 import time
 
@@ -25,11 +26,13 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.core.errors import DomainError
+from quanzi.core.text import json_depth, loads
 from quanzi.live.hub import dumps, get_hub
 
 logger = logging.getLogger("quanzi.live")
 
 MAX_FRAME = 4096  # characters of one client frame
+MAX_DEPTH = 8  # how deeply a client frame's JSON may nest (the protocol needs 2)
 MAX_OUTBOX = 300  # frames queued for a socket that does not keep up → closed (4008)
 MAX_BACKLOG = 300  # frames held for a socket that has not said hello yet
 FRAMES_PER_SECOND = 20  # beyond this a frame is dropped with a notice; 5× this closes the socket (4429)
@@ -42,25 +45,14 @@ CLOSE_TOO_LARGE = 4413
 CLOSE_UNKNOWN_TYPE = 4422
 CLOSE_FLOOD = 4429
 CLOSE_TOO_SLOW = 4008
+CLOSE_INTERNAL_ERROR = 1011
 
 
 def _language(scope) -> str:
     """The visitor's language: the language cookie, else Accept-Language, else the site default."""
-    from django.conf import settings
-    from django.utils.translation import get_supported_language_variant
-    from django.utils.translation.trans_real import parse_accept_lang_header
+    from quanzi.core.language import language_of_scope
 
-    candidates = [(scope.get("cookies") or {}).get(settings.LANGUAGE_COOKIE_NAME, "")]
-    for name, value in scope.get("headers") or []:
-        if name == b"accept-language":
-            candidates += [code for code, _q in parse_accept_lang_header(value.decode("latin-1"))]
-    for code in candidates:
-        if code and code != "*":
-            try:
-                return get_supported_language_variant(code)
-            except LookupError:
-                continue
-    return settings.LANGUAGE_CODE
+    return language_of_scope(scope)
 
 
 def _room_info(number: str, user_id: int | None) -> dict | None:
@@ -225,11 +217,26 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         if self.closed or self.room_id is None:
             return
+        try:
+            await self._receive(text_data)
+        except Exception:  # noqa: BLE001 - a bug must still end the socket with a close frame, not drop it
+            logger.exception("live: frame from user %s in room %s failed", self.user_id, self.room_id)
+            await self._close(CLOSE_INTERNAL_ERROR)
+
+    async def _receive(self, text_data):
+        # Bounded before parsing: the size, then how deeply it nests (a 4 KB frame can nest 2,000 deep).
         if text_data is None or len(text_data) > MAX_FRAME:
             await self._close(CLOSE_TOO_LARGE if text_data is not None else CLOSE_INVALID_JSON)
             return
+        if json_depth(text_data) > MAX_DEPTH:
+            await self._close(CLOSE_INVALID_JSON)
+            return
         try:
-            frame = json.loads(text_data)
+            with translation.override(self.lang):  # core.text: no lone surrogate, no NUL, sane numbers
+                frame = loads(text_data, max_depth=MAX_DEPTH)
+        except DomainError as exc:  # refused text (a lone surrogate…): this frame is dropped, the socket stays
+            await self.error(exc.code, exc.message)
+            return
         except ValueError:
             await self._close(CLOSE_INVALID_JSON)
             return

@@ -30,6 +30,7 @@ import weakref
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
+from quanzi.core.text import LONE_SURROGATE, REPLACEMENT
 from quanzi.live import realtime
 
 logger = logging.getLogger("quanzi.live")
@@ -43,7 +44,10 @@ TEARDOWN_AFTER = 5.0  # keep an empty room's subscription this long (a reconnect
 
 
 def dumps(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    """A frame's text. Anything a socket cannot send (a lone surrogate some old row kept) becomes U+FFFD
+    instead of breaking the send, which would silently stop the viewer's stream (core.text.scrub)."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return LONE_SURROGATE.sub(REPLACEMENT, text) if LONE_SURROGATE.search(text) else text
 
 
 class LocalRoom:

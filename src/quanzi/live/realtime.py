@@ -25,6 +25,7 @@ from channels.layers import get_channel_layer
 from django.db import connection, transaction
 
 from quanzi.core import clock
+from quanzi.core.text import scrub
 
 logger = logging.getLogger("quanzi.live")
 
@@ -45,8 +46,9 @@ def next_seq(room_id: int) -> int:
 
 
 def event_frame(event) -> dict:
-    """The wire form of a persisted RoomEvent."""
-    return {"type": "event", "seq": event.seq, "kind": event.kind, "data": event.data,
+    """The wire form of a persisted RoomEvent (text a socket or the channel layer cannot carry, a lone
+    surrogate an old row kept, shown as U+FFFD: core.text.scrub)."""
+    return {"type": "event", "seq": event.seq, "kind": event.kind, "data": scrub(event.data),
             "at": event.created_at.isoformat()}
 
 

@@ -23,6 +23,7 @@ from quanzi.catalog.selectors import sellable_products
 from quanzi.core import clock, events, ratelimit
 from quanzi.core.errors import BusinessRuleViolation, Conflict, Forbidden, NotFound, ValidationFailed
 from quanzi.core.images import media_url
+from quanzi.core.text import check_text
 from quanzi.live import realtime
 from quanzi.live.events import RoomEnded, RoomStarted
 from quanzi.live.models import (
@@ -111,6 +112,13 @@ def _shelf_product(room: LiveRoom, product_id):
     return product
 
 
+def _save_cover(upload) -> str:
+    """A cover goes through core.images like every upload: verified, bounded, re-encoded (never stored raw)."""
+    from quanzi.core.images import save_image
+
+    return save_image(upload, folder="live/covers")
+
+
 @transaction.atomic
 def room_create(*, host, title: str, scheduled_at: dt.datetime, product_ids: list[int] | None = None,
                 cover=None) -> LiveRoom:
@@ -123,7 +131,7 @@ def room_create(*, host, title: str, scheduled_at: dt.datetime, product_ids: lis
                                fields={"scheduled_at": "invalid"})
     room = LiveRoom(host=host, shop=shop, title=title, scheduled_at=scheduled_at)
     if cover:
-        room.cover = cover
+        room.cover.name = _save_cover(cover)
     room.save()
     for product_id in product_ids or []:
         shelf_add(room=room, product_id=product_id)
@@ -144,7 +152,7 @@ def room_update(*, room: LiveRoom, title: str | None = None, scheduled_at: dt.da
                                    fields={"scheduled_at": "invalid"})
         room.scheduled_at = scheduled_at
     if cover:
-        room.cover = cover
+        room.cover.name = _save_cover(cover)
     room.save()
     return room
 
@@ -338,7 +346,9 @@ def mask_sensitive(text: str) -> str:
 def clean_chat(text) -> str:
     if not isinstance(text, str):
         raise ValidationFailed(_("Say something."), code="empty_message", fields={"text": "required"})
-    text = " ".join(text.split())
+    # every edge (the API's parser, the socket's frames) refuses these already; a chat line is shown to
+    # every viewer, so the service checks too: no lone surrogate or NUL is ever stored (core.text)
+    text = " ".join(check_text(text, "text").split())
     if not text:
         raise ValidationFailed(_("Say something."), code="empty_message", fields={"text": "required"})
     if len(text) > CHAT_MAX:

@@ -18,6 +18,7 @@ from quanzi.core.errors import DomainError
 from quanzi.live import selectors, services
 from quanzi.live.models import RoomStatus
 from quanzi.live.stats import room_stats
+from quanzi.web.forms import parse_int
 from quanzi.web.helpers import is_htmx, login_required
 
 
@@ -176,10 +177,10 @@ def merchant_room(request, number: str):
         action = request.POST.get("action")
         try:
             if action == "add":
-                services.shelf_add(room=room, product_id=int(request.POST.get("product_id") or 0))
+                services.shelf_add(room=room, product_id=parse_int(request.POST.get("product_id"), "product_id"))
                 messages.success(request, _("Added to the shelf."))
             elif action == "remove":
-                services.shelf_remove(room=room, product_id=int(request.POST.get("product_id") or 0))
+                services.shelf_remove(room=room, product_id=parse_int(request.POST.get("product_id"), "product_id"))
                 messages.success(request, _("Removed from the shelf."))
             elif action == "update":
                 scheduled = _parse_schedule(request.POST.get("date", ""), request.POST.get("time", ""))

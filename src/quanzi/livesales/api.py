@@ -41,7 +41,7 @@ class PriceIn(Schema):
     duration_seconds: int = 600
 
 
-class BuyIn(Schema):
+class LiveBuyIn(Schema):
     sku_id: int
     quantity: int = 1
     address_id: int
@@ -91,7 +91,7 @@ def end_price(request, price_id: int):
              summary="Buy a shelf item in the room (live price if on); returns the payment to open "
                      "(Idempotency-Key supported)")
 @idempotent("livesales-buy")
-def buy(request, number: str, payload: BuyIn):
+def buy(request, number: str, payload: LiveBuyIn):
     order, payment = services.live_buy(user=request.auth, room_number=number, sku_id=payload.sku_id,
                                        quantity=payload.quantity, address_id=payload.address_id,
                                        live_price_id=payload.live_price_id)

@@ -11,5 +11,5 @@ urlpatterns = [
     path("livesales/rooms/<str:number>/tip/", views.tip, name="tip"),
     path("livesales/rooms/<str:number>/panel/", views.room_panel, name="room_panel"),
     path("livesales/rooms/<str:number>/prices/", views.price_start, name="price_start"),
-    path("livesales/prices/<int:price_id>/end/", views.price_end, name="price_end"),
+    path("livesales/prices/<id:price_id>/end/", views.price_end, name="price_end"),
 ]

@@ -32,7 +32,7 @@ class PageOut(Schema):
     next_cursor: str | None
 
 
-class CountOut(Schema):
+class UnreadCountOut(Schema):
     unread: int
 
 
@@ -69,7 +69,7 @@ def list_notifications(request, cursor: str | None = None, limit: int = 20):
     return {"items": [notification_out(n) for n in items], "next_cursor": next_cursor}
 
 
-@router.get("/unread-count", response=CountOut, auth=auth)
+@router.get("/unread-count", response=UnreadCountOut, auth=auth)
 def unread_count(request):
     return {"unread": selectors.unread_count(user=request.auth)}
 

@@ -6,6 +6,6 @@ app_name = "notifications"
 urlpatterns = [
     path("notifications/", views.notification_list, name="list"),
     path("notifications/read-all/", views.mark_all_read, name="read_all"),
-    path("notifications/<int:pk>/open/", views.open_notification, name="open"),
+    path("notifications/<id:pk>/open/", views.open_notification, name="open"),
     path("me/notifications/settings/", views.settings_page, name="settings"),
 ]

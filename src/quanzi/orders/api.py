@@ -366,7 +366,7 @@ class ReturnShipIn(Schema):
     tracking_number: str
 
 
-class NoteIn(Schema):
+class AfterSaleNoteIn(Schema):
     note: str = ""
 
 
@@ -400,7 +400,7 @@ def aftersale_ship_return(request, number: str, payload: ReturnShipIn):
 
 
 @router.post("/after-sales/{number}/escalate", response=AfterSaleOut, summary="Ask the platform to decide")
-def aftersale_escalate(request, number: str, payload: NoteIn):
+def aftersale_escalate(request, number: str, payload: AfterSaleNoteIn):
     a = _own_aftersale(request, number)
     return aftersale_out(aftersales.aftersale_escalate(user=request.auth, after_sale_id=a.pk, note=payload.note))
 

@@ -46,7 +46,7 @@ class MyProfileOut(Schema):
 class PublicProfileOut(Schema):
     uid: str
     nickname: str
-    masked_phone: str
+    masked_phone: str  # "" unless you are this user (or staff): the phone is nobody else's business
     bio: str
     avatar: str
     followers: int
@@ -146,12 +146,14 @@ def my_blocked(request):
 
 
 @router.get("/users/{uid}", response=PublicProfileOut, auth=optional_auth,
-            summary="A public profile (phone masked); 403 `blocked` if they blocked you")
+            summary="A public profile (the masked phone only for its owner and staff); 403 `blocked` if they blocked you")
 def user_profile(request, uid: str):
     target, viewer = _visible_target(request, uid)
     rel = selectors.relationship(viewer_id=viewer.pk if viewer else None, user_id=target.pk)
     profile = selectors.profile_for(user=target)
-    return {"uid": target.uid, "nickname": target.display_name, "masked_phone": target.masked_phone,
+    own_or_staff = bool(viewer and (viewer.pk == target.pk or viewer.is_staff))
+    return {"uid": target.uid, "nickname": target.display_name,
+            "masked_phone": target.masked_phone if own_or_staff else "",
             "bio": profile.bio, "avatar": media_url(profile.avatar), **selectors.profile_counts(user_id=target.pk),
             "i_follow": rel["i_follow"], "follows_me": rel["follows_me"],
             "is_friend": rel["i_follow"] and rel["follows_me"], "i_blocked": rel["i_blocked"],

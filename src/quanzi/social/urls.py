@@ -10,5 +10,5 @@ urlpatterns = [
     path("u/<str:uid>/follow/", views.follow_toggle, name="follow_toggle"),
     path("u/<str:uid>/block/", views.block_toggle, name="block_toggle"),
     path("me/profile/", views.profile_edit, name="profile_edit"),
-    path("shop/<int:shop_id>/follow/", views.follow_shop_toggle, name="follow_shop_toggle"),
+    path("shop/<id:shop_id>/follow/", views.follow_shop_toggle, name="follow_shop_toggle"),
 ]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import gettext as _
 
 from quanzi.core.errors import ValidationFailed
-from quanzi.core.money import yuan_to_fen
+from quanzi.core.money import MAX_AMOUNT, format_yuan, yuan_to_fen
 
 
 def parse_yuan(text, field: str, *, required: bool = True) -> int | None:
@@ -22,19 +24,28 @@ def parse_yuan(text, field: str, *, required: bool = True) -> int | None:
                                fields={field: _("Use yuan with at most two decimals, like 59.90.")})
     if fen <= 0:
         raise ValidationFailed(_("The amount must be above zero."), fields={field: _("Must be above zero.")})
+    if fen > MAX_AMOUNT:
+        raise ValidationFailed(_("The amount is too large."),
+                               fields={field: _("At most %(max)s yuan.") % {"max": format_yuan(MAX_AMOUNT)}})
     return fen
 
 
-def parse_int(text, field: str, *, default: int | None = None, minimum: int = 0) -> int:
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,18}")  # ASCII digits only (int() also reads "١٢" and "１２")
+
+
+def parse_int(text, field: str, *, default: int | None = None, minimum: int = 0, maximum: int = 10**15) -> int:
+    """A whole number typed into a form, within [minimum, maximum]; a field error otherwise (never a
+    ValueError, never a number a database column cannot hold)."""
     text = str(text if text is not None else "").strip()
     if not text and default is not None:
         return default
-    try:
-        value = int(text)
-    except ValueError:
+    if not WHOLE_NUMBER.fullmatch(text):
         raise ValidationFailed(_("Enter a whole number."), fields={field: _("Enter a whole number.")})
+    value = int(text)
     if value < minimum:
         raise ValidationFailed(_("Enter a whole number."), fields={field: _("At least %(n)d.") % {"n": minimum}})
+    if value > maximum:
+        raise ValidationFailed(_("The number is too large."), fields={field: _("At most %(n)d.") % {"n": maximum}})
     return value
 
 

@@ -61,16 +61,18 @@ def test_follow_rate_limit_answers_429_with_retry_after(api, ann, make_user, exp
     assert int(error["fields"]["retry_after"]) > 0
 
 
-def test_public_profile_masks_the_phone_and_shows_the_relationship(api, ann, bob):
+def test_public_profile_hides_the_phone_and_shows_the_relationship(api, ann, bob):
     services.follow_user(user=bob, target=ann)
     services.profile_update(user=ann, bio="Coffee & cats")
     body = api(bob).get(f"{BASE}/users/{ann.uid}").json()
-    assert body["masked_phone"] == "139****5678"
-    assert "13912345678" not in str(body)
+    assert body["masked_phone"] == ""  # not even masked: only ann (and staff) see it
+    assert "5678" not in str(body) and "139" not in str(body)
+    assert api(ann).get(f"{BASE}/users/{ann.uid}").json()["masked_phone"] == "139****5678"
     assert body["bio"] == "Coffee & cats" and body["followers"] == 1
     assert body["i_follow"] is True and body["follows_me"] is False and body["is_friend"] is False
     anonymous = api().get(f"{BASE}/users/{ann.uid}").json()
     assert anonymous["i_follow"] is False and anonymous["is_me"] is False
+    assert anonymous["masked_phone"] == ""
     mine = api(ann).get(f"{BASE}/me/profile").json()
     assert mine["phone"] == "13912345678" and mine["followers"] == 1
 
