@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PYTEST_ARGS ?=
 
-.PHONY: venv demo serve seed test lint format bench messages clean
+.PHONY: venv demo demo-reset serve seed test lint format bench messages clean
 
 venv: $(VENV)/.installed
 
@@ -19,10 +19,20 @@ $(VENV)/.installed: pyproject.toml
 demo: venv  ## install, migrate, seed the demo shop and serve it on http://127.0.0.1:$(PORT)
 	$(MANAGE) migrate --noinput -v0
 	QUANZI_SITE_URL=http://127.0.0.1:$(PORT) $(MANAGE) seed_demo
+	QUANZI_SITE_URL=http://127.0.0.1:$(PORT) $(MANAGE) demo_rearm
 	@echo "Quanzi is starting on http://127.0.0.1:$(PORT)  (demo shopper: 13800138000 / quanzi-demo-2026)"
 	QUANZI_SITE_URL=http://127.0.0.1:$(PORT) bash -c 'trap "kill 0" EXIT; \
 	  $(MANAGE) run_sweeps --loop --interval 5 >var/sweeps.log 2>&1 & \
 	  $(BIN)/uvicorn config.asgi:application --host 127.0.0.1 --port $(PORT) --no-access-log --ws websockets-sansio'
+
+demo-reset: venv  ## start the demo clean: delete its SQLite database and media under var/, migrate and seed again
+	@if [ -n "$$DATABASE_URL" ]; then echo "demo-reset resets the embedded SQLite demo only: unset DATABASE_URL"; exit 1; fi
+	rm -f var/quanzi.sqlite3 var/quanzi.sqlite3-wal var/quanzi.sqlite3-shm
+	rm -rf var/media
+	mkdir -p var
+	$(MANAGE) migrate --noinput -v0
+	QUANZI_SITE_URL=http://127.0.0.1:$(PORT) $(MANAGE) seed_demo
+	@echo "The demo is fresh: \`make demo\` serves it."
 
 test: venv lint  ## install and run the whole test suite (SQLite, or DATABASE_URL)
 	$(BIN)/pytest $(PYTEST_ARGS)

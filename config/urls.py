@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("quanzi.payments.urls")),
+    path("", include("quanzi.payments.wechat_urls")),  # WeChat Pay's pages (404 while it is not enabled)
     path("", include("quanzi.accounts.urls")),
     path("merchant/", include("quanzi.console.urls")),
     path("", include("quanzi.social.urls")),
@@ -31,6 +32,7 @@ urlpatterns = [
     path("", include("quanzi.bargain.urls")),
     path("", include("quanzi.live.urls")),
     path("", include("quanzi.livesales.urls")),
+    path("", include("quanzi.web.urls")),  # /styleguide/ (staff only)
     path("", include("quanzi.storefront.urls")),
 ]
 if settings.DEBUG:

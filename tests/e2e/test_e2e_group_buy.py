@@ -1,7 +1,9 @@
 """Issue 5's group-buy journey in real browsers: a shopper (A) opens a 2-person group at the group price
-and pays; the group page shows "1 spot left" with a countdown, A's share link and a poster; a friend (B)
-opens the link in a second browser, joins and pays; the group succeeds and both orders move on to fulfilment
-("paid", no longer waiting) — the ledger balanced throughout."""
+and pays; A's order page shows the group with its empty seat and an "Invite friends" button that leads to
+the group page, whose invite sheet holds A's share link, a message to copy and a poster; a friend (B), new
+and without an address, opens the link in a second browser, joins, is asked for an address, is brought back
+to the group, joins and pays; the group succeeds and both orders move on to fulfilment ("paid", no longer
+waiting) — the ledger balanced throughout."""
 
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ def world(make_user, make_shop, make_shopper, category):
                                starts_at=now - dt.timedelta(minutes=1), ends_at=now + dt.timedelta(days=3))
     campaign_activate(campaign_id=campaign.pk, shop=shop)
     return {"product": product, "campaign": campaign, "a": make_shopper(phone="13700005501", nickname="团长小A"),
-            "b": make_shopper(phone="13700005502", nickname="团员小B")}
+            "b": make_user(phone="13700005502", nickname="团员小B")}  # new: no address yet
 
 
 def test_group_buy_journey(open_page, site, world, ledger_balanced):
@@ -58,12 +60,20 @@ def test_group_buy_journey(open_page, site, world, ledger_balanced):
     assert order_get(order_id=a_order.pk).status == OrderStatus.AWAITING_RELEASE
 
     [group] = groups(leader=a_user)
-    a.goto(f"/g/{group.number}/")
+    # the order page leads to the group and invites friends
+    expect(a.get_by_test_id("gb-order-panel")).to_be_visible()
+    expect(a.get_by_test_id("gb-seat-empty")).to_have_count(1)
+    a.get_by_test_id("gb-invite").click()
+    expect(a).to_have_url(re.compile(rf"/g/{group.number}/$"))
     expect(a.get_by_test_id("gb-status")).to_have_text("1 spot left")
     expect(a.get_by_test_id("gb-countdown")).to_have_text(re.compile(r"^2[34]:\d\d:\d\d$"))
     expect(a.get_by_test_id("gb-member")).to_have_count(1)
+    expect(a.get_by_test_id("gb-price")).to_contain_text(yuan(GROUP_PRICE).removeprefix("¥"))
+    a.get_by_test_id("gb-invite-open").click()  # the invite sheet: link, message, poster
+    expect(a.get_by_test_id("gb-share-url")).to_be_visible()
     share_url = a.get_by_test_id("gb-share-url").input_value()  # A's share link (sharing app), with a poster
     assert re.fullmatch(rf"{re.escape(site)}/s/[\w-]+", share_url), share_url
+    expect(a.get_by_test_id("gb-share-text")).to_have_value(re.compile(re.escape(share_url) + "$"))
     expect(a.get_by_test_id("gb-poster")).to_be_visible()
     snap(a, "5-01-group-open")
 
@@ -72,6 +82,15 @@ def test_group_buy_journey(open_page, site, world, ledger_balanced):
     login(b, b_user.phone, next_path=share_url.removeprefix(site))
     expect(b).to_have_url(re.compile(rf"/g/{group.number}/\?share="))
     expect(b.get_by_test_id("gb-status")).to_have_text("1 spot left")
+    b.get_by_test_id("gb-join").click()
+    # no address yet: the address form, and straight back to the group once it is saved
+    expect(b).to_have_url(re.compile(rf"/me/addresses/\?next=/g/{group.number}/"))
+    form = b.get_by_test_id("address-form")
+    for name, value in (("recipient", "王小B"), ("phone", "13700005502"), ("province", "江苏省"), ("city", "无锡市"),
+                        ("district", "梁溪区"), ("detail", "中山路 1 号")):
+        form.locator(f"[name={name}]").fill(value)
+    b.get_by_test_id("save-address").click()
+    expect(b).to_have_url(re.compile(rf"/g/{group.number}/$"))
     b.get_by_test_id("gb-join").click()
     expect(b).to_have_url(re.compile(r"/sandbox/pay/"))
     expect(b.get_by_test_id("sandbox-amount")).to_have_text(yuan(GROUP_PRICE))

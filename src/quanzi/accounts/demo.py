@@ -20,3 +20,12 @@ def user_create(*, nickname: str, password_hash: str, email: str | None = None, 
     """A user who joined at `date_joined`, with an already hashed password."""
     fields = {"date_joined": date_joined} if date_joined is not None else {}
     return User.objects.create(email=email, phone=phone, nickname=nickname, password=password_hash, **fields)
+
+
+def seeded_people(*, joined_before, exclude_ids=()) -> list[User]:
+    """The background shoppers the demo seeded: active non-staff users without an e-mail who saved an
+    address and joined before `joined_before` (the moment the demo was seeded: `seed_demo` backdates
+    its shoppers, so nobody who registered on the running demo is among them), oldest first."""
+    return list(User.objects.filter(is_staff=False, is_active=True, email__isnull=True, addresses__isnull=False,
+                                    date_joined__lt=joined_before).exclude(pk__in=list(exclude_ids))
+                .distinct().order_by("pk"))

@@ -24,6 +24,8 @@ class BargainConfig(AppConfig):
 
         slots.register(SlotEntry(slot="product.buy_box", key="bargain", template="bargain/partials/product_bargain.html",
                                  order=30))
+        slots.register(SlotEntry(slot="home.entries", key="bargain", label=_("Bargain"), url="bargain:campaigns",
+                                 icon="✂️", testid="entry-bargain", order=40, extra={"hint": _("Friends cut the price")}))
         slots.register(SlotEntry(slot="me.menu", key="bargain", label=_("My bargains"), url="bargain:my_bargains",
                                  icon="🔪", testid="my-bargains-link", order=80))
         slots.register(SlotEntry(slot="console.nav", key="bargain", label=_("Bargains"),

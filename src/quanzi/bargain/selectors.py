@@ -12,7 +12,7 @@ from quanzi.bargain.models import (
     BargainStatus,
     CampaignStatus,
 )
-from quanzi.catalog.selectors import shop_skus
+from quanzi.catalog.selectors import sellable_q, shop_skus
 from quanzi.core import clock
 
 
@@ -95,3 +95,9 @@ def skus_for_shop(*, shop) -> list:
 
 def bargains_for_campaign(*, campaign: BargainCampaign, limit: int = 50) -> list[Bargain]:
     return list(Bargain.objects.select_related("starter").filter(campaign=campaign)[:limit])
+
+
+def running_campaigns(*, limit: int = 40) -> list[BargainCampaign]:
+    """The bargains a shopper can start now (the /bargain/ page), lowest floor first, with their product."""
+    return list(BargainCampaign.objects.filter(BargainCampaign.running_q(), sellable_q(prefix="product"))
+                .select_related("product").order_by("floor_price", "pk")[:limit])

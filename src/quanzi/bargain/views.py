@@ -23,7 +23,7 @@ from quanzi.payments.services import payment_pay_url
 from quanzi.sharing import selectors as share_selectors
 from quanzi.shops.access import merchant_required
 from quanzi.web.forms import field_errors_for, parse_int, parse_yuan
-from quanzi.web.helpers import int_or_none, is_htmx, login_required
+from quanzi.web.helpers import address_first, int_or_none, is_htmx, login_required
 from quanzi.web.templatetags.quanzi_tags import yuan
 
 
@@ -88,8 +88,7 @@ def buy(request, number: str):
         return back
     address = address_default(user=request.user)
     if address is None:
-        messages.error(request, _("Add a delivery address first."))
-        return HttpResponseRedirect(reverse("storefront:addresses"))
+        return address_first(request, back_to=reverse("bargain:bargain", args=[number]))
     try:
         _bargain, _order, payment = services.bargain_buy(user=request.user, number=number, address_id=address.pk)
     except DomainError as exc:
@@ -117,6 +116,11 @@ def start(request, campaign_id: int):
         return HttpResponseRedirect(reverse("storefront:product", args=[campaign.product_id]))
     messages.success(request, _("Bargain started: share it with friends so they can cut the price."))
     return HttpResponseRedirect(reverse("bargain:bargain", args=[bargain.number]))
+
+
+def campaigns_page(request):
+    """Every running bargain (the home page's 砍价 entry)."""
+    return TemplateResponse(request, "bargain/campaigns.html", {"campaigns": selectors.running_campaigns()})
 
 
 def product_bargain(request, product_id: int):

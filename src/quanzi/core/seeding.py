@@ -26,6 +26,13 @@ The context carries what seeders share: the demo's fixture data (`ctx.data`: the
 people the demo is made of) and picture generator (`ctx.images`), a clock that can be moved back
 (`ctx.at(ctx.ago(days=3))`), and the shell's drivers of an order's life (`ctx.story`, `ctx.pay`, …)
 declared below; the demo app provides them, so a feature app never imports the demo app.
+
+Scenes that run out (a flash sale's hour, an open group's deadline, a bargain's time limit, a live
+room) are kept alive by the seeder's optional `rearm(ctx)`: `manage.py demo_rearm` (run by `make
+demo` on every start, and every few minutes by the demo-only `demo_rearm` sweep) calls it on a seeded
+database with the clock at now. A re-arm is idempotent (a second run adds nothing) and acts only on
+the demo's own objects: the demo merchants' shops (`ctx.demo_shop_ids()`), the demo shopper and the
+seeded shoppers (`ctx.demo_people()`) — never on a shop, person or campaign the demo did not make.
 """
 
 from __future__ import annotations
@@ -60,6 +67,7 @@ class DemoSeeder:
     section: str = ""
     label: str = ""
     describe: Callable[[dict[str, Any]], str] | None = None
+    rearm: Callable[[SeedContext], dict[str, Any]] | None = None
 
     def __post_init__(self) -> None:
         # the registry (and the generated docs) name a registration's owner by the item's module:
@@ -95,7 +103,9 @@ class SeedContext:
         self.shared: dict[str, Any] = {}  # what one seeder leaves for a later one of its section
         self._streams: dict[str, tuple[random.Random, dt.datetime]] = {}
         self.rng = random.Random(seed)
-        self.t0 = timezone.now()
+        self.t0 = clock.now()
+        # the clock's offset when the run began (0, or a test's travel): "now" for `at` below
+        self._offset = self.t0 - timezone.now()
 
     @property
     def images(self) -> Any:
@@ -107,7 +117,7 @@ class SeedContext:
         fresh stream per section, so one feature's data does not change when another is added)."""
         name = seeder.section_name
         if name not in self._streams:
-            self._streams[name] = (random.Random(self.seed), timezone.now())
+            self._streams[name] = (random.Random(self.seed), clock.now())
         self.rng, self.t0 = self._streams[name]
 
     # ------------------------------------------------------------ time
@@ -116,8 +126,8 @@ class SeedContext:
 
     @contextlib.contextmanager
     def at(self, moment: dt.datetime) -> Iterator[None]:
-        """Run the block with the clock at `moment` (never later than the real now)."""
-        moment = min(moment, timezone.now())
+        """Run the block with the clock at `moment` (never later than now)."""
+        moment = min(moment, timezone.now() + self._offset)
         with clock.travel(moment - clock.now()):
             yield
 
@@ -139,6 +149,15 @@ class SeedContext:
     # ------------------------------------------------------------ provided by the shell (the demo app)
     def demo_shopper(self):
         """The demo shopper's user (小圈), or None before the shop is seeded."""
+        raise NotImplementedError
+
+    def demo_shop_ids(self) -> set[int]:
+        """The shops of the demo merchants (merchant1…N@quanzi.demo): the only shops a re-arm acts on."""
+        raise NotImplementedError
+
+    def demo_people(self) -> list:
+        """The seeded background shoppers (joined before the demo was seeded; not the demo shopper,
+        not a merchant), oldest first: the only people a re-arm acts for, besides the demo shopper."""
         raise NotImplementedError
 
     def products_on_sale(self) -> dict[str, tuple[Any, dict]]:

@@ -58,6 +58,32 @@ class DemoContext(SeedContext):
 
         return user_get_by_phone(phone=data.DEMO_SHOPPER["phone"])
 
+    def demo_shop_ids(self) -> set[int]:
+        from quanzi.accounts.selectors import user_get_by_email
+        from quanzi.shops.selectors import shop_for_owner
+
+        if "demo_shop_ids" not in self.shared:
+            ids = set()
+            for spec in data.SHOPS:
+                owner = user_get_by_email(email=f"merchant{spec['n']}@quanzi.demo")
+                shop = shop_for_owner(user=owner) if owner is not None else None
+                if shop is not None:
+                    ids.add(shop.pk)
+            self.shared["demo_shop_ids"] = ids
+        return self.shared["demo_shop_ids"]
+
+    def demo_people(self) -> list:
+        from quanzi.accounts.demo import seeded_people
+        from quanzi.accounts.selectors import user_get_by_email
+        from quanzi.shops.selectors import shop_owner_ids
+
+        if "demo_people" not in self.shared:
+            operator = user_get_by_email(email=data.OPERATOR["email"])  # made first: the moment of the seed
+            demo = self.demo_shopper()
+            self.shared["demo_people"] = [] if operator is None else seeded_people(
+                joined_before=operator.date_joined, exclude_ids={demo.pk if demo else 0, *shop_owner_ids()})
+        return self.shared["demo_people"]
+
     def products_on_sale(self) -> dict[str, tuple[Any, dict]]:
         """data.PRODUCTS key → (Product, its definition), for the products the shop has on sale."""
         from quanzi.catalog.selectors import product_list

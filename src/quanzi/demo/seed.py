@@ -2,6 +2,11 @@
 in every state — made through the real services, so the ledger, stock, sold counts and timelines
 are exactly what real use would leave behind.
 
+Consistent on purpose: a product's sold count is exactly the units its seeded orders paid for (no
+made-up "sold before the demo" figure), and its rating is the mean of its seeded reviews
+(reviews/demo.py reviews the best-selling products first), so "已售 N" and the stars agree with the
+orders and reviews a visitor can open.
+
 This is the first registered seeder (`order=0`): every feature's demo data builds on its shops,
 products and shoppers. The drivers of an order's life (checkout, pay, ship, return, settle) are
 `DemoContext`'s (demo/context.py); the features' own demo data lives in each feature app's `demo.py`
@@ -94,7 +99,6 @@ class ShopSeeder:
         self.ctx.settle_due()
         self.payouts()
         self.scarcity()
-        self.popularity()
         self.carts()
         self.ctx.flush_refunds()
         return summary()
@@ -380,24 +384,6 @@ class ShopSeeder:
                 targets = {s.pk: self.rng.randint(1, 5) for s in chosen}
             for sku_id, stock in targets.items():
                 sku_update(product=product, sku_id=sku_id, stock=stock)
-
-    def popularity(self) -> None:
-        """`add_sales_before_the_demo`: products had sales before this shop's order history begins;
-        add a believable number so the "popular" sort has something to sort."""
-        from quanzi.catalog.services import product_record_sales
-
-        hot = {"heavytee", "earbuds", "coldbrew", "apples", "nuts", "dahongpao", "gan65", "candle"}
-        extra = {}
-        for key, product in self.products.items():
-            if self.defs[key]["status"] != ProductStatus.ON_SHELF:
-                continue
-            if key in hot:
-                extra[product.pk] = self.rng.randint(1500, 9000)
-            elif self.defs[key]["scarcity"] == "soldout":
-                extra[product.pk] = self.rng.randint(300, 2000)
-            else:
-                extra[product.pk] = self.rng.randint(5, 600)
-        product_record_sales(quantities=extra)
 
     def carts(self) -> None:
         from quanzi.orders.services import cart_add

@@ -7,6 +7,11 @@ One session is on now (it runs for three days from the seed) with three items of
   not pay within five minutes the unit comes back to the sale, live, through the sweeps).
 A second session starts ten minutes after the seed, so the countdown and the buttons that wake up
 at the start can be seen. Everything goes through the flash-sale services and purchase pipeline.
+
+Re-arm (`rearm_flash`, quanzi.demo.rearm): sessions run on the hour, like 整点秒杀. Whenever no session of
+the demo shop is on now with units left, one is made for the current hour; whenever none is coming
+up, one is made for the next hour — so there is always something to win and a countdown to watch.
+Sessions end by themselves (the `flashsale_close` sweep returns their leftovers to the SKUs).
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from typing import Any
 from quanzi.core.seeding import DemoSeeder
 
 ITEMS = [(20, 2), (1, 1), (2, 1)]  # (units, per-person limit) of the three items on now
+SESSION_ITEMS = [(10, 2), (5, 1), (3, 1)]  # (units, per-person limit) of a re-armed hourly session
+SESSION = dt.timedelta(hours=1)
 
 
 def flash_present(ctx) -> bool:
@@ -94,4 +101,50 @@ def _sell_out(ctx, demo, item) -> int:
     return len(won)
 
 
-seeder = DemoSeeder(key="flash", run=seed_flash, present=flash_present)
+def _hour(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def _session(shop, start: dt.datetime) -> Any:
+    """A published hourly session of the shop's cheapest stocked SKUs (None when none is left)."""
+    from django.utils import timezone
+
+    from quanzi.flashsale.services import sale_create, sale_publish
+
+    skus = _skus(shop.pk, len(SESSION_ITEMS))
+    if not skus:
+        return None
+    label = timezone.localtime(start).strftime("%H:%M")
+    sale = sale_create(shop=shop, title=f"整点秒杀 · {label} 场", starts_at=start, ends_at=start + SESSION, items=[
+        {"sku_id": s.pk, "price": _flash_price(s.price), "stock": min(units, s.stock), "per_user_limit": limit}
+        for s, (units, limit) in zip(skus, SESSION_ITEMS, strict=False)])
+    return sale_publish(sale_id=sale.pk, shop=shop)
+
+
+def rearm_flash(ctx) -> dict[str, Any]:
+    """A session of the demo shop on now with units left, and one coming up (see the module's doc)."""
+    from quanzi.catalog.selectors import pool_units
+    from quanzi.core import clock
+    from quanzi.flashsale.models import FlashSale, SaleStatus
+
+    shops = ctx.demo_shop_ids()
+    seeded = FlashSale.objects.filter(shop_id__in=shops).select_related("shop").order_by("pk").first()
+    if seeded is None:  # the flash-sale demo was never seeded
+        return {}
+    now = clock.now()
+    published = list(FlashSale.objects.filter(shop_id__in=shops, status=SaleStatus.PUBLISHED, ends_at__gt=now)
+                     .prefetch_related("items"))
+    on_now = [item.stock_pool for sale in published if sale.starts_at <= now for item in sale.items.all()]
+    made: dict[str, Any] = {}
+    if not any(pool_units(pools=on_now).values()):
+        sale = _session(seeded.shop, _hour(now))
+        if sale is not None:
+            made["session_now"] = sale.title
+    if not any(sale.starts_at > now for sale in published):
+        sale = _session(seeded.shop, _hour(now) + SESSION)
+        if sale is not None:
+            made["session_next"] = sale.title
+    return made
+
+
+seeder = DemoSeeder(key="flash", run=seed_flash, present=flash_present, rearm=rearm_flash)

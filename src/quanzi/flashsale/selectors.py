@@ -58,6 +58,22 @@ def sales_for_shoppers(*, now: dt.datetime | None = None, limit: int = 20) -> li
     return sales
 
 
+def home_session(*, now: dt.datetime | None = None, items: int = 4) -> dict | None:
+    """The home page's flash strip: the session on now, else the next one to start within a day, with
+    `items` of its items and what is left of each — three queries, whatever the number of sessions."""
+    now = now or clock.now()
+    sale = (FlashSale.objects.filter(status=SaleStatus.PUBLISHED, ends_at__gt=now,
+                                     starts_at__lte=now + dt.timedelta(days=1))
+            .order_by("starts_at", "pk").first())
+    if sale is None:
+        return None
+    shown = list(FlashItem.objects.filter(sale=sale).select_related("product", "sku").order_by("pk")[:items])
+    left = units_left(items=shown)
+    for item in shown:
+        item.left = left.get(item.pk, 0)
+    return {"sale": sale, "items": shown, "running": sale.starts_at <= now}
+
+
 def sale_for_shoppers(*, sale_id: int) -> FlashSale | None:
     sale = FlashSale.objects.filter(pk=sale_id).exclude(status=SaleStatus.DRAFT).select_related("shop") \
         .prefetch_related("items__product", "items__sku").first()

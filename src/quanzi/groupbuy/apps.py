@@ -24,6 +24,10 @@ class GroupbuyConfig(AppConfig):
 
         slots.register(SlotEntry(slot="product.buy_box", key="groupbuy",
                                  template="groupbuy/partials/product_groups.html", order=20))
+        slots.register(SlotEntry(slot="home.entries", key="groupbuy", label=_("Group buy"), url="groupbuy:campaigns",
+                                 icon="👥", testid="entry-groupbuy", order=20, extra={"hint": _("Cheaper together")}))
+        slots.register(SlotEntry(slot="order.panels", key="groupbuy", template="groupbuy/partials/order_panel.html",
+                                 context=order_panel_context, stylesheets=("groupbuy/css/groupbuy.css",), order=5))
         slots.register(SlotEntry(slot="console.nav", key="groupbuy", label=_("Group buys"),
                                  url="groupbuy:merchant_campaigns", active="groupbuy", testid="console-nav-groupbuy",
                                  order=20))
@@ -32,3 +36,17 @@ class GroupbuyConfig(AppConfig):
         from quanzi.groupbuy import demo
         # its demo data, for `manage.py seed_demo`
         seeders.register(demo.seeder, order=50)
+
+
+def order_panel_context(context) -> dict:
+    """The order page's group panel: the group this order holds a spot in, and its seats."""
+    from quanzi.core import clock
+    from quanzi.groupbuy import selectors
+
+    order = context.get("order")
+    group = selectors.group_of_order(order_id=order.pk) if order is not None else None
+    if group is None:
+        return {"gb_group": None}
+    return {"gb_group": group, "gb_members": selectors.visible_members(group=group),
+            "gb_empty_seats": range(group.spots_left),
+            "gb_open": group.status == "open" and group.deadline > clock.now()}

@@ -13,6 +13,12 @@ sweep run at the moment it would have run):
 * **A short fill window (3 minutes), groups of 2**: nobody has opened a group yet. A new user opens
   one from the product page and, with `make demo` running the sweeps every 5 s, watches it fail and
   the payment come back three minutes later.
+
+Re-arm (`rearm_groupbuy`, quanzi.demo.rearm): an open group of the "open" campaign that 小圈 can join
+must always be there. Whenever none is (it filled, failed at its deadline, or is about to), a seeded
+shopper opens a new one and pays; when the campaign itself can no longer host it (ended, ending
+within a day, its units nearly gone, or 小圈 at its per-person limit), it is ended and a fresh campaign
+of the same product and terms takes over.
 """
 
 from __future__ import annotations
@@ -30,6 +36,8 @@ CAMPAIGNS = {
     "open": (["nuts", "coldbrew", "socks", "cable"], 2, 48 * 3600, 0),
     "short": (["eggs", "oats", "chili", "candle", "socks", "cable", "mouse"], 2, SHORT_FILL_SECONDS, 0),
 }
+OPEN_LIMIT = 10  # units per person in the "open" campaign: 小圈 can join a re-armed group again and again
+REARM_MARGIN = dt.timedelta(hours=1)  # a group closing sooner than this is not offered any more
 GROUP_PRICE_PERCENT = 75  # the group price: 75 % of the list price, rounded down to whole yuan
 POOL_UNITS = 20  # units set aside per SKU (never more than half of what the SKU has)
 
@@ -102,7 +110,8 @@ class GroupBuySeeder:
                 if fill < 3600:
                     title = f"{title} · {fill // 60} 分钟成团"
                 campaign = campaign_create(shop=product.shop, product_id=product.pk, skus=rows, group_size=size,
-                                           starts_at=start, ends_at=ends, fill_seconds=fill, per_user_limit=1,
+                                           starts_at=start, ends_at=ends, fill_seconds=fill,
+                                           per_user_limit=OPEN_LIMIT if name == "open" else 1,
                                            leader_discount=leader_discount, title=title[:120])
                 campaign_activate(campaign_id=campaign.pk, shop=product.shop)
             self.counts[f"campaign_{name}"] = key
@@ -173,4 +182,91 @@ class GroupBuySeeder:
         self.counts["open_group"] = group.number
 
 
-seeder = DemoSeeder(key="groupbuy", run=seed_groupbuy, present=groupbuy_present)
+# ---------------------------------------------------------------- re-arm
+
+def _held(user, campaign) -> int:
+    from django.db.models import Sum
+
+    from quanzi.groupbuy.models import GroupMember
+    from quanzi.groupbuy.states import HOLDING_A_SPOT
+
+    return GroupMember.objects.filter(group__campaign=campaign, user=user, status__in=HOLDING_A_SPOT) \
+        .aggregate(n=Sum("quantity"))["n"] or 0
+
+
+def _units_left(campaign) -> int:
+    from quanzi.catalog.selectors import pool_units
+
+    return pool_units(pools=[campaign.stock_pool])[campaign.stock_pool]
+
+
+def _joinable(campaigns, demo, now):
+    """An open group of a running campaign, not closing within the margin, with a spot 小圈 may take."""
+    from django.db.models import F
+
+    from quanzi.groupbuy.models import Group, GroupCampaign, GroupStatus
+
+    groups = Group.objects.filter(campaign__in=campaigns, status=GroupStatus.OPEN, deadline__gt=now + REARM_MARGIN,
+                                  joined_count__lt=F("size")).filter(GroupCampaign.running_q(now, prefix="campaign__")) \
+        .exclude(members__user=demo).select_related("campaign").order_by("-pk")
+    return next((g for g in groups if _held(demo, g.campaign) < g.campaign.per_user_limit
+                 and _units_left(g.campaign) > 0), None)
+
+
+def _can_host(campaign, demo, now) -> bool:
+    return (campaign.is_running(now) and campaign.ends_at - now >= D and _units_left(campaign) >= campaign.group_size
+            and _held(demo, campaign) < campaign.per_user_limit)
+
+
+def _renew(campaign, now):
+    """End `campaign` (if still active) and start a fresh one of the same product and terms."""
+    from quanzi.groupbuy.constants import CampaignStatus
+    from quanzi.groupbuy.services import campaign_activate, campaign_create, campaign_end
+
+    if campaign.status == CampaignStatus.ACTIVE:
+        campaign_end(campaign_id=campaign.pk, shop=campaign.shop)
+    rows = [{"sku_id": row.sku_id, "group_price": row.group_price, "stock": min(POOL_UNITS, row.sku.stock // 2)}
+            for row in campaign.skus.select_related("sku").order_by("sku_id") if row.sku.is_active]
+    rows = [r for r in rows if r["stock"] > 0]
+    if not rows:
+        return None
+    fresh = campaign_create(shop=campaign.shop, product_id=campaign.product_id, skus=rows,
+                            group_size=campaign.group_size, starts_at=now, ends_at=now + 10 * D,
+                            fill_seconds=campaign.fill_seconds, per_user_limit=max(campaign.per_user_limit, OPEN_LIMIT),
+                            leader_discount=campaign.leader_discount, title=campaign.title)
+    return campaign_activate(campaign_id=fresh.pk, shop=campaign.shop)
+
+
+def rearm_groupbuy(ctx) -> dict[str, Any]:
+    """An open group 小圈 can join, always (see the module's doc)."""
+    from quanzi.core import clock
+    from quanzi.groupbuy.models import GroupCampaign
+
+    _keys, size, fill, _discount = CAMPAIGNS["open"]
+    demo, people = ctx.demo_shopper(), ctx.demo_people()
+    lineage = GroupCampaign.objects.filter(shop_id__in=ctx.demo_shop_ids(), group_size=size, fill_seconds=fill)
+    latest = lineage.select_related("shop").order_by("-pk").first()
+    if latest is None or demo is None or not people:  # the group-buy demo was never seeded
+        return {}
+    now = clock.now()
+    if _joinable(lineage, demo, now) is not None:
+        return {}
+    made: dict[str, Any] = {}
+    campaign = latest
+    if not _can_host(latest, demo, now):
+        campaign = _renew(latest, now)
+        if campaign is None:
+            return {}
+        made["campaign"] = campaign.pk
+    leader = next((p for p in people if _held(p, campaign) < campaign.per_user_limit), None)
+    if leader is None:
+        return made
+    seeder = GroupBuySeeder(ctx)
+    opened = now - 10 * MINUTE
+    group, _order, payment = seeder.open(leader, campaign, opened)
+    ctx.pay(payment, opened + 2 * MINUTE)
+    made["open_group"] = group.number
+    return made
+
+
+seeder = DemoSeeder(key="groupbuy", run=seed_groupbuy, present=groupbuy_present, rearm=rearm_groupbuy)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Min, Q, Sum
 
-from quanzi.catalog.selectors import shop_skus
+from quanzi.catalog.selectors import sellable_q, shop_skus
 from quanzi.core import clock
 from quanzi.groupbuy.models import (
     Group,
@@ -77,3 +77,18 @@ def skus_for_shop(*, shop) -> list:
 
 def groups_for_campaign(*, campaign: GroupCampaign, limit: int = 50) -> list[Group]:
     return list(Group.objects.select_related("leader").filter(campaign=campaign)[:limit])
+
+
+def group_of_order(*, order_id: int) -> Group | None:
+    """The group an order holds a spot in (the order page's group panel), with its campaign and members."""
+    member = (GroupMember.objects.filter(order_id=order_id)
+              .select_related("group__campaign").only("group").first())
+    return member.group if member else None
+
+
+def running_campaigns(*, limit: int = 40) -> list[GroupCampaign]:
+    """The group buys a shopper can open now (the /groupbuy/ page), newest first: one query, each with its
+    product and lowest group price (`min_group_price`)."""
+    return list(GroupCampaign.objects.filter(GroupCampaign.running_q(), sellable_q(prefix="product"))
+                .select_related("product").annotate(min_group_price=Min("skus__group_price"))
+                .order_by("-pk")[:limit])

@@ -20,7 +20,7 @@ from quanzi.payments.services import payment_pay_url
 from quanzi.sharing import selectors as share_selectors
 from quanzi.shops.access import merchant_required
 from quanzi.web.forms import field_errors_for, parse_int, parse_yuan
-from quanzi.web.helpers import is_htmx, login_required
+from quanzi.web.helpers import address_first, is_htmx, login_required
 
 
 def _int_or_none(text) -> int | None:
@@ -54,11 +54,10 @@ def group_page(request, number: str):
     })
 
 
-def _pay_redirect(request, call):
+def _pay_redirect(request, call, *, back_to: str):
     address = address_default(user=request.user)
     if address is None:
-        messages.error(request, _("Add a delivery address first."))
-        return HttpResponseRedirect(reverse("storefront:addresses"))
+        return address_first(request, back_to=back_to)
     try:
         _group, _order, payment = call(address.pk)
     except DomainError as exc:
@@ -74,7 +73,8 @@ def join(request, number: str):
     sku_id = _int_or_none(request.POST.get("sku"))
     response = _pay_redirect(request, lambda address_id: services.group_join(
         user=request.user, number=number, sku_id=sku_id, address_id=address_id,
-        quantity=_int_or_none(request.POST.get("quantity")) or 1))
+        quantity=_int_or_none(request.POST.get("quantity")) or 1),
+        back_to=reverse("groupbuy:group", args=[number]))
     return response or HttpResponseRedirect(reverse("groupbuy:group", args=[number]))
 
 
@@ -84,13 +84,17 @@ def open_group(request, campaign_id: int):
         product_id = selectors.product_id_for_campaign(campaign_id=campaign_id)
         return HttpResponseRedirect(reverse("groupbuy:product_groups", args=[product_id]) if product_id else "/")
     sku_id = _int_or_none(request.POST.get("sku"))
+    product_id = selectors.product_id_for_campaign(campaign_id=campaign_id)
+    product_page = reverse("storefront:product", args=[product_id]) if product_id else "/"
     response = _pay_redirect(request, lambda address_id: services.group_open(
         user=request.user, campaign_id=campaign_id, sku_id=sku_id, address_id=address_id,
-        quantity=_int_or_none(request.POST.get("quantity")) or 1))
-    if response is None:
-        product_id = selectors.product_id_for_campaign(campaign_id=campaign_id)
-        return HttpResponseRedirect(reverse("storefront:product", args=[product_id]) if product_id else "/")
-    return response
+        quantity=_int_or_none(request.POST.get("quantity")) or 1), back_to=product_page)
+    return response or HttpResponseRedirect(product_page)
+
+
+def campaigns_page(request):
+    """Every running group buy (the home page's 拼团 entry)."""
+    return TemplateResponse(request, "groupbuy/campaigns.html", {"campaigns": selectors.running_campaigns()})
 
 
 def product_groups(request, product_id: int):

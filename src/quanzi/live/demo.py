@@ -9,6 +9,12 @@ Made through the live services (no media server in the demo: the rooms show a ge
 The host is the first demo merchant (its login is in the returned dict). Idempotent: any room of that
 host means it ran. Viewer sessions and peaks are written here directly: they come from WebSocket
 connections the demo never opens.
+
+Re-arm (`rearm_live`, quanzi.demo.rearm): the demo host is always on air and always has a show coming
+up. Whenever none of the host's rooms is live (the seeded one was ended by the `live_close_stale`
+sweep, or by the host), a new room goes live "25 minutes ago" with the same shelf, a pinned product
+and a little chat; whenever no room of the host is scheduled ahead, tomorrow's 20:00 show is
+scheduled (小圈 asked to be reminded).
 """
 
 from __future__ import annotations
@@ -62,19 +68,24 @@ class LiveSeeder:
         self.ctx = ctx
         self.counts: dict[str, Any] = {}
 
-    def run(self) -> dict[str, Any] | None:
-        from quanzi.accounts.selectors import users_with_address
+    def prepare(self, viewers: list) -> bool:
+        """The host, the shelf and the viewers; False when the demo cannot make rooms."""
         from quanzi.catalog.selectors import sellable_products
 
         shop = host_shop(self.ctx)
         if shop is None:
-            return None
+            return False
         self.shop, self.host = shop, shop.owner
         self.products = list(sellable_products().filter(shop_id=shop.pk).order_by("pk")
                              .values_list("pk", flat=True)[:4])
-        self.viewers = users_with_address(without_email=True, newest_first=True, limit=8)
+        self.viewers = viewers
         self.demo = self.ctx.demo_shopper()
-        if not self.products or len(self.viewers) < 3:
+        return bool(self.products) and len(self.viewers) >= 3
+
+    def run(self) -> dict[str, Any] | None:
+        from quanzi.accounts.selectors import users_with_address
+
+        if not self.prepare(users_with_address(without_email=True, newest_first=True, limit=8)):
             return None
         ended = self.ended_room()
         live = self.live_room()
@@ -163,4 +174,23 @@ class LiveSeeder:
         return room
 
 
-seeder = DemoSeeder(key="live", run=seed_live, present=live_present)
+def rearm_live(ctx) -> dict[str, Any]:
+    """A room of the demo host on air, and one scheduled ahead (see the module's doc)."""
+    from quanzi.core import clock
+    from quanzi.live.models import LiveRoom, RoomStatus
+
+    if not live_present(ctx):  # the live demo was never seeded
+        return {}
+    live = LiveSeeder(ctx)
+    if not live.prepare(ctx.demo_people()[-8:]):
+        return {}
+    rooms = LiveRoom.objects.filter(host_id=live.host.pk)
+    made: dict[str, Any] = {}
+    if not rooms.filter(status=RoomStatus.LIVE).exists():
+        made["live_room"] = live.live_room().number
+    if not rooms.filter(status=RoomStatus.SCHEDULED, scheduled_at__gt=clock.now()).exists():
+        made["upcoming_room"] = live.upcoming_room().number
+    return made
+
+
+seeder = DemoSeeder(key="live", run=seed_live, present=live_present, rearm=rearm_live)

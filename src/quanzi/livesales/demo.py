@@ -12,6 +12,10 @@ On the first room that is live now (made by live/demo.py):
 
 Everything goes through the livesales services and the sandbox's signed notifications. Idempotent: a
 live price already on the room means it ran.
+
+Re-arm (`rearm_livesales`, quanzi.demo.rearm, after live's re-arm put the demo host on air): whenever
+the demo host's live room has no live price running (it lasts six hours), one is started on the first
+shelf item, as above.
 """
 
 from __future__ import annotations
@@ -152,4 +156,23 @@ class LiveSalesSeeder:
         self.counts["demo_balance"] = DEMO_TOPUP - (rose.price if rose else 0)
 
 
-seeder = DemoSeeder(key="livesales", run=seed_livesales, present=livesales_present)
+def rearm_livesales(ctx) -> dict[str, Any]:
+    """A live price running in the demo host's live room (see the module's doc)."""
+    from quanzi.core import clock
+    from quanzi.live.demo import host_shop
+    from quanzi.live.selectors import live_now, shelf
+    from quanzi.livesales.models import LivePrice
+
+    shop = host_shop(ctx)
+    if shop is None or not LivePrice.objects.filter(created_by_id=shop.owner_id).exists():
+        return {}  # the livesales demo was never seeded
+    room = next((r for r in sorted(live_now(limit=1000), key=lambda r: -r.pk)
+                 if r.host_id == shop.owner_id and shelf(room=r)), None)
+    if room is None or LivePrice.objects.filter(LivePrice.running_q(clock.now()), room_id=room.pk).exists():
+        return {}
+    seeder = LiveSalesSeeder(ctx, room)
+    lp = seeder.live_price()
+    return {"room": room.number, "live_price": lp.pk} if lp is not None else {}
+
+
+seeder = DemoSeeder(key="livesales", run=seed_livesales, present=livesales_present, rearm=rearm_livesales)

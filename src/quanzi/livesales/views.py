@@ -24,7 +24,7 @@ from quanzi.livesales import selectors, services
 from quanzi.livesales.models import LivePrice
 from quanzi.payments.services import payment_pay_url
 from quanzi.web.forms import parse_yuan
-from quanzi.web.helpers import is_htmx, login_required
+from quanzi.web.helpers import address_first, is_htmx, login_required
 
 
 def _int_or_none(text) -> int | None:
@@ -63,9 +63,9 @@ def room_panel(request, number: str):
 def buy(request, number: str):
     htmx = is_htmx(request)
     address = address_default(user=request.user)
+    if address is None:
+        return address_first(request, back_to=room_url(number))
     try:
-        if address is None:
-            raise ValidationFailed(_("Add a delivery address first."), code="address_required")
         order, payment = services.live_buy(
             user=request.user, room_number=number, sku_id=_int_or_none(request.POST.get("sku")),
             quantity=_int_or_none(request.POST.get("quantity")) or 1, address_id=address.pk,

@@ -1,9 +1,16 @@
-"""Demo data of reviews (quanzi.core.seeding): verified-purchase reviews of delivered orders — some with
-a photo, one follow-up, merchant replies and "helpful" marks — made through the reviews services, so
-only lines their authors really received can be reviewed, once each.
+"""Demo data of reviews (quanzi.core.seeding): verified-purchase reviews of delivered orders — at least
+one for every product people received, some with a photo, one follow-up, merchant replies and
+"helpful" marks — made through the reviews services, so only lines their authors really received can
+be reviewed, once each.
 
 The last part of the "social" section (after social/demo.py and content/demo.py), whose creators,
 fans and random stream it shares.
+
+Re-arm (`rearm_reviews`, quanzi.demo.rearm): orders keep arriving after the seed — the seed's own
+deliveries complete when its transaction commits, and the sandbox carrier delivers parcels while the
+demo runs — so whenever a product a seeded shopper received has no review yet, that shopper reviews
+it, the way buyers do a few hours after delivery: every product people received has reviews, and its
+stars are their mean.
 """
 
 from __future__ import annotations
@@ -27,7 +34,11 @@ FOLLOWUP_TEXT = "用了两周来追评：依然很满意，已经推荐给朋友
 
 def reviewable_lines(demo) -> list:
     """Received lines not yet reviewed, not fully refunded, not bought by the shop's own owner: 小圈's
-    first four, and enough of the others to show (keeps the full seed fast)."""
+    first four; then one line of every product someone else received, the most received first (so
+    every product people bought and got — the best-sellers above all — has reviews in proportion,
+    and its stars are the mean of them); then more of the others, up to two thirds (at most 16)."""
+    from collections import Counter
+
     from quanzi.orders.selectors import order_lines_received
     from quanzi.reviews.models import Review
 
@@ -36,7 +47,17 @@ def reviewable_lines(demo) -> list:
              and ln.refunded_quantity < ln.quantity and ln.order.shop.owner_id != ln.order.user_id]
     mine = [ln for ln in lines if ln.order.user_id == demo.pk]
     theirs = [ln for ln in lines if ln.order.user_id != demo.pk]
-    return mine[:4] + theirs[:max(8, min(16, len(theirs) * 2 // 3))]
+    received = Counter()
+    for ln in theirs:
+        received[ln.product_id] += ln.quantity
+    firsts: dict[int, object] = {}
+    for ln in sorted(theirs, key=lambda ln: -received[ln.product_id]):
+        firsts.setdefault(ln.product_id, ln)
+    chosen = list(firsts.values())
+    taken = {ln.pk for ln in chosen}
+    extra = max(8, min(16, len(theirs) * 2 // 3)) - len(chosen)
+    chosen += [ln for ln in theirs if ln.pk not in taken][:max(0, extra)]
+    return mine[:4] + chosen
 
 
 def seed_reviews(ctx) -> dict[str, Any]:
@@ -86,5 +107,32 @@ def _answers(ctx, reviews: list) -> None:
                 helpful_mark(user=user, review_id=review.pk)
 
 
-seeder = DemoSeeder(key="reviews", section=SECTION, run=seed_reviews, present=None,
+def rearm_reviews(ctx) -> dict[str, Any]:
+    """A review of every product a seeded shopper received that has none (see the module's doc)."""
+    from quanzi.core import clock
+    from quanzi.orders.selectors import order_lines_received
+    from quanzi.reviews.models import Review
+    from quanzi.reviews.services import review_create
+
+    people = {p.pk for p in ctx.demo_people()}
+    if not people or not Review.objects.exists():  # the social demo was never seeded
+        return {}
+    reviewed = set(Review.objects.values_list("product_id", flat=True))
+    firsts: dict[int, Any] = {}
+    for line in order_lines_received():
+        if line.order.user_id in people and line.product_id not in reviewed and line.refunded_quantity < line.quantity:
+            firsts.setdefault(line.product_id, line)
+    if not firsts:
+        return {}
+    ctx.reset_rate_limits({"review": 3600}, {ln.order.user for ln in firsts.values()})
+    for i, line in enumerate(firsts.values()):
+        rating = 5 if i % 3 else 4
+        delivered = line.order.delivered_at or clock.now()
+        with ctx.at(delivered + dt.timedelta(hours=6 + 5 * (i % 7))):
+            review_create(user=line.order.user, order_line_id=line.pk, rating=rating,
+                          text=ctx.rng.choice(REVIEW_TEXTS[rating]))
+    return {"reviews": len(firsts)}
+
+
+seeder = DemoSeeder(key="reviews", section=SECTION, run=seed_reviews, present=None, rearm=rearm_reviews,
                     describe=lambda r: f"{r['reviews']} reviews")

@@ -13,8 +13,11 @@ class WebConfig(AppConfig):
     def ready(self) -> None:
         from quanzi.web import (
             checks,  # noqa: F401 - every registered slot entry names a declared slot
+            converters,
             page_hooks,  # noqa: F401 - the registries of the shopper pages' hooks
         )
+
+        converters.register()  # `<id:pk>` in URL confs: ids that fit a BIGINT
         from quanzi.web.slots import LINKS, TEMPLATE, declare_slot
 
         declare_slot("base.topbar", kind=TEMPLATE, owner="web",

@@ -7,6 +7,7 @@ importing the shell that composes them.
 from __future__ import annotations
 
 import json
+import re
 from functools import wraps
 from urllib.parse import quote, urlsplit
 
@@ -77,17 +78,36 @@ def trigger(response: HttpResponse, **events) -> HttpResponse:
 
 
 def int_or_none(value) -> int | None:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
+    """A whole number (ASCII digits, within a BIGINT's range) from a form or query string, else None: a
+    40-digit or non-numeric id is then simply "no such object"."""
+    text = str(value).strip() if value is not None else ""
+    if not re.fullmatch(r"[+-]?[0-9]{1,19}", text):
         return None
+    number = int(text)
+    return number if -(2**63) <= number < 2**63 else None
 
 
 def client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or ""
+    """The client's address, behind a trusted proxy too (core.client_address)."""
+    from quanzi.core.client_address import client_ip as real_client_ip
+
+    return real_client_ip(request)
 
 
 def error_context(exc) -> dict:
     """What a form shows for a DomainError: its message and per-field messages."""
     fields = {k: str(v) for k, v in (getattr(exc, "fields", None) or {}).items()}
     return {"error": exc.message, "error_code": getattr(exc, "code", ""), "field_errors": fields}
+
+
+def address_first(request: HttpRequest, *, back_to: str) -> HttpResponse:
+    """The shopper has no delivery address yet: open the address form, and once one is saved send them
+    back to `back_to` (the group, bargain or live room they were buying from) instead of leaving them
+    on the address book. HTMX requests get the same through HX-Redirect."""
+    from django.contrib import messages
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    messages.info(request, _("Add a delivery address first; you will be brought back right after."))
+    url = f"{reverse('storefront:addresses')}?next={quote(back_to, safe='/')}"
+    return hx_redirect(url) if is_htmx(request) else HttpResponseRedirect(url)

@@ -160,3 +160,26 @@ def test_bargain_page_queries_do_not_grow_with_helpers(bargain, helpers, django_
     with django_assert_max_num_queries(2):  # the bargain (with campaign, product, starter) and its helps
         html = client.get(f"/b/{bargain.number}/").content.decode()
     assert html.count('data-testid="bargain-helper"') == 4
+
+
+def test_buying_without_an_address_comes_back_to_the_bargain_once_one_is_saved(bargain, starter):
+    from quanzi.accounts.selectors import address_list
+    from quanzi.accounts.services import address_delete
+
+    for address in address_list(user=starter):
+        address_delete(user=starter, address_id=address.pk)
+    client = client_for(starter)
+    r = client.post(f"/b/{bargain.number}/buy/")
+    assert r.status_code == 302 and r["Location"] == f"/me/addresses/?next=/b/{bargain.number}/"
+    r = client.post("/me/addresses/new/", {"recipient": "张三", "phone": "13800138000", "province": "上海",
+                                           "city": "上海", "district": "黄浦区", "detail": "人民路 1 号",
+                                           "next": f"/b/{bargain.number}/"})
+    assert r["Location"] == f"/b/{bargain.number}/"
+    assert "/pay/" in client.post(f"/b/{bargain.number}/buy/")["Location"]
+
+
+def test_the_bargain_page_lists_running_campaigns_from_the_floor_price(campaign, client):
+    html = client.get("/bargain/").content.decode()
+    assert html.count('data-testid="bargain-campaign"') == 1
+    assert f'href="/bargain/products/{campaign.product_id}/"' in html
+    assert 'data-testid="entry-bargain"' in client.get("/").content.decode()

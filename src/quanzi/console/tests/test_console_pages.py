@@ -135,6 +135,15 @@ def test_dashboard_shows_counts_balance_and_low_stock(merchant, shop, make_produ
     assert 'data-testid="balances"' in page
 
 
+def test_the_overview_lists_every_selling_tool_so_a_phone_reaches_each_section(merchant):
+    from quanzi.web.slots import entries
+
+    page = text(merchant.get(reverse("console:dashboard")))
+    assert 'data-testid="console-tools"' in page
+    for entry in entries("console.nav"):  # group buy, bargain, flash sale, live, distribution, reviews…
+        assert f'data-testid="tool-{entry.testid}"' in page, entry.key
+
+
 def test_dashboard_of_a_shop_under_review_says_so(client, make_shop):
     shop = make_shop(approved=False)
     client.force_login(shop.owner)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+from collections import Counter, defaultdict
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.core.files.storage import default_storage
@@ -22,8 +24,9 @@ from quanzi.catalog.constants import ProductStatus
 from quanzi.catalog.selectors import banner_list, category_list
 from quanzi.catalog.testing import products
 from quanzi.core import clock
-from quanzi.core.testing import table_counts
+from quanzi.core.testing import run_outbox_hooks, table_counts
 from quanzi.demo import data
+from quanzi.demo.rearm import rearm_demo
 from quanzi.ledger.selectors import postings_sum, unbalanced_transactions
 from quanzi.orders.constants import OPEN_AFTERSALE, AfterSaleStatus, OrderStatus
 from quanzi.orders.selectors import (
@@ -32,10 +35,14 @@ from quanzi.orders.selectors import (
     cart_lines,
     has_payable_order,
     order_counts_by_status,
+    order_lines_of,
+    order_lines_received,
 )
-from quanzi.orders.testing import aftersales, orders
+from quanzi.orders.testing import aftersales, order_values, orders
 from quanzi.payments.constants import RefundStatus
 from quanzi.payments.testing import refunds
+from quanzi.reviews.selectors import product_rating
+from quanzi.reviews.testing import reviews
 from quanzi.settlement.constants import PayoutStatus
 from quanzi.settlement.selectors import payout_counts_by_status
 from quanzi.settlement.services import merchant_balances
@@ -88,7 +95,38 @@ def assert_every_state() -> None:
     assert balances["pending"] > 0 and balances["available"] > 0 and balances["paid_out"] > 0
     # the money really moved: refunds reached the sandbox, sold counts follow paid orders
     assert all(r.status == RefundStatus.SUCCEEDED for r in refunds())
+    run_outbox_hooks()  # (delivered by the seed's commit; this test's transaction never commits)
     assert any(p.sold_count > 0 for p in products())
+
+
+def assert_consistent() -> None:
+    """What a visitor reads agrees with the seeded data: a sold count is the units paid for (no made-up
+    baseline), the stars are the mean of the product's visible reviews, and the best-sellers people
+    received have reviews."""
+    run_outbox_hooks()  # sold counts follow payments through the outbox, as the seed's commit delivers them
+    rearm_demo()  # as `make demo` does on start: deliveries completed by the commit get their reviews
+    paid = [pk for (pk,) in order_values(fields=["pk"], paid=True)]
+    units: Counter[int] = Counter()
+    for line in order_lines_of(order_ids=paid):
+        units[line.product_id] += line.quantity
+    sold = {p.pk: p.sold_count for p in products()}
+    assert sold == {pk: units[pk] for pk in sold}
+    ratings: dict[int, list[int]] = defaultdict(list)
+    for review in reviews():
+        if review.status == "visible":
+            ratings[review.product_id].append(review.rating)
+    for pk in sold:
+        shown = product_rating(product_id=pk)
+        assert shown["count"] == len(ratings[pk])
+        mean = Decimal(sum(ratings[pk])) / len(ratings[pk]) if ratings[pk] else None
+        assert shown["average"] == (mean.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if mean else None)
+    demo = user_get_by_phone(phone=data.DEMO_SHOPPER["phone"])  # (小圈 keeps some of hers to review herself)
+    received = {ln.product_id for ln in order_lines_received() if ln.refunded_quantity < ln.quantity
+                and ln.order.user_id not in (demo.pk, ln.order.shop.owner_id)}
+    missing = {ln.title for ln in order_lines_received() if ln.product_id in received and not ratings[ln.product_id]}
+    assert received and not missing, missing  # every product others received has reviews
+    best = sorted(sold, key=lambda pk: (-sold[pk], pk))[:5]
+    assert all(ratings[pk] for pk in best if pk in received) and any(ratings[pk] for pk in best)
 
 
 def assert_shops_and_people() -> None:
@@ -134,6 +172,7 @@ def test_small_seed_has_every_state_balanced_books_and_runs_once():
     assert_products_ready(minimum=15)
     assert_every_state()
     assert_ledger_balanced()
+    assert_consistent()
     before = counts()
 
     again = seed("--small")
@@ -173,6 +212,7 @@ def test_full_seed():
     assert len([u for u in users(is_staff=False) if u.pk not in owners]) >= 31
     assert_every_state()
     assert_ledger_balanced()
+    assert_consistent()
     before = counts()
     assert "already seeded" in seed()
     assert counts() == before

@@ -1,9 +1,13 @@
 """Flash-sale pages render for every visitor and phase; the no-JavaScript buy button works."""
 
+import datetime as dt
+
 import pytest
+from django.test import Client
 from django.urls import reverse
 
-from quanzi.flashsale.models import Reservation
+from quanzi.core import clock
+from quanzi.flashsale.models import FlashSale, Reservation
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +79,23 @@ def test_operator_ends_a_session_from_the_admin(client, make_user, sale, item):
     assert client.get("/admin/flashsale/reservation/").status_code == 200
     client.post("/admin/flashsale/flashsale/", {"action": "end_now", "_selected_action": [sale.pk]})
     assert FlashSale.objects.get(pk=sale.pk).status == "ended"
+
+
+def test_home_shows_the_flash_entry_and_the_session_on_now_with_its_countdown(make_sale, django_assert_max_num_queries):
+    sale = make_sale(starts_in=-60)
+    with django_assert_max_num_queries(14):  # the home page's 11 + the strip's items and units left
+        html = Client().get("/").content.decode()
+    assert 'data-testid="entry-flash"' in html and 'href="/flash/"' in html
+    assert 'data-testid="home-flash"' in html and 'data-running="1"' in html
+    assert 'data-testid="home-flash-countdown"' in html and f'href="/flash/{sale.pk}/"' in html
+    assert "¥9.90" in html
+
+
+def test_home_announces_the_next_session_and_hides_a_finished_one(make_sale):
+    make_sale(starts_in=1800)
+    html = Client().get("/").content.decode()
+    assert 'data-running="0"' in html
+    # a session that ended is not shown; none at all leaves only the entry
+    FlashSale.objects.update(starts_at=clock.now() - dt.timedelta(hours=2), ends_at=clock.now() - dt.timedelta(hours=1))
+    html = Client().get("/").content.decode()
+    assert 'data-testid="home-flash"' not in html and 'data-testid="entry-flash"' in html

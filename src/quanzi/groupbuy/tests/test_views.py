@@ -122,3 +122,49 @@ def test_a_member_gets_a_share_link_and_a_poster_that_lead_to_the_group(campaign
     # a visitor who is not in the group sees the plain link, and no link is made for them
     html = Client().get(f"/g/{group.number}/").content.decode()
     assert f"/g/{group.number}/" in html and share_link_count() == 1
+
+
+ADDRESS = {"recipient": "李四", "phone": "13900139000", "province": "浙江", "city": "杭州", "district": "西湖区",
+           "detail": "文三路 2 号"}
+
+
+def test_a_new_user_without_an_address_adds_one_and_lands_back_on_the_group(campaign, gsku, make_shopper,
+                                                                              make_user, open_group):
+    group, *_ = open_group(make_shopper())
+    friend = _client(make_user())
+    r = friend.post(f"/g/{group.number}/join/", {"sku": gsku.pk})
+    assert r.status_code == 302 and r["Location"] == f"/me/addresses/?next=/g/{group.number}/"
+    page = friend.get(r["Location"]).content.decode()
+    assert f'name="next" value="/g/{group.number}/"' in page  # the address form carries the way back
+    r = friend.post("/me/addresses/new/", {**ADDRESS, "next": f"/g/{group.number}/"})
+    assert r.status_code == 302 and r["Location"] == f"/g/{group.number}/"
+    r = friend.post(f"/g/{group.number}/join/", {"sku": gsku.pk})
+    assert "/pay/" in r["Location"]
+
+
+def test_opening_a_group_without_an_address_comes_back_to_the_product(campaign, gsku, make_user):
+    r = _client(make_user()).post(f"/groupbuy/campaigns/{campaign.pk}/open/", {"sku": gsku.pk})
+    assert r["Location"] == f"/me/addresses/?next=/p/{campaign.product_id}/"
+
+
+def test_the_order_page_of_a_group_order_shows_the_group_and_invites(campaign, gsku, make_shopper, open_group, pay):
+    leader = make_shopper()
+    group, order, payment = open_group(leader)
+    pay(payment.number)
+    html = _client(leader).get(f"/orders/{order.number}/").content.decode()
+    assert 'data-testid="gb-order-panel"' in html
+    assert f'href="/g/{group.number}/"' in html and 'data-testid="gb-invite"' in html
+    assert html.count('data-testid="gb-seat-empty"') == group.size - 1
+    other = make_shopper()
+    # another shopper's order page is theirs alone, and an order that is not a group order shows no panel
+    assert _client(other).get(f"/orders/{order.number}/").status_code == 404
+
+
+def test_the_group_buy_page_lists_running_campaigns_with_their_group_price(campaign, gsku, client, shop):
+    from quanzi.groupbuy.services import campaign_end
+
+    html = client.get("/groupbuy/").content.decode()
+    assert html.count('data-testid="gb-campaign"') == 1 and f'href="/p/{campaign.product_id}/"' in html
+    assert 'data-testid="entry-groupbuy"' in client.get("/").content.decode()
+    campaign_end(shop=shop, campaign_id=campaign.pk)
+    assert 'data-testid="gb-campaign"' not in client.get("/groupbuy/").content.decode()

@@ -88,3 +88,14 @@ def test_non_host_sees_the_creator_application(client, make_user):
     assert r.status_code == 200 and 'data-testid="live-host-apply"' in r.content.decode()
     client.post("/merchant/live/", {"action": "apply", "note": "I review gadgets"})
     assert HostPermit.objects.get(user=user).status == "applied"
+
+
+def test_home_has_a_live_entry_a_live_tab_and_a_strip_of_rooms_on_air(client, make_room):
+    html = client.get("/").content.decode()
+    assert 'data-testid="entry-live"' in html and 'data-testid="tab-live"' in html
+    assert 'data-testid="home-live-now"' not in html  # nothing on air: no empty strip
+    on_air = make_room(live=True, title="今晚八点上新")
+    make_room(title="明天的直播")  # scheduled, not on air
+    html = client.get("/").content.decode()
+    assert 'data-testid="home-live-now"' in html
+    assert html.count('data-testid="live-card"') == 1 and f'href="/live/{on_air.number}/"' in html

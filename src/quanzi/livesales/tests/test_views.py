@@ -71,6 +71,15 @@ def test_buying_without_htmx_goes_to_the_cashier_in_the_forms_new_tab(room, lsku
     assert r.status_code == 302 and r["Location"].startswith("/sandbox/pay/")
 
 
+def test_buying_without_an_address_asks_for_one_and_comes_back_to_the_room(room, lsku, make_user):
+    client = client_for(make_user())
+    r = client.post(f"/livesales/rooms/{room.number}/buy/", {"sku": lsku.pk, "quantity": 1}, **HTMX)
+    assert r.status_code == 204 and r["HX-Redirect"] == f"/me/addresses/?next=/live/{room.number}/"
+    r = client.post(f"/livesales/rooms/{room.number}/buy/", {"sku": lsku.pk, "quantity": 1})
+    assert r.status_code == 302 and r["Location"] == f"/me/addresses/?next=/live/{room.number}/"
+    assert not orders()
+
+
 def test_a_buy_error_is_shown_in_the_panel(room, lsku, live_price, make_shopper):
     live_price.status = LivePriceStatus.ENDED
     live_price.save(update_fields=["status"])

@@ -145,9 +145,13 @@
     box.innerHTML = "";
     var a = document.createElement("a"); a.className = "live-pinned-card"; a.href = d.product.url;
     a.setAttribute("data-testid", "live-pinned-card"); a.dataset.productId = d.product.id;
-    var b = document.createElement("b"); b.textContent = d.product.title; a.appendChild(b);
+    if (d.product.image) { var img = document.createElement("img"); img.src = d.product.image; img.alt = ""; a.appendChild(img); }
+    var body = document.createElement("span"); body.className = "live-pinned-body";
+    var b = document.createElement("b"); b.textContent = d.product.title; body.appendChild(b);
     var p = document.createElement("span"); p.className = "price";
-    p.textContent = " ¥" + (d.product.price / 100).toFixed(2); a.appendChild(p);
+    p.textContent = "¥" + (d.product.price / 100).toFixed(2); body.appendChild(p); a.appendChild(body);
+    var buy = document.createElement("span"); buy.className = "live-pinned-buy"; buy.textContent = root.dataset.msgBuy || "Buy";
+    a.appendChild(buy);
     box.appendChild(a); box.hidden = false;
   });
   Q.on("unpinned", function () { var box = $("[data-live-pinned]"); if (box) { box.hidden = true; box.innerHTML = ""; } });

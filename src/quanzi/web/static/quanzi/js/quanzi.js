@@ -103,6 +103,27 @@
     });
   });
 
+  // Behaviours that would otherwise be inline handlers (the Content-Security-Policy allows no inline script):
+  // <input data-select-all> selects its text on click (share and push URLs);
+  // <a data-open-details="id"> opens that <details> before jumping to it;
+  // <a data-history-back href="fallback"> goes back when there is a page of this site to go back to.
+  document.addEventListener("click", function (e) {
+    var target = e.target;
+    if (!(target instanceof Element)) return;
+    if (target.matches("[data-select-all]") && target.select) { target.select(); return; }
+    var opener = target.closest("[data-open-details]");
+    if (opener) {
+      var details = document.getElementById(opener.dataset.openDetails);
+      if (details) details.open = true;
+      return;
+    }
+    var back = target.closest("[data-history-back]");
+    if (back && window.history.length > 1 && document.referrer.indexOf(location.origin + "/") === 0) {
+      e.preventDefault();
+      window.history.back();
+    }
+  });
+
   // <select data-autosubmit> (language switch).
   document.addEventListener("change", function (e) {
     if (e.target.matches("select[data-autosubmit]")) e.target.form.submit();
