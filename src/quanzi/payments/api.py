@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 
 from quanzi.accounts.auth import auth
@@ -83,9 +83,9 @@ def _answer(answer: Answer) -> HttpResponse:
 
 
 REFUSALS = {  # reason → (status, code, message): answered in the one error shape, before any verification
-    "too large": (413, "notification_too_large", _lazy("The notification is too large.")),
-    "too many fields": (400, "too_many_fields", _lazy("The notification has too many fields.")),
-    "malformed form": (400, "malformed_form", _lazy("The notification is not a well-formed form.")),
+    "too large": (413, "notification_too_large", gettext_lazy("The notification is too large.")),
+    "too many fields": (400, "too_many_fields", gettext_lazy("The notification has too many fields.")),
+    "malformed form": (400, "malformed_form", gettext_lazy("The notification is not a well-formed form.")),
 }
 
 
