@@ -97,6 +97,8 @@ class Reservation(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("flash-sale reservation")
+        verbose_name_plural = _("flash-sale reservations")
         ordering = ["-id"]
         indexes = [models.Index(fields=["status", "expires_at"]), models.Index(fields=["user", "-id"]),
                    models.Index(fields=["order_id"])]

@@ -15,7 +15,7 @@ class OrderStatus(models.TextChoices):
     DELIVERED = "delivered", _("Delivered")
     COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
-    CLOSED = "closed", _("Closed (fully refunded)")
+    CLOSED = "closed", _("Closed (refunded)")  # every line refunded; a shipping fee may have been kept
 
 
 class AfterSaleKind(models.TextChoices):

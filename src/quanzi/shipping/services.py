@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from quanzi.core import clock
 from quanzi.core.errors import Conflict, NotFound, ValidationFailed
@@ -25,11 +26,13 @@ from quanzi.shipping.constants import CARRIERS, TrackingStatus
 from quanzi.shipping.models import SandboxParcel, Shipment, TrackingEvent
 
 logger = logging.getLogger("quanzi.shipping")
+# The sandbox carrier's words are stored as English msgids and translated when shown (the order pages'
+# `{% trans ev.description %}`), so each reader sees one language; a real carrier's own text shows as sent.
 SANDBOX_ROUTE = [
-    (TrackingStatus.PICKED_UP, "快递员已揽收 Parcel picked up", "上海 Shanghai"),
-    (TrackingStatus.IN_TRANSIT, "运输中，已到达转运中心 Arrived at sorting centre", "杭州 Hangzhou"),
-    (TrackingStatus.OUT_FOR_DELIVERY, "派送中 Out for delivery", "目的地 Destination city"),
-    (TrackingStatus.DELIVERED, "已签收 Delivered, signed for", "目的地 Destination"),
+    (TrackingStatus.PICKED_UP, gettext_noop("The courier picked up the parcel"), gettext_noop("Shanghai")),
+    (TrackingStatus.IN_TRANSIT, gettext_noop("In transit: arrived at the sorting centre"), gettext_noop("Hangzhou")),
+    (TrackingStatus.OUT_FOR_DELIVERY, gettext_noop("Out for delivery"), gettext_noop("Destination city")),
+    (TrackingStatus.DELIVERED, gettext_noop("Delivered, signed for"), gettext_noop("Destination")),
 ]
 
 

@@ -122,7 +122,8 @@
     if (isConsole && data.user_id && (!Q.user || data.user_id !== Q.user.id)) {
       [["delete", "🗑"], ["mute", "🔇"], ["ban", "⛔"]].forEach(function (a) {
         var btn = document.createElement("button"); btn.type = "button"; btn.className = "live-mod";
-        btn.dataset.mod = a[0]; btn.textContent = a[1]; btn.title = a[0];
+        var label = root.dataset["msgMod" + a[0].charAt(0).toUpperCase() + a[0].slice(1)] || a[0];  // translated by the page
+        btn.dataset.mod = a[0]; btn.textContent = a[1]; btn.title = label; btn.setAttribute("aria-label", label);
         btn.setAttribute("data-testid", "live-mod-" + a[0]);
         li.appendChild(btn);
       });
