@@ -51,7 +51,26 @@ def world(make_user, make_shop, make_shopper, category):
     sale_publish(sale_id=sale.pk, shop=shop)
     room_create(host=merchant, title="春茶直播", scheduled_at=now + dt.timedelta(hours=2), product_ids=[tea.pk])
     shopper = make_shopper(phone="13700007702", nickname="小圈")
-    return {"shopper": shopper, "merchant": merchant, "tea": tea, "group": group, "sale": sale}
+    note = _note(author=make_user(phone="13700007703", nickname="茶友"), product=tea)
+    return {"shopper": shopper, "merchant": merchant, "tea": tea, "group": group, "sale": sale, "note": note}
+
+
+def _note(*, author, product):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from quanzi.content import services
+
+    note = services.note_create_draft(author=author, title="春茶开箱", body="今年的大红袍，炭焙味很足 #喝茶")
+    for size in ((800, 600), (600, 800)):  # a landscape and a portrait picture: no letterbox bars either way
+        buffer = io.BytesIO()
+        Image.new("RGB", size, (120, 160, 90)).save(buffer, "PNG")
+        services.note_add_image(user=author, note_id=note.pk,
+                                upload=SimpleUploadedFile("p.png", buffer.getvalue(), content_type="image/png"))
+    services.note_tag_product(user=author, note_id=note.pk, product_id=product.pk)
+    return services.note_publish(user=author, note_id=note.pk)
 
 
 def check(page, path: str, width: int, problems: list[str]) -> None:
@@ -68,7 +87,7 @@ def check(page, path: str, width: int, problems: list[str]) -> None:
 def test_main_pages_fit_the_screen_and_pass_axe(open_page, world):
     shopper_pages = ["/", f"/p/{world['tea'].pk}/", "/groupbuy/", f"/g/{world['group'].number}/", "/flash/",
                      f"/flash/{world['sale'].pk}/", "/bargain/", "/live/", "/cart/", "/me/", "/feed/",
-                     f"/me/addresses/?next=/g/{world['group'].number}/"]
+                     f"/me/addresses/?next=/g/{world['group'].number}/", f"/n/{world['note'].pk}/"]
     merchant_pages = ["/merchant/", "/merchant/products/", "/merchant/orders/", "/merchant/groupbuy/",
                       "/merchant/flash/", "/merchant/bargain/", "/merchant/live/", "/merchant/distribution/"]
     problems: list[str] = []
@@ -81,5 +100,9 @@ def test_main_pages_fit_the_screen_and_pass_axe(open_page, world):
             login(page, identifier)
             for path in pages:
                 check(page, path, width, problems)
+                if path.startswith("/n/"):  # the tagged product's buy button is on screen, not clipped
+                    box = page.locator("[data-testid=note-product] .btn").first.bounding_box()
+                    if box is None or box["x"] + box["width"] > width:
+                        problems.append(f"{width}px {path}: the tagged product's buy button is off screen: {box}")
             problems += [f"{width}px {who}: console error: {text}" for text in console_errors]
     assert problems == [], "\n".join(problems)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from quanzi.core.errors import DomainError, ValidationFailed
+from quanzi.social.selectors import relationship
 from quanzi.web.forms import parse_int
 from quanzi.web.helpers import is_htmx, login_required, redirect
 
@@ -43,8 +44,13 @@ def note(request, note_id: int):
         ctx = _comments_context(item)
     if is_htmx(request) and cursor:
         return TemplateResponse(request, "content/partials/comment_items.html", ctx)
-    ctx.update({"is_author": viewer is not None and item.author_id == viewer.pk,
-                "images": list(item.images.all()), "tags": list(item.product_tags.all())})
+    is_author = viewer is not None and item.author_id == viewer.pk
+    ctx.update({"is_author": is_author, "images": list(item.images.all()), "tags": list(item.product_tags.all()),
+                # the author's follow button: the reader follows the person whose note this is, right here
+                # topics the body does not already show as #links (rich_text links them there)
+                "extra_topics": [t for t in item.topics.all() if f"#{t.name}" not in item.body],
+                "author_rel": None if is_author else relationship(viewer_id=viewer.pk if viewer else None,
+                                                                    user_id=item.author_id)})
     if request.GET.get("shared") and item.status == NoteStatus.PUBLISHED:  # the no-JS share fallback
         ctx.update({"shared": True, "share_url": request.build_absolute_uri(item.get_absolute_url()),
                     "share_count": selectors.share_count(note_id=item.pk)})

@@ -161,7 +161,7 @@ def test_note_page_queries_flat(make_note, make_user, product, shop, make_produc
         u = make_user(nickname=f"u{i}")
         top = services.comment_create(user=u, note_id=big.pk, body=f"@reader c{i}")
         services.comment_create(user=reader, note_id=big.pk, body="reply", parent_id=top.pk)
-    assert render_count(big) == render_count(small) <= 16
+    assert render_count(big) == render_count(small) <= 17  # 15, +2 the author's follow button (follows, blocks)
 
 
 def test_author_list_queries_flat(make_note, author):
@@ -245,3 +245,23 @@ def test_a_note_that_does_not_tag_the_product_attributes_nothing(note, make_shop
 
     (line,) = bought_lines(buyer)
     assert "note" not in line.attribution
+
+
+def test_a_reader_follows_the_author_from_the_note_and_topics_show_once(make_user, make_note):
+    from django.test import Client
+
+    note = make_note(images=1, body="好物分享 #a")
+    reader = make_user(nickname="reader2")
+    client = Client()
+    client.force_login(reader)
+    html = client.get(f"/n/{note.pk}/").content.decode()
+    assert 'data-testid="follow-toggle"' in html and 'data-following="0"' in html
+    assert html.count(">#a<") == 1  # linked in the body, not listed again
+    client.post(f"/u/{note.author.uid}/follow/")
+    assert 'data-following="1"' in client.get(f"/n/{note.pk}/").content.decode()
+    # the author sees the edit button instead; a visitor is asked to log in first
+    author = Client()
+    author.force_login(note.author)
+    mine = author.get(f"/n/{note.pk}/").content.decode()
+    assert 'data-testid="note-edit"' in mine and 'data-testid="follow-toggle"' not in mine
+    assert 'data-testid="follow-login"' in Client().get(f"/n/{note.pk}/").content.decode()
