@@ -140,6 +140,9 @@ def my_bargains(request):
 
 CAMPAIGN_FIELDS = ("sku_id", "original_price", "floor_price", "expected_helps", "stock", "time_limit_hours",
                    "per_user_limit", "days", "title", "new_user_bonus", "activate")
+# The services' field names → the form's, so each message shows under the input it is about.
+CAMPAIGN_ERROR_FIELDS = {"product_id": "sku_id", "ends_at": "days", "starts_at": "days",
+                         "time_limit_seconds": "time_limit_hours"}
 
 
 def _parse_campaign(form) -> dict:
@@ -179,7 +182,9 @@ def merchant_campaigns(request):
                 messages.success(request, _("Bargain campaign saved as a draft."))
             return HttpResponseRedirect(reverse("bargain:merchant_campaign", args=[campaign.pk]))
         except DomainError as exc:
-            context.update(error=exc.message, field_errors=field_errors_for(exc, {}))
+            context.update(error=exc.message, field_errors=field_errors_for(exc, CAMPAIGN_ERROR_FIELDS))
+            context["campaigns"] = selectors.campaigns_for_shop(shop=shop)
+            return TemplateResponse(request, "bargain/merchant_campaigns.html", context, status=400)
     context["campaigns"] = selectors.campaigns_for_shop(shop=shop)
     return TemplateResponse(request, "bargain/merchant_campaigns.html", context)
 

@@ -26,7 +26,7 @@ from quanzi.flashsale import selectors, services
 from quanzi.flashsale.models import FlashSale
 from quanzi.shops.access import merchant_required
 from quanzi.web.forms import field_errors_for, parse_int, parse_yuan
-from quanzi.web.helpers import login_required
+from quanzi.web.helpers import address_first, login_required
 
 
 def sales_page(request):
@@ -81,7 +81,8 @@ def buy(request, item_id: int):
     sale_id = FlashItem.objects.filter(pk=item_id).values_list("sale_id", flat=True).first()
     if sale_id is None:
         raise Http404
-    back = HttpResponseRedirect(reverse("flashsale:sale", args=[sale_id]))
+    sale_path = reverse("flashsale:sale", args=[sale_id])
+    back = HttpResponseRedirect(sale_path)
     if request.method != "POST":
         return back
     try:
@@ -90,6 +91,8 @@ def buy(request, item_id: int):
         result = pipeline.purchase(token=token, quantity=quantity, ip=client_fingerprint(request)["ip"],
                                    user_id=request.user.pk)
     except DomainError as exc:
+        if exc.code == "address_required":  # the address form, then straight back to the sale
+            return address_first(request, back_to=sale_path)
         messages.error(request, exc.message)
         return back
     return HttpResponseRedirect(result.as_dict()["pay_url"])
@@ -121,6 +124,10 @@ def my_reservations(request):
 # ---------------------------------------------------------------- merchant
 
 SALE_FIELDS = ("title", "sku_id", "price", "stock", "per_user_limit", "starts_in_minutes", "minutes")
+# The services' field names → the form's, so each message shows under the input it is about.
+SALE_ERROR_FIELDS = {"items": "sku_id", "items.0.sku_id": "sku_id", "items.0.price": "price",
+                     "items.0.stock": "stock", "items.0.per_user_limit": "per_user_limit",
+                     "starts_at": "starts_in_minutes", "ends_at": "minutes"}
 
 
 def _parse_sale(form) -> dict:
@@ -149,7 +156,9 @@ def merchant_sales(request):
             messages.success(request, _("Flash sale scheduled."))
             return HttpResponseRedirect(reverse("flashsale:merchant_sale", args=[sale.pk]))
         except DomainError as exc:
-            context.update(error=exc.message, field_errors=field_errors_for(exc, {}))
+            context.update(error=exc.message, field_errors=field_errors_for(exc, SALE_ERROR_FIELDS))
+            context["sales"] = [{"sale": s, "phase": s.phase()} for s in selectors.sales_of_shop(shop=shop)]
+            return TemplateResponse(request, "flashsale/merchant_sales.html", context, status=400)
     context["sales"] = [{"sale": s, "phase": s.phase()} for s in selectors.sales_of_shop(shop=shop)]
     return TemplateResponse(request, "flashsale/merchant_sales.html", context)
 

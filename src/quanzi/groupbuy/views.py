@@ -107,6 +107,10 @@ def product_groups(request, product_id: int):
 
 CAMPAIGN_FIELDS = ("product_id", "sku_id", "group_price", "stock", "group_size", "fill_hours", "per_user_limit",
                    "leader_discount", "days", "title")
+# The services' field names → the form's, so each message shows under the input it is about.
+CAMPAIGN_ERROR_FIELDS = {"product_id": "sku_id", "skus": "sku_id", "skus.0.sku_id": "sku_id",
+                         "skus.0.group_price": "group_price", "fill_seconds": "fill_hours", "ends_at": "days",
+                         "starts_at": "days"}
 
 
 def _parse_campaign(shop, form) -> dict:
@@ -141,7 +145,9 @@ def merchant_campaigns(request):
             messages.success(request, _("Group buy started."))
             return HttpResponseRedirect(reverse("groupbuy:merchant_campaign", args=[campaign.pk]))
         except DomainError as exc:
-            context.update(error=exc.message, field_errors=field_errors_for(exc, {}))
+            context.update(error=exc.message, field_errors=field_errors_for(exc, CAMPAIGN_ERROR_FIELDS))
+            context["campaigns"] = selectors.campaigns_for_shop(shop=shop)
+            return TemplateResponse(request, "groupbuy/merchant_campaigns.html", context, status=400)
     context["campaigns"] = selectors.campaigns_for_shop(shop=shop)
     return TemplateResponse(request, "groupbuy/merchant_campaigns.html", context)
 

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quanzi.core import clock
-from quanzi.core.errors import DomainError
+from quanzi.core.errors import DomainError, ValidationFailed
 from quanzi.live import selectors, services
 from quanzi.live.models import RoomStatus
 from quanzi.live.stats import room_stats
-from quanzi.web.forms import parse_int
+from quanzi.web.forms import field_errors_for, parse_int
 from quanzi.web.helpers import is_htmx, login_required
 
 
@@ -126,6 +126,10 @@ def _parse_schedule(date_text: str, time_text: str) -> dt.datetime | None:
     return timezone.make_aware(naive, timezone.get_current_timezone())
 
 
+# The services' field names → the room forms', so each message shows under the input it is about.
+ROOM_ERROR_FIELDS = {"scheduled_at": "date", "image": "cover", "product_id": "product_ids"}
+
+
 def _host_products(request, shop):
     from quanzi.catalog.selectors import sellable_products
 
@@ -153,19 +157,22 @@ def merchant_rooms(request):
     shop = services.host_shop(request.user)
     form = {k: request.POST.get(k, "") for k in ("title", "date", "time")} if request.method == "POST" else {
         "date": (timezone.localtime(clock.now()) + dt.timedelta(days=1)).date().isoformat(), "time": "20:00"}
-    ctx.update(form=form, products=_host_products(request, shop))
+    product_ids = [int(p) for p in request.POST.getlist("product_ids") if p.isdigit()][:100]
+    ctx.update(form=form, products=_host_products(request, shop), picked=set(product_ids))
     if request.method == "POST":
         scheduled = _parse_schedule(form["date"], form["time"])
-        product_ids = [int(p) for p in request.POST.getlist("product_ids") if p.isdigit()]
         try:
             if scheduled is None:
-                raise DomainError(_("Pick a date and a time."), code="invalid_schedule")
+                raise ValidationFailed(_("Pick a date and a time."), code="invalid_schedule",
+                                       fields={"date": _("Pick a date and a time.")})
             room = services.room_create(host=request.user, title=form["title"], scheduled_at=scheduled,
                                         product_ids=product_ids, cover=request.FILES.get("cover"))
             messages.success(request, _("Room created."))
             return HttpResponseRedirect(reverse("live:merchant_room", args=[room.number]))
         except DomainError as exc:
-            ctx["error"] = exc.message
+            ctx.update(error=exc.message, field_errors=field_errors_for(exc, ROOM_ERROR_FIELDS),
+                       rooms=selectors.rooms_for_host(user=request.user))
+            return TemplateResponse(request, "live/merchant_rooms.html", ctx, status=400)
     ctx["rooms"] = selectors.rooms_for_host(user=request.user)
     return TemplateResponse(request, "live/merchant_rooms.html", ctx)
 
@@ -183,11 +190,7 @@ def merchant_room(request, number: str):
                 services.shelf_remove(room=room, product_id=parse_int(request.POST.get("product_id"), "product_id"))
                 messages.success(request, _("Removed from the shelf."))
             elif action == "update":
-                scheduled = _parse_schedule(request.POST.get("date", ""), request.POST.get("time", ""))
-                services.room_update(room=room, title=request.POST.get("title"),
-                                     scheduled_at=scheduled if room.status == RoomStatus.SCHEDULED else None,
-                                     cover=request.FILES.get("cover"))
-                messages.success(request, _("Saved."))
+                return _room_update(request, room)
             elif action == "rotate_key":
                 services.stream_key_rotate(room=room)
                 messages.success(request, _("New stream key issued: update your streaming app."))
@@ -199,11 +202,37 @@ def merchant_room(request, number: str):
         except ValueError:
             messages.error(request, _("Choose a product."))
         return HttpResponseRedirect(reverse("live:merchant_room", args=[room.number]))
+    return _room_page(request, room)
+
+
+def _room_page(request, room, *, status: int = 200, **extra) -> TemplateResponse:
     shelf = selectors.shelf(room=room)
     on_shelf = {item.product_id for item in shelf}
     local = timezone.localtime(room.scheduled_at)
+    form = {"title": room.title, "date": local.date().isoformat(), "time": local.strftime("%H:%M")}
+    form.update(extra.pop("form", {}))
     return TemplateResponse(request, "live/merchant_room.html", {
         **_console_context(request), "room": room, "shelf": shelf, "push_url": services.push_url(room),
         "candidates": [p for p in _host_products(request, room.shop) if p.pk not in on_shelf],
-        "date": local.date().isoformat(), "time": local.strftime("%H:%M"),
-    })
+        "form": form, "date": form["date"], "time": form["time"], **extra,
+    }, status=status)
+
+
+def _room_update(request, room):
+    """The room form: saved → back to the page with a message; refused → the form again, the merchant's
+    input kept and each message under its field."""
+    form = {k: request.POST.get(k, "") for k in ("title", "date", "time")}
+    try:
+        scheduled = None
+        if room.status == RoomStatus.SCHEDULED:
+            scheduled = _parse_schedule(form["date"], form["time"])
+            if scheduled is None:
+                raise ValidationFailed(_("Pick a date and a time."), code="invalid_schedule",
+                                       fields={"date": _("Pick a date and a time.")})
+        services.room_update(room=room, title=form["title"], scheduled_at=scheduled, cover=request.FILES.get("cover"))
+    except DomainError as exc:
+        room.refresh_from_db()
+        return _room_page(request, room, status=400, form=form, error=exc.message,
+                          field_errors=field_errors_for(exc, ROOM_ERROR_FIELDS))
+    messages.success(request, _("Saved."))
+    return HttpResponseRedirect(reverse("live:merchant_room", args=[room.number]))

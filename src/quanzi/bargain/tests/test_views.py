@@ -118,7 +118,7 @@ def test_merchant_pages(shop, make_product, make_shopper):
     assert r.status_code == 200 and 'data-testid="bargain-campaign-form"' in r.content.decode()
     bad = c.post("/merchant/bargain/", {"sku_id": product.skus.get().pk, "floor_price": "60", "stock": "5",
                                         "expected_helps": "5", "activate": "1"})
-    assert bad.status_code == 200 and 'data-testid="form-error"' in bad.content.decode()
+    assert bad.status_code == 400 and 'data-testid="form-error"' in bad.content.decode()
     assert not BargainCampaign.objects.exists()
     r = c.post("/merchant/bargain/", {"sku_id": product.skus.get().pk, "floor_price": "9.90", "stock": "5",
                                       "expected_helps": "5", "time_limit_hours": "24", "days": "7",
@@ -183,3 +183,29 @@ def test_the_bargain_page_lists_running_campaigns_from_the_floor_price(campaign,
     assert html.count('data-testid="bargain-campaign"') == 1
     assert f'href="/bargain/products/{campaign.product_id}/"' in html
     assert 'data-testid="entry-bargain"' in client.get("/").content.decode()
+
+
+def _field_html(html: str, name: str) -> str:
+    """The markup of the form field `name`: from its input to the end of its label."""
+    start = html.index(f'name="{name}"')
+    return html[start:html.index("</label>", start)]
+
+
+def test_a_bad_bargain_campaign_shows_the_message_under_its_field_and_keeps_the_input(shop, make_product):
+    product = make_product(shop=shop, price=ORIGINAL, stock=30)
+    sku = product.skus.get()
+    c = client_for(shop.owner)
+    r = c.post("/merchant/bargain/", {"sku_id": sku.pk, "floor_price": "60", "stock": "6", "expected_helps": "4",
+                                      "title": "半价砍", "activate": "1"})
+    assert r.status_code == 400
+    html = r.content.decode()
+    floor = _field_html(html, "floor_price")
+    assert 'value="60"' in floor and 'data-testid="field-error-floor_price"' in floor
+    assert 'aria-invalid="true"' in floor
+    assert 'value="6"' in _field_html(html, "stock") and 'value="4"' in _field_html(html, "expected_helps")
+    assert 'value="半价砍"' in _field_html(html, "title")
+    assert 'name="activate" value="1" checked' in html and 'name="new_user_bonus" value="1" checked' not in html
+    r = c.post("/merchant/bargain/", {"sku_id": sku.pk, "floor_price": "9.90", "stock": "5", "time_limit_hours": "x"})
+    assert r.status_code == 400
+    assert 'data-testid="field-error-time_limit_hours"' in _field_html(r.content.decode(), "time_limit_hours")
+    assert not BargainCampaign.objects.exists()

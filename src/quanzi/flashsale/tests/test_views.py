@@ -23,7 +23,25 @@ def test_sessions_and_sale_page_for_visitors_and_shoppers(client, item, sale, sh
 
 def test_no_address_asks_for_one(client, sale, make_user):
     client.force_login(make_user())
-    assert 'data-testid="fs-address"' in client.get(f"/flash/{sale.pk}/").content.decode()
+    page = client.get(f"/flash/{sale.pk}/").content.decode()
+    assert 'data-testid="fs-address"' in page and f"/me/addresses/?next=/flash/{sale.pk}/" in page
+    assert "Add a delivery address to take part." in page  # the sale is on: not "before the sale starts"
+
+
+def test_no_address_before_the_start_asks_for_one_before_it(client, make_sale, make_user):
+    sale = make_sale(starts_in=600)
+    client.force_login(make_user())
+    assert "Add a delivery address before the sale starts." in client.get(f"/flash/{sale.pk}/").content.decode()
+
+
+def test_buy_without_an_address_goes_to_the_address_form_and_back(client, item, make_user):
+    buyer = make_user()
+    client.force_login(buyer)
+    r = client.post(reverse("flashsale:buy", args=[item.pk]), {"quantity": "1"})
+    assert r.status_code == 302 and r["Location"] == f"/me/addresses/?next=/flash/{item.sale_id}/"
+    assert not Reservation.objects.filter(user=buyer).exists()
+    r = client.post(reverse("flashsale:buy", args=[item.pk]), {"quantity": "1"}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 204 and r["HX-Redirect"] == f"/me/addresses/?next=/flash/{item.sale_id}/"
 
 
 def test_upcoming_sale_has_a_countdown_and_a_sleeping_button(client, make_sale, shopper):
@@ -65,7 +83,7 @@ def test_merchant_pages(client, shop, product, make_shop):
     detail = client.get(r["Location"])
     assert detail.status_code == 200 and 'data-testid="fs-stats"' in detail.content.decode()
     bad = client.post("/merchant/flash/", {"sku_id": str(sku.pk), "price": "999", "stock": "3"})
-    assert 'data-testid="form-error"' in bad.content.decode()
+    assert bad.status_code == 400 and 'data-testid="form-error"' in bad.content.decode()
     client.force_login(make_shop().owner)
     assert client.get(r["Location"]).status_code == 404
 
@@ -99,3 +117,27 @@ def test_home_announces_the_next_session_and_hides_a_finished_one(make_sale):
     FlashSale.objects.update(starts_at=clock.now() - dt.timedelta(hours=2), ends_at=clock.now() - dt.timedelta(hours=1))
     html = Client().get("/").content.decode()
     assert 'data-testid="home-flash"' not in html and 'data-testid="entry-flash"' in html
+
+
+def _field_html(html: str, name: str) -> str:
+    """The markup of the form field `name`: from its input to the end of its label."""
+    start = html.index(f'name="{name}"')
+    return html[start:html.index("</label>", start)]
+
+
+def test_a_bad_flash_sale_shows_the_message_under_its_field_and_keeps_the_input(client, shop, product):
+    client.force_login(shop.owner)
+    sku = product.skus.get()
+    r = client.post("/merchant/flash/", {"title": "晚八点", "sku_id": str(sku.pk), "price": "abc", "stock": "3",
+                                         "starts_in_minutes": "5", "minutes": "30"})
+    assert r.status_code == 400
+    html = r.content.decode()
+    price = _field_html(html, "price")
+    assert 'value="abc"' in price and 'data-testid="field-error-price"' in price and 'aria-invalid="true"' in price
+    assert 'value="晚八点"' in _field_html(html, "title") and 'value="30"' in _field_html(html, "minutes")
+    # the service's own checks (a sale lasts at most 7 days) land under the field they are about
+    r = client.post("/merchant/flash/", {"sku_id": str(sku.pk), "price": "9.90", "stock": "3", "minutes": "20000"})
+    assert r.status_code == 400
+    minutes = _field_html(r.content.decode(), "minutes")
+    assert 'data-testid="field-error-minutes"' in minutes and 'value="20000"' in minutes
+    assert not FlashSale.objects.filter(shop=shop).exists()

@@ -79,7 +79,7 @@ def test_merchant_pages_create_list_and_end(shop, product, sku):
     assert sku.stock == 5
     r = c.post("/merchant/groupbuy/", {"product_id": product.pk, "sku_id": sku.pk, "group_price": "99.00",
                                        "stock": "5", "group_size": "2"})
-    assert r.status_code == 200 and 'data-testid="form-error"' in r.content.decode()
+    assert r.status_code == 400 and 'data-testid="form-error"' in r.content.decode()
     campaign_id = product.group_campaigns.get().pk
     c.post(f"/merchant/groupbuy/{campaign_id}/", {"action": "end"})
     sku.refresh_from_db()
@@ -168,3 +168,29 @@ def test_the_group_buy_page_lists_running_campaigns_with_their_group_price(campa
     assert 'data-testid="entry-groupbuy"' in client.get("/").content.decode()
     campaign_end(shop=shop, campaign_id=campaign.pk)
     assert 'data-testid="gb-campaign"' not in client.get("/groupbuy/").content.decode()
+
+
+def _field_html(html: str, name: str) -> str:
+    """The markup of the form field `name`: from its input to the end of its label."""
+    start = html.index(f'name="{name}"')
+    return html[start:html.index("</label>", start)]
+
+
+def test_a_bad_group_buy_shows_the_message_under_its_field_and_keeps_the_input(shop, product, sku):
+    c = _client(shop.owner)
+    r = c.post("/merchant/groupbuy/", {"product_id": product.pk, "sku_id": sku.pk, "group_price": "12.345",
+                                       "stock": "4", "group_size": "3", "fill_hours": "6", "days": "5"})
+    assert r.status_code == 400
+    html = r.content.decode()
+    price = _field_html(html, "group_price")
+    assert 'value="12.345"' in price and 'aria-invalid="true"' in price
+    assert 'data-testid="field-error-group_price"' in price and "59.90" in price  # "like 59.90"
+    assert 'value="4"' in _field_html(html, "stock") and 'value="3"' in _field_html(html, "group_size")
+    assert 'data-testid="field-error-stock"' not in html
+    assert f'value="{sku.pk}" data-product="{product.pk}" selected' in html
+    # a rule the service checks lands under its own field too (the group size is 2 to 50)
+    r = c.post("/merchant/groupbuy/", {"product_id": product.pk, "sku_id": sku.pk, "group_price": "39",
+                                       "stock": "4", "group_size": "99"})
+    assert r.status_code == 400
+    assert 'data-testid="field-error-group_size"' in _field_html(r.content.decode(), "group_size")
+    assert not product.group_campaigns.exists()

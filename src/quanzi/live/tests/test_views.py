@@ -76,7 +76,7 @@ def test_merchant_creates_a_room_and_edits_the_shelf(client, host, shop, make_pr
     client.post(r["Location"], {"action": "remove", "product_id": str(p1.pk)})
     assert list(room.shelf.values_list("product_id", flat=True)) == [p2.pk]
     r = client.post("/merchant/live/", {"title": "", "date": tomorrow, "time": "20:00"})
-    assert r.status_code == 200 and 'data-testid="form-error"' in r.content.decode()
+    assert r.status_code == 400 and 'data-testid="form-error"' in r.content.decode()
 
 
 def test_non_host_sees_the_creator_application(client, make_user):
@@ -99,3 +99,47 @@ def test_home_has_a_live_entry_a_live_tab_and_a_strip_of_rooms_on_air(client, ma
     html = client.get("/").content.decode()
     assert 'data-testid="home-live-now"' in html
     assert html.count('data-testid="live-card"') == 1 and f'href="/live/{on_air.number}/"' in html
+
+
+def _field_html(html: str, name: str) -> str:
+    """The markup of the form field `name`: from its input to the end of its label."""
+    start = html.index(f'name="{name}"')
+    return html[start:html.index("</label>", start)]
+
+
+def test_a_bad_room_shows_the_message_under_its_field_and_keeps_the_input(client, host, shop, make_product):
+    from django.utils import timezone
+
+    from quanzi.live.models import LiveRoom
+
+    product = make_product(shop=shop, title="Tee")
+    client.force_login(host)
+    tomorrow = (clock.now() + dt.timedelta(days=1)).date().isoformat()
+    r = client.post("/merchant/live/", {"title": "x" * 81, "date": tomorrow, "time": "21:30",
+                                        "product_ids": [str(product.pk)]})
+    assert r.status_code == 400
+    html = r.content.decode()
+    assert 'data-testid="field-error-title"' in _field_html(html, "title")
+    assert f'value="{tomorrow}"' in _field_html(html, "date") and 'value="21:30"' in _field_html(html, "time")
+    assert f'value="{product.pk}" checked' in html
+    r = client.post("/merchant/live/", {"title": "Spring", "date": "not-a-date", "time": "20:00"})
+    assert r.status_code == 400
+    date_field = _field_html(r.content.decode(), "date")
+    assert 'data-testid="field-error-date"' in date_field and 'value="not-a-date"' in date_field
+    assert not LiveRoom.objects.exists()
+    # the room's own form: a refused edit comes back with the message under the title, the input kept
+    r = client.post("/merchant/live/", {"title": "Spring", "date": tomorrow, "time": "20:00"})
+    room = LiveRoom.objects.get()
+    r = client.post(f"/merchant/live/{room.number}/", {"action": "update", "title": " ", "date": tomorrow,
+                                                        "time": "22:15"})
+    assert r.status_code == 400
+    html = r.content.decode()
+    assert 'data-testid="field-error-title"' in _field_html(html, "title")
+    assert 'value="22:15"' in _field_html(html, "time")
+    room.refresh_from_db()
+    assert room.title == "Spring"
+    r = client.post(f"/merchant/live/{room.number}/", {"action": "update", "title": "Spring 2", "date": tomorrow,
+                                                        "time": "22:15"})
+    assert r.status_code == 302
+    room.refresh_from_db()
+    assert room.title == "Spring 2" and timezone.localtime(room.scheduled_at).strftime("%H:%M") == "22:15"
