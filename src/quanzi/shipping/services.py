@@ -105,8 +105,10 @@ def _apply_event(carrier, event_id, number, status, description, location, occur
         return {"ok": True, "duplicate": True}
     TrackingEvent.objects.create(shipment=shipment, event_id=event_id, status=status, description=description,
                                  location=location, occurred_at=occurred)
+    # the carrier's words as parameters: the timeline translates each (the sandbox's are msgids)
     order_add_event(order_id=shipment.order_id, kind=f"tracking_{status}", actor="carrier",
-                    message=f"{description} {location}".strip(), when=clock.now())
+                    message="%(description)s · %(location)s" if location else "%(description)s",
+                    params={"description": description[:200], "location": location[:80]}, when=clock.now())
     if status == TrackingStatus.DELIVERED and shipment.status != TrackingStatus.DELIVERED:
         shipment.status, shipment.delivered_at = status, occurred
         shipment.save(update_fields=["status", "delivered_at"])

@@ -350,7 +350,10 @@ def test_shipped_order_shows_tracking_and_sandbox_carrier_advances_it(browser, p
     for _ in range(4):
         browser.post(f"{url}advance-parcel/")
     page = text(browser.get(url))
-    assert "Delivered" in page and "已签收" in page
+    assert "Delivered, signed for" in page and "已签收" not in page  # one language per page
+    browser.cookies["django_language"] = "zh-hans"
+    page = text(browser.get(url))
+    assert "已签收" in page and "signed for" not in page  # the carrier's text translated when shown
     assert 'data-testid="advance-parcel"' not in page
 
 
