@@ -58,6 +58,7 @@ DEBUG = False
 ALLOWED_HOSTS = [h for h in (env("ALLOWED_HOSTS", "127.0.0.1,localhost") or "").split(",") if h]
 
 INSTALLED_APPS = [
+    "modeltranslation",  # per-language catalog fields (docs/i18n.md); must come before the admin
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -165,6 +166,13 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [SRC_DIR / "locale"]
+# Shop-written texts (product titles, shop names, campaign titles …) are stored once per language
+# (title_zh_hans, title_en) by django-modeltranslation; reading `product.title` gives the active
+# language's text and falls back to the other one when the shop wrote only one (docs/i18n.md).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "zh-hans"
+MODELTRANSLATION_LANGUAGES = ("zh-hans", "en")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("zh-hans", "en")
+MODELTRANSLATION_AUTO_POPULATE = False
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, Min, Value, When
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from quanzi.catalog import search
 from quanzi.catalog.constants import ProductStatus
@@ -157,6 +158,71 @@ def product_update(*, product: Product, data: dict) -> Product:
     return product
 
 
+def translatable_languages() -> tuple[str, ...]:
+    """The languages a shop may write its catalogue in (settings.MODELTRANSLATION_LANGUAGES)."""
+    return tuple(settings.MODELTRANSLATION_LANGUAGES)
+
+
+@transaction.atomic
+def product_translate(*, product: Product, language: str, data: dict, options: list[dict] | None = None) -> Product:
+    """Write the product's texts in `language`: title, subtitle, description and, in the same order
+    as the product's options, each option's name and values (`[{"name": "Colour", "values": ["White",
+    "Black"]}]`). The SKUs' labels and option values in that language follow from the options, so the
+    product page's buttons keep matching their SKUs. Options are optional when the product has none
+    or when only the texts change; given, they must match the product's options value for value.
+    """
+    if language not in translatable_languages():
+        raise ValidationFailed(_("Unknown language."), fields={"language": "invalid"})
+    suffix = language.replace("-", "_")
+    if options is None and not any(str(data.get(k) or "").strip() for k in ("title", "subtitle", "description")):
+        return _forget_translation(product, suffix)
+    fields = {k: v for k, v in _clean_product_fields({k: data.get(k, "") for k in ("title", "subtitle", "description")},
+                                                      partial=True).items()}
+    for name, value in fields.items():
+        setattr(product, f"{name}_{suffix}", value)
+    product.save(update_fields=[f"{name}_{suffix}" for name in fields] + ["updated_at"])
+    if options is not None:
+        _translate_options(product, suffix, _clean_options(options))
+    product_reindex(product=product)
+    _changed(product)
+    return product
+
+
+def _forget_translation(product: Product, suffix: str) -> Product:
+    """Empty texts remove the language: readers fall back to the other one (the options too)."""
+    for name in ("title", "subtitle", "description"):
+        setattr(product, f"{name}_{suffix}", None)
+    product.save(update_fields=[f"{n}_{suffix}" for n in ("title", "subtitle", "description")] + ["updated_at"])
+    ProductOption.objects.filter(product=product).update(**{f"name_{suffix}": None, f"values_{suffix}": None})
+    Sku.objects.filter(product=product).update(**{f"label_{suffix}": None, f"option_values_{suffix}": None})
+    product_reindex(product=product)
+    _changed(product)
+    return product
+
+
+def _translate_options(product: Product, suffix: str, translated: list[dict]) -> None:
+    """Each option and SKU gets its `suffix` language text by position against the default language's."""
+    with override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+        current = [{"name": o.name, "values": list(o.values), "row": o} for o in product.options.all()]
+        if len(current) != len(translated) or any(
+                len(c["values"]) != len(t["values"]) for c, t in zip(current, translated, strict=False)):
+            raise ValidationFailed(_("Give every option and every value, in the same order."),
+                                   fields={"options": "mismatch"})
+        names = {c["name"]: t["name"] for c, t in zip(current, translated, strict=True)}
+        values = {c["name"]: dict(zip(c["values"], t["values"], strict=True))
+                  for c, t in zip(current, translated, strict=True)}
+        for c, t in zip(current, translated, strict=True):
+            setattr(c["row"], f"name_{suffix}", t["name"])
+            setattr(c["row"], f"values_{suffix}", t["values"])
+            c["row"].save(update_fields=[f"name_{suffix}", f"values_{suffix}"])
+        skus = list(product.skus.all())
+        for sku in skus:
+            combo = {names[k]: values[k].get(v, v) for k, v in sku.option_values.items() if k in names}
+            setattr(sku, f"option_values_{suffix}", combo)
+            setattr(sku, f"label_{suffix}", _label(combo, translated))
+    Sku.objects.bulk_update(skus, [f"option_values_{suffix}", f"label_{suffix}"])
+
+
 @transaction.atomic
 def sku_update(*, product: Product, sku_id: int, price: int | None = None, stock: int | None = None,
                compare_at_price: int | None = None, is_active: bool | None = None, code: str | None = None) -> Sku:
@@ -245,8 +311,11 @@ def _refresh_listing_fields(product: Product) -> None:
 def product_reindex(*, product: Product) -> None:
     """Rebuild the product's search terms (title weighs more than subtitle and category)."""
     weights: dict[str, int] = {}
-    for text, weight in ((product.title, 3), (product.subtitle, 1), (product.category.name, 1),
-                         (product.category.name_en, 1), (product.shop.name, 1)):
+    texts = [(product.category.name, 1), (product.category.name_en, 1)]
+    for language in translatable_languages():  # a shopper finds it by the words of either language
+        with override(language):
+            texts += [(product.title, 3), (product.subtitle, 1), (product.shop.name, 1)]
+    for text, weight in texts:
         for term in search.segment(text):
             weights[term] = max(weights.get(term, 0), weight)
     SearchTerm.objects.filter(product=product).delete()

@@ -184,6 +184,24 @@ def product_update(request, product_id: int, payload: ProductPatchIn):
     return _full(product)
 
 
+class ProductTranslationIn(Schema):
+    title: str = ""
+    subtitle: str = ""
+    description: str = ""
+    options: list[OptionIn] | None = Field(
+        None, description="Every option with every value, in the product's order; omit to keep them as they are.")
+
+
+@router.put("/products/{product_id}/translations/{language}", response=ProductFullOut,
+            summary="Write the product's texts in another language (zh-hans or en); all empty removes it")
+def product_translation(request, product_id: int, language: str, payload: ProductTranslationIn):
+    data = payload.dict()
+    options = data.pop("options")
+    product = catalog.product_translate(product=_product(request, product_id), language=language, data=data,
+                                        options=options)
+    return _full(product)
+
+
 @router.post("/products/{product_id}/status", response=ProductFullOut, summary="Put on or take off the shelf")
 def product_status(request, product_id: int, payload: StatusIn):
     return _full(catalog.product_set_status(product=_product(request, product_id), status=payload.status))

@@ -16,6 +16,7 @@ from quanzi.catalog import services as catalog
 from quanzi.catalog.constants import ProductStatus
 from quanzi.console.product_forms import options_text, parse_options
 from quanzi.core.errors import DomainError, ValidationFailed
+from quanzi.core.language import reading_language
 from quanzi.core.money import format_yuan
 from quanzi.shops.access import merchant_required
 from quanzi.web.forms import field_errors_for, parse_int, parse_yuan
@@ -23,6 +24,8 @@ from quanzi.web.forms import field_errors_for, parse_int, parse_yuan
 STATUS_TABS = [("all", gettext_lazy("All")), (ProductStatus.ON_SHELF, gettext_lazy("On shelf")),
                (ProductStatus.DRAFT, gettext_lazy("Drafts")), (ProductStatus.OFF_SHELF, gettext_lazy("Off shelf"))]
 FIELD_ALIASES = {"category_id": "category"}
+TRANSLATION_ALIASES = {"title": "tr_title", "subtitle": "tr_subtitle", "description": "tr_description",
+                       "options": "tr_options"}
 PRODUCT_FIELDS = ("title", "subtitle", "description", "category", "max_per_order")
 
 
@@ -174,7 +177,26 @@ def _set_status(request, product) -> None:
                      else _("Taken off the shelf."))
 
 
-ACTIONS = {"fields": _save_fields, "skus": _save_skus, "upload": _upload_images, "delete_image": _delete_image,
+def _other_language() -> tuple[str, str]:
+    """The language the translation card edits: the one the console is not shown in, and its name."""
+    current = reading_language()
+    code = next(c for c in catalog.translatable_languages() if c != current)
+    return code, str(dict(settings.LANGUAGES)[code])
+
+
+def _save_translation(request, product) -> None:
+    """The product's texts in the other language; option lines name every option and value in order."""
+    language, _name = _other_language()
+    post = request.POST
+    options_typed = post.get("tr_options", "").strip()
+    options = parse_options(options_typed) if options_typed else None
+    catalog.product_translate(product=product, language=language, options=options, data={
+        "title": post.get("tr_title", ""), "subtitle": post.get("tr_subtitle", ""),
+        "description": post.get("tr_description", "")})
+    messages.success(request, _("Translation saved."))
+
+
+ACTIONS = {"fields": _save_fields, "translation": _save_translation, "skus": _save_skus, "upload": _upload_images, "delete_image": _delete_image,
            "status": _set_status}
 
 
@@ -192,13 +214,28 @@ def product_edit(request, pk: int):
             action(request, product)
         except DomainError as exc:
             context.update(error=exc.message, error_code=exc.code, error_form=request.POST.get("action"),
-                           field_errors=field_errors_for(exc, FIELD_ALIASES), posted=request.POST)
+                           field_errors=field_errors_for(exc, TRANSLATION_ALIASES if action is _save_translation
+                                                           else FIELD_ALIASES), posted=request.POST)
             status = 400
             product = _own_product(request, pk)  # fresh, with its SKUs and images, for the page
         else:
             return HttpResponseRedirect(reverse("console:product_edit", args=[product.pk]))
     context.update(_edit_context(product, context.get("posted"), context.get("field_errors") or {}))
     return TemplateResponse(request, "console/product_edit.html", context, status=status)
+
+
+def _translation_form(product, posted) -> dict:
+    """The translation card's values: what is stored in the other language (no fallback), or what was typed."""
+    language, name = _other_language()
+    suffix = language.replace("-", "_")
+    if posted is not None and posted.get("action") == "translation":
+        values = {k: posted.get(f"tr_{k}", "") for k in ("title", "subtitle", "description", "options")}
+    else:
+        values = {k: getattr(product, f"{k}_{suffix}") or "" for k in ("title", "subtitle", "description")}
+        options = [o for o in product.options.all() if getattr(o, f"name_{suffix}")]
+        values["options"] = "\n".join(f"{getattr(o, f'name_{suffix}')}: {', '.join(getattr(o, f'values_{suffix}') or [])}"
+                                      for o in options)
+    return {"language": language, "language_name": name, **values}
 
 
 def _edit_context(product, posted, errors: dict) -> dict:
@@ -222,6 +259,7 @@ def _edit_context(product, posted, errors: dict) -> dict:
     if fields_posted:
         form = {k: posted.get(k, "") for k in PRODUCT_FIELDS} | {"returnable_7day": posted.get("returnable_7day") == "1"}
     return {"product": product, "form": form, "skus": skus, "images": list(product.images.all()),
+            "translation": _translation_form(product, posted),
             "options_text": options_text(product.options.all()),
             "threshold": settings.QUANZI["LOW_STOCK_THRESHOLD"],
             "max_images": catalog.MAX_IMAGES,

@@ -41,6 +41,9 @@ class Note(models.Model):
     body = models.TextField(_("text"), max_length=BODY_MAX, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=NoteStatus.choices, default=NoteStatus.DRAFT)
     location = models.CharField(_("location"), max_length=60, blank=True)
+    # The language the author wrote in (core.text.written_language), kept by the services on every
+    # save: discovery shows a reader the notes of their language first (docs/i18n.md).
+    language = models.CharField(_("language"), max_length=8, blank=True, default="", editable=False)
     topics = models.ManyToManyField(Topic, blank=True, related_name="notes", verbose_name=_("topics"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)

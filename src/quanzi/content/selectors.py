@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 
 from quanzi.core.http import cursor_page
+from quanzi.core.language import in_reading_language
 
 from .constants import CommentStatus, NoteStatus
 from .models import Collection, Comment, Favourite, Like, Mention, Note, NoteProductTag, Share
@@ -76,8 +77,9 @@ def notes_by_author(*, author_id: int, viewer=None, cursor: str | None = None,
 
 
 def notes_tagging_product(*, product_id: int, limit: int = 6) -> list[Note]:
-    return list(annotated_notes().filter(status=NoteStatus.PUBLISHED, product_tags__product_id=product_id)
-                .prefetch_related("images").order_by("-id")[:limit])
+    """The newest published notes tagging the product, in the reader's language when there are any."""
+    tagging = in_reading_language(Note.objects.filter(status=NoteStatus.PUBLISHED, product_tags__product_id=product_id))
+    return list(annotated_notes().filter(pk__in=tagging.values("pk")).prefetch_related("images").order_by("-id")[:limit])
 
 
 def topic_notes(*, name: str, viewer=None, cursor: str | None = None, limit: int = 20) -> tuple[list, str | None]:
@@ -204,12 +206,12 @@ def newest_published_notes(*, author_ids: list[int], limit: int,
 
 
 def recent_published_note_stats(*, since: dt.datetime, limit: int) -> list[tuple]:
-    """[(note id, author id, published at, likes, visible comments, favourites)] of the newest
+    """[(note id, author id, published at, likes, visible comments, favourites, language)] of the newest
     published notes since `since`, newest first: the input of the discovery ranking."""
     return list(Note.objects.filter(status=NoteStatus.PUBLISHED, published_at__gte=since)
                 .order_by("-published_at", "-id")
                 .values_list("pk", "author_id", "published_at", "likes_total", "comments_total",
-                             "favourites_total")[:limit])
+                             "favourites_total", "language")[:limit])
 
 
 # ---------------------------------------------------------------- for notifications

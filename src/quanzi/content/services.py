@@ -20,6 +20,7 @@ from quanzi.content.events import Commented, NoteLiked, NotePublished
 from quanzi.core import clock, events
 from quanzi.core.errors import BusinessRuleViolation, Conflict, Forbidden, NotFound, ValidationFailed
 from quanzi.core.ratelimit import hit
+from quanzi.core.text import written_language
 
 from . import counters, search
 from .models import (
@@ -167,7 +168,8 @@ def _sync_note_mentions(note: Note) -> list[int]:
 def note_create_draft(*, author, title: str = "", body: str = "", location: str = "") -> Note:
     title, body = (title or "").strip(), (body or "").strip()
     _clean_text(title, body)
-    return Note.objects.create(author=author, title=title, body=body, location=(location or "").strip()[:60])
+    return Note.objects.create(author=author, title=title, body=body, location=(location or "").strip()[:60],
+                               language=written_language(title, body))
 
 
 @transaction.atomic
@@ -185,6 +187,7 @@ def note_update(*, user, note_id: int, title: str | None = None, body: str | Non
         note.body = body
     if location is not None:
         note.location = location.strip()[:60]
+    note.language = written_language(note.title, note.body)
     if note.status == NoteStatus.PUBLISHED:
         if not note.title or not note.body:
             raise ValidationFailed(_("A published note needs a title and text."),

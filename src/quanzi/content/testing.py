@@ -13,11 +13,12 @@ from quanzi.core import clock
 
 
 def make_note(*, author, title: str = "note", body: str = "b", status: str = NoteStatus.PUBLISHED,
-              published_at=None, images: int = 1) -> Note:
+              published_at=None, images: int = 1, language: str = "") -> Note:
     """A note with `images` stored image names; a published note gets `published_at` (default now)."""
     if status == NoteStatus.PUBLISHED and published_at is None:
         published_at = clock.now()
-    note = Note.objects.create(author=author, title=title, body=body, status=status, published_at=published_at)
+    note = Note.objects.create(author=author, title=title, body=body, status=status, published_at=published_at,
+                               language=language)
     NoteImage.objects.bulk_create([NoteImage(note=note, image=f"notes/{note.pk}_{n}.jpg",
                                              thumb=f"notes/{note.pk}_{n}_t.jpg", sort=n) for n in range(images)])
     return note

@@ -52,3 +52,24 @@ def language_of_scope(scope) -> str:
         if name == settings.LANGUAGE_COOKIE_NAME:
             cookie = value
     return preferred_language(cookie=cookie, accept_language=accept)
+
+
+def reading_language() -> str:
+    """The supported language the current request (or task) is answered in: "zh-hans" or "en"."""
+    from django.utils.translation import get_language
+
+    return supported(get_language() or "") or settings.LANGUAGE_CODE
+
+
+def in_reading_language(queryset, *, field: str = "language"):
+    """What people wrote, narrowed to the reader's language (and to texts of no telling language) —
+    or all of it when nothing at all is written in that language, so a page is never empty only
+    because its readers speak another language (docs/i18n.md).
+
+    One statement: the fallback is an uncorrelated NOT EXISTS over the same rows, which the
+    database evaluates once, so pinned query counts and cursor pages are unaffected.
+    """
+    from django.db.models import Exists, Q
+
+    mine = Q(**{f"{field}__in": [reading_language(), ""]})
+    return queryset.filter(mine | ~Exists(queryset.filter(mine).values("pk")))

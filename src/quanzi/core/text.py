@@ -165,3 +165,26 @@ def scrub(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [scrub(v) for v in value]
     return value
+
+
+# ---------------------------------------------------------------- the language a person wrote in
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
+def written_language(*texts: str) -> str:
+    """The language of what a person wrote (a note, a review): "zh-hans", "en" or "" (cannot tell).
+
+    Our two languages use different scripts, so the script decides: a text with Han characters is
+    Chinese (Chinese writing mixes in Latin brand names and units — "65W 氮化镓" — never the other
+    way round), one with Latin words and no Han is English, emoji or digits alone say nothing.
+    A statistical detector (langdetect, lingua) earns its weight only with languages that share a
+    script; when a third language arrives, replace this function and keep its contract.
+    """
+    text = " ".join(t for t in texts if t)
+    if len(_HAN.findall(text)) >= 2:
+        return "zh-hans"
+    if len(_LATIN_LETTER.findall(text)) >= 3:
+        return "en"
+    return ""

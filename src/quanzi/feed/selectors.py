@@ -22,6 +22,7 @@ from django.db.models import OuterRef, Q
 
 from quanzi.core import clock
 from quanzi.core.errors import ValidationFailed
+from quanzi.core.language import reading_language
 
 from .models import BigSource, InboxEntry
 
@@ -257,8 +258,8 @@ def discovery_pool_ttl() -> int:
     return int(value if value is not None else os.environ.get("QUANZI_FEED_DISCOVERY_TTL", 30))
 
 
-def discovery_pool(*, refresh: bool = False) -> list[tuple[int, int]]:
-    """[(note id, author id)] of the last days' published notes, best first, shared by every reader.
+def discovery_pool(*, refresh: bool = False) -> list[tuple[int, int, str]]:
+    """[(note id, author id, written language)] of the last days' published notes, best first, shared by every reader.
 
     Ranking reads up to DISCOVERY_POOL notes with their engagement counters, so no reader should pay
     it: the `feed_discovery_pool` sweep re-ranks every run (30 s) with refresh=True, and
@@ -280,7 +281,7 @@ def discovery_pool(*, refresh: bool = False) -> list[tuple[int, int]]:
     ranked = sorted(candidates, key=lambda c: score(likes=c[3], comments=c[4], favourites=c[5],
                                                     age_hours=(now - c[2]).total_seconds() / 3600),
                     reverse=True)
-    pool = [(c[0], c[1]) for c in ranked]
+    pool = [(c[0], c[1], c[6]) for c in ranked]
     if ttl > 0:
         cache.set(DISCOVERY_POOL_KEY, pool, timeout=10 * ttl)
     return pool
@@ -288,7 +289,8 @@ def discovery_pool(*, refresh: bool = False) -> list[tuple[int, int]]:
 
 def discovery_feed(*, user, session_seen_ids=(), limit: int = 20) -> list:
     """Recent published notes ranked by decayed engagement; never a seen note; ≤ 2 notes per author;
-    nothing by anyone in a block with the reader."""
+    nothing by anyone in a block with the reader; only notes in the reader's language when there are
+    any (core.language.in_reading_language's rule)."""
     from quanzi.content.constants import NoteStatus
     from quanzi.social.selectors import blocked_ids
 
@@ -298,7 +300,11 @@ def discovery_feed(*, user, session_seen_ids=(), limit: int = 20) -> list:
     blocked = blocked_ids(user_id=viewer_id) if viewer_id else set()
     per_author: dict[int, int] = {}
     chosen = []
-    for pk, author_id in discovery_pool():
+    pool = discovery_pool()
+    language = reading_language()
+    if any(lang == language for _pk, _author, lang in pool):  # the reader's language, when anyone writes it
+        pool = [entry for entry in pool if entry[2] in (language, "")]
+    for pk, author_id, _lang in pool:
         if pk in seen or author_id in blocked or per_author.get(author_id, 0) >= PER_AUTHOR:
             continue
         per_author[author_id] = per_author.get(author_id, 0) + 1

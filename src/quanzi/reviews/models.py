@@ -36,6 +36,7 @@ class Review(models.Model):
     sku_label = models.CharField(_("variant"), max_length=120, blank=True)
     rating = models.PositiveSmallIntegerField(_("rating"))
     text = models.CharField(_("text"), max_length=MAX_TEXT)
+    language = models.CharField(_("language"), max_length=8, blank=True, default="", editable=False)  # written_language
     status = models.CharField(_("status"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.VISIBLE)
     created_at = models.DateTimeField(_("created at"), default=clock.now)
 

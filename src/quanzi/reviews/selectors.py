@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Su
 from django.db.models.functions import Coalesce
 
 from quanzi.core.http import cursor_page
+from quanzi.core.language import in_reading_language
 from quanzi.orders.constants import OrderStatus
 from quanzi.reviews.models import Helpful, Review, ReviewImage, ReviewStatus
 
@@ -62,9 +63,10 @@ def review_detail(*, review_id: int, viewer=None) -> Review | None:
 
 
 def reviews_for_product(*, product_id: int, cursor: str | None = None, limit: int = 10, viewer=None):
-    """Visible reviews, newest first, one cursor page: (reviews, next_cursor)."""
-    queryset = _with_details(Review.objects.filter(product_id=product_id, status=ReviewStatus.VISIBLE), viewer)
-    reviews, next_cursor = cursor_page(queryset, cursor=cursor, limit=limit)
+    """Visible reviews in the reader's language (all when none is), newest first, one cursor page:
+    (reviews, next_cursor)."""
+    visible = in_reading_language(Review.objects.filter(product_id=product_id, status=ReviewStatus.VISIBLE))
+    reviews, next_cursor = cursor_page(_with_details(visible, viewer), cursor=cursor, limit=limit)
     return decorate(reviews=reviews), next_cursor
 
 

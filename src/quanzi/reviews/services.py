@@ -25,6 +25,7 @@ from quanzi.core import ratelimit
 from quanzi.core.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
 from quanzi.core.events import publish
 from quanzi.core.images import save_product_image
+from quanzi.core.text import written_language
 from quanzi.orders.constants import OrderStatus
 from quanzi.orders.selectors import order_line_for_buyer
 from quanzi.reviews import selectors
@@ -112,7 +113,8 @@ def review_create(*, user, order_line_id: int, rating, text, images: Sequence = 
     try:
         with transaction.atomic():
             review = Review.objects.create(order_line=line, author=user, product=product, shop_id=order.shop_id,
-                                           sku_label=line.sku_label, rating=rating, text=text)
+                                           sku_label=line.sku_label, rating=rating, text=text,
+                                           language=written_language(text))
             ReviewImage.objects.bulk_create([ReviewImage(review=review, image=full, thumb=thumb, sort=n)
                                              for n, (full, thumb) in enumerate(stored)])
     except IntegrityError:  # a concurrent second submit lost the race on the one-to-one

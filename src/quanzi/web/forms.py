@@ -61,7 +61,7 @@ def field_errors_for(exc, aliases: dict[str, str] | None = None) -> dict[str, st
         elif key.startswith("skus.") and key.endswith(".stock"):
             name = "stock"
         elif key.startswith("options"):
-            name = "options"
+            name = aliases.get("options", "options")
         text = str(value).strip()
         # Services sometimes give a code ("invalid", "max 500") instead of a sentence: show the message then.
         out.setdefault(name, text if text.endswith((".", "。", "!", "！")) else exc.message)

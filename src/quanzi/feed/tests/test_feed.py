@@ -381,3 +381,22 @@ def test_following_feed_mixes_in_friends_purchases_with_the_circle_rules(make_us
     assert [i for i in selectors.following_feed(user=stranger)[0] if i.kind == "purchase"] == []
     settings_update(user=shopper, share_purchases=False)
     assert [i for i in selectors.following_feed(user=friend)[0] if i.kind == "purchase"] == []
+
+
+def test_discovery_shows_a_reader_the_notes_of_their_language_when_there_are_any(make_user, publish):
+    from django.utils.translation import override
+
+    from quanzi.content.testing import make_note
+
+    tea, desk, reader = make_user(), make_user(), make_user()
+    chinese = make_note(author=tea, title="岩茶日常", body="沸水快出汤", language="zh-hans")
+    english = make_note(author=desk, title="My desk", body="A quiet keyboard", language="en")
+    untold = make_note(author=desk, title="🍵", body="☕", language="")
+    with override("en"):
+        assert {n.pk for n in selectors.discovery_feed(user=reader)} == {english.pk, untold.pk}
+    with override("zh-hans"):
+        assert {n.pk for n in selectors.discovery_feed(user=reader)} == {chinese.pk, untold.pk}
+    english.delete()
+    selectors.discovery_pool(refresh=True)  # the sweep re-ranks the shared pool
+    with override("en"):  # nobody writes English: the English reader is not left with an empty page
+        assert {n.pk for n in selectors.discovery_feed(user=reader)} == {chinese.pk, untold.pk}

@@ -238,3 +238,20 @@ def test_product_reviews_query_count_is_flat(make_shopper, bought_line, product,
     many = count()
     assert few[1] == 2 and many[1] == 5
     assert few[0] == many[0] <= 3
+
+
+def test_a_product_shows_the_reviews_of_the_readers_language_and_rates_with_all(make_shopper, bought_line, product):
+    from django.utils.translation import override
+
+    def write(text):
+        user = make_shopper()
+        return services.review_create(user=user, order_line_id=bought_line(user=user).pk, rating=5, text=text)
+
+    chinese = write("质量很好，会回购。")
+    english = write("Lovely tea, will buy again.")
+    assert (chinese.language, english.language) == ("zh-hans", "en")
+    with override("en"):
+        assert [r.pk for r in selectors.reviews_for_product(product_id=product.pk)[0]] == [english.pk]
+    with override("zh-hans"):
+        assert [r.pk for r in selectors.reviews_for_product(product_id=product.pk)[0]] == [chinese.pk]
+    assert selectors.product_rating(product_id=product.pk)["count"] == 2  # the rating counts every review
