@@ -54,10 +54,18 @@ def test_bargain_journey(open_page, site, world, ledger_balanced):
     expect(a.get_by_test_id("bargain-current-price")).to_have_text(yuan(PRICE))
     expect(a.get_by_test_id("bargain-countdown")).to_have_text(re.compile(r"^2[34]:\d\d:\d\d$"))
     expect(a.get_by_test_id("bargain-buy")).to_have_text(f"Buy at {yuan(PRICE)}")
+    a.get_by_test_id("bargain-invite-open").click()  # the invite sheet: link, text, poster
+    expect(a.get_by_test_id("bargain-invite")).to_be_visible()
     share_url = a.get_by_test_id("bargain-share-url").input_value()
     assert re.fullmatch(rf"{re.escape(site)}/s/[\w-]+", share_url), share_url
+    expect(a.get_by_test_id("bargain-share-text")).to_have_value(re.compile(re.escape(share_url) + "$"))
     expect(a.get_by_test_id("bargain-poster")).to_be_visible()
+    poster = a.get_by_test_id("bargain-poster-img")
+    expect(poster).to_be_visible()
+    a.wait_for_function("img => img.complete && img.naturalWidth === 750", arg=poster.element_handle())
     snap(a, "bargain-01-started")
+    a.keyboard.press("Escape")
+    expect(a.get_by_test_id("bargain-invite")).to_be_hidden()
 
     # -------------------------------------------------------------- B opens the link, signs in and cuts
     b = open_page("friend")

@@ -52,7 +52,8 @@ def test_live_sales_journey(open_page, world, ledger_balanced):
     expect(page.get_by_test_id("ls-left")).to_have_text("5 left")
 
     # -------------------------------------------------------------- buy from the shelf, pay in a new tab
-    page.get_by_test_id("ls-shelf-item").locator("summary").click()
+    page.get_by_test_id("live-shelf-toggle").click()  # the bag: the room's products, each with a buy button
+    page.get_by_test_id("live-shelf-buy").click()  # opens the buy sheet on that product
     page.get_by_test_id("ls-buy-submit").click()
     expect(page.get_by_test_id("ls-order-placed")).to_contain_text(yuan(LIVE_PRICE))
     with page.expect_popup() as popup_info:
@@ -73,9 +74,10 @@ def test_live_sales_journey(open_page, world, ledger_balanced):
     expect(page.get_by_test_id("ls-error")).to_have_attribute("data-code", "live_price_limit")
 
     # -------------------------------------------------------------- send a rose from the balance
-    page.get_by_test_id("ls-tips").locator("summary").first.click()
+    page.keyboard.press("Escape")  # close the buy sheet
+    page.get_by_test_id("ls-gift-open").click()  # the action bar's gift button opens the gift sheet
     expect(page.get_by_test_id("ls-balance")).to_have_text(yuan(1000))
-    page.get_by_test_id("ls-tip-form").get_by_text("玫瑰").click()
+    page.get_by_test_id("ls-tip-form").get_by_text("Rose").click()  # in the page's language
     page.get_by_test_id("ls-tip-submit").click()
     expect(page.get_by_test_id("ls-tip-sent")).to_be_visible()
     expect(page.get_by_test_id("ls-balance-after")).to_have_text(yuan(900))

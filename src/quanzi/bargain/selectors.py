@@ -21,6 +21,11 @@ def bargain_detail(*, number: str) -> Bargain | None:
         .filter(number=str(number)[:12]).first()
 
 
+def bargain_by_id(*, bargain_id: int) -> Bargain | None:
+    """A bargain with its product and starter (the poster behind a share link names the bargain by id)."""
+    return Bargain.objects.select_related("campaign__product", "starter").filter(pk=bargain_id).first()
+
+
 def helps_for(*, bargain: Bargain, limit: int = 100) -> list[BargainHelp]:
     return list(BargainHelp.objects.select_related("helper").filter(bargain=bargain)
                 .order_by("-created_at", "-pk")[:limit])

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -21,10 +21,19 @@ from quanzi.core import clock
 from quanzi.core.errors import DomainError, ValidationFailed
 from quanzi.payments.services import payment_pay_url
 from quanzi.sharing import selectors as share_selectors
+from quanzi.sharing.services import CODE_RE as SHARE_CODE_RE
 from quanzi.shops.access import merchant_required
 from quanzi.web.forms import field_errors_for, parse_int, parse_yuan
-from quanzi.web.helpers import address_first, int_or_none, is_htmx, login_required
+from quanzi.web.helpers import address_first, int_or_none, is_htmx, login_required, safe_url
 from quanzi.web.templatetags.quanzi_tags import yuan
+
+
+def _login_url(request, bargain) -> str:
+    """The login page, coming back to this bargain page *with its query*: a friend who arrived through
+    a share link (?share=<code>) lands on it again signed in, so the click binds them to the sharer."""
+    page = reverse("bargain:bargain", args=[bargain.number])
+    here = request.get_full_path() if request.path == page else page  # the HTMX card comes from /help/
+    return f"{resolve_url(settings.LOGIN_URL)}?next={quote(safe_url(request, here, page), safe='/')}"
 
 
 def _bargain_context(request, bargain) -> dict:
@@ -41,7 +50,10 @@ def _bargain_context(request, bargain) -> dict:
         "helps": selectors.helps_for(bargain=bargain), "seconds_left": seconds_left, "helped": helped,
         "can_help": active and bargain.status == "open" and user.is_authenticated and not is_starter and not helped,
         "can_buy": active and is_starter, "active": active,
-        "login_url": f"{resolve_url(settings.LOGIN_URL)}?next={quote(reverse('bargain:bargain', args=[bargain.number]))}",
+        # friends can still cut it: the invite sheet (the starter's link, or the page for anyone else)
+        "can_invite": active and bargain.status == "open",
+        "helps_to_floor": max(1, bargain.expected_helps - bargain.slots_used),
+        "login_url": _login_url(request, bargain),
     }
 
 
@@ -56,9 +68,28 @@ def bargain_page(request, number: str):
         link = services.bargain_share_link(user=request.user, bargain=bargain)
         if link is not None:
             share_url = share_selectors.absolute(path=share_selectors.short_path(link=link))
-            poster_url = share_selectors.poster_path(link=link)
+            # a new cut draws a new poster: the version in the URL gets past the browser's cache
+            poster_url = f"{reverse('bargain:poster', args=[link.code])}?v={bargain.helps_count}"
     context.update(share_url=share_url, poster_url=poster_url)
     return TemplateResponse(request, "bargain/bargain.html", context)
+
+
+def poster(request, code: str):
+    """The bargain poster of a share link (a PNG drawn once per price, then served from disk): public by
+    its code like the sharing app's posters, since it is forwarded as an image."""
+    from quanzi.bargain.poster import poster_file
+
+    link = share_selectors.share_link_get(code=code) if SHARE_CODE_RE.match(code or "") else None
+    if link is None or link.target_type != "bargain" or not link.is_active():
+        raise Http404
+    bargain = selectors.bargain_by_id(bargain_id=link.target_id)
+    if bargain is None:
+        raise Http404
+    path = poster_file(bargain=bargain, starter=bargain.starter, code=link.code,
+                       short_url=share_selectors.absolute(path=share_selectors.short_path(link=link)))
+    response = FileResponse(open(path, "rb"), content_type="image/png")  # noqa: SIM115 - FileResponse closes it
+    response["Cache-Control"] = "public, max-age=600"
+    return response
 
 
 @login_required

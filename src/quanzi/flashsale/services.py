@@ -181,8 +181,10 @@ def token_for(*, user, item_id: int, address_id: int | None = None) -> tuple[str
         raise Conflict(_("This flash sale has ended."), code="sale_ended")
     address = address_get(user=user, address_id=address_id) if address_id else address_default(user=user)
     if address is None:
-        raise BusinessRuleViolation(_("Add a delivery address before the sale starts."), code="address_required",
-                                    fields={"address_id": "required"})
+        # the same words as the sale page: before the start the shopper still has time, during the sale not
+        message = (_("Add a delivery address to take part.") if item.sale.phase() == "running"
+                   else _("Add a delivery address before the sale starts."))
+        raise BusinessRuleViolation(message, code="address_required", fields={"address_id": "required"})
     return g.token_issue(user_id=user.pk, item_id=item.pk, address_id=address.pk), item
 
 

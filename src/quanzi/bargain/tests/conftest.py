@@ -1,5 +1,6 @@
 import datetime as dt
 import random
+from html.parser import HTMLParser
 
 import pytest
 
@@ -52,3 +53,35 @@ def helpers(make_user):
 @pytest.fixture
 def rng():
     return random.Random(7)
+
+
+class _TestidText(HTMLParser):
+    VOID = {"img", "input", "br", "hr", "meta", "link", "source", "wbr"}
+
+    def __init__(self, testid: str):
+        super().__init__()
+        self.testid, self.depth, self.parts, self.found = testid, 0, [], []
+
+    def handle_starttag(self, tag, attrs):
+        if self.depth:
+            self.depth += tag not in self.VOID
+        elif dict(attrs).get("data-testid") == self.testid and tag not in self.VOID:
+            self.depth, self.parts = 1, []
+
+    def handle_endtag(self, tag):
+        if self.depth:
+            self.depth -= 1
+            if not self.depth:
+                self.found.append("".join(self.parts))
+
+    def handle_data(self, data):
+        if self.depth:
+            self.parts.append(data)
+
+
+def text_of_testid(html: str, testid: str) -> str | None:
+    """The text of the first element with this data-testid, whitespace collapsed (what a reader sees:
+    "¥59.00" from the price component's spans), or None when there is none."""
+    parser = _TestidText(testid)
+    parser.feed(html)
+    return " ".join(parser.found[0].split()) if parser.found else None

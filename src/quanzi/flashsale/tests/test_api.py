@@ -61,6 +61,19 @@ def test_token_needs_login_an_address_and_a_real_item(api, item, make_user, shop
     expect_error(post(api(shopper), "/api/v1/flash/items/999999/token", {}), 404, "sale_not_found")
 
 
+def test_token_without_an_address_says_what_to_do_before_and_during_the_sale(api, make_sale, make_user,
+                                                                              expect_error):
+    """Before the start there is still time ("before the sale starts"); during the sale there is not."""
+    running = make_sale().items.get()
+    upcoming = make_sale(starts_in=600).items.get()
+    client = api(make_user())
+    during = expect_error(post(client, f"/api/v1/flash/items/{running.pk}/token", {}), 422, "address_required")
+    assert during["message"] == "Add a delivery address to take part."
+    assert during["fields"] == {"address_id": "required"}
+    before = expect_error(post(client, f"/api/v1/flash/items/{upcoming.pk}/token", {}), 422, "address_required")
+    assert before["message"] == "Add a delivery address before the sale starts."
+
+
 def test_merchant_creates_publishes_and_ends_and_others_get_404(api, shop, product, make_shop, expect_error):
     owner = api(shop.owner)
     sku = product.skus.get()

@@ -142,6 +142,17 @@ def test_no_address_no_token(item, make_user):
     assert code_of(e) == "address_required"
 
 
+def test_no_address_message_fits_the_moment(make_sale, make_user):
+    user = make_user()
+    with pytest.raises(DomainError) as during:
+        services.token_for(user=user, item_id=make_sale(starts_in=-60).items.get().pk)
+    with pytest.raises(DomainError) as before:
+        services.token_for(user=user, item_id=make_sale(starts_in=600).items.get().pk)
+    assert code_of(during) == code_of(before) == "address_required"
+    assert during.value.message == "Add a delivery address to take part."
+    assert before.value.message == "Add a delivery address before the sale starts."
+
+
 def test_draft_sale_gives_no_token(make_sale, shopper):
     draft = make_sale(publish=False).items.get()
     with pytest.raises(DomainError) as e:

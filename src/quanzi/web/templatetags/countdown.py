@@ -72,7 +72,6 @@ def countdown(context, deadline, *, testid: str = "", css: str = "", on_zero: st
     return {"tag": tag, "testid": testid, "css": css, "on_zero": on_zero if on_zero != "event" else "",
             "flag": flag, "zero_text": zero_text, "with_script": first,
             "deadline": _iso_utc(deadline) if deadline is not None else "", "now": _iso_utc(now),
-            "days_format": days_format(),
             "text": zero_text if over and zero_text is not None else format_left(left)}
 
 

@@ -1,6 +1,7 @@
 /* Flash sale page: the buy buttons wake up when the start countdown (quanzi/js/countdown.js) reaches
    zero, and buying goes through the API with the page's purchase token, then straight to the cashier.
-   Without this script the forms post. */
+   Without this script the forms post. Words come from Django's JavaScript catalog (gettext()); the
+   server's refusals arrive translated in the error's message. */
 (function () {
   "use strict";
   document.addEventListener("countdown:zero", function (event) {
@@ -33,12 +34,12 @@
       }).then(function (r) { return r.json().then(function (body) { return { status: r.status, body: body }; }); })
         .then(function (res) {
           if (res.status === 201) {
-            say(form.dataset.wonText || "✓", true);
+            say(gettext("You got it! Taking you to pay…"), true);
             window.location.href = res.body.pay_url;
             return;
           }
           var err = res.body.error || {};
-          say(err.message || "…");
+          say(err.message || gettext("Something went wrong. Please try again."));
           if (err.code === "sale_not_started" && !form.dataset.retried) {
             // pressed a moment early (clocks differ): try once more when the server says it starts
             form.dataset.retried = "1";
@@ -47,14 +48,18 @@
             return;
           }
           if (err.code === "sold_out") {
-            button.textContent = button.dataset.soldOut || err.message;
+            button.textContent = gettext("Sold out");
             button.setAttribute("data-testid", "fs-sold-out");
           }
           freshToken(form).then(function () {
             if (err.code !== "sold_out" && err.code !== "over_user_limit" && err.code !== "sale_ended") button.disabled = false;
           });
         })
-        .catch(function () { button.disabled = false; });
+        .catch(function () {
+          say(navigator.onLine === false ? gettext("You seem to be offline. Check your connection and try again.")
+                                         : gettext("Something went wrong. Please try again."));
+          button.disabled = false;
+        });
     });
   });
 })();

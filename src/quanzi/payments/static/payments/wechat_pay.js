@@ -1,6 +1,7 @@
 /* WeChat Pay's pages (payments/wechat_views.py). The markup carries everything (no inline script: CSP):
-   #wechat-pay has data-mode ("jsapi", "native" or "h5"), data-status-url, data-return-url, the texts to
-   show (data-text-*) and, on the JSAPI page, the signed getBrandWCPayRequest parameters (data-bridge-params).
+   #wechat-pay has data-mode ("jsapi", "native" or "h5"), data-status-url, data-return-url and, on the JSAPI
+   page, the signed getBrandWCPayRequest parameters (data-bridge-params). The words it shows come from
+   Django's JavaScript catalog (gettext(), loaded first by base.html).
 
    - JSAPI and Native ask the status URL every 3 s (every 4th time with sync=1, which makes the server ask
      WeChat Pay itself; a hidden tab is not polled) and go to the return URL once the payment is paid; they
@@ -18,8 +19,17 @@
   var statusUrl = root.getAttribute("data-status-url"), returnUrl = root.getAttribute("data-return-url");
   var polls = 0, timer = null, done = false, waitingForBridge = false;
 
+  var TEXTS = {
+    paid: gettext("Paid. Taking you to your order…"),
+    closed: gettext("This payment is closed."),
+    checking: gettext("Checking the payment…"),
+    cancelled: gettext("Payment cancelled. You can try again."),
+    failed: gettext("WeChat could not start the payment. Try again, or choose another way to pay."),
+    "no-bridge": gettext("Open this page in WeChat to pay.")
+  };
+
   function say(name, tone) {
-    var text = root.getAttribute("data-text-" + name);
+    var text = TEXTS[name];
     if (state && text) { state.textContent = text; state.setAttribute("data-tone", tone || ""); }
   }
 

@@ -1,4 +1,5 @@
-/* Host console: buttons call the JSON API with the session (CSRF header from the page). */
+/* Host console: buttons call the JSON API with the session (CSRF header from the page). Words come from
+   Django's JavaScript catalog (gettext()). */
 (function () {
   "use strict";
   var root = document.querySelector("[data-live-console]");
@@ -16,7 +17,7 @@
     }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (data) {
         if (!r.ok) {
-          var msg = (data.error && data.error.message) || ("HTTP " + r.status);
+          var msg = (data.error && data.error.message) || interpolate(gettext("Something went wrong (HTTP %s). Please try again."), [r.status]);
           if (errorBox) { errorBox.textContent = msg; errorBox.hidden = false; }
           throw new Error(msg);
         }
@@ -30,7 +31,7 @@
     var btn = e.target.closest("[data-api]");
     if (btn) {
       var action = btn.dataset.api;
-      if (btn.dataset.confirm && !window.confirm(btn.dataset.confirm)) return;
+      if (action === "end" && !window.confirm(gettext("End the live for everyone?"))) return;
       var done = function () { if (action === "start" || action === "end") location.reload(); };
       if (action === "pin") call("POST", "/pin", {product_id: parseInt(btn.dataset.productId, 10)}).then(done);
       else if (action === "unpin") call("POST", "/unpin").then(done);

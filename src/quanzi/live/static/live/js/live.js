@@ -1,6 +1,7 @@
 /* Live room client: one WebSocket per page, numbered events, reconnect with what was missed.
  * window.QuanziLive.on(kind, fn) lets other scripts (livesales' panels) react to event kinds:
- * fn(data, event). window.QuanziLive.room = the room number. Protocol: docs/live.md. */
+ * fn(data, event). window.QuanziLive.room = the room number; QuanziLive.shelf(open) opens or closes the
+ * products sheet. Protocol: docs/live.md. Words come from Django's JavaScript catalog (gettext()). */
 (function () {
   "use strict";
   var root = document.querySelector("[data-live-room]");
@@ -75,7 +76,7 @@
       } else if (f.type === "error") {
         showError(f.message); emit("error", f, f);
       } else if (f.type === "notice") {
-        if (f.code === "muted") showError(root.dataset.msgMuted || "Muted");
+        if (f.code === "muted") showError(gettext("The host muted you in this room."));
         emit("notice", f, f);
       } else if (f.type === "ack") {
         emit("ack", f, f);
@@ -83,7 +84,7 @@
     };
     ws.onclose = function (e) {
       root.dataset.connected = "0";
-      if (e.code === 4403) { stopped = true; showError(root.dataset.msgBanned || "Removed"); return; }
+      if (e.code === 4403) { stopped = true; showError(gettext("You were removed from this room.")); return; }
       if (e.code === 4404 || stopped) return;
       retry = Math.min(retry + 1, 6);
       setTimeout(connect, 300 * Math.pow(2, retry - 1));
@@ -94,7 +95,7 @@
 
   function applyStatus(status, playUrl) {
     var badge = $("[data-live-status]");
-    if (status === "live" && badge) badge.textContent = "● " + (root.dataset.msgLive || "LIVE");
+    if (status === "live" && badge) badge.textContent = "● " + gettext("LIVE");
     var waiting = $("[data-live-waiting]"); if (waiting && status !== "scheduled") waiting.hidden = true;
     if (status === "ended") { var ended = $("[data-live-ended]"); if (ended) ended.hidden = false; }
     play(status === "live" ? playUrl : "");
@@ -120,9 +121,10 @@
     var b = document.createElement("b"); b.textContent = data.nickname || "";
     li.appendChild(b); li.appendChild(document.createTextNode(" " + (data.text || "")));
     if (isConsole && data.user_id && (!Q.user || data.user_id !== Q.user.id)) {
-      [["delete", "🗑"], ["mute", "🔇"], ["ban", "⛔"]].forEach(function (a) {
+      [["delete", "🗑", gettext("Delete this message")], ["mute", "🔇", gettext("Mute this viewer")],
+       ["ban", "⛔", gettext("Remove this viewer from the room")]].forEach(function (a) {
         var btn = document.createElement("button"); btn.type = "button"; btn.className = "live-mod";
-        var label = root.dataset["msgMod" + a[0].charAt(0).toUpperCase() + a[0].slice(1)] || a[0];  // translated by the page
+        var label = a[2];
         btn.dataset.mod = a[0]; btn.textContent = a[1]; btn.title = label; btn.setAttribute("aria-label", label);
         btn.setAttribute("data-testid", "live-mod-" + a[0]);
         li.appendChild(btn);
@@ -139,28 +141,43 @@
   Q.on("viewers", function (d) { setText("[data-live-viewers]", d.count); });
   Q.on("likes", function (d) { setText("[data-live-likes]", d.total); });
   Q.on("joined", function (d) {
-    if (d.nicknames && d.nicknames.length) showToast(d.nicknames.join(", ") + " " + (root.dataset.msgJoined || "joined"));
+    if (d.nicknames && d.nicknames.length) {
+      showToast(interpolate(gettext("%(names)s joined"), {names: d.nicknames.join(gettext(", "))}, true));
+    }
   });
+  function el(tag, cls, text) {
+    var node = document.createElement(tag); if (cls) node.className = cls;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
   Q.on("pinned", function (d) {
     var box = $("[data-live-pinned]"); if (!box || !d.product) return;
+    var current = box.querySelector("[data-product-id]");
+    if (current && current.dataset.productId === String(d.product.id)) { box.hidden = false; return; }  // already shown
     box.innerHTML = "";
-    var a = document.createElement("a"); a.className = "live-pinned-card"; a.href = d.product.url;
-    a.setAttribute("data-testid", "live-pinned-card"); a.dataset.productId = d.product.id;
-    if (d.product.image) { var img = document.createElement("img"); img.src = d.product.image; img.alt = ""; a.appendChild(img); }
-    var body = document.createElement("span"); body.className = "live-pinned-body";
-    var b = document.createElement("b"); b.textContent = d.product.title; body.appendChild(b);
-    var p = document.createElement("span"); p.className = "price";
-    p.textContent = "¥" + (d.product.price / 100).toFixed(2); body.appendChild(p); a.appendChild(body);
-    var buy = document.createElement("span"); buy.className = "live-pinned-buy"; buy.textContent = root.dataset.msgBuy || "Buy";
-    a.appendChild(buy);
-    box.appendChild(a); box.hidden = false;
+    var card = el("div", "live-pinned-card");
+    card.setAttribute("data-testid", "live-pinned-card"); card.dataset.productId = d.product.id;
+    var link = el("a", "live-pinned-link"); link.href = d.product.url;
+    if (d.product.image) {
+      var img = el("img"); img.src = d.product.image; img.alt = ""; img.width = 56; img.height = 56; link.appendChild(img);
+    } else {
+      var ph = el("span", "live-pinned-ph", "🛍"); ph.setAttribute("aria-hidden", "true"); link.appendChild(ph);
+    }
+    var body = el("span", "live-pinned-body");
+    body.appendChild(el("b", "", d.product.title));
+    body.appendChild(el("span", "price", "¥" + (d.product.price / 100).toFixed(2)));
+    link.appendChild(body); card.appendChild(link);
+    var buy = el("a", "live-pinned-buy", gettext("Buy")); buy.href = d.product.url;
+    buy.dataset.liveBuy = d.product.id; buy.setAttribute("data-testid", "live-pinned-buy");
+    card.appendChild(buy);
+    box.appendChild(card); box.hidden = false;
   });
   Q.on("unpinned", function () { var box = $("[data-live-pinned]"); if (box) { box.hidden = true; box.innerHTML = ""; } });
   Q.on("room_started", function (d) { Q.status = "live"; root.dataset.status = "live"; applyStatus("live", d.play_url); });
   Q.on("stream", function (d) { play(d.play_url); });
   Q.on("room_ended", function () { Q.status = "ended"; root.dataset.status = "ended"; applyStatus("ended", ""); });
   Q.on("moderation", function (d) {
-    if (Q.user && d.user_id === Q.user.id && d.action === "mute") showError(root.dataset.msgMuted || "Muted");
+    if (Q.user && d.user_id === Q.user.id && d.action === "mute") showError(gettext("The host muted you in this room."));
   });
 
   // ---- chat form
@@ -173,13 +190,18 @@
     input.value = "";
   });
 
-  // ---- likes: a floating heart per tap, taps sent together at most every 300 ms
+  // ---- likes: a floating heart per tap (none when the visitor asked for less motion), taps sent
+  // together at most every 300 ms
   var likeBtn = $("[data-live-like]"), pendingLikes = 0, likeTimer = null;
+  var hearts = $("[data-live-hearts]") || (likeBtn && likeBtn.parentNode);
+  var calm = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)");
   if (likeBtn) likeBtn.addEventListener("click", function () {
-    var heart = document.createElement("span"); heart.className = "live-heart"; heart.textContent = "❤";
-    heart.style.left = (40 + Math.random() * 30) + "%";
-    likeBtn.parentNode.appendChild(heart); setTimeout(function () { heart.remove(); }, 1200);
-    if (root.dataset.signedIn !== "1") { showError(root.dataset.msgSignIn || "Sign in"); return; }
+    if (hearts && !(calm && calm.matches)) {
+      var heart = el("span", "live-heart", "❤");
+      heart.style.left = Math.round(Math.random() * 24) + "px";  // a CSSOM property, not a style attribute
+      hearts.appendChild(heart); setTimeout(function () { heart.remove(); }, 1200);
+    }
+    if (root.dataset.signedIn !== "1") { showError(gettext("Log in to like and chat.")); return; }
     pendingLikes += 1;
     if (!likeTimer) likeTimer = setTimeout(function () {
       likeTimer = null;
@@ -188,8 +210,30 @@
     }, 300);
   });
 
+  // ---- the products sheet (a phone's bag button; on a wide screen the list is always beside the stage)
   var shelfToggle = $("[data-live-shelf-toggle]"), shelf = $("[data-live-shelf]");
-  if (shelfToggle && shelf) shelfToggle.addEventListener("click", function () { shelf.hidden = !shelf.hidden; });
+  var scrim = root.querySelector(".live-shelf-scrim");
+  Q.shelf = function (open) {
+    if (!shelf) return;
+    var was = shelf.classList.contains("is-open");
+    shelf.classList.toggle("is-open", open);
+    if (scrim) scrim.hidden = !open;
+    if (shelfToggle) shelfToggle.setAttribute("aria-expanded", open ? "true" : "false");
+    if (open && !was) { var first = shelf.querySelector("a, button"); if (first) first.focus({preventScroll: true}); }
+    if (!open && was && shelfToggle && shelf.contains(document.activeElement)) shelfToggle.focus();
+  };
+  if (shelfToggle && shelf) shelfToggle.addEventListener("click", function () { Q.shelf(!shelf.classList.contains("is-open")); });
+  root.addEventListener("click", function (e) { if (e.target.closest("[data-live-shelf-close]")) Q.shelf(false); });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && shelf && shelf.classList.contains("is-open")) Q.shelf(false);
+  });
+
+  // ---- share: the phone's share sheet where there is one, else the link is copied (quanzi.js, data-copy)
+  var share = $("[data-live-share]");
+  if (share && navigator.share) share.addEventListener("click", function (e) {
+    e.stopPropagation(); e.preventDefault();
+    navigator.share({title: share.dataset.shareTitle || document.title, url: share.dataset.copy}).catch(function () {});
+  });
 
   setInterval(function () { if (ws && ws.readyState === 1) ws.send('{"type":"ping"}'); }, 25000);
   connect();

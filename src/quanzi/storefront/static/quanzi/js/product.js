@@ -1,4 +1,5 @@
-/* Product page SKU picker: option chips (colour × size) → SKU id, price, stock and image. */
+/* Product page SKU picker: option chips (colour × size) → SKU id, price, stock and image.
+   Words come from Django's JavaScript catalog (gettext()/ngettext(), loaded first by base.html). */
 (function () {
   "use strict";
 
@@ -50,7 +51,7 @@
       markAvailability(values);
       skuInput.value = sku ? sku.id : "";
       if (!sku) {
-        stockEl.textContent = form.dataset.tChoose;
+        stockEl.textContent = gettext("Choose the options");
         buttons.forEach(function (b) { b.disabled = true; });
         return;
       }
@@ -60,7 +61,9 @@
         if (sku.compare_at) compareEl.textContent = yuan(sku.compare_at);
       }
       if (labelEl) labelEl.textContent = sku.label;
-      stockEl.textContent = sku.stock > 0 ? form.dataset.tStock.replace("__N__", sku.stock) : form.dataset.tSoldout;
+      stockEl.textContent = sku.stock > 0
+        ? interpolate(ngettext("%(n)s in stock", "%(n)s in stock", sku.stock), { n: sku.stock }, true)
+        : gettext("Sold out");
       buttons.forEach(function (b) { b.disabled = sku.stock <= 0; });
       var limit = Math.max(1, Math.min(platformMax, sku.stock));
       qty.max = limit;

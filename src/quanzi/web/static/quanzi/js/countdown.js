@@ -2,7 +2,8 @@
    `{% countdown %}` tag). Each element carries its deadline and the server's "now" (ISO-8601 UTC):
    the time left is counted from the server's clock, so a visitor's wrong clock does not matter.
 
-   - shows HH:MM:SS, with the days in front past 24 hours (data-days-format, in the page language);
+   - shows HH:MM:SS, with the days in front past 24 hours ("2天 03:04:05" / "2d 03:04:05": the words
+     come from Django's JavaScript catalog, gettext(), like the tag's from the server's);
    - ticks once a second, when the shown second changes;
    - at zero fires a bubbling `countdown:zero` event on the element, shows data-zero-text if given,
      and reloads the page with data-on-zero="reload";
@@ -16,11 +17,12 @@
 
   function pad(n) { return String(n).padStart(2, "0"); }
 
-  function format(seconds, daysFormat) {
+  function format(seconds) {
     var days = seconds > DAY ? Math.floor(seconds / DAY) : 0, rest = seconds - days * DAY;
     var hms = pad(Math.floor(rest / 3600)) + ":" + pad(Math.floor(rest % 3600 / 60)) + ":" + pad(rest % 60);
     if (!days) { return hms; }
-    return (daysFormat || "%(days)sd %(time)s").replace("%(days)s", String(days)).replace("%(time)s", hms);
+    // Translators: a countdown longer than a day: "2d 03:04:05"; keep %(days)s and %(time)s.
+    return interpolate(gettext("%(days)sd %(time)s"), { days: days, time: hms }, true);
   }
 
   function bind(el) {
@@ -37,7 +39,7 @@
       if (ms <= 0 && el.hasAttribute("data-zero-text")) {
         el.textContent = el.getAttribute("data-zero-text");
       } else {
-        el.textContent = format(seconds, el.getAttribute("data-days-format"));
+        el.textContent = format(seconds);
       }
       if (ms > 0) {
         setTimeout(tick, Math.min(1000, ms - seconds * 1000) + 5);  // when the shown second changes

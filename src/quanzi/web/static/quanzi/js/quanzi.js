@@ -1,4 +1,6 @@
-/* Quanzi: small progressive enhancements shared by every page (no framework, HTMX does the rest). */
+/* Quanzi: small progressive enhancements shared by every page (no framework, HTMX does the rest).
+   Words come from Django's JavaScript catalog (gettext(), loaded first by base.html), never from
+   English written here or from data- attributes. */
 (function () {
   "use strict";
 
@@ -32,14 +34,19 @@
   document.addEventListener("qz:toast", function (e) { toast(e.detail.message, e.detail.kind); });
   document.addEventListener("qz:cart", function (e) { setCartCount(e.detail.count); });
 
-  // Copy buttons: <button data-copy="text"> or <button data-copy-target="#input-id" data-copied="Copied">.
+  // Copy buttons: <button data-copy="text"> or <button data-copy-target="#input-id">; the toast says
+  // "Link copied" when what was copied is one address, else "Copied".
+  function copiedMessage(text) {
+    return /^(https?:\/\/|\/)\S+$/.test(String(text || "").trim()) ? gettext("Link copied") : gettext("Copied");
+  }
+
   document.addEventListener("click", function (e) {
     var btn = e.target.closest("[data-copy], [data-copy-target]");
     if (!btn) return;
     e.preventDefault();
     var source = btn.dataset.copyTarget ? document.querySelector(btn.dataset.copyTarget) : null;
     var text = source ? (source.value || source.textContent) : btn.dataset.copy;
-    var done = function () { toast(btn.dataset.copied || "OK"); };
+    var done = function () { toast(copiedMessage(text)); };
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(source, text); done(); });
     } else {
@@ -157,9 +164,9 @@
   // HTMX: show a toast when a request fails outright (network, 5xx).
   document.addEventListener("htmx:responseError", function (e) {
     var status = e.detail.xhr && e.detail.xhr.status;
-    if (status >= 500 || !status) toast(document.documentElement.lang.indexOf("zh") === 0 ? "出错了，请重试" : "Something went wrong, please retry.", "error");
+    if (status >= 500 || !status) toast(gettext("Something went wrong. Please try again."), "error");
   });
   document.addEventListener("htmx:sendError", function () {
-    toast(document.documentElement.lang.indexOf("zh") === 0 ? "网络不可用" : "You seem to be offline.", "error");
+    toast(gettext("You seem to be offline. Check your connection and try again."), "error");
   });
 })();
