@@ -2,16 +2,11 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
-from django.utils import timezone
-from django.views.decorators.cache import cache_page
-from django.views.decorators.http import last_modified
-from django.views.i18n import JavaScriptCatalog
 from django.views.generic import RedirectView
 
 from config.api import api
 from quanzi.core.views import json_or_html_404, json_or_html_500
-
-_STARTED = timezone.now()
+from quanzi.web.jsi18n import javascript_catalog
 
 urlpatterns = [
     path("api/v1/", api.urls),
@@ -19,11 +14,7 @@ urlpatterns = [
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("api/openapi.json", RedirectView.as_view(url="/api/v1/openapi.json", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),
-    # The JavaScript strings (djangojs domain) as gettext()/ngettext()/interpolate(), per language.
-    # Cached for a day (the cache key carries the language); a deploy restarts the process and
-    # changes the Last-Modified stamp, so browsers revalidate.
-    path("jsi18n/", cache_page(86400)(last_modified(lambda request, **kw: _STARTED)(
-        JavaScriptCatalog.as_view())), name="javascript-catalog"),
+    path("jsi18n/", javascript_catalog, name="javascript-catalog"),  # gettext() for our scripts (web/jsi18n.py)
     path("admin/", admin.site.urls),
     path("", include("quanzi.payments.urls")),
     path("", include("quanzi.payments.wechat_urls")),  # WeChat Pay's pages (404 while it is not enabled)

@@ -21,6 +21,7 @@ from typing import Any
 from django.db import transaction
 
 from quanzi.core.seeding import DemoSeeder
+from quanzi.core.translated_columns import write_translation
 
 # product keys to try in order (a single-SKU product not already in a promotion reads best)
 PRODUCT_KEYS = ["teacup", "speaker", "stand", "floorlamp", "keyboard", "coffee", "candle", "tote", "mouse", "cable"]
@@ -75,7 +76,9 @@ def _campaign(ctx, counts: dict):
                 shop=product.shop, sku_id=sku.pk, floor_price=floor, expected_helps=EXPECTED_HELPS,
                 stock=min(POOL_UNITS, sku.stock // 2), time_limit_seconds=TIME_LIMIT_SECONDS,
                 new_user_bonus=True, starts_at=start, ends_at=ctx.t0 + dt.timedelta(days=10),
-                title=f"{product.title} · 砍价")
+                title=f"{product.title_zh_hans} · 砍价")
+            write_translation(campaign, "en",
+                              title=ctx.data_en.BARGAIN_TITLES["{title} · 砍价"].format(title=product.title_en)[:120])
             campaign_activate(campaign_id=campaign.pk, shop=product.shop)
         counts.update(campaign=campaign.pk, product=product.pk)
         return campaign

@@ -14,7 +14,7 @@ def category_ensure(*, slug: str, name: str, name_en: str, icon: str = "", sort:
     return category
 
 
-def banner_create(*, title: str, title_en: str, subtitle: str, image: str, link: str, color: str,
-                  sort: int) -> Banner:
-    return Banner.objects.create(title=title, title_en=title_en, subtitle=subtitle, image=image, link=link,
-                                 color=color, sort=sort)
+def banner_create(*, title: str, title_en: str, subtitle: str, subtitle_en: str = "", image: str, link: str,
+                  color: str, sort: int) -> Banner:
+    return Banner.objects.create(title=title, title_en=title_en, subtitle_zh_hans=subtitle,
+                                 subtitle_en=subtitle_en or None, image=image, link=link, color=color, sort=sort)

@@ -123,14 +123,14 @@ def seed_notes(ctx) -> dict[str, Any]:
     ctx.reset_rate_limits({"content.publish": 3600}, creators)
     notes, images_made = [], 0
     for n, user in enumerate(creators, start=1):
-        for i, (title, body, keys, n_images, days) in enumerate(NOTES[n]):
+        for i, (title, body, keys, n_images, days) in enumerate(NOTES.get(n) or ctx.data_en.ENGLISH_NOTES[n]):
             tagged = [products[k] for k in keys if k in products]
             with ctx.at(ctx.t0 - dt.timedelta(days=days)):
                 note = note_create_draft(author=user, title=title, body=body)
                 _illustrate(ctx, user, note, (n, i, hues[n - 1]), title, tagged, n_images)
                 images_made += n_images
                 notes.append(note_publish(user=user, note_id=note.pk))
-        title, body = DRAFTS[n]
+        title, body = DRAFTS.get(n) or ctx.data_en.ENGLISH_DRAFTS[n]
         note_create_draft(author=user, title=title, body=body)
     ctx.shared["notes"] = notes
     return {"notes_published": len(notes), "note_images": images_made}
@@ -147,7 +147,7 @@ def _illustrate(ctx, user, note, place: tuple[int, int, float], title: str, tagg
     note_add_image(user=user, note_id=note.pk, upload=images.jpeg_upload(cover, "cover.jpg"))
     for j in range(n_images - 1):
         _product, p = tagged[j % len(tagged)] if tagged else (None, {"key": "misc", "motif": "box", "mark": "Quanzi"})
-        pic = images.product_picture(key=f"{p['key']}-note{n}{i}{j}", motif=p["motif"], mark=p["mark"],
+        pic = images.product_picture(key=f"{p['key']}-note{n}{i}{j}", motif=p["motif"],
                                      variant=(j + 1) % 2, hue=(hue + 0.07 * j) % 1)
         note_add_image(user=user, note_id=note.pk, upload=images.jpeg_upload(pic, f"photo{j}.jpg"))
     for product, _p in tagged[:3]:
@@ -189,11 +189,13 @@ def _comments(ctx, me, creators: list, fans: list, notes: list) -> None:
 
     for k, note in enumerate(notes[::2]):
         author = next(u for u in creators if u.pk == note.author_id)
+        english = note.language == "en"  # people answer a note in its language
+        said, answers = (ctx.data_en.COMMENTS_EN, ctx.data_en.REPLIES_EN) if english else (COMMENTS, REPLIES)
         for j in range(2 if k % 2 == 0 else 1):
             user = fans[(k + j) % len(fans)]
-            comment = comment_create(user=user, note_id=note.pk, body=COMMENTS[(k + j) % len(COMMENTS)])
-        if k == 0:
-            comment_create(user=author, note_id=note.pk, parent_id=comment.pk, body=REPLIES[0])
+            comment = comment_create(user=user, note_id=note.pk, body=said[(k + j) % len(said)])
+        if k == 0 or (english and k % 2 == 0):
+            comment_create(user=author, note_id=note.pk, parent_id=comment.pk, body=answers[0])
     friends = ctx.shared["friends"]
     friend = friends[0] if friends else fans[0]
     mention = comment_create(user=friend, note_id=notes[0].pk, body=f"@{me.nickname} 你上次说想买的就是这个吧？")

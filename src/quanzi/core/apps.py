@@ -8,4 +8,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform kernel")
 
     def ready(self) -> None:
-        from quanzi.core import checks, tasks  # noqa: F401 - outbox sweeps, system checks
+        from quanzi.core import checks, tasks, translated_queries  # noqa: F401 - outbox sweeps, system checks
+
+        translated_queries.install()

@@ -94,11 +94,13 @@ class SeedContext:
     provide the fixture data, the lookups and the order drivers; the base keeps the clock and the
     random streams, which need no app."""
 
-    def __init__(self, *, small: bool = False, out=None, seed: int = 2026, data: Any = None, images: Any = None):
+    def __init__(self, *, small: bool = False, out=None, seed: int = 2026, data: Any = None, data_en: Any = None,
+                 images: Any = None):
         self.small = small
         self.out = out
         self.seed = seed
         self.data = data  # the demo's fixture module (people, shops, products, passwords)
+        self.data_en = data_en  # its English: what the shops and the English-writing people write (docs/i18n.md)
         self._images = images
         self.shared: dict[str, Any] = {}  # what one seeder leaves for a later one of its section
         self._streams: dict[str, tuple[random.Random, dt.datetime]] = {}

@@ -43,3 +43,26 @@ def detect_written_language(app_label: str, model_name: str, fields: tuple[str, 
             last = rows[-1].pk
 
     return migrations.RunPython(forwards, migrations.RunPython.noop, elidable=True)
+
+
+def texts_per_language(obj, field: str, *, into: str | None = None) -> dict[str, str | None]:
+    """A translated field's stored text in every language, as keyword arguments for another model's
+    translated field `into` (default: the same name): `{"title_zh_hans": "…", "title_en": None}`.
+
+    Snapshots (an order line's title, a campaign's default title) copy every language, so each
+    reader later sees the words of their own language; a language never written stays None and
+    falls back when read, as on the original."""
+    from django.conf import settings
+
+    into = into or field
+    return {f"{into}_{code.replace('-', '_')}": getattr(obj, f"{field}_{code.replace('-', '_')}")
+            for code in settings.MODELTRANSLATION_LANGUAGES}
+
+
+def write_translation(obj, language: str, **texts: str | None) -> None:
+    """Store `texts` as `obj`'s fields in `language` (e.g. a campaign's English title): for an app's
+    own seeding and admin-like tools; merchants' texts go through their app's `*_translate` service."""
+    suffix = language.replace("-", "_")
+    for name, text in texts.items():
+        setattr(obj, f"{name}_{suffix}", text or None)
+    obj.save(update_fields=[f"{name}_{suffix}" for name in texts])

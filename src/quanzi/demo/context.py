@@ -22,7 +22,7 @@ from typing import Any
 from django.db import transaction
 
 from quanzi.core.seeding import SeedContext
-from quanzi.demo import data
+from quanzi.demo import data, data_en
 from quanzi.orders.constants import AfterSaleKind, OrderStatus
 
 H, D = dt.timedelta(hours=1), dt.timedelta(days=1)
@@ -42,7 +42,7 @@ RETURN_STAGES = ("return_awaiting", "return_shipped", "return_refunded", "disput
 
 class DemoContext(SeedContext):
     def __init__(self, *, small: bool = False, out=None, seed: int = 2026):
-        super().__init__(small=small, out=out, seed=seed, data=data)
+        super().__init__(small=small, out=out, seed=seed, data=data, data_en=data_en)
 
     @property
     def images(self):

@@ -1,7 +1,8 @@
 """Generated demo pictures (Pillow only, no downloads): product covers, shop logos, home banners.
 
 Every picture is a soft two-colour gradient with a few translucent blobs, a simple drawn motif
-(a tee, a tea cup, a phone, …) and a Latin word mark. Chinese glyphs need a CJK font, which a
+(a tee, a tea cup, a phone, …) and the brand's monogram — no words, so a picture suits a page in
+either language. Chinese glyphs need a CJK font, which a
 fresh machine may not have, so text is Latin only unless a Noto/WenQuanYi CJK font is installed
 (then shop logos also carry their Chinese name). Files are stored through `default_storage`
 under a versioned folder and reused when they already exist, so re-seeding a wiped database
@@ -21,7 +22,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-VERSION = "v1"
+VERSION = "v2"  # v2: no words on product pictures (docs/i18n.md)
 SIZE = 800
 THUMB = 360
 JPEG_QUALITY = 82
@@ -415,7 +416,7 @@ def _fit_text(draw: ImageDraw.ImageDraw, text: str, max_w: int, size: int, cjk: 
     return f, right - left, bottom - top, top
 
 
-def product_picture(*, key: str, motif: str, mark: str, brand: str = "", colour: RGB | None = None,
+def product_picture(*, key: str, motif: str, brand: str = "", colour: RGB | None = None,
                     variant: int = 0, hue: float | None = None) -> Image.Image:
     """An 800×800 product picture. `variant` 1 is a close-up (bigger motif, other light)."""
     pal = palette(key, hue)
@@ -442,14 +443,13 @@ def product_picture(*, key: str, motif: str, mark: str, brand: str = "", colour:
     shadow.paste((0, 0, 0, 255), (12, 16), alpha.crop((0, 0, SIZE - 12, SIZE - 16)))
     img = Image.alpha_composite(Image.alpha_composite(img.convert("RGBA"), shadow), layer).convert("RGB")
     d = ImageDraw.Draw(img)
-    # word mark at the bottom, brand at the top left
-    pill = pal["deep"] if colour is None else (_shade(colour, 0.55) if sum(colour) > 300 else colour)
-    f, w, h, top = _fit_text(d, mark.upper(), SIZE - 120, 64)
-    d.rounded_rectangle(((SIZE - w) // 2 - 28, 676, (SIZE + w) // 2 + 28, 676 + h + 34), 22, fill=pill)
-    d.text(((SIZE - w) // 2, 676 + 17 - top), mark.upper(), font=f, fill=(250, 250, 248))
+    # the brand's monogram at the top left: no words, so the picture reads the same in either language
     if brand:
-        fb, _w, _h, btop = _fit_text(d, brand.upper(), 420, 26)
-        d.text((40, 40 - btop), brand.upper(), font=fb, fill=pill)
+        pill = pal["deep"] if colour is None else (_shade(colour, 0.55) if sum(colour) > 300 else colour)
+        monogram = "".join(word[0] for word in brand.split()[:2]).upper()
+        fb, w, h, btop = _fit_text(d, monogram, 120, 34)
+        d.ellipse((36, 36, 36 + 72, 36 + 72), fill=pill)
+        d.text((36 + (72 - w) // 2, 36 + (72 - h) // 2 - btop), monogram, font=fb, fill=(250, 250, 248))
     return img
 
 

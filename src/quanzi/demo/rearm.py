@@ -24,6 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
 from quanzi.core.errors import DomainError
 from quanzi.core.seeding import seeders
@@ -36,6 +37,7 @@ _last_run: list[float] = []  # the sweep's last run (monotonic seconds), in this
 def rearm_demo(*, out=None) -> dict[str, dict[str, Any]]:
     """Re-arm every scene of a seeded demo; {seeder key: what it made} for the scenes that needed it."""
     from quanzi.demo.context import DemoContext
+    from quanzi.demo.runner import DEMO_LANGUAGE
     from quanzi.demo.seed import already_seeded
 
     if not already_seeded():
@@ -47,7 +49,7 @@ def rearm_demo(*, out=None) -> dict[str, dict[str, Any]]:
             continue
         ctx.begin(seeder)
         try:
-            with transaction.atomic():
+            with transaction.atomic(), translation.override(DEMO_LANGUAGE):
                 result = seeder.rearm(ctx)
         except DomainError as exc:  # e.g. the scene's products sold out: the other scenes still run
             logger.warning("demo: could not re-arm %s: %s", seeder.key, exc.code)

@@ -14,8 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils import translation
 
 from quanzi.core.seeding import DemoSeeder, seeders
+
+DEMO_LANGUAGE = "zh-hans"  # the language the demo's shops write first (data.py; data_en.py adds English)
 
 
 @dataclass
@@ -46,7 +49,9 @@ def run_seeders(*, small: bool = False, out=None, only: Iterable[str] | None = N
     there = _present_sections(ctx)
     missing = [s for s in chosen if not there.get(s.section_name, False)]
     run, stopped = SeedRun(), set()
-    with transaction.atomic():
+    # The shops and people of the demo write Chinese first (their English is added explicitly), and
+    # snapshots such as order lines are taken in every language, whatever language started the seed.
+    with transaction.atomic(), translation.override(DEMO_LANGUAGE):
         for seeder in missing:
             if seeder.section_name in stopped:
                 continue

@@ -26,7 +26,7 @@ from django.db import transaction
 from quanzi.catalog.constants import ProductStatus
 from quanzi.core.errors import DomainError
 from quanzi.core.seeding import DemoSeeder
-from quanzi.demo import data
+from quanzi.demo import data, data_en
 
 if TYPE_CHECKING:
     from quanzi.demo.context import DemoContext
@@ -121,7 +121,7 @@ class ShopSeeder:
         from quanzi.accounts.demo import user_create
         from quanzi.demo import images
         from quanzi.shops.demo import shop_set_take_rate
-        from quanzi.shops.services import shop_apply, shop_approve, shop_reject
+        from quanzi.shops.services import shop_apply, shop_approve, shop_reject, shop_translate
 
         at, ago = self.ctx.at, self.ctx.ago
         # One Argon2 hash shared by every merchant login (hashing ~0.1 s each would dominate the seed).
@@ -140,6 +140,9 @@ class ShopSeeder:
                     shop = shop_approve(shop_id=shop.pk, note="资料齐全，欢迎入驻。")
                 elif spec["status"] == "rejected":
                     shop = shop_reject(shop_id=shop.pk, note=spec["review_note"])
+            shop = shop_translate(shop=shop, language="en", data={
+                "name": spec["brand"], "description": data_en.SHOP_DESCRIPTIONS[spec["key"]],
+                "review_note": data_en.SHOP_REVIEW_NOTES.get(spec["key"], "")})
             if spec.get("take_rate_bps") is not None:  # the operator's per-shop override (set in the admin)
                 shop = shop_set_take_rate(shop=shop, take_rate_bps=spec["take_rate_bps"])
             self.shops[spec["key"]] = shop
@@ -181,6 +184,7 @@ class ShopSeeder:
             "title": p["title"], "subtitle": p["subtitle"], "description": "\n\n".join(paragraphs),
             "category_id": self.categories[p["cat"]].pk, "returnable_7day": p["returnable"],
             "max_per_order": p["max_per_order"], "price": p["price"]})
+        self.translate_product(product, p)
         self.attach_pictures(product, p, brand)
         if p["status"] != ProductStatus.DRAFT:
             product_set_status(product=product, status=ProductStatus.ON_SHELF)
@@ -188,12 +192,26 @@ class ShopSeeder:
                 product_set_status(product=product, status=ProductStatus.OFF_SHELF)
         return product
 
+    @staticmethod
+    def translate_product(product, p: dict) -> None:
+        """The shop's English version (demo/data_en.py), through the service a merchant's translation card uses."""
+        from quanzi.catalog.services import product_translate
+
+        en = data_en.PRODUCTS[p["key"]]
+        paragraphs = [*en["intro"], *data_en.CATEGORY_TEXT[p["cat"]], data_en.SHOP_TEXT[p["shop"]]]
+        if not p["returnable"]:
+            paragraphs.append(data_en.PERISHABLE_NOTE)
+        options = [{"name": data_en.OPTION_NAMES.get(name, name),
+                    "values": [data_en.OPTION_VALUES.get(v, v) for v in values]} for name, values in p["options"]]
+        product_translate(product=product, language="en", options=options or None, data={
+            "title": en["title"], "subtitle": en["subtitle"], "description": "\n\n".join(paragraphs)})
+
     def attach_pictures(self, product, p: dict, brand: str) -> None:
         from quanzi.catalog.services import product_attach_image
         from quanzi.demo import images
 
         hue = p["hue"] if p["hue"] is not None else (images._hash(p["key"]) % 360) / 360
-        common = {"key": p["key"], "motif": p["motif"], "mark": p["mark"], "brand": brand, "hue": hue}
+        common = {"key": p["key"], "motif": p["motif"], "brand": brand, "hue": hue}
         colour_name = p["colour_option"]
         if colour_name:
             values = dict(p["options"])[colour_name]
@@ -218,7 +236,8 @@ class ShopSeeder:
             name = images.store(f"demo/{images.VERSION}/banners/banner-{sort + 1}.jpg",
                                 lambda b=b, sort=sort: images.banner_picture(key=f"banner{sort}", colour=b["color"],
                                                                              motifs=b["motifs"]))
-            banner_create(title=b["title"], title_en=b["title_en"], subtitle=b["subtitle"], image=name, link=b["link"],
+            banner_create(title=b["title"], title_en=b["title_en"], subtitle=b["subtitle"],
+                          subtitle_en=data_en.BANNER_SUBTITLES[b["title"]], image=name, link=b["link"],
                           color=b["color"], sort=sort * 10)
 
     # ------------------------------------------------------------ people

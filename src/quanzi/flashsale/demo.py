@@ -20,6 +20,7 @@ import datetime as dt
 from typing import Any
 
 from quanzi.core.seeding import DemoSeeder
+from quanzi.core.translated_columns import write_translation
 
 ITEMS = [(20, 2), (1, 1), (2, 1)]  # (units, per-person limit) of the three items on now
 SESSION_ITEMS = [(10, 2), (5, 1), (3, 1)]  # (units, per-person limit) of a re-armed hourly session
@@ -65,15 +66,17 @@ def seed_flash(ctx) -> dict[str, Any] | None:
     if len(skus) < len(ITEMS) + 2 or demo is None:
         return None
     now = clock.now()
-    on_now = sale_create(shop=shop, title="整点秒杀 · Flash sale", starts_at=now - dt.timedelta(minutes=30),
+    on_now = sale_create(shop=shop, title="整点秒杀", starts_at=now - dt.timedelta(minutes=30),
                          ends_at=now + dt.timedelta(days=3), items=[
                              {"sku_id": s.pk, "price": _flash_price(s.price), "stock": units, "per_user_limit": limit}
                              for s, (units, limit) in zip(skus, ITEMS, strict=False)])
+    write_translation(on_now, "en", title=ctx.data_en.FLASH_TITLES["整点秒杀"])
     sale_publish(sale_id=on_now.pk, shop=shop)
-    soon = sale_create(shop=shop, title="下一场 · Next flash sale", starts_at=now + dt.timedelta(minutes=10),
+    soon = sale_create(shop=shop, title="下一场秒杀", starts_at=now + dt.timedelta(minutes=10),
                        ends_at=now + dt.timedelta(days=2), items=[
                            {"sku_id": s.pk, "price": _flash_price(s.price), "stock": 5, "per_user_limit": 1}
                            for s in skus[len(ITEMS):]])
+    write_translation(soon, "en", title=ctx.data_en.FLASH_TITLES["下一场秒杀"])
     sale_publish(sale_id=soon.pk, shop=shop)
     won = _sell_out(ctx, demo, on_now.items.order_by("sort")[2])
     result = {"sessions": 2, "items": on_now.items.count() + soon.items.count(), "won_by_others": won}
@@ -105,7 +108,7 @@ def _hour(moment: dt.datetime) -> dt.datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
 
 
-def _session(shop, start: dt.datetime) -> Any:
+def _session(ctx, shop, start: dt.datetime) -> Any:
     """A published hourly session of the shop's cheapest stocked SKUs (None when none is left)."""
     from django.utils import timezone
 
@@ -118,6 +121,7 @@ def _session(shop, start: dt.datetime) -> Any:
     sale = sale_create(shop=shop, title=f"整点秒杀 · {label} 场", starts_at=start, ends_at=start + SESSION, items=[
         {"sku_id": s.pk, "price": _flash_price(s.price), "stock": min(units, s.stock), "per_user_limit": limit}
         for s, (units, limit) in zip(skus, SESSION_ITEMS, strict=False)])
+    write_translation(sale, "en", title=ctx.data_en.FLASH_TITLES["整点秒杀 · {label} 场"].format(label=label))
     return sale_publish(sale_id=sale.pk, shop=shop)
 
 
@@ -137,11 +141,11 @@ def rearm_flash(ctx) -> dict[str, Any]:
     on_now = [item.stock_pool for sale in published if sale.starts_at <= now for item in sale.items.all()]
     made: dict[str, Any] = {}
     if not any(pool_units(pools=on_now).values()):
-        sale = _session(seeded.shop, _hour(now))
+        sale = _session(ctx, seeded.shop, _hour(now))
         if sale is not None:
             made["session_now"] = sale.title
     if not any(sale.starts_at > now for sale in published):
-        sale = _session(seeded.shop, _hour(now) + SESSION)
+        sale = _session(ctx, seeded.shop, _hour(now) + SESSION)
         if sale is not None:
             made["session_next"] = sale.title
     return made

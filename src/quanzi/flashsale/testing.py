@@ -3,13 +3,16 @@ imported by application code)."""
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from quanzi.flashsale.models import FlashItem, FlashSale, Reservation
 
 # ---- public interface used by demo, bench/ and the project's tests
 
 def sales(*, title_prefix: str = "") -> list[FlashSale]:
     """Sessions in id order (whose title starts with `title_prefix`)."""
-    return list(FlashSale.objects.filter(title__startswith=title_prefix).order_by("pk"))
+    in_any_language = Q(title_zh_hans__startswith=title_prefix) | Q(title_en__startswith=title_prefix)
+    return list(FlashSale.objects.filter(in_any_language).order_by("pk"))
 
 
 def item_get(*, item_id: int) -> FlashItem:

@@ -27,6 +27,7 @@ import datetime as dt
 from typing import Any
 
 from quanzi.core.seeding import DemoSeeder
+from quanzi.core.translated_columns import write_translation
 
 H, D, MINUTE = dt.timedelta(hours=1), dt.timedelta(days=1), dt.timedelta(minutes=1)
 SHORT_FILL_SECONDS = 180
@@ -106,13 +107,15 @@ class GroupBuySeeder:
             if not rows:
                 continue
             with self.ctx.at(start):
-                title = str(product.title)
+                title, title_en = product.title_zh_hans, product.title_en
                 if fill < 3600:
                     title = f"{title} · {fill // 60} 分钟成团"
+                    title_en = self.ctx.data_en.GROUPBUY_TITLES["{title} · {n} 分钟成团"].format(title=title_en, n=fill // 60)
                 campaign = campaign_create(shop=product.shop, product_id=product.pk, skus=rows, group_size=size,
                                            starts_at=start, ends_at=ends, fill_seconds=fill,
                                            per_user_limit=OPEN_LIMIT if name == "open" else 1,
                                            leader_discount=leader_discount, title=title[:120])
+                write_translation(campaign, "en", title=title_en[:120])
                 campaign_activate(campaign_id=campaign.pk, shop=product.shop)
             self.counts[f"campaign_{name}"] = key
             return campaign

@@ -18,6 +18,7 @@ from quanzi.catalog import selectors as catalog
 from quanzi.catalog.services import pool_release, pool_set_aside
 from quanzi.core import clock
 from quanzi.core.errors import BusinessRuleViolation, Conflict, DomainError, NotFound, ValidationFailed
+from quanzi.core.translated_columns import texts_per_language
 from quanzi.core.validation import whole_number
 from quanzi.groupbuy.models import (
     MAX_GROUP_SIZE,
@@ -87,7 +88,8 @@ def campaign_create(*, shop, product_id: int, skus: list[dict], group_size: int,
             raise BusinessRuleViolation(_("Not enough stock to set aside."), code="out_of_stock",
                                         fields={f"skus.{i}.stock": "invalid"})
         rows.append((sku, price, stock))
-    campaign = GroupCampaign.objects.create(shop=shop, product=product, title=str(title or product.title)[:120],
+    titles = {"title": str(title)[:120]} if title else texts_per_language(product, "title")  # each reader's language
+    campaign = GroupCampaign.objects.create(shop=shop, product=product, **titles,
                                             group_size=group_size, fill_seconds=fill_seconds,
                                             per_user_limit=per_user_limit, leader_discount=leader_discount,
                                             starts_at=starts_at, ends_at=ends_at)

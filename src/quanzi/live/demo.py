@@ -24,6 +24,7 @@ import io
 from typing import Any
 
 from quanzi.core.seeding import DemoSeeder
+from quanzi.core.translated_columns import write_translation
 
 LIVE_CHAT = ["主播好!", "这件有白色吗?", "刚下单了 🎉", "链接在哪里", "质量怎么样", "求讲解一下尺码", "好看!"]
 REPLAY_CHAT = ["来了来了", "今天有什么福利", "这个价格可以", "已拍 2 件", "下次什么时候播?", "谢谢主播"]
@@ -51,9 +52,9 @@ def _cover(images, title: str, hue: float):
     colours = list(pal.values())
     img = images.gradient(720, 960, colours[0], colours[-1], angle=60)
     draw = ImageDraw.Draw(img)
-    f = images.font(56, cjk=images.cjk_available())
-    text = title if images.cjk_available() else "LIVE"
-    draw.text((60, 780), text, fill=(255, 255, 255), font=f)
+    # no words on the cover (the room's title is shown beside it in the reader's language): a play mark
+    draw.ellipse((270, 390, 450, 570), outline=(255, 255, 255), width=10)
+    draw.polygon([(335, 435), (335, 525), (410, 480)], fill=(255, 255, 255))
     buf = io.BytesIO()
     img.save(buf, format="JPEG", quality=82)
     return ContentFile(buf.getvalue(), name="cover.jpg")
@@ -98,8 +99,10 @@ class LiveSeeder:
     def _create(self, title: str, when: dt.datetime, hue: float, products):
         from quanzi.live.services import room_create
 
-        return room_create(host=self.host, title=title, scheduled_at=when, product_ids=list(products),
-                           cover=_cover(self.ctx.images, title, hue))
+        room = room_create(host=self.host, title=title.format(shop=self.shop.name_zh_hans), scheduled_at=when,
+                           product_ids=list(products), cover=_cover(self.ctx.images, title, hue))
+        write_translation(room, "en", title=self.ctx.data_en.LIVE_TITLES[title].format(shop=self.shop.name_en))
+        return room
 
     def _watch(self, room, start: dt.datetime, minutes: list[int]) -> None:
         from quanzi.live.models import ViewerSession
@@ -131,7 +134,7 @@ class LiveSeeder:
         if yesterday > clock.now() - dt.timedelta(hours=2):
             yesterday -= dt.timedelta(days=1)
         with clock.travel(yesterday - clock.now() - dt.timedelta(hours=1)):
-            room = self._create(f"{self.shop.name} 上新夜", yesterday, 0.95, self.products)
+            room = self._create("{shop} 上新夜", yesterday, 0.95, self.products)
         with clock.travel(yesterday - clock.now()):
             room = room_start(room=room)
             self._watch(room, yesterday, [70, 45, 30, 25, 20, 12, 8, 5])
@@ -150,7 +153,7 @@ class LiveSeeder:
 
         start = clock.now() - dt.timedelta(minutes=25)
         with clock.travel(start - clock.now() - dt.timedelta(minutes=5)):
-            room = self._create(f"{self.shop.name} 直播间 · 限时福利", start, 0.02, self.products)
+            room = self._create("{shop} 直播间 · 限时福利", start, 0.02, self.products)
         with clock.travel(start - clock.now()):
             room = room_start(room=room)
             pin_set(room=room, product_id=self.products[0])
@@ -168,7 +171,7 @@ class LiveSeeder:
 
         tomorrow = timezone.localtime(clock.now()).replace(hour=20, minute=0, second=0, microsecond=0) \
             + dt.timedelta(days=1)
-        room = self._create(f"{self.shop.name} 明晚 8 点见", tomorrow, 0.6, self.products[:2])
+        room = self._create("{shop} 明晚 8 点见", tomorrow, 0.6, self.products[:2])
         if self.demo is not None:
             remind(room=room, user=self.demo)
         return room

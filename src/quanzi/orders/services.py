@@ -25,6 +25,7 @@ from quanzi.core import clock
 from quanzi.core.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
 from quanzi.core.events import publish
 from quanzi.core.money import allocate
+from quanzi.core.translated_columns import texts_per_language
 from quanzi.orders import events as ev
 from quanzi.orders import pricing
 from quanzi.orders.constants import OPEN_AFTERSALE, AfterSaleKind, AfterSaleStatus, OrderStatus
@@ -252,7 +253,7 @@ def _create_order(user, group: ShopGroup, address: dict, note: str, checkout_id:
     discounts = allocate(group.discount_total, [line.subtotal for line in group.lines])
     lines = OrderLine.objects.bulk_create([
         OrderLine(order=order, sku=line.sku, product_id=line.sku.product_id, category_id=line.sku.product.category_id,
-                  title=line.sku.product.title, sku_label=line.sku.label,
+                  **texts_per_language(line.sku.product, "title"), **texts_per_language(line.sku, "label", into="sku_label"),
                   image=line.sku.image or line.sku.product.cover_thumb, list_price=line.sku.price,
                   unit_price=line.quote.unit_price, price_source=line.quote.source, price_source_ref=line.quote.ref,
                   campaign_key=line.quote.campaign_key, quantity=line.quantity,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from quanzi.accounts.auth import auth, optional_auth
@@ -123,9 +123,12 @@ def review_create(request, order_line_id: Form[int], rating: Form[int], text: Fo
 
 @router.get("/products/{product_id}", response=ReviewPageOut, auth=optional_auth,
             summary="A product's visible reviews (newest first, cursor pages) and its rating summary")
-def product_reviews(request, product_id: int, cursor: str | None = None, limit: int = 10):
+def product_reviews(request, product_id: int, cursor: str | None = None, limit: int = 10,
+                    every_language: bool = Query(False, description="All reviews; by default only those written in "
+                                                 "the request's language (Accept-Language) or of no telling language")):
     viewer = request.auth if request.auth is not True else None
-    reviews, next_cursor = selectors.reviews_for_product(product_id=product_id, cursor=cursor, limit=limit, viewer=viewer)
+    reviews, next_cursor = selectors.reviews_for_product(product_id=product_id, cursor=cursor, limit=limit, viewer=viewer,
+                                                         every_language=every_language)
     return {"rating": rating_out(selectors.product_rating(product_id=product_id)),
             "items": [review_out(r) for r in reviews], "next_cursor": next_cursor}
 

@@ -71,8 +71,8 @@ def seed_reviews(ctx) -> dict[str, Any]:
     reviews = []
     for i, line in enumerate(chosen):
         rating = 5 if i % 4 else (4 if i % 8 else 3)
-        text = ctx.rng.choice(REVIEW_TEXTS[rating])
-        photos = [_photo(ctx, line, by_title.get(line.title), i)] if i % 3 == 0 else []
+        text = ctx.rng.choice(_texts(ctx, line.order.user)[rating])
+        photos = [_photo(ctx, line, by_title.get(line.title_zh_hans), i)] if i % 3 == 0 else []
         delivered = line.order.delivered_at or ctx.t0 - 2 * D
         with ctx.at(delivered + dt.timedelta(hours=6 + 5 * (i % 7))):
             reviews.append(review_create(user=line.order.user, order_line_id=line.pk, rating=rating, text=text,
@@ -82,10 +82,19 @@ def seed_reviews(ctx) -> dict[str, Any]:
     return {"reviews": Review.objects.count()}
 
 
+def _texts(ctx, user) -> dict[int, list[str]]:
+    """The review texts in the language the reviewer writes (a few shoppers write English)."""
+    return ctx.data_en.REVIEW_TEXTS_EN if user.nickname in ctx.data_en.ENGLISH_SHOPPERS else REVIEW_TEXTS
+
+
+def _answer_in(ctx, review, chinese, english):
+    """The shop answers a review in the language it was written in."""
+    return english if review.language == "en" else chinese
+
+
 def _photo(ctx, line, p: dict | None, i: int):
     images = ctx.images
-    mark = "买家秀" if images.cjk_available() else "Photo"
-    pic = images.product_picture(key=f"review{line.pk}", motif=p["motif"] if p else "box", mark=mark, variant=1,
+    pic = images.product_picture(key=f"review{line.pk}", motif=p["motif"] if p else "box", variant=1,
                                  hue=(i * 0.13) % 1)
     return images.jpeg_upload(pic, "photo.jpg")
 
@@ -96,10 +105,15 @@ def _answers(ctx, reviews: list) -> None:
 
     first = reviews[0]
     with ctx.at(first.created_at + 3 * D):
-        followup_create(user=first.author, review_id=first.pk, text=FOLLOWUP_TEXT)
-    for k, review in enumerate(reviews[1:3]):
-        merchant_reply(shop=review.shop, review_id=review.pk, text=MERCHANT_REPLIES[k % 2])
-    merchant_reply(shop=first.shop, review_id=first.pk, text=MERCHANT_REPLIES[0])
+        followup_create(user=first.author, review_id=first.pk,
+                        text=_answer_in(ctx, first, FOLLOWUP_TEXT, ctx.data_en.FOLLOWUP_TEXT_EN))
+    english = [r for r in reviews if r.language == "en"]
+    answered = list(dict.fromkeys([*reviews[1:3], *english[:2]]))  # no review answered twice
+    for k, review in enumerate(answered):
+        replies = _answer_in(ctx, review, MERCHANT_REPLIES, ctx.data_en.MERCHANT_REPLIES_EN)
+        merchant_reply(shop=review.shop, review_id=review.pk, text=replies[k % 2])
+    merchant_reply(shop=first.shop, review_id=first.pk,
+                   text=_answer_in(ctx, first, MERCHANT_REPLIES, ctx.data_en.MERCHANT_REPLIES_EN)[0])
     markers = [ctx.shared["demo"], *ctx.shared["creators"], *ctx.shared["fans"]]
     for review in reviews[::2]:
         for user in ctx.rng.sample(markers, 3):
@@ -130,7 +144,7 @@ def rearm_reviews(ctx) -> dict[str, Any]:
         delivered = line.order.delivered_at or clock.now()
         with ctx.at(delivered + dt.timedelta(hours=6 + 5 * (i % 7))):
             review_create(user=line.order.user, order_line_id=line.pk, rating=rating,
-                          text=ctx.rng.choice(REVIEW_TEXTS[rating]))
+                          text=ctx.rng.choice(_texts(ctx, line.order.user)[rating]))
     return {"reviews": len(firsts)}
 
 

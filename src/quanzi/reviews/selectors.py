@@ -62,10 +62,13 @@ def review_detail(*, review_id: int, viewer=None) -> Review | None:
     return decorate(reviews=found)[0] if found else None
 
 
-def reviews_for_product(*, product_id: int, cursor: str | None = None, limit: int = 10, viewer=None):
-    """Visible reviews in the reader's language (all when none is), newest first, one cursor page:
+def reviews_for_product(*, product_id: int, cursor: str | None = None, limit: int = 10, viewer=None,
+                        every_language: bool = False):
+    """Visible reviews in the reader's language (or in every language), newest first, one cursor page:
     (reviews, next_cursor)."""
-    visible = in_reading_language(Review.objects.filter(product_id=product_id, status=ReviewStatus.VISIBLE))
+    visible = Review.objects.filter(product_id=product_id, status=ReviewStatus.VISIBLE)
+    if not every_language:
+        visible = in_reading_language(visible)
     reviews, next_cursor = cursor_page(_with_details(visible, viewer), cursor=cursor, limit=limit)
     return decorate(reviews=reviews), next_cursor
 

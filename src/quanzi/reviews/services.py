@@ -26,6 +26,7 @@ from quanzi.core.errors import BusinessRuleViolation, Conflict, NotFound, Valida
 from quanzi.core.events import publish
 from quanzi.core.images import save_product_image
 from quanzi.core.text import written_language
+from quanzi.core.translated_columns import texts_per_language
 from quanzi.orders.constants import OrderStatus
 from quanzi.orders.selectors import order_line_for_buyer
 from quanzi.reviews import selectors
@@ -113,7 +114,7 @@ def review_create(*, user, order_line_id: int, rating, text, images: Sequence = 
     try:
         with transaction.atomic():
             review = Review.objects.create(order_line=line, author=user, product=product, shop_id=order.shop_id,
-                                           sku_label=line.sku_label, rating=rating, text=text,
+                                           **texts_per_language(line, "sku_label"), rating=rating, text=text,
                                            language=written_language(text))
             ReviewImage.objects.bulk_create([ReviewImage(review=review, image=full, thumb=thumb, sort=n)
                                              for n, (full, thumb) in enumerate(stored)])

@@ -106,12 +106,14 @@ def product_reviews(request, product_id: int):
     product = product_get(product_id=product_id)
     if product is None:
         raise Http404
+    every_language = request.GET.get("languages") == "all"
     try:
         reviews, next_cursor = selectors.reviews_for_product(product_id=product.pk, cursor=request.GET.get("cursor"),
-                                                             limit=10, viewer=request.user)
+                                                             limit=10, viewer=request.user, every_language=every_language)
     except ValidationFailed:
-        reviews, next_cursor = selectors.reviews_for_product(product_id=product.pk, limit=10, viewer=request.user)
-    context = {"product": product, "reviews": reviews, "next_cursor": next_cursor,
+        reviews, next_cursor = selectors.reviews_for_product(product_id=product.pk, limit=10, viewer=request.user,
+                                                             every_language=every_language)
+    context = {"product": product, "reviews": reviews, "next_cursor": next_cursor, "every_language": every_language,
                "rating": selectors.product_rating(product_id=product.pk), "stars": STARS}
     template = "reviews/product_reviews.html#review_items" if is_htmx(request) and request.GET.get("cursor") \
         else "reviews/product_reviews.html"

@@ -109,3 +109,30 @@ def shop_resubmit(*, shop: Shop, data: dict) -> Shop:
         raise Conflict(_("Only a rejected application can be sent again."), code="invalid_state")
     shop_update(shop=shop, data=data)
     return _review(shop.pk, to=ShopStatus.APPLIED, note="")
+
+
+TRANSLATED_FIELDS = ("name", "description", "review_note")
+
+
+@transaction.atomic
+def shop_translate(*, shop: Shop, language: str, data: dict) -> Shop:
+    """The shop's name, description (and the operator's review note) in `language` — what readers
+    of that language see instead of the shop's own (docs/i18n.md). An empty text removes that
+    language's version, so readers fall back to the original; a name must not be another shop's."""
+    from django.conf import settings
+
+    if language not in settings.MODELTRANSLATION_LANGUAGES:
+        raise ValidationFailed(_("Unknown language."), fields={"language": "invalid"})
+    suffix = language.replace("-", "_")
+    values = {k: str(data.get(k) or "").strip() or None for k in TRANSLATED_FIELDS if k in data}
+    name = values.get("name")
+    if name is not None and not 2 <= len(name) <= 60:
+        raise ValidationFailed(_("A shop name has 2 to 60 characters."), fields={"name": "invalid"})
+    if values.get("description") and len(values["description"]) > 2000:
+        raise ValidationFailed(_("Too long."), fields={"description": "invalid"})
+    if name is not None and Shop.objects.filter(**{f"name_{suffix}": name}).exclude(pk=shop.pk).exists():
+        raise Conflict(_("That shop name is taken."), code="shop_name_taken", fields={"name": "taken"})
+    for key, value in values.items():
+        setattr(shop, f"{key}_{suffix}", value)
+    shop.save(update_fields=[f"{k}_{suffix}" for k in values])
+    return shop

@@ -47,6 +47,11 @@ def social_present(ctx) -> bool:
 
 # ---------------------------------------------------------------- creators
 
+def creator_specs(ctx) -> list[dict[str, Any]]:
+    """The creators who write in Chinese, then the two who write in English (demo/data_en.py)."""
+    return [*CREATORS, *ctx.data_en.ENGLISH_CREATORS]
+
+
 def seed_creators(ctx) -> dict[str, Any] | None:
     from django.contrib.auth.hashers import make_password
 
@@ -58,7 +63,8 @@ def seed_creators(ctx) -> dict[str, Any] | None:
         return None
     password = make_password(ctx.data.SHOPPER_PASSWORD)  # hashed once, shared by the creators
     creators = []
-    for spec in CREATORS:
+    specs = creator_specs(ctx)
+    for spec in specs:
         user = user_create(email=creator_email(ctx, spec["n"]), phone=f"1370000{spec['n']:04d}",
                            nickname=spec["nickname"], password_hash=password,
                            date_joined=ctx.t0 - dt.timedelta(days=120 - spec["n"]))
@@ -68,7 +74,7 @@ def seed_creators(ctx) -> dict[str, Any] | None:
                                                                                  "avatar.png"))
         creators.append(user)
     profile_update(user=demo, bio=DEMO_BIO)
-    ctx.shared.update(demo=demo, creators=creators, creator_hues=[spec["hue"] for spec in CREATORS],
+    ctx.shared.update(demo=demo, creators=creators, creator_hues=[spec["hue"] for spec in specs],
                       products=ctx.products_on_sale())
     return {"creators": len(creators)}
 

@@ -2,6 +2,7 @@ import pytest
 from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
+from django.utils.translation import override
 
 from quanzi.content import services
 from quanzi.content.models import Comment, ModerationDecision, Note, NoteStatus, Report
@@ -128,8 +129,11 @@ def test_topic_page_and_product_partial(make_note, product):
     n = make_note(body="#通勤 穿搭", products=[product])
     r = Client().get(reverse("content:topic", args=["通勤"]))
     assert r.status_code == 200 and f"/n/{n.pk}/" in r.content.decode()
-    html = Template('{% include "content/partials/product_notes.html" %}').render(Context({"product": product}))
+    partial = Template('{% include "content/partials/product_notes.html" %}')
+    with override("zh-hans"):  # the note is written in Chinese: the product page shows it to Chinese readers
+        html = partial.render(Context({"product": product}))
     assert f"/n/{n.pk}/" in html and 'data-testid="product-notes"' in html
+    assert f"/n/{n.pk}/" not in partial.render(Context({"product": product}))  # not to English ones
 
 
 def test_report_page(note, reader):

@@ -90,7 +90,7 @@ def assert_every_state() -> None:
     assert any(o.settled_at is None for o in completed)
     assert set(payout_counts_by_status()) >= {PayoutStatus.PAID, PayoutStatus.REQUESTED}
     tea = shop_for_owner(user=user_get_by_email(email=f"merchant{data.SHOPS[0]['n']}@quanzi.demo"))
-    assert tea.name == data.SHOPS[0]["name"]
+    assert (tea.name_zh_hans, tea.name_en) == (data.SHOPS[0]["name"], data.SHOPS[0]["brand"])  # both languages
     balances = merchant_balances(shop_id=tea.pk)
     assert balances["pending"] > 0 and balances["available"] > 0 and balances["paid_out"] > 0
     # the money really moved: refunds reached the sandbox, sold counts follow paid orders
@@ -160,7 +160,7 @@ def assert_products_ready(minimum: int) -> None:
     skus = [sku for p in everything for sku in p.skus.all()]
     assert any(s.stock == 0 for s in skus) and any(0 < s.stock <= 5 for s in skus)
     assert any(not p.returnable_7day for p in everything)
-    assert any(sku.image for p in everything if any(o.name == "颜色" for o in p.options.all()) for sku in p.skus.all())
+    assert any(sku.image for p in everything if any(o.name_zh_hans == "颜色" for o in p.options.all()) for sku in p.skus.all())
 
 
 def test_small_seed_has_every_state_balanced_books_and_runs_once():

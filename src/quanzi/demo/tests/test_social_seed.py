@@ -37,12 +37,12 @@ def counts() -> dict[str, int]:
 
 def test_social_seed_content_graph_reviews_and_idempotency():
     out = seed()
-    assert "social: 5 creators" in out
+    assert "social: 7 creators" in out
     assert is_seeded("social")
 
     # creators: profiles, 3–5 published notes each with 2–4 images and 1–3 tagged products, one draft
     creators = users_by_email_prefix(prefix="creator")
-    assert len(creators) == 5
+    assert len(creators) == 7  # five write Chinese, two English (demo/data_en.py)
     for creator in creators:
         profile = profile_for(user=creator)
         assert profile.bio and profile.avatar
@@ -54,6 +54,8 @@ def test_social_seed_content_graph_reviews_and_idempotency():
             assert note.published_at is not None and "#" in note.body
             assert note.topics.all()
         assert len(notes_by(author=creator, status=NoteStatus.DRAFT)) == 1
+        assert len({note.language for note in published}) == 1  # each writes in one language
+    assert {notes_by(author=c, status=NoteStatus.PUBLISHED)[0].language for c in creators} == {"zh-hans", "en"}
 
     # follows: 小圈 follows 3 creators, 2 shops, and is friends (mutual) with 3 shoppers who bought things
     me = user_get_by_phone(phone=data.DEMO_SHOPPER["phone"])

@@ -29,11 +29,13 @@ def share(n, total) -> int:
 
 @register.simple_tag
 def product_review_summary(product, user=None, limit: int = 3) -> dict:
-    """The rating summary and the newest visible reviews of a product (for the product page)."""
+    """The rating summary and the newest visible reviews of a product in the reader's language (for
+    the product page); `elsewhere` counts the reviews written in other languages when none is in theirs."""
     product_id = getattr(product, "pk", product)
     reviews, next_cursor = selectors.reviews_for_product(product_id=product_id, limit=limit, viewer=user)
-    return {"rating": selectors.product_rating(product_id=product_id), "reviews": reviews,
-            "more": next_cursor is not None}
+    rating = selectors.product_rating(product_id=product_id)
+    return {"rating": rating, "reviews": reviews, "more": next_cursor is not None,
+            "elsewhere": rating["count"] if not reviews else 0}
 
 
 @register.simple_tag

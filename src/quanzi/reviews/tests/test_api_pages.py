@@ -26,9 +26,11 @@ def test_api_create_and_list(api, shopper, line, product):
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["rating"] == 5 and len(body["photos"]) == 2 and body["followup"] is None
-    listing = api().get(f"/api/v1/reviews/products/{product.pk}").json()
+    listing = api().get(f"/api/v1/reviews/products/{product.pk}?every_language=true").json()
     assert listing["rating"] == {"average": 5.0, "count": 1, "distribution": {"5": 1, "4": 0, "3": 0, "2": 0, "1": 0}}
     assert [i["id"] for i in listing["items"]] == [body["id"]] and listing["next_cursor"] is None
+    in_english = api().get(f"/api/v1/reviews/products/{product.pk}").json()  # the test client reads English
+    assert in_english["items"] == [] and in_english["rating"]["count"] == 1  # a Chinese review: not in the list
 
 
 def test_api_errors_have_the_one_shape(api, shopper, make_shopper, line, bought_line, expect_error):
