@@ -177,11 +177,14 @@ def _set_status(request, product) -> None:
                      else _("Taken off the shelf."))
 
 
+LANGUAGE_NAMES = {"en": gettext_lazy("English"), "zh-hans": gettext_lazy("Chinese")}
+
+
 def _other_language() -> tuple[str, str]:
     """The language the translation card edits: the one the console is not shown in, and its name."""
     current = reading_language()
     code = next(c for c in catalog.translatable_languages() if c != current)
-    return code, str(dict(settings.LANGUAGES)[code])
+    return code, str(LANGUAGE_NAMES.get(code, code))
 
 
 def _save_translation(request, product) -> None:
