@@ -13,12 +13,12 @@ PILL = {ProductStatus.ON_SHELF: "ok", ProductStatus.DRAFT: "muted", ProductStatu
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ("name", "name_en", "slug", "parent", "icon", "sort", "take_rate_bps")
+    list_display = ("name_zh_hans", "name_en", "slug", "parent", "icon", "sort", "take_rate_bps")
     list_editable = ("icon", "sort", "take_rate_bps")
     list_select_related = ("parent",)
-    search_fields = ("name", "name_en", "slug")
+    search_fields = ("name_zh_hans", "name_en", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
-    fields = ("name", "name_en", "slug", "parent", "icon", "sort", "take_rate_bps")
+    fields = ("name_zh_hans", "name_en", "slug", "parent", "icon", "sort", "take_rate_bps")
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # products point at categories; rename or re-sort instead

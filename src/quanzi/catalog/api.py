@@ -1,5 +1,5 @@
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from quanzi.catalog import selectors
 from quanzi.core.errors import NotFound
@@ -15,10 +15,14 @@ class MoneyOut(Schema):
 
 class CategoryOut(Schema):
     id: int
-    name: str
+    name: str = Field(description="In the request's language (Accept-Language), else the other one")
     name_en: str
     slug: str
     icon: str
+
+    @staticmethod
+    def resolve_name_en(category) -> str:
+        return category.name_en or ""  # NULL: no English name written
 
 
 class ProductCardOut(Schema):

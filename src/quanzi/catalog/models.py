@@ -7,8 +7,7 @@ from quanzi.shops.models import Shop
 
 
 class Category(models.Model):
-    name = models.CharField(_("name"), max_length=40)
-    name_en = models.CharField(_("English name"), max_length=40, blank=True)
+    name = models.CharField(_("name"), max_length=40)  # per language: name_zh_hans, name_en (catalog/translation.py)
     slug = models.SlugField(unique=True)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     sort = models.IntegerField(_("sort"), default=0)

@@ -311,10 +311,10 @@ def _refresh_listing_fields(product: Product) -> None:
 def product_reindex(*, product: Product) -> None:
     """Rebuild the product's search terms (title weighs more than subtitle and category)."""
     weights: dict[str, int] = {}
-    texts = [(product.category.name, 1), (product.category.name_en, 1)]
+    texts = []
     for language in translatable_languages():  # a shopper finds it by the words of either language
         with override(language):
-            texts += [(product.title, 3), (product.subtitle, 1), (product.shop.name, 1)]
+            texts += [(product.title, 3), (product.subtitle, 1), (product.category.name, 1), (product.shop.name, 1)]
     for text, weight in texts:
         for term in search.segment(text):
             weights[term] = max(weights.get(term, 0), weight)

@@ -10,7 +10,7 @@ def make_category(*, name: str = "服饰", name_en: str = "Apparel", slug: str =
     """A category (the slug is made unique unless given)."""
     import secrets
 
-    return Category.objects.create(name=name, name_en=name_en, slug=slug or f"cat-{secrets.token_hex(4)}",
+    return Category.objects.create(name_zh_hans=name, name_en=name_en, slug=slug or f"cat-{secrets.token_hex(4)}",
                                    parent=parent, take_rate_bps=take_rate_bps)
 
 

@@ -8,7 +8,12 @@ product page's option buttons keep matching their SKUs in either language.
 
 from modeltranslation.translator import TranslationOptions, register
 
-from quanzi.catalog.models import Banner, Product, ProductOption, Sku
+from quanzi.catalog.models import Banner, Category, Product, ProductOption, Sku
+
+
+@register(Category)
+class CategoryTranslation(TranslationOptions):
+    fields = ("name",)
 
 
 @register(Product)

@@ -3,6 +3,8 @@ batch runs (backfills, the bench) do not flood anyone's inbox."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from quanzi.core.events import DomainEvent, event
 
 
@@ -14,6 +16,8 @@ class CommissionAccrued(DomainEvent):
     level: int
     held: bool
     title: str
+    # the title in every language ({"zh-hans": …, "en": …}, docs/i18n.md); empty in events stored before
+    titles: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 @event("commission.released")

@@ -11,6 +11,7 @@ from quanzi.commission import (
 from quanzi.commission.constants import CommissionStatus
 from quanzi.commission.events import CommissionAccrued
 from quanzi.core.events import publish, subscribe
+from quanzi.core.translated_columns import texts_by_language
 from quanzi.orders.events import OrderPaid, OrderRefunded
 from quanzi.settlement.events import OrdersSettled
 
@@ -22,7 +23,8 @@ def accrue(event: OrderPaid) -> None:
     for c in services.commission_accrue_order(order_id=event.order_id):
         if c.amount > 0:
             publish(CommissionAccrued(commission_id=c.pk, beneficiary_id=c.beneficiary_id, amount=c.amount,
-                                      level=c.level, held=c.status == CommissionStatus.HELD, title=c.order_line.title))
+                                      level=c.level, held=c.status == CommissionStatus.HELD, title=c.order_line.title,
+                                      titles=texts_by_language(c.order_line, "title")))
 
 
 @subscribe(OrderRefunded, in_transaction=True)

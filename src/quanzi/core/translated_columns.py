@@ -66,3 +66,26 @@ def write_translation(obj, language: str, **texts: str | None) -> None:
     for name, text in texts.items():
         setattr(obj, f"{name}_{suffix}", text or None)
     obj.save(update_fields=[f"{name}_{suffix}" for name in texts])
+
+
+def texts_by_language(obj, field: str) -> dict[str, str]:
+    """{language: the field as a reader of that language sees it (with the fallback)}: what a message
+    stored for later (a notification's parameters, an event) carries so it can be shown in the
+    language of whoever reads it, e.g. {"zh-hans": "重磅纯棉T恤", "en": "Heavyweight Cotton Tee"}."""
+    from django.conf import settings
+    from django.utils.translation import override
+
+    texts = {}
+    for code in settings.MODELTRANSLATION_LANGUAGES:
+        with override(code):
+            texts[code] = str(getattr(obj, field) or "")
+    return texts
+
+
+def text_for_reader(texts, default: str = "") -> str:
+    """The reader's text from a texts_by_language dict (a plain string passes through unchanged)."""
+    from quanzi.core.language import reading_language
+
+    if not isinstance(texts, dict):
+        return str(texts if texts is not None else default)
+    return str(texts.get(reading_language()) or next((t for t in texts.values() if t), default))

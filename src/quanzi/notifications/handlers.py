@@ -120,7 +120,7 @@ def on_review_replied(event: ReviewReplied) -> None:
         return
     notify(recipient_id=review["author_id"], kind=Kind.REPLY, actor_id=review["shop_owner_id"],
            message=MSG_REVIEW_REPLY, target_type="review", target_id=review["id"],
-           params={"shop": review["shop_name"], "product_id": review["product_id"]})
+           params={"shop": review["shop_names"], "product_id": review["product_id"]})
 
 
 @subscribe(CommissionAccrued)
@@ -132,7 +132,8 @@ def on_commission_accrued(event: CommissionAccrued) -> None:
         message = MSG_COMMISSION if event.level == 1 else MSG_COMMISSION_TEAM
     notify(recipient_id=event.beneficiary_id, kind=Kind.EARNINGS, message=message, target_type="earnings",
            target_id=event.commission_id,
-           params={"title": _excerpt(event.title), "amount": format_yuan(event.amount)})
+           params={"title": {lang: _excerpt(t) for lang, t in event.titles.items()} or _excerpt(event.title),
+                   "amount": format_yuan(event.amount)})
 
 
 @subscribe(CommissionReleased)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.core import clock
+from quanzi.core.translated_columns import text_for_reader
 from quanzi.notifications.constants import Kind
 
 
@@ -33,7 +34,8 @@ class Notification(models.Model):
         return f"{self.kind} → {self.recipient_id}"
 
     def text(self) -> str:
-        params = dict(self.text_params or {})
+        # a parameter stored in every language ({"zh-hans": …, "en": …}) reads in the reader's
+        params = {k: text_for_reader(v) if isinstance(v, dict) else v for k, v in (self.text_params or {}).items()}
         if self.actor_id:
             params["actor"] = self.actor.display_name
         message = gettext(self.message)

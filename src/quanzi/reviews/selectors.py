@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 
 from quanzi.core.http import cursor_page
 from quanzi.core.language import in_reading_language
+from quanzi.core.translated_columns import texts_by_language
 from quanzi.orders.constants import OrderStatus
 from quanzi.reviews.models import Helpful, Review, ReviewImage, ReviewStatus
 
@@ -115,15 +116,16 @@ def has_marked_helpful(*, user, review_id: int) -> bool:
 
 
 def review_summary(*, review_id: int) -> dict | None:
-    """{"id", "author_id", "product_id", "shop_id", "shop_owner_id", "shop_name"} of a review, or None
-    (what a notification about the review needs)."""
+    """{"id", "author_id", "product_id", "shop_id", "shop_owner_id", "shop_name", "shop_names"} of a
+    review, or None (what a notification about the review needs; shop_names in every language)."""
     from quanzi.shops.selectors import shop_get
 
     row = Review.objects.filter(pk=review_id).values("id", "author_id", "product_id", "shop_id").first()
     if row is None:
         return None
     shop = shop_get(shop_id=row["shop_id"])
-    return {**row, "shop_owner_id": shop.owner_id if shop else None, "shop_name": shop.name if shop else ""}
+    return {**row, "shop_owner_id": shop.owner_id if shop else None, "shop_name": shop.name if shop else "",
+            "shop_names": texts_by_language(shop, "name") if shop else {}}
 
 
 def line_review_state(*, line, order) -> dict:

@@ -78,8 +78,10 @@ def test_unknown_category_is_404(expect_error, db):
 
 
 def test_categories(category):
-    assert get("/api/v1/catalog/categories") == [{"id": category.pk, "name": "服饰", "name_en": "Apparel",
-                                                  "slug": category.slug, "icon": ""}]
+    assert get("/api/v1/catalog/categories") == [{"id": category.pk, "name": "Apparel", "name_en": "Apparel",
+                                                  "slug": category.slug, "icon": ""}]  # name: the request's language
+    chinese = Client().get("/api/v1/catalog/categories", HTTP_ACCEPT_LANGUAGE="zh-CN").json()
+    assert [c["name"] for c in chinese] == ["服饰"]
 
 
 @pytest.mark.parametrize("query,expected", [("连衣裙", {"dress"}), ("真丝", {"dress"}), ("dress", {"dress"}),

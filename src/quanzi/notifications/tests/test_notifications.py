@@ -218,3 +218,18 @@ def test_pages_and_bell(run, author, fan, note, rf):
     assert selectors.preferences(user=author) == {"like": False, "comment": True, "reply": False, "mention": False,
                                              "follow": False, "order": False, "earnings": False, "live": False}
     assert Client().get("/notifications/").status_code == 302
+
+
+def test_a_notification_names_the_product_in_the_readers_language(make_user):
+    from django.utils.translation import override
+
+    from quanzi.notifications.handlers import MSG_COMMISSION
+    from quanzi.notifications.models import Notification
+
+    note = Notification.objects.create(recipient=make_user(), kind="earnings", message=MSG_COMMISSION,
+                                       text_params={"title": {"zh-hans": "重磅纯棉T恤", "en": "Heavyweight Cotton Tee"},
+                                                    "amount": "7.90"})
+    with override("en"):
+        assert "“Heavyweight Cotton Tee”" in note.text() and "纯棉" not in note.text()
+    with override("zh-hans"):
+        assert "重磅纯棉T恤" in note.text() and "Cotton" not in note.text()

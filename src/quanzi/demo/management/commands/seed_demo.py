@@ -76,4 +76,4 @@ class Command(BaseCommand):
         self.stdout.write(f"  operator  {op['email']} / {op['password']}  (/admin/)")
         self.stdout.write(f"  merchants merchant1…5@quanzi.demo / {data.MERCHANT_PASSWORD}  (/merchant/); "
                           f"merchant6 awaits review, merchant7 was rejected")
-        self.stdout.write(f"  creators  creator1…5@quanzi.demo / {data.SHOPPER_PASSWORD}")
+        self.stdout.write(f"  creators  creator1…7@quanzi.demo / {data.SHOPPER_PASSWORD}  (6 and 7 write English)")
