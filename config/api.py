@@ -23,6 +23,7 @@ api = QuanziAPI(
                 "accept an `Idempotency-Key` header.",
     urls_namespace="api",
     docs_url="/docs",
+    docs=openapi.SwaggerDocs(),  # ninja's Swagger UI, in a page with a language and a phone viewport
     openapi_url="/openapi.json",
     parser=ApiParser(),  # JSON bodies through the input edge's rules (quanzi.web.input, core.text)
 )

@@ -26,6 +26,8 @@ class GroupbuyConfig(AppConfig):
                                  template="groupbuy/partials/product_groups.html", order=20))
         slots.register(SlotEntry(slot="home.entries", key="groupbuy", label=_("Group buy"), url="groupbuy:campaigns",
                                  icon="👥", testid="entry-groupbuy", order=20, extra={"hint": _("Cheaper together")}))
+        slots.register(SlotEntry(slot="home.sections", key="groupbuy", template="groupbuy/partials/home_strip.html",
+                                 context=home_strip_context, stylesheets=("groupbuy/css/groupbuy.css",), order=15))
         slots.register(SlotEntry(slot="order.panels", key="groupbuy", template="groupbuy/partials/order_panel.html",
                                  context=order_panel_context, stylesheets=("groupbuy/css/groupbuy.css",), order=5))
         slots.register(SlotEntry(slot="console.nav", key="groupbuy", label=_("Group buys"),
@@ -36,6 +38,16 @@ class GroupbuyConfig(AppConfig):
         from quanzi.groupbuy import demo
         # its demo data, for `manage.py seed_demo`
         seeders.register(demo.seeder, order=50)
+
+
+HOME_STRIP_SIZE = 6
+
+
+def home_strip_context(context) -> dict:
+    """The home page's 拼团 strip: the newest group buys a shopper can open, with their group price."""
+    from quanzi.groupbuy import selectors
+
+    return {"gb_home": selectors.running_campaigns(limit=HOME_STRIP_SIZE)}
 
 
 def order_panel_context(context) -> dict:

@@ -17,6 +17,7 @@ class StorefrontConfig(AppConfig):
 
         for name, kind, doc in (
             ("home.sections", TEMPLATE, "Home page: sections under the categories, above New arrivals."),
+            ("home.feed", TEMPLATE, "Home page: the endless part at the bottom, after Popular (notes to browse)."),
             ("home.entries", LINKS, "Home page: the row of promotion entries under the banner (秒杀, 拼团, 直播, "
                                     "砍价…); `icon` is an emoji, `extra['hint']` a short line under the label."),
             ("product.share", TEMPLATE, "Product page: actions next to the title in the price card."),

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import copy
 
+from ninja.openapi.docs import Swagger
 from ninja.openapi.schema import OpenAPISchema
 
 ERROR_OUT = {
@@ -128,3 +129,10 @@ def document(schema: dict, *, optional_auth: dict[str, list[str]] | None = None)
                 responses.setdefault(str(status), {"description": DESCRIPTIONS[status],
                                                    "content": {"application/json": {"schema": ref}}})
     return schema
+
+
+class SwaggerDocs(Swagger):
+    """Ninja's Swagger UI page (/api/v1/docs, from ninja's own static files), in a page that says its
+    language (`<html lang>`) and fits a phone's screen (a viewport), like every other page of the site."""
+
+    template = "web/swagger.html"

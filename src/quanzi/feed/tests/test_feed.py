@@ -400,3 +400,15 @@ def test_discovery_shows_a_reader_the_notes_of_their_language_when_there_are_any
     selectors.discovery_pool(refresh=True)  # the sweep re-ranks the shared pool
     with override("en"):  # nobody writes English: the English reader is not left with an empty page
         assert {n.pk for n in selectors.discovery_feed(user=reader)} == {chinese.pk, untold.pk}
+
+
+def test_the_home_page_ends_with_notes_in_the_readers_language(client, make_user, publish):
+    from quanzi.content.testing import make_note
+
+    author = make_user()
+    english = make_note(author=author, title="My desk", body="A quiet keyboard", language="en")
+    chinese = make_note(author=author, title="岩茶日常", body="沸水快出汤", language="zh-hans")
+    selectors.discovery_pool(refresh=True)
+    home = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US").content.decode()
+    assert 'data-testid="home-notes"' in home
+    assert f"/n/{english.pk}/" in home and f"/n/{chinese.pk}/" not in home

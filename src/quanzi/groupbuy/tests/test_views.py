@@ -165,9 +165,12 @@ def test_the_group_buy_page_lists_running_campaigns_with_their_group_price(campa
 
     html = client.get("/groupbuy/").content.decode()
     assert html.count('data-testid="gb-campaign"') == 1 and f'href="/p/{campaign.product_id}/"' in html
-    assert 'data-testid="entry-groupbuy"' in client.get("/").content.decode()
+    home = client.get("/").content.decode()
+    assert 'data-testid="entry-groupbuy"' in home
+    assert home.count('data-testid="home-groupbuy-item"') == 1  # the home page's 拼团 strip
     campaign_end(shop=shop, campaign_id=campaign.pk)
     assert 'data-testid="gb-campaign"' not in client.get("/groupbuy/").content.decode()
+    assert 'data-testid="home-groupbuy"' not in client.get("/").content.decode()  # nothing to open: no strip
 
 
 def _field_html(html: str, name: str) -> str:
