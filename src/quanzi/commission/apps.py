@@ -13,6 +13,11 @@ class CommissionConfig(AppConfig):
 
         settlement_deductions.register(SettlementDeduction(key="commission", many=services.settlement_deductions))
 
+        from quanzi.commission.selectors import share_earning_estimate
+        from quanzi.sharing.earnings import share_earnings
+
+        share_earnings.register(share_earning_estimate, key="commission")  # the share button's "earn ¥x"
+
         # Page slots (quanzi.web.slots; docs/web-and-slots.md)
         from quanzi.commission.constants import CommissionStatus
         from quanzi.commission.selectors import commission_count_held

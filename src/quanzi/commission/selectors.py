@@ -198,3 +198,25 @@ def held_commissions(*, limit: int = 50) -> list[Commission]:
 def commission_count_held() -> int:
     """Commissions held by the fraud checks, waiting for the operator's review."""
     return Commission.objects.filter(status=CommissionStatus.HELD).count()
+
+
+def share_earning_estimate(product, user) -> int | None:
+    """What the viewer would earn at level 1 if a friend bought `product` at its lowest price through
+    their link (fen), or None when no enabled plan covers it: the plan's rate (capped) of the price,
+    times the viewer's tier share — the amount compute_line_commission starts from, before the
+    line's margin could cut it."""
+    from quanzi.core.money import apply_rate
+
+    price = int(getattr(product, "min_price", 0) or 0)
+    if price <= 0:
+        return None
+    by_product, by_category = plan_rates(shop_id=product.shop_id, product_ids={product.pk},
+                                         category_ids={product.category_id})
+    rate = by_product.get(product.pk) or by_category.get(product.category_id)
+    if not rate:
+        return None
+    cfg = commission_settings()
+    pool = apply_rate(price, min(rate, cfg.cap_bps))
+    viewer = user.pk if getattr(user, "is_authenticated", False) else 0  # 0: nobody yet, the lowest tier's share
+    share = level1_shares(user_ids=[viewer])[viewer]
+    return apply_rate(pool, min(share, 10_000))

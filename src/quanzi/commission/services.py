@@ -108,9 +108,21 @@ def plan_create(*, shop, rate_bps: int, product_id: int | None = None, category_
     if existing.exists():
         raise Conflict(_("There is already a plan for this; edit it instead."), code="plan_exists")
     now = clock.now()
-    return DistributionPlan.objects.create(shop_id=shop.pk, product_id=product_id or None,
+    plan = DistributionPlan.objects.create(shop_id=shop.pk, product_id=product_id or None,
                                            category_id=category_id or None, rate_bps=rate_bps, enabled=enabled,
                                            created_at=now, updated_at=now)
+    _show_on_product_page(plan)
+    return plan
+
+
+def _show_on_product_page(plan: DistributionPlan) -> None:
+    """The product page's share button says what sharing earns: drop its cached copy (a category plan's
+    products catch up within the cache's 15 seconds)."""
+    if plan.product_id:
+        from quanzi.web import page_cache
+
+        product_id = plan.product_id
+        transaction.on_commit(lambda: page_cache.forget(product_id))
 
 
 @transaction.atomic
@@ -125,6 +137,7 @@ def plan_update(*, shop, plan_id: int, rate_bps: int | None = None, enabled: boo
         plan.enabled = bool(enabled)
     plan.updated_at = clock.now()
     plan.save(update_fields=["rate_bps", "enabled", "updated_at"])
+    _show_on_product_page(plan)
     return plan
 
 

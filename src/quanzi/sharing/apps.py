@@ -17,8 +17,10 @@ class SharingConfig(AppConfig):
         login_hooks.register(handlers.on_login, key="sharing")
 
         # Page slots (quanzi.web.slots; docs/web-and-slots.md)
+        from quanzi.sharing.earnings import share_button_context
         from quanzi.web.slots import SlotEntry, slots
 
-        slots.register(SlotEntry(slot="product.share", key="sharing", template="sharing/partials/share_button.html"))
+        slots.register(SlotEntry(slot="product.share", key="sharing", template="sharing/partials/share_button.html",
+                                 context=share_button_context))
         slots.register(SlotEntry(slot="me.menu", key="sharing.invite", label=_("Invite friends"), url="sharing:invite",
                                  icon="🤝", testid="my-invite", order=70))
