@@ -77,6 +77,17 @@ def shop_update(request, payload: ShopPatchIn):
     return shops.shop_update(shop=_shop(request), data=payload.dict(exclude_none=True))
 
 
+class ShopTranslationIn(Schema):
+    name: str = ""
+    description: str = ""
+
+
+@router.put("/shop/translations/{language}", response=MyShopOut,
+            summary="The shop's name and description in another language (zh-hans or en); empty removes them")
+def shop_translation(request, language: str, payload: ShopTranslationIn):
+    return shops.shop_translate(shop=_shop(request), language=language, data=payload.dict())
+
+
 # ---------------------------------------------------------------- products
 
 class OptionIn(Schema):

@@ -15,4 +15,5 @@ urlpatterns = [
     path("after-sales/<str:number>/", order_views.aftersale_detail, name="aftersale_detail"),
     path("after-sales/<str:number>/<str:action>/", order_views.aftersale_act, name="aftersale_act"),
     path("balance/", views.balance, name="balance"),
+    path("shop/", views.shop_settings, name="shop_settings"),
 ]

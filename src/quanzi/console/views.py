@@ -6,14 +6,17 @@ Products live in product_views.py, orders and after-sales in order_views.py.
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import transaction
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from quanzi.catalog.selectors import low_stock_skus
 from quanzi.core.errors import DomainError
+from quanzi.core.language import reading_language
 from quanzi.orders.selectors import shop_order_counts
 from quanzi.settlement import services as settlement
 from quanzi.settlement.selectors import payouts_for_shop
@@ -97,3 +100,37 @@ def balance(request):
     context["balances"] = settlement.merchant_balances(shop_id=shop.pk)
     context["payouts"] = payouts_for_shop(shop=shop)
     return TemplateResponse(request, "console/balance.html", context, status=status)
+
+
+LANGUAGE_NAMES = {"en": gettext_lazy("English"), "zh-hans": gettext_lazy("Chinese")}
+TRANSLATION_ALIASES = {"name": "tr_name", "description": "tr_description"}
+
+
+@merchant_required
+def shop_settings(request):
+    """The shop's name and description as shoppers see them, and in the other language (a shopper who
+    reads it sees those instead). The licence and contact details change through the operator."""
+    shop = request.shop
+    other = next(c for c in LANGUAGE_NAMES if c != reading_language())
+    suffix = other.replace("-", "_")
+    form = {"name": shop.name, "description": shop.description,
+            "tr_name": getattr(shop, f"name_{suffix}") or "", "tr_description": getattr(shop, f"description_{suffix}") or ""}
+    context: dict = {"shop": shop, "console_tab": "shop", "other_language": other,
+                     "other_language_name": LANGUAGE_NAMES[other]}
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "").strip() for k in form}
+        aliases: dict[str, str] = {}
+        try:
+            with transaction.atomic():
+                shops.shop_update(shop=shop, data={"name": form["name"], "description": form["description"]})
+                aliases = TRANSLATION_ALIASES  # from here on a refusal is about the other language's texts
+                shops.shop_translate(shop=shop, language=other,
+                                     data={"name": form["tr_name"], "description": form["tr_description"]})
+        except DomainError as exc:
+            shop.refresh_from_db()
+            context.update(form=form, error=exc.message, field_errors=field_errors_for(exc, aliases))
+            return TemplateResponse(request, "console/shop_settings.html", context, status=400)
+        messages.success(request, _("Shop details saved."))
+        return HttpResponseRedirect(reverse("console:shop_settings"))
+    context["form"] = form
+    return TemplateResponse(request, "console/shop_settings.html", context)
