@@ -6,8 +6,8 @@ Products live in product_views.py, orders and after-sales in order_views.py.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import transaction
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
