@@ -32,6 +32,7 @@ install_error_handlers(api)
 
 def _mount() -> None:
     from quanzi.accounts.api import router as accounts
+    from quanzi.ads.api import router as ads
     from quanzi.bargain.api import router as bargain
     from quanzi.catalog.api import router as catalog
     from quanzi.circle.api import router as circle
@@ -74,6 +75,7 @@ def _mount() -> None:
     api.add_router("/bargain", bargain)
     api.add_router("/live", live)
     api.add_router("/livesales", livesales)
+    api.add_router("/ads", ads)
 
 
 _mount()

@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("quanzi.bargain.urls")),
     path("", include("quanzi.live.urls")),
     path("", include("quanzi.livesales.urls")),
+    path("", include("quanzi.ads.urls")),
     path("", include("quanzi.web.urls")),  # /styleguide/ (staff only)
     path("", include("quanzi.storefront.urls")),
 ]

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "quanzi.bargain",
     "quanzi.live",
     "quanzi.livesales",
+    "quanzi.ads",
     "quanzi.storefront",
     "quanzi.console",
     "quanzi.demo",

@@ -1,0 +1,48 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AdsConfig(AppConfig):
+    name = "quanzi.ads"
+    label = "ads"
+    verbose_name = _("Sponsored listings")
+
+    def ready(self) -> None:
+        from quanzi.ads import handlers, states  # noqa: F401 - subscribers, state machines
+        from quanzi.ads.constants import TOPUP_PURPOSE
+        from quanzi.payments.returns import return_urls
+
+        return_urls.register(handlers.topup_return, key=TOPUP_PURPOSE)
+
+        # Page slots (quanzi.web.slots; docs/web-and-slots.md)
+        from quanzi.web.slots import SlotEntry, slots
+
+        slots.register(SlotEntry(slot="console.nav", key="ads", label=_("Sponsored listings"),
+                                 url="ads:merchant_campaigns", active="ads", testid="console-nav-ads", order=70))
+        slots.register(SlotEntry(slot="search.results_top", key="ads", template="ads/partials/search_sponsored.html",
+                                 context=search_sponsored_context))
+        slots.register(SlotEntry(slot="home.sections", key="ads", template="ads/partials/home_sponsored_loader.html",
+                                 order=90))  # fetched after the page loads: no cost to the home page
+
+        from quanzi.ads import demo
+        from quanzi.core.seeding import seeders
+
+        seeders.register(demo.seeder, order=92)  # its demo data, for `manage.py seed_demo`
+
+
+SEARCH_SLOTS = 2
+
+
+def search_sponsored_context(context) -> dict:
+    """Sponsored results for the search page's query (marked 广告, above and apart from the organic results);
+    on the first page only, where the auction's impressions are honest."""
+    from quanzi.ads import selectors
+    from quanzi.core.http import client_fingerprint
+
+    request, query = context.get("request"), str(context.get("query") or "")
+    if request is None or not query or request.GET.get("page", "1") not in ("", "1"):
+        return {"sponsored": []}
+    user = request.user if request.user.is_authenticated else None
+    ads = selectors.sponsored_for_search(query=query, limit=SEARCH_SLOTS, viewer=user,
+                                         device=client_fingerprint(request)["device"])
+    return {"sponsored": ads}
