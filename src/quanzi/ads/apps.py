@@ -21,6 +21,8 @@ class AdsConfig(AppConfig):
                                  url="ads:merchant_campaigns", active="ads", testid="console-nav-ads", order=70))
         slots.register(SlotEntry(slot="search.results_top", key="ads", template="ads/partials/search_sponsored.html",
                                  context=search_sponsored_context))
+        slots.register(SlotEntry(slot="category.results_top", key="ads", template="ads/partials/search_sponsored.html",
+                                 context=category_sponsored_context))
         slots.register(SlotEntry(slot="home.sections", key="ads", template="ads/partials/home_sponsored_loader.html",
                                  order=90))  # fetched after the page loads: no cost to the home page
 
@@ -45,4 +47,18 @@ def search_sponsored_context(context) -> dict:
     user = request.user if request.user.is_authenticated else None
     ads = selectors.sponsored_for_search(query=query, limit=SEARCH_SLOTS, viewer=user,
                                          device=client_fingerprint(request)["device"])
+    return {"sponsored": ads}
+
+
+def category_sponsored_context(context) -> dict:
+    """Sponsored products on a category page's first page (its category placement)."""
+    from quanzi.ads import selectors
+    from quanzi.core.http import client_fingerprint
+
+    request, category = context.get("request"), context.get("category")
+    if request is None or category is None or request.GET.get("page", "1") not in ("", "1"):
+        return {"sponsored": []}
+    user = request.user if request.user.is_authenticated else None
+    ads = selectors.sponsored_for_category(category_id=category.pk, limit=SEARCH_SLOTS, viewer=user,
+                                           device=client_fingerprint(request)["device"])
     return {"sponsored": ads}

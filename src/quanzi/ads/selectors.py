@@ -207,6 +207,17 @@ def sponsored_for_feed(*, limit: int = 1, viewer=None, device: str = "", rng: Ca
                   rng=rng, record=record, now=now)
 
 
+def sponsored_for_category(*, category_id: int, limit: int = 2, viewer=None, device: str = "",
+                           rng: Callable[[], float] | None = None, record: bool = True) -> list[SponsoredAd]:
+    """Sponsored products on a category's page: campaigns with a category placement on that category,
+    whose promoted products belong to it (a `_serve` rule)."""
+    now = clock.now()
+    targets = _candidates(AdTarget.objects.filter(_running(now), kind=TargetKind.PLACEMENT,
+                                                  placement=Placement.CATEGORY, category_id=category_id))
+    return _serve(placement=Placement.CATEGORY, targets=targets, query=None, limit=limit, viewer=viewer,
+                  device=device, rng=rng, record=record, now=now)
+
+
 # ---------------------------------------------------------------- merchant
 
 def shop_campaigns(*, shop) -> list[AdCampaign]:

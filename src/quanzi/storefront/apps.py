@@ -25,6 +25,8 @@ class StorefrontConfig(AppConfig):
                                           "(promotions, friends who bought)."),
             ("product.sections", TEMPLATE, "Product page: sections under the details, above “More from this shop”."),
             ("shop.header", TEMPLATE, "Shop page: under the shop's name and description."),
+            ("category.results_top", TEMPLATE, "Category page: above its goods (`category` in the context); "
+                                               "sponsored results, kept apart from the others."),
             ("search.results_top", TEMPLATE, "Search page: above the goods results of a query (`query` in the "
                                              "context); sponsored results, kept apart from the organic ones."),
             ("search.tabs", TEMPLATE, "Search page: tabs after Goods. `key` is the `type=` value, `label` the "

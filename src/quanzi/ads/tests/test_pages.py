@@ -97,3 +97,15 @@ def test_the_search_page_shows_matching_ads_marked_and_apart_from_the_results(ad
     assert "/ads/c/" in results.split("</section>", 1)[0]  # the ad links through the billed click redirect
     assert 'data-testid="search-sponsored"' not in client.get("/search/", {"q": "耳机"}).content.decode()  # no match
     assert 'data-testid="search-sponsored"' not in client.get("/search/", {"q": "绿茶", "page": "2"}).content.decode()
+
+
+def test_a_category_page_shows_the_category_placements_ads_marked(ad_shop, tea, make_campaign, shopper, category):
+    make_campaign(ad_shop, [tea], keywords=(), placements=({"placement": "category", "category_id": tea.category_id,
+                                                           "max_cpc": 40},))
+    client = Client(**PHONE)
+    client.force_login(shopper)
+    slug = tea.category.slug
+    page = client.get(f"/c/{slug}/").content.decode()
+    assert 'data-testid="search-sponsored"' in page and 'data-testid="sponsored-label"' in page
+    assert "/ads/c/" in page
+    assert 'data-testid="search-sponsored"' not in client.get(f"/c/{slug}/", {"page": "2"}).content.decode()
