@@ -23,6 +23,8 @@ class AdsConfig(AppConfig):
                                  context=search_sponsored_context))
         slots.register(SlotEntry(slot="category.results_top", key="ads", template="ads/partials/search_sponsored.html",
                                  context=category_sponsored_context))
+        slots.register(SlotEntry(slot="feed.discover", key="ads", template="ads/partials/feed_sponsored.html",
+                                 context=feed_sponsored_context))
         slots.register(SlotEntry(slot="home.sections", key="ads", template="ads/partials/home_sponsored_loader.html",
                                  order=90))  # fetched after the page loads: no cost to the home page
 
@@ -62,3 +64,19 @@ def category_sponsored_context(context) -> dict:
     ads = selectors.sponsored_for_category(category_id=category.pk, limit=SEARCH_SLOTS, viewer=user,
                                            device=client_fingerprint(request)["device"])
     return {"sponsored": ads}
+
+
+FEED_SLOTS = 1
+
+
+def feed_sponsored_context(context) -> dict:
+    """A sponsored product at the head of the Discover tab's first page (the feed placement)."""
+    from quanzi.ads import selectors
+    from quanzi.core.http import client_fingerprint
+
+    request = context.get("request")
+    if request is None:
+        return {"sponsored": []}
+    user = request.user if request.user.is_authenticated else None
+    return {"sponsored": selectors.sponsored_for_feed(limit=FEED_SLOTS, viewer=user,
+                                                      device=client_fingerprint(request)["device"])}

@@ -13,6 +13,10 @@ class FeedConfig(AppConfig):
         from . import handlers, tasks  # noqa: F401 - registers event subscribers and the pool sweep
 
         # Page slots (quanzi.web.slots; docs/web-and-slots.md)
+        from quanzi.web.slots import TEMPLATE, declare_slot
+
+        declare_slot("feed.discover", kind=TEMPLATE, owner="feed",
+                     doc="Discover tab: cards at the head of the first page's grid (sponsored products, marked).")
         slots.register(SlotEntry(slot="base.topnav", key="feed", label=_("Discover"), url="feed:feed", order=10))
         slots.register(SlotEntry(slot="home.feed", key="feed", template="feed/partials/home_notes.html",
                                  context=home_notes_context, stylesheets=("content/css/content.css", "feed/css/feed.css"),
