@@ -210,15 +210,16 @@ def report_json(report: Report) -> dict:
 
 
 def report_csv(report: Report) -> str:
-    """One row per period and a total row; amounts in yuan with two decimals (no symbol)."""
+    """A header of column labels (in the request's language), one row per period and a total row; amounts in
+    yuan with two decimals (no symbol). Starts with a UTF-8 byte-order mark so spreadsheet apps read Chinese."""
     buf = io.StringIO()
+    buf.write("\ufeff")
     writer = csv.writer(buf, lineterminator="\r\n")
     keys = [c.key for c in report.columns]
-    writer.writerow(["period", *keys])
     writer.writerow([_("Period"), *[c.label for c in report.columns]])
     for p in report.periods:
         writer.writerow([p.label, *[format_yuan(p.amounts[k]) for k in keys]])
-    writer.writerow(["total", *[format_yuan(report.totals[k]) for k in keys]])
+    writer.writerow([_("Total"), *[format_yuan(report.totals[k]) for k in keys]])
     return buf.getvalue()
 
 

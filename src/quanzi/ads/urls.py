@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quanzi.ads import views
+from quanzi.ads import revenue_views, views
 
 app_name = "ads"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("merchant/ads/", views.merchant_campaigns, name="merchant_campaigns"),
     path("merchant/ads/topup/", views.merchant_topup, name="merchant_topup"),
     path("merchant/ads/<str:number>/", views.merchant_campaign, name="merchant_campaign"),
+    path("ops/revenue/", revenue_views.ops_revenue, name="ops_revenue"),  # the platform revenue report (staff)
 ]

@@ -8,12 +8,10 @@ class FeedConfig(AppConfig):
     verbose_name = _("Feed")
 
     def ready(self) -> None:
-        from quanzi.web.slots import SlotEntry, slots
+        # Page slots (quanzi.web.slots; docs/web-and-slots.md)
+        from quanzi.web.slots import TEMPLATE, SlotEntry, declare_slot, slots
 
         from . import handlers, tasks  # noqa: F401 - registers event subscribers and the pool sweep
-
-        # Page slots (quanzi.web.slots; docs/web-and-slots.md)
-        from quanzi.web.slots import TEMPLATE, declare_slot
 
         declare_slot("feed.discover", kind=TEMPLATE, owner="feed",
                      doc="Discover tab: cards at the head of the first page's grid (sponsored products, marked).")

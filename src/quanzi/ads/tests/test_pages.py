@@ -111,13 +111,11 @@ def test_a_category_page_shows_the_category_placements_ads_marked(ad_shop, tea, 
     assert 'data-testid="search-sponsored"' not in client.get(f"/c/{slug}/", {"page": "2"}).content.decode()
 
 
-def test_the_discover_tab_leads_with_a_feed_ad_marked(ad_shop, tea, make_campaign, shopper, make_user):
-    from quanzi.content.testing import make_note
-
-    make_note(author=make_user(), title="My desk", body="A quiet keyboard", language="en")
+def test_the_discover_tab_leads_with_a_feed_ad_marked(ad_shop, tea, make_campaign, shopper):
     make_campaign(ad_shop, [tea], keywords=(), placements=({"placement": "feed", "max_cpc": 30},))
     client = Client(**PHONE)
     client.force_login(shopper)
     page = client.get("/feed/", {"tab": "discover"}).content.decode()
     assert page.count('data-testid="feed-sponsored"') == 1 and 'data-testid="sponsored-label"' in page
-    assert page.index('data-testid="feed-sponsored"') < page.index('data-testid="feed-note"')  # at the head
+    grid = page.split('data-testid="feed-list"', 1)[1]
+    assert grid.lstrip(">\n ").startswith('<a class="note-card feed-product" href="/ads/c/')  # the grid's first card
