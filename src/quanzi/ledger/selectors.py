@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
 
 from quanzi.ledger.models import Account, Posting, Transaction
 
@@ -58,3 +62,49 @@ def account_amounts_by_key(*, keys, account_code: str) -> dict[str, int]:
                 .values_list("idempotency_key", "s"))
         found.update({key: s or 0 for key, s in rows})
     return found
+
+
+# ---- public interface used by the platform revenue report (ads.revenue): postings summed by local day
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _day_bounds(since: dt.date, until: dt.date, tz) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(since, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return start, end
+
+
+def _totals_by_day(*, match: Q, group: str, since: dt.date, until: dt.date, tz) -> dict:
+    start, end = _day_bounds(since, until, tz)
+    rows = (Posting.objects.filter(match, transaction__created_at__gte=start, transaction__created_at__lt=end)
+            .annotate(day=TruncDate("transaction__created_at", tzinfo=tz))
+            .values_list("day", group).annotate(s=Sum("amount")).order_by())
+    return {(day, key): s for day, key, s in rows if s}
+
+
+def account_totals_by_day(*, prefixes, since: dt.date, until: dt.date, tz=None) -> dict[tuple, int]:
+    """{(day, account code): raw sum of the postings (debits − credits)} for the accounts whose code starts
+    with one of `prefixes`, over the local days `since` … `until` (inclusive dates; a posting's day is its
+    transaction's `created_at` in `tz`, Asia/Shanghai by default). Days and accounts with no movement (or
+    a zero sum) are left out. One GROUP BY query (TruncDate in the time zone, on SQLite and PostgreSQL)."""
+    prefixes = [p for p in prefixes if p]
+    if not prefixes:
+        return {}
+    match = Q()
+    for p in prefixes:
+        match |= Q(account__code__startswith=p)
+    return _totals_by_day(match=match, group="account__code", since=since, until=until,
+                          tz=tz or SHANGHAI)
+
+
+def kind_totals_by_day(*, kinds, account_prefix: str, since: dt.date, until: dt.date, tz=None) -> dict[tuple, int]:
+    """{(day, transaction kind): raw sum of the postings to accounts whose code starts with `account_prefix`}
+    in the transactions of these kinds, over the local days `since` … `until` (see `account_totals_by_day`).
+    E.g. what merchants paid out as commission: kinds `commission.*`, prefix `merchant:`. One query."""
+    kinds = sorted(set(kinds))
+    if not kinds or not account_prefix:
+        return {}
+    match = Q(transaction__kind__in=kinds, account__code__startswith=account_prefix)
+    return _totals_by_day(match=match, group="transaction__kind", since=since, until=until,
+                          tz=tz or SHANGHAI)

@@ -121,3 +121,11 @@ def transaction_tamper(*, key: str, entries: list[tuple[str, int]] | None = None
     for code, amount in entries:
         account, _ = Account.objects.get_or_create(code=code, defaults={"kind": "asset", "name": code})
         Posting.objects.create(transaction=txn, account=account, amount=amount)
+
+
+# ---- public interface used by the revenue report's tests (postings on chosen days)
+
+def transaction_backdate(*, key: str, at) -> None:
+    """Move the transaction booked under `key` to the instant `at` (an aware datetime): books spread over
+    days and months for tests of reports by day (never done by application code)."""
+    assert Transaction.objects.filter(idempotency_key=key).update(created_at=at) == 1, key
