@@ -11,6 +11,7 @@ from django.conf import settings
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from quanzi.catalog import selectors as catalog
 from quanzi.core.images import media_url
@@ -72,7 +73,7 @@ def shop(request, shop_id: int):
     })
 
 
-GOODS_TAB = {"goods": _("Goods")}
+GOODS_TAB = {"goods": pgettext_lazy("search tab", "Goods")}  # not the order's goods subtotal
 
 
 def search(request):
