@@ -13,7 +13,6 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncDate
 
@@ -164,10 +163,9 @@ def _serve(*, placement: str, targets: list[_Candidate], query: matching.Query |
                          query=(query.norm if query else "")[:60], viewer=viewer if signed_in else None,
                          device=str(device or "")[:32], rank=award.rank, price=award.price, created_at=now)
             for award, ad, target in won]
-    if record:
-        with transaction.atomic():  # one commit for both writes
-            AdImpression.objects.bulk_create(rows)
-            AdProduct.objects.filter(pk__in=[ad.pk for _a, ad, _t in won]).update(impressions=F("impressions") + 1)
+    if record:  # two statements, no transaction of their own: the counter only feeds the click-rate estimate
+        AdImpression.objects.bulk_create(rows)
+        AdProduct.objects.filter(pk__in=[ad.pk for _a, ad, _t in won]).update(impressions=F("impressions") + 1)
     out = []
     for (award, ad, target), row in zip(won, rows, strict=True):
         why = {"placement": placement}
@@ -189,10 +187,8 @@ def sponsored_for_search(*, query: str, limit: int = 2, viewer=None, device: str
     if not q.norm or not q.required:
         return []
     now = clock.now()
-    ids = set(AdTargetTerm.objects.filter(term__in=q.lookup_terms[:64]).values_list("target_id", flat=True))
-    if not ids:
-        return []
-    candidates = _candidates(AdTarget.objects.filter(_running(now), pk__in=ids, kind=TargetKind.KEYWORD))
+    matching_terms = AdTargetTerm.objects.filter(term__in=q.lookup_terms[:64]).values("target_id")
+    candidates = _candidates(AdTarget.objects.filter(_running(now), pk__in=matching_terms, kind=TargetKind.KEYWORD))
     targets = [t for t in candidates if matching.matches(keyword=t.keyword, match_type=t.match_type, query=q)]
     return _serve(placement=Placement.SEARCH, targets=targets, query=q, limit=limit, viewer=viewer, device=device,
                   rng=rng, record=record, now=now)

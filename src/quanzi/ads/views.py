@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from quanzi.ads import selectors, services
 from quanzi.ads.constants import ClickReason, MatchType
-from quanzi.catalog.selectors import shop_products_for_console
+from quanzi.catalog.selectors import products_by_ids, shop_products_for_console
 from quanzi.core.errors import DomainError, ValidationFailed
 from quanzi.core.http import client_fingerprint
 from quanzi.payments.services import payment_pay_url
@@ -46,9 +46,10 @@ def feed_block(request):
 
 # ---------------------------------------------------------------- merchant console
 
-CAMPAIGN_FIELDS = ("name", "daily_budget", "total_budget", "keywords", "match_type", "max_cpc", "feed_cpc", "activate")
+CAMPAIGN_FIELDS = ("name", "daily_budget", "total_budget", "keywords", "match_type", "max_cpc", "feed_cpc",
+                   "category_cpc", "activate")
 ERROR_FIELDS = {"product_ids": "products", "keyword": "keywords", "match_type": "match_type", "max_cpc": "max_cpc",
-                "placement": "feed_cpc"}
+                "placement": "feed_cpc", "category_id": "category_cpc"}
 
 
 def _parse_campaign(post) -> dict:
@@ -59,11 +60,16 @@ def _parse_campaign(post) -> dict:
     match_type = post.get("match_type") if post.get("match_type") in MatchType.values else MatchType.BROAD
     max_cpc = parse_yuan(post.get("max_cpc"), "max_cpc")
     feed_cpc = parse_yuan(post.get("feed_cpc"), "feed_cpc", required=False)
+    category_cpc = parse_yuan(post.get("category_cpc"), "category_cpc", required=False)
     product_ids = [parse_int(v, "products", minimum=1) for v in post.getlist("products")[:50]]
+    placements = [{"placement": "feed", "max_cpc": feed_cpc}] if feed_cpc else []
+    if category_cpc:  # the category page of each promoted product's category
+        categories = sorted({p.category_id for p in products_by_ids(product_ids=product_ids).values()})
+        placements += [{"placement": "category", "category_id": c, "max_cpc": category_cpc} for c in categories]
     return {"name": post.get("name", ""), "daily_budget": parse_yuan(post.get("daily_budget"), "daily_budget"),
             "total_budget": parse_yuan(post.get("total_budget"), "total_budget"), "product_ids": product_ids,
             "keywords": [{"keyword": k, "match_type": match_type, "max_cpc": max_cpc} for k in keywords],
-            "placements": [{"placement": "feed", "max_cpc": feed_cpc}] if feed_cpc else []}
+            "placements": placements}
 
 
 @merchant_required

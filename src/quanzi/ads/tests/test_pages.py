@@ -119,3 +119,13 @@ def test_the_discover_tab_leads_with_a_feed_ad_marked(ad_shop, tea, make_campaig
     assert page.count('data-testid="feed-sponsored"') == 1 and 'data-testid="sponsored-label"' in page
     grid = page.split('data-testid="feed-list"', 1)[1]
     assert grid.lstrip(">\n ").startswith('<a class="note-card feed-product" href="/ads/c/')  # the grid's first card
+
+
+def test_the_console_bids_on_the_promoted_products_category_pages(merchant, ad_shop, tea, fund):
+    fund(ad_shop, 10_000)
+    r = merchant.post("/merchant/ads/", {"name": "类目推广", "products": [tea.pk], "keywords": "", "match_type": "broad",
+                                         "max_cpc": "0.80", "category_cpc": "0.40", "daily_budget": "50",
+                                         "total_budget": "500", "activate": "1"})
+    assert r.status_code == 302
+    target = AdTarget.objects.select_related("bid").get(placement="category")
+    assert (target.category_id, target.bid.max_cpc) == (tea.category_id, 40)
