@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 from pathlib import Path
 
-from django.conf import settings
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageOps
@@ -34,6 +32,7 @@ from quanzi.sharing.poster import (
     _qr,
     _wrap,
     font_path,
+    stored_once,
 )
 
 HEIGHT = 1334  # 750 × 1334: a phone screen, one screenshot-sized image to forward
@@ -57,14 +56,8 @@ def poster_name(*, bargain, starter, code: str) -> str:
 
 def poster_file(*, bargain, starter, code: str, short_url: str) -> Path:
     """The poster's path on disk, drawn now if this version does not exist yet."""
-    path = Path(settings.MEDIA_ROOT) / poster_name(bargain=bargain, starter=starter, code=code)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = draw_poster(bargain=bargain, starter=starter, short_url=short_url)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)  # atomic: a concurrent reader never sees half a file
-    return path
+    return stored_once(poster_name(bargain=bargain, starter=starter, code=code),
+                       lambda: draw_poster(bargain=bargain, starter=starter, short_url=short_url))
 
 
 def draw_poster(*, bargain, starter, short_url: str) -> bytes:

@@ -63,16 +63,22 @@ def poster_name(link: ShareLink, target: targets.ShareTarget, sharer) -> str:
     return f"{POSTER_DIR}/{link.code}-{digest}.png"
 
 
-def poster_file(link: ShareLink, target: targets.ShareTarget, sharer, short_url: str) -> Path:
-    """The poster's path on disk, drawn now if this version does not exist yet."""
-    path = Path(settings.MEDIA_ROOT) / poster_name(link, target, sharer)
+def stored_once(name: str, draw) -> Path:
+    """The file `name` under MEDIA_ROOT, written from `draw()` (PNG bytes) the first time it is asked for.
+    A poster's name carries a digest of everything it shows, so a stored one never goes stale."""
+    path = Path(settings.MEDIA_ROOT) / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = draw_poster(target=target, sharer=sharer, short_url=short_url)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(data)
+        tmp.write_bytes(draw())
         os.replace(tmp, path)  # atomic: a concurrent reader never sees half a file
     return path
+
+
+def poster_file(link: ShareLink, target: targets.ShareTarget, sharer, short_url: str) -> Path:
+    """The poster's path on disk, drawn now if this version does not exist yet."""
+    return stored_once(poster_name(link, target, sharer),
+                       lambda: draw_poster(target=target, sharer=sharer, short_url=short_url))
 
 
 def draw_poster(*, target: targets.ShareTarget, sharer, short_url: str) -> bytes:
