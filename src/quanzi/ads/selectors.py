@@ -1,10 +1,9 @@
 """Reads of sponsored listings: serving (the auction on a search or feed page, impressions recorded in
-one batch), the merchant's campaigns, balance and report.
+one statement), the merchant's campaigns, balance and report.
 
-The serving path costs a fixed handful of statements whatever the number of keywords and campaigns: the
-keyword index, the matching targets with their campaigns and bids (flat rows), the promoted sellable
-products with their shop's balance, then one INSERT of the impressions and one UPDATE of the impression
-counters in one transaction. The placement's terms come from the cache.
+Serving reads the targets, bids, budgets, promoted products, balances and placement terms from the
+process's serving index (serving.py: in memory, rebuilt when something changes), so an auction costs one
+cache read and one database statement — the impressions it shows — whatever the number of campaigns.
 """
 
 from __future__ import annotations
@@ -13,10 +12,11 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db import transaction
+from django.db.models import Count, F, Sum
 from django.db.models.functions import TruncDate
 
-from quanzi.ads import matching, services
+from quanzi.ads import matching, services, serving
 from quanzi.ads.auction import (
     Bidder,
     Prior,
@@ -26,26 +26,21 @@ from quanzi.ads.auction import (
     run_auction,
     seconds_left_in_day,
 )
-from quanzi.ads.constants import CampaignStatus, Placement, TargetKind, TopUpStatus
+from quanzi.ads.constants import Placement, TargetKind, TopUpStatus
 from quanzi.ads.models import (
     AdCampaign,
     AdClick,
     AdConversion,
     AdImpression,
     AdProduct,
-    AdsBalance,
     AdTarget,
-    AdTargetTerm,
     AdTopUp,
 )
-from quanzi.catalog.selectors import sellable_q
+from quanzi.ads.serving import Candidate
 from quanzi.core import clock
+from quanzi.core.db import relaxed_commit
 
 DEFAULT_RELEVANCE_FLOOR = 0.5
-AD_FIELDS = ("id", "campaign_id", "impressions", "clicks", "product", "product__title", "product__title_zh_hans",
-             "product__title_en", "product__cover", "product__cover_thumb", "product__min_price", "product__status",
-             "product__category_id", "product__shop", "product__shop__name", "product__shop__name_zh_hans",
-             "product__shop__name_en", "product__shop__status")
 
 
 @dataclass(frozen=True)
@@ -62,110 +57,74 @@ class SponsoredAd:
     why: dict = field(default_factory=dict)  # what matched: {"keyword", "match_type"} or {"placement"}
 
 
-def _titles(product) -> str:
-    """The product's title in every language it was written in: a shopper searching 耳机 finds the
-    earphones whichever language the page is in (as catalog search does)."""
-    from django.conf import settings
-
-    names = [getattr(product, "title_" + code.replace("-", "_"), None)
-             for code in getattr(settings, "MODELTRANSLATION_LANGUAGES", ())]
-    return " ".join(dict.fromkeys(t for t in [*names, product.title] if t))
-
-
-def _running(now) -> Q:
-    return Q(campaign__status=CampaignStatus.ACTIVE, campaign__starts_at__lte=now) & (
-        Q(campaign__ends_at__isnull=True) | Q(campaign__ends_at__gt=now))
-
-
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    """A matching target with what the auction needs of its bid and campaign (one flat row: serving builds
-    no model instances for the many targets a query can reach)."""
-
-    pk: int
-    campaign_id: int
-    kind: str
-    keyword: str
-    match_type: str
-    category_id: int | None
-    max_cpc: int | None
-    shop_id: int
-    daily_budget: int
-    total_budget: int
-    spent: int
-    spend_day: object
-    spent_day: int
-
-    def spent_on(self, day) -> int:
-        return self.spent_day if self.spend_day == day else 0
-
-
-_CANDIDATE_FIELDS = ("pk", "campaign_id", "kind", "keyword", "match_type", "category_id", "bid__max_cpc",
-                     "campaign__shop_id", "campaign__daily_budget", "campaign__total_budget", "campaign__spent",
-                     "campaign__spend_day", "campaign__spent_day")
-
-
-def _candidates(qs) -> list[_Candidate]:
-    return [c for c in (_Candidate(*row) for row in qs.values_list(*_CANDIDATE_FIELDS)) if c.max_cpc]
-
-
-def _has_budget(c: _Candidate, *, today, reserve: int) -> bool:
+def _has_budget(c: Candidate, *, today, reserve: int) -> bool:
     return c.total_budget - c.spent >= reserve and c.daily_budget - c.spent_on(today) >= reserve
 
 
-def _serve(*, placement: str, targets: list[_Candidate], query: matching.Query | None, limit: int, viewer, device: str,
-           rng: Callable[[], float] | None, record: bool, now) -> list[SponsoredAd]:
-    terms = services.placement_terms(placement)
-    slots = min(max(int(limit), 0), terms.slots)
-    if not targets or slots <= 0:
-        return []
+def _paced_campaigns(targets: list[Candidate], *, terms, now, rng) -> set[int]:
+    """The campaigns that take part in this auction: budget left at the reserve price, and pacing's draw
+    (one per campaign per auction) says yes."""
     today, day_left = budget_day(now), seconds_left_in_day(now)
     draw = rng or random.random
-    campaigns = {}
-    for c in targets:  # budget left, and pacing: one draw per campaign per auction
+    campaigns: dict[int, bool] = {}
+    for c in targets:
         if c.campaign_id in campaigns or not _has_budget(c, today=today, reserve=terms.reserve_price):
             continue
         left = min(c.daily_budget - c.spent_on(today), c.total_budget - c.spent)
-        campaigns[c.campaign_id] = participates(budget_left=left, budget=c.daily_budget, day_seconds_left=day_left, u=draw())
-    live = {pk for pk, on in campaigns.items() if on}
-    if not live:
-        return []
-    balance_of = AdsBalance.objects.filter(shop_id=OuterRef("campaign__shop_id")).values("balance")[:1]
-    ads = list(AdProduct.objects.filter(sellable_q(prefix="product"), campaign_id__in=live)
-               .select_related("product__shop").only(*AD_FIELDS).annotate(shop_balance=Subquery(balance_of)))
+        campaigns[c.campaign_id] = participates(budget_left=left, budget=c.daily_budget, day_seconds_left=day_left,
+                                                u=draw())
+    return {pk for pk, on in campaigns.items() if on}
+
+
+def _bidders(index: serving.ServingIndex, *, placement: str, targets: list[Candidate], live: set[int], terms,
+             query: matching.Query | None) -> dict[int, tuple[Bidder, AdProduct, Candidate]]:
+    """One bidder per product (the best-scoring campaign's ad), from each live campaign's best matching bid."""
     floor = float(services.conf("ADS_RELEVANCE_FLOOR_PCT", int(DEFAULT_RELEVANCE_FLOOR * 100))) / 100
     prior = Prior(clicks=terms.prior_clicks, impressions=terms.prior_impressions)
-    best_target: dict[int, _Candidate] = {}
-    for t in targets:  # a campaign's best bid among its targets that matched
+    best_target: dict[int, Candidate] = {}
+    for t in targets:
         if t.campaign_id in live and (t.campaign_id not in best_target
                                       or t.max_cpc > best_target[t.campaign_id].max_cpc):
             best_target[t.campaign_id] = t
-    bidders: dict[int, tuple[Bidder, AdProduct, _Candidate]] = {}
-    for ad in ads:
-        target = best_target[ad.campaign_id]
-        if (ad.shop_balance or 0) < terms.reserve_price:
+    bidders: dict[int, tuple[Bidder, AdProduct, Candidate]] = {}
+    for campaign_id, target in best_target.items():
+        if index.balances.get(target.shop_id, 0) < terms.reserve_price:
             continue
-        if query is not None and matching.relevance(title=_titles(ad.product), query=query) < floor:
-            continue
-        if placement == Placement.CATEGORY and target.category_id and ad.product.category_id != target.category_id:
-            continue
-        bidder = Bidder(key=(ad.product_id, ad.pk), bid=target.max_cpc,
-                        quality=predicted_ctr(clicks=ad.clicks, impressions=ad.impressions, prior=prior))
-        held = bidders.get(ad.product_id)  # one ad per product: the best-scoring campaign's
-        if held is None or (bidder.bid * bidder.quality, -ad.pk) > (held[0].bid * held[0].quality, -held[1].pk):
-            bidders[ad.product_id] = (bidder, ad, target)
+        for ad in index.ads_by_campaign.get(campaign_id, ()):
+            if query is not None and matching.relevance(title=index.titles[ad.pk], query=query) < floor:
+                continue
+            if placement == Placement.CATEGORY and target.category_id and ad.product.category_id != target.category_id:
+                continue
+            bidder = Bidder(key=(ad.product_id, ad.pk), bid=target.max_cpc,
+                            quality=predicted_ctr(clicks=ad.clicks, impressions=ad.impressions, prior=prior))
+            held = bidders.get(ad.product_id)
+            if held is None or (bidder.bid * bidder.quality, -ad.pk) > (held[0].bid * held[0].quality, -held[1].pk):
+                bidders[ad.product_id] = (bidder, ad, target)
+    return bidders
+
+
+def _serve(*, index: serving.ServingIndex, placement: str, targets: list[Candidate], query: matching.Query | None,
+           limit: int, viewer, device: str, rng: Callable[[], float] | None, record: bool, now) -> list[SponsoredAd]:
+    terms = index.terms[placement]
+    slots = min(max(int(limit), 0), terms.slots)
+    targets = [t for t in targets if t.running(now)]
+    if not targets or slots <= 0:
+        return []
+    live = _paced_campaigns(targets, terms=terms, now=now, rng=rng)
+    if not live:
+        return []
+    bidders = _bidders(index, placement=placement, targets=targets, live=live, terms=terms, query=query)
     awards = run_auction([b for b, _a, _t in bidders.values()], reserve=terms.reserve_price, slots=slots)
     if not awards:
         return []
     won = [(award, *bidders[award.key[0]][1:]) for award in awards]
     signed_in = viewer is not None and getattr(viewer, "is_authenticated", False)
     rows = [AdImpression(campaign_id=ad.campaign_id, ad_id=ad.pk, target_id=target.pk, placement=placement,
-                         query=(query.norm if query else "")[:60], viewer=viewer if signed_in else None,
+                         query=(query.norm if query else "")[:60], viewer_id=viewer.pk if signed_in else None,
                          device=str(device or "")[:32], rank=award.rank, price=award.price, created_at=now)
             for award, ad, target in won]
-    if record:  # two statements, no transaction of their own: the counter only feeds the click-rate estimate
-        AdImpression.objects.bulk_create(rows)
-        AdProduct.objects.filter(pk__in=[ad.pk for _a, ad, _t in won]).update(impressions=F("impressions") + 1)
+    if record:
+        _record_impressions(rows)
     out = []
     for (award, ad, target), row in zip(won, rows, strict=True):
         why = {"placement": placement}
@@ -177,41 +136,79 @@ def _serve(*, placement: str, targets: list[_Candidate], query: matching.Query |
     return out
 
 
+_IMPRESSION_COLUMNS = ("campaign_id", "ad_id", "target_id", "placement", "query", "viewer_id", "device", "rank",
+                       "price", "created_at")
+
+
+def _record_impressions(rows: list[AdImpression]) -> None:
+    """Store the impressions and count them on their ads. On PostgreSQL one statement (the INSERT and the
+    counter UPDATE in one data-modifying WITH) whose commit does not wait for the disk (an impression log,
+    not money: a click on an impression lost to a database crash is refused as an unknown click id);
+    elsewhere two statements."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        AdImpression.objects.bulk_create(rows)
+        AdProduct.objects.filter(pk__in=[r.ad_id for r in rows]).update(impressions=F("impressions") + 1)
+        return
+    values = ", ".join(["(" + ", ".join(["%s"] * len(_IMPRESSION_COLUMNS)) + ")"] * len(rows))
+    params = [getattr(r, c) for r in rows for c in _IMPRESSION_COLUMNS]
+    sql = (f"WITH shown AS (INSERT INTO {AdImpression._meta.db_table} ({', '.join(_IMPRESSION_COLUMNS)}) "
+           f"VALUES {values} RETURNING id, ad_id), "
+           f"counted AS (UPDATE {AdProduct._meta.db_table} SET impressions = impressions + 1 "
+           f"WHERE id IN (SELECT ad_id FROM shown)) SELECT id, ad_id FROM shown")
+    if connection.in_atomic_block:  # the caller's transaction decides when and how it commits
+        ids = _execute(sql, params)
+    else:
+        with transaction.atomic():
+            relaxed_commit()  # an impression lost to a database crash costs no one money
+            ids = _execute(sql, params)
+    for row in rows:
+        row.pk = ids[row.ad_id]
+
+
+def _execute(sql: str, params: list) -> dict[int, int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {ad_id: pk for pk, ad_id in cursor.fetchall()}
+
+
 def sponsored_for_search(*, query: str, limit: int = 2, viewer=None, device: str = "",
                          rng: Callable[[], float] | None = None, record: bool = True) -> list[SponsoredAd]:
     """The sponsored results for a search: ads whose keywords match the query (exact, phrase or broad,
     segmented with jieba), whose product is sellable and relevant to the query (the organic relevance
     floor), with budget and balance left and a bid at or above the reserve, ranked by the auction; at most
-    `limit` and the placement's slot limit. Each one shown is recorded as an impression (one INSERT)."""
+    `limit` and the placement's slot limit. Read from the process's serving index (serving.py); each ad shown
+    is recorded as an impression (one statement)."""
     q = matching.parse_query(query)
-    if not q.norm or not q.required:
+    if not q.norm or not q.required or limit <= 0:
         return []
-    now = clock.now()
-    matching_terms = AdTargetTerm.objects.filter(term__in=q.lookup_terms[:64]).values("target_id")
-    candidates = _candidates(AdTarget.objects.filter(_running(now), pk__in=matching_terms, kind=TargetKind.KEYWORD))
+    index = serving.current()
+    if index.terms[Placement.SEARCH].slots <= 0:
+        return []
+    candidates = index.keyword_candidates(q.lookup_terms[:64])
     targets = [t for t in candidates if matching.matches(keyword=t.keyword, match_type=t.match_type, query=q)]
-    return _serve(placement=Placement.SEARCH, targets=targets, query=q, limit=limit, viewer=viewer, device=device,
-                  rng=rng, record=record, now=now)
+    return _serve(index=index, placement=Placement.SEARCH, targets=targets, query=q, limit=limit, viewer=viewer,
+                  device=device, rng=rng, record=record, now=clock.now())
 
 
 def sponsored_for_feed(*, limit: int = 1, viewer=None, device: str = "", rng: Callable[[], float] | None = None,
                        record: bool = True) -> list[SponsoredAd]:
     """Sponsored products for the discovery feed (campaigns with a feed placement)."""
-    now = clock.now()
-    targets = _candidates(AdTarget.objects.filter(_running(now), kind=TargetKind.PLACEMENT, placement=Placement.FEED))
-    return _serve(placement=Placement.FEED, targets=targets, query=None, limit=limit, viewer=viewer, device=device,
-                  rng=rng, record=record, now=now)
+    index = serving.current()
+    return _serve(index=index, placement=Placement.FEED, targets=index.feed, query=None, limit=limit, viewer=viewer,
+                  device=device, rng=rng, record=record, now=clock.now())
 
 
 def sponsored_for_category(*, category_id: int, limit: int = 2, viewer=None, device: str = "",
                            rng: Callable[[], float] | None = None, record: bool = True) -> list[SponsoredAd]:
     """Sponsored products on a category's page: campaigns with a category placement on that category,
-    whose promoted products belong to it (a `_serve` rule)."""
-    now = clock.now()
-    targets = _candidates(AdTarget.objects.filter(_running(now), kind=TargetKind.PLACEMENT,
-                                                  placement=Placement.CATEGORY, category_id=category_id))
-    return _serve(placement=Placement.CATEGORY, targets=targets, query=None, limit=limit, viewer=viewer,
-                  device=device, rng=rng, record=record, now=now)
+    whose promoted products belong to it (a `_bidders` rule)."""
+    index = serving.current()
+    return _serve(index=index, placement=Placement.CATEGORY, targets=index.by_category.get(category_id, []),
+                  query=None, limit=limit, viewer=viewer, device=device, rng=rng, record=record, now=clock.now())
 
 
 # ---------------------------------------------------------------- merchant

@@ -19,7 +19,7 @@ from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 
 from quanzi.ads import accounts as acct
-from quanzi.ads import matching
+from quanzi.ads import matching, serving
 from quanzi.ads.auction import budget_day
 from quanzi.ads.constants import (
     TOPUP_PURPOSE,
@@ -137,6 +137,7 @@ def placement_set(*, placement: str, reserve_price: int, slots: int, prior_click
 
     transaction.on_commit(lambda: cache.delete(_placement_cache_key(placement)))
     cache.delete(_placement_cache_key(placement))
+    serving.changed()
     return row
 
 
@@ -294,6 +295,7 @@ def campaign_create(*, user, name: str, daily_budget: int, total_budget: int, pr
         _keyword_target(campaign, item)
     for item in placements:
         _placement_target(campaign, item)
+    serving.changed()
     return campaign
 
 
@@ -325,7 +327,16 @@ def campaign_update(*, user, number: str, name: str | None = None, daily_budget:
         _add_products(campaign, product_ids)
     campaign.updated_at = clock.now()
     campaign.save()
+    serving.changed()
     return campaign
+
+
+def is_promoted(*, product_id: int) -> bool:
+    return AdProduct.objects.filter(product_id=product_id).exists()
+
+
+def shop_advertises(*, shop_id: int) -> bool:
+    return AdCampaign.objects.filter(shop_id=shop_id).exists()
 
 
 def shop_balance(*, shop_id: int) -> int:
@@ -353,6 +364,7 @@ def campaign_set_status(*, user, number: str, status: str) -> AdCampaign:
     campaign.status = status
     campaign.updated_at = clock.now()
     campaign.save(update_fields=["status", "updated_at"])
+    serving.changed()
     return campaign
 
 
@@ -364,7 +376,9 @@ def target_add(*, user, number: str, keyword: dict | None = None, placement: dic
         raise Conflict(_("An ended campaign cannot be changed."), code="campaign_ended")
     if (keyword is None) == (placement is None):
         raise ValidationFailed(_("Add either a keyword or a placement."), code="invalid_target")
-    return _keyword_target(campaign, keyword) if keyword is not None else _placement_target(campaign, placement)
+    target = _keyword_target(campaign, keyword) if keyword is not None else _placement_target(campaign, placement)
+    serving.changed()
+    return target
 
 
 def _target_of(shop, number: str, target_id: int) -> AdTarget:
@@ -385,12 +399,14 @@ def bid_set(*, user, number: str, target_id: int, max_cpc: int) -> AdBid:
     target.bid.max_cpc = _check_bid(max_cpc, target.placement)
     target.bid.updated_at = clock.now()
     target.bid.save(update_fields=["max_cpc", "updated_at"])
+    serving.changed()
     return target.bid
 
 
 @transaction.atomic
 def target_remove(*, user, number: str, target_id: int) -> None:
     _target_of(merchant_shop(user), number, target_id).delete()
+    serving.changed()
 
 
 # ---------------------------------------------------------------- ads balance and top-up
@@ -430,6 +446,7 @@ def topup_credit(*, topup_number: str, payment_number: str, amount: int) -> bool
     ledger_post(key=f"ads-topup:{topup.number}", kind="ads.topup", ref_type="ads_topup", ref_id=topup.number,
                 entries=[Entry(acct.CLEARING, amount), Entry(acct.ads_prepaid(topup.shop_id), -amount)])
     AdsBalance.objects.filter(pk=balance.pk).update(balance=F("balance") + amount, updated_at=now)
+    serving.changed()
     return True
 
 
@@ -555,6 +572,8 @@ def click_record(*, token: str, user=None, device: str = "", ip: str = "", user_
         if reason:
             click.reason = reason
             click.save(force_insert=True)
+    if reason in (ClickReason.BUDGET, ClickReason.BALANCE, ClickReason.INACTIVE):
+        serving.exhausted(campaign.pk)
     return click
 
 
@@ -586,6 +605,7 @@ def click_refund(*, click_id: int, note: str = "") -> AdClick:
     AdProduct.objects.filter(pk=click.ad_id).update(clicks=Greatest(F("clicks") - 1, 0))
     click.refunded_at, click.refund_note = now, str(note)[:200]
     click.save(update_fields=["refunded_at", "refund_note"])
+    serving.changed()
     return click
 
 
@@ -632,4 +652,5 @@ def campaign_stop(*, campaign_id: int) -> AdCampaign:
         CAMPAIGN.check(campaign.status, CampaignStatus.ENDED)
         campaign.status, campaign.updated_at = CampaignStatus.ENDED, clock.now()
         campaign.save(update_fields=["status", "updated_at"])
+        serving.changed()
     return campaign

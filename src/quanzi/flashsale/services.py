@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -30,6 +30,7 @@ from quanzi.catalog.services import (
     stock_take,
 )
 from quanzi.core import clock
+from quanzi.core.db import relaxed_commit
 from quanzi.core.errors import BusinessRuleViolation, Conflict, DomainError, NotFound, ValidationFailed
 from quanzi.core.validation import whole_number
 from quanzi.flashsale import gate as g
@@ -201,9 +202,7 @@ def reservation_create(*, meta: g.ItemMeta, user_id: int, quantity: int, nonce: 
     the last moment's reservations — the buyer is told the win expired, the units are back in the pool
     and the Redis counter is aligned by the gate sweep. No money moves here: orders and payments keep
     synchronous commits."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    relaxed_commit()
     FlashBuyer.objects.bulk_create([FlashBuyer(item_id=meta.item_id, user_id=user_id)], ignore_conflicts=True)
     raised = FlashBuyer.objects.filter(item_id=meta.item_id, user_id=user_id,
                                        held__lte=meta.per_user_limit - quantity).update(held=F("held") + quantity)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 
 from quanzi.catalog.selectors import sellable_products
 from quanzi.core import clock, events, ratelimit
+from quanzi.core.db import relaxed_commit
 from quanzi.core.errors import BusinessRuleViolation, Conflict, Forbidden, NotFound, ValidationFailed
 from quanzi.core.images import media_url
 from quanzi.core.text import check_text
@@ -377,22 +378,12 @@ def chat_post(*, room_id: int, user, text) -> RoomEvent:
     limit, window = _chat_rate()
     ratelimit.hit("live_chat", user.pk, limit=limit, window=window)
     with transaction.atomic():
-        _relaxed_commit()
+        relaxed_commit()
         event = realtime.record(room_id, "chat", {"user_id": user.pk, "nickname": user.display_name, "text": text},
                                 user_id=user.pk)
         frame = realtime.event_frame(event)
         transaction.on_commit(lambda: realtime.publish(room_id, {"type": "room.events", "events": [frame]}))
     return event
-
-
-def _relaxed_commit() -> None:
-    """Chat and likes are not money: on PostgreSQL their commit does not wait for the WAL flush
-    (a crash may lose the last few hundred milliseconds of chat, never a half-written row)."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql" and connection.in_atomic_block:
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def _check_not_sanctioned(room_id: int, user_id: int) -> None:
@@ -418,7 +409,7 @@ def like_check(*, room_id: int, user, count) -> int:
 def likes_add(*, room_id: int, count: int) -> int:
     """Add `count` likes to the room's total and return the new total (one UPDATE per hub tick)."""
     with transaction.atomic():
-        _relaxed_commit()
+        relaxed_commit()
         LiveRoom.objects.filter(pk=room_id, status=RoomStatus.LIVE).update(like_count=F("like_count") + count)
         return LiveRoom.objects.filter(pk=room_id).values_list("like_count", flat=True).first() or 0
 

@@ -3,7 +3,7 @@ the auction's order and prices, the slot limit, impressions recorded in one batc
 
 import pytest
 
-from quanzi.ads import services
+from quanzi.ads import services, serving
 from quanzi.ads.models import AdCampaign, AdImpression, AdProduct
 from quanzi.ads.selectors import sponsored_for_feed, sponsored_for_search
 
@@ -51,6 +51,7 @@ def test_the_auction_ranks_by_bid_times_quality_and_charges_the_second_price(mak
     assert [(a.product.pk, a.price) for a in ads] == [(teas[0].pk, 201), (teas[1].pk, 101)]
     # a much better click rate lets a lower bid win: 100 × 30 % beats 300 × 2 %
     AdProduct.objects.filter(product=teas[2]).update(impressions=1000, clicks=300)
+    serving.changed()  # counters reach the serving index within MAX_AGE seconds; now, for the test
     ads = serve("绿茶", limit=1)
     assert ads[0].product.pk == teas[2].pk
 
@@ -66,17 +67,57 @@ def test_paused_ended_exhausted_or_unfunded_campaigns_and_unsellable_products_ar
     services.campaign_set_status(user=ad_shop.owner, number=c.number, status="paused")
     assert serve("绿茶") == []
     services.campaign_set_status(user=ad_shop.owner, number=c.number, status="active")
+    # spend and balance reach the serving index within MAX_AGE seconds (clicks are billed exactly
+    # regardless); the direct updates below stand for clicks, so the test tells the index at once
     AdCampaign.objects.filter(pk=c.pk).update(spend_day=budget_day(clock.now()), spent_day=c.daily_budget - 5)
+    serving.changed()
     assert serve("绿茶") == []  # less than the reserve left today
     AdCampaign.objects.filter(pk=c.pk).update(spent_day=0)
+    serving.changed()
     assert serve("绿茶")
     from quanzi.ads.models import AdsBalance
 
     AdsBalance.objects.filter(shop=ad_shop).update(balance=5)
+    serving.changed()
     assert serve("绿茶") == []  # balance below the reserve
     AdsBalance.objects.filter(shop=ad_shop).update(balance=50_000)
-    product_set_status(product=tea, status="off_shelf")
+    serving.changed()
+    assert serve("绿茶")
+    product_set_status(product=tea, status="off_shelf")  # the catalog's event tells the index itself
     assert serve("绿茶") == []
+    product_set_status(product=tea, status="on_shelf")
+    assert serve("绿茶")
+
+
+def test_the_serving_index_is_read_from_memory_and_follows_changes(ad_shop, tea, make_campaign, serve,
+                                                                    django_assert_num_queries, monkeypatch):
+    """An auction reads its ads from the process's index: one statement (the impressions), not a lookup per
+    page; a change made elsewhere is seen when the shared version moves, and everything at least every
+    MAX_AGE seconds."""
+    c = make_campaign(ad_shop, [tea])
+    serve("绿茶")  # builds the index
+    from django.db import connection
+
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 2):  # the impressions, counted
+        assert serve("绿茶")
+    AdCampaign.objects.filter(pk=c.pk).update(status="paused")  # behind the services' back
+    assert serve("绿茶")  # not seen yet ...
+    later = serving.current().built_at + serving.MAX_AGE + 1
+    monkeypatch.setattr(serving.time, "monotonic", lambda: later)
+    assert serve("绿茶") == []  # ... but within MAX_AGE
+
+
+def test_the_first_click_a_campaign_cannot_pay_for_stops_serving_it(make_shop, make_product, make_campaign, serve,
+                                                                     click):
+    shop = make_shop()
+    services.placement_set(placement="search", reserve_price=100, slots=2)  # a lone ad pays the reserve
+    make_campaign(shop, [make_product(shop=shop, title="明前绿茶")], keywords=(("绿茶", "broad", 100),),
+                  daily=150, total=150)
+    first, second = serve("绿茶", device="a"), serve("绿茶", device="b")
+    assert click(first[0], device="a").billed
+    assert second  # the index still has ¥0.50 of the budget; a click at ¥1.00 cannot be paid ...
+    assert click(second[0], device="b").reason == "budget_exhausted"
+    assert serve("绿茶", device="c") == []  # ... and that click stopped serving it at once
 
 
 def test_the_reserve_and_slot_limit_come_from_the_operator(make_shop, make_product, make_campaign, serve):

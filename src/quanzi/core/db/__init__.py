@@ -14,3 +14,15 @@ class OutboxFlushMixin:
 
             flush_pending(self)
         return super()._commit()
+
+
+def relaxed_commit() -> None:
+    """On PostgreSQL, the current transaction's COMMIT does not wait for the WAL flush (`SET LOCAL
+    synchronous_commit TO OFF`): for writes that are not money and may be lost in the last moment before a
+    database *crash* (chat, likes, impressions, flash-sale holds that expire anyway) — never a half-written
+    row, and other transactions keep their synchronous commits. Call it inside the transaction."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
