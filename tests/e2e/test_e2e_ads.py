@@ -1,6 +1,7 @@
 """Sponsored listings in real browsers, as a new merchant would try them: top up the ads balance at the
-sandbox cashier, create a campaign in the console (keyword and feed bids) and start it; a shopper sees
-the product on the home page marked Ad with the shop's name, taps it and lands on the product; the
+sandbox cashier, create a campaign in the console (keyword and feed bids) and start it; it waits for the
+operator's review, who approves it from the phone (/ops/ads/); a shopper sees the product on the home
+page marked Ad with the shop's name, taps it and lands on the product; the
 merchant's campaign report shows the click and its spend, and the ledger agrees."""
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ PHONE_AGENT = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebK
 def world(make_user, make_shop, make_shopper, category):
     shop = make_shop(owner=make_user(phone="13900000071", nickname="茶庄老板"))
     product = create_product(shop=shop, category=category, title=TITLE, price=6800, stock=20)
-    return {"shop": shop, "product": product, "shopper": make_shopper(phone="13700007101", nickname="喝茶的人")}
+    return {"shop": shop, "product": product, "shopper": make_shopper(phone="13700007101", nickname="喝茶的人"),
+            "operator": make_user(phone="13600007102", nickname="运营小王", is_staff=True)}
 
 
 @pytest.mark.browser
@@ -59,7 +61,22 @@ def test_create_a_campaign_top_up_see_it_served_click_and_see_the_spend(open_pag
     [campaign] = campaigns(shop_id=shop.pk)
     expect(m).to_have_url(re.compile(rf"/merchant/ads/{campaign.number}/$"))
     expect(m.get_by_test_id("ads-status")).to_have_text("Running")
+    expect(m.get_by_test_id("ads-review")).to_have_text("In review")
+    expect(m.get_by_test_id("ads-review-note")).to_contain_text("not shown to shoppers until then")
     expect(m.get_by_test_id("ads-targets")).to_contain_text("龙井")
+
+    # -------------------------------------------------------------- the operator approves it from the Me page
+    o = open_page("operator")
+    login(o, world["operator"].phone, next_path="/me/")
+    o.get_by_test_id("me-ops-ads-review").click()
+    item = o.get_by_test_id("ads-review-item").filter(has_text="春茶推广")
+    expect(item.get_by_test_id("ads-review-targets")).to_contain_text("绿茶")
+    expect(item).to_contain_text(TITLE)
+    snap(o, "17-04-ops-review")
+    item.get_by_test_id("ads-review-approve").click()
+    expect(o.get_by_test_id("ads-review-item")).to_have_count(0)
+    m.reload()
+    expect(m.get_by_test_id("ads-review")).to_have_count(0)
 
     # -------------------------------------------------------------- a shopper sees it marked Ad and taps it
     s = open_page("shopper")

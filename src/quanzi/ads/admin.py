@@ -1,5 +1,5 @@
-"""Operator pages: placement terms (reserve price, slots, prior) are editable; campaigns can be ended
-(policy review); clicks are the invalid-traffic report, and billed ones can be refunded. Balances,
+"""Operator pages: placement terms (reserve price, slots, prior) are editable; campaigns can be approved
+(the review queue with notes for a rejection is /ops/ads/) or ended (they break the advertising policy); clicks are the invalid-traffic report, and billed ones can be refunded. Balances,
 top-ups and impressions are money or traffic records (read-only)."""
 
 from __future__ import annotations
@@ -32,10 +32,11 @@ class AdPlacementSettingAdmin(admin.ModelAdmin):
 
 @admin.register(AdCampaign)
 class AdCampaignAdmin(ReadOnlyAdmin):
-    list_display = ("number", "name", "shop", "status", "daily_shown", "total_shown", "spent_shown", "created_at")
-    list_filter = ("status",)
+    list_display = ("number", "name", "shop", "status", "review", "daily_shown", "total_shown", "spent_shown",
+                    "created_at")
+    list_filter = ("status", "review")
     search_fields = ("number", "name")
-    actions = ["stop"]
+    actions = ["approve", "stop"]
 
     @admin.display(description=_("daily budget"))
     def daily_shown(self, obj):
@@ -51,6 +52,14 @@ class AdCampaignAdmin(ReadOnlyAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return obj is None  # the list and its action, no edit form
+
+    @admin.action(description=_("Approve (reviewed: may be shown)"))
+    def approve(self, request, queryset):
+        for number in queryset.filter(review="pending").values_list("number", flat=True):
+            try:
+                services.campaign_review(reviewer=request.user, number=number, decision="approved")
+            except DomainError as exc:
+                messages.error(request, exc.message)
 
     @admin.action(description=_("End (breaks the advertising policy)"))
     def stop(self, request, queryset):

@@ -77,6 +77,11 @@ class AdRefundIn(Schema):
     note: str = ""
 
 
+class AdReviewIn(Schema):
+    decision: str  # "approved" or "rejected"
+    note: str = ""  # required when rejected: the merchant reads it
+
+
 class AdPlacementTermsIn(Schema):
     reserve_price: int
     slots: int
@@ -90,7 +95,8 @@ def target_out(t: AdTarget) -> dict:
 
 
 def campaign_out(c: AdCampaign, *, detail: bool = False) -> dict:
-    out = {"number": c.number, "name": c.name, "status": c.status, "daily_budget": money(c.daily_budget),
+    out = {"number": c.number, "name": c.name, "status": c.status, "review": c.review, "review_note": c.review_note,
+           "daily_budget": money(c.daily_budget),
            "total_budget": money(c.total_budget), "spent": money(c.spent),
            "spent_today": money(c.spent_on(budget_day(clock.now()))),
            "starts_at": iso(c.starts_at), "ends_at": iso(c.ends_at), "created_at": iso(c.created_at)}
@@ -176,6 +182,12 @@ def campaign_end(request, number: str):
     return _status(request, number, "ended")
 
 
+@router.post("/campaigns/{number}/resubmit", auth=auth,
+             summary="Merchant: send a campaign that was not approved for review again")
+def campaign_resubmit(request, number: str):
+    return campaign_out(services.campaign_resubmit(user=request.auth, number=number))
+
+
 @router.post("/campaigns/{number}/targets", auth=auth, response={201: dict},
              summary="Merchant: add a keyword (with match type) or a placement, with its max CPC")
 def target_add(request, number: str, payload: AdTargetIn):
@@ -251,6 +263,24 @@ def placement_set(request, placement: str, payload: AdPlacementTermsIn):
                                  prior_clicks=payload.prior_clicks, prior_impressions=payload.prior_impressions)
     return {"placement": row.placement, "reserve_price": money(row.reserve_price), "slots": row.slots,
             "prior_clicks": row.prior_clicks, "prior_impressions": row.prior_impressions}
+
+
+@router.get("/reviews", auth=auth, summary="Operator: campaigns waiting for the policy review, oldest first")
+def reviews(request):
+    _staff(request)
+    return {"items": [{**campaign_out(item.campaign), "shop_id": item.campaign.shop_id,
+                       "shop_name": item.campaign.shop.name, "submitted_at": iso(item.campaign.submitted_at),
+                       "products": [{"product_id": a.product_id, "title": a.product.title} for a in item.products],
+                       "targets": [target_out(t) for t in item.targets]}
+                      for item in selectors.campaigns_in_review()]}
+
+
+@router.post("/reviews/{number}", auth=auth,
+             summary="Operator: approve a campaign (served from the next auction) or reject it with a note")
+def review(request, number: str, payload: AdReviewIn):
+    _staff(request)
+    return campaign_out(services.campaign_review(reviewer=request.auth, number=number, decision=payload.decision,
+                                                 note=payload.note))
 
 
 def click_out(c: AdClick) -> dict:

@@ -19,6 +19,8 @@ class AdsConfig(AppConfig):
 
         slots.register(SlotEntry(slot="console.nav", key="ads", label=_("Sponsored listings"),
                                  url="ads:merchant_campaigns", active="ads", testid="console-nav-ads", order=70))
+        slots.register(SlotEntry(slot="me.staff_menu", key="ads.review", label=_("Sponsored listings review"),
+                                 url="ads:ops_review", icon="📢", testid="me-ops-ads-review"))
         slots.register(SlotEntry(slot="me.staff_menu", key="ads.revenue", label=_("Platform revenue"),
                                  url="ads:ops_revenue", icon="💹", testid="me-ops-revenue"))
         slots.register(SlotEntry(slot="search.results_top", key="ads", template="ads/partials/search_sponsored.html",

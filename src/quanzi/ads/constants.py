@@ -6,7 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-__all__ = ["TOPUP_PURPOSE", "CampaignStatus", "ClickReason", "MatchType", "Placement", "TargetKind", "TopUpStatus"]
+__all__ = ["TOPUP_PURPOSE", "CampaignStatus", "ClickReason", "MatchType", "Placement", "ReviewStatus", "TargetKind",
+           "TopUpStatus"]
 
 TOPUP_PURPOSE = "ads_topup"  # payment purpose of an ads-balance top-up (payment.captured → handlers.credit_topup)
 
@@ -16,6 +17,15 @@ class CampaignStatus(models.TextChoices):
     ACTIVE = "active", pgettext_lazy("ad campaign", "Running")
     PAUSED = "paused", pgettext_lazy("ad campaign", "Paused")
     ENDED = "ended", pgettext_lazy("ad campaign", "Ended")
+
+
+class ReviewStatus(models.TextChoices):
+    """The operator's policy review of what a campaign shows (its products, keywords and placements):
+    only an approved campaign is served; adding a product, keyword or placement sends it back for review."""
+
+    PENDING = "pending", pgettext_lazy("ad review", "In review")
+    APPROVED = "approved", pgettext_lazy("ad review", "Approved")
+    REJECTED = "rejected", pgettext_lazy("ad review", "Not approved")
 
 
 class TargetKind(models.TextChoices):

@@ -3,7 +3,8 @@
 * The shop with the most products matching 茶 (山野茶舍) and the one with the most matching 耳机 (the
   digital shop) each top up ¥500 of ads balance through the sandbox cashier and run a campaign: keywords
   in every match type (茶 broad, 绿茶 phrase, 龙井 exact; 耳机 broad, 蓝牙耳机 phrase) and the discovery
-  feed, ¥200 a day of a ¥2,000 total.
+  feed, ¥200 a day of a ¥2,000 total. The operator (admin@quanzi.demo) approved both; the tea shop's
+  second campaign (红茶 exact) waits in the operator's review queue (/ops/ads/).
 * A dozen seeded shoppers search 茶 and 耳机 and see the sponsored results; every other one clicks the
   first (billed: one ledger posting each), and the first of them clicks each twice (the repeat is not billed), so the
   campaign reports show impressions, clicks, CTR, spend and an invalid click.
@@ -23,6 +24,7 @@ CAMPAIGNS = [
     ("茶", "春茶搜索推广", [("茶", "broad", 60), ("绿茶", "phrase", 80), ("龙井", "exact", 120)], 40),
     ("耳机", "耳机爆款推广", [("耳机", "broad", 90), ("蓝牙耳机", "phrase", 120)], 50),
 ]
+WAITING_NAME = "秋季红茶预热"
 TOPUP = 50_000
 DAILY, TOTAL = 20_000, 200_000
 
@@ -47,9 +49,12 @@ def _shop_for(query: str):
 
 
 def seed_ads(ctx) -> dict[str, Any] | None:
+    from quanzi.accounts.selectors import user_get_by_email
     from quanzi.ads import services
     from quanzi.ads.selectors import sponsored_for_search
     from quanzi.core import clock
+
+    operator = user_get_by_email(email=ctx.data.OPERATOR["email"])
 
     counts = {"campaigns": 0, "impressions": 0, "billed_clicks": 0, "invalid_clicks": 0}
     for query, name, keywords, feed_bid in CAMPAIGNS:
@@ -63,7 +68,13 @@ def seed_ads(ctx) -> dict[str, Any] | None:
             keywords=[{"keyword": k, "match_type": m, "max_cpc": b} for k, m, b in keywords],
             placements=[{"placement": "feed", "max_cpc": feed_bid}])
         services.campaign_set_status(user=shop.owner, number=campaign.number, status="active")
+        services.campaign_review(reviewer=operator, number=campaign.number, decision="approved")
         counts["campaigns"] += 1
+        if query == "茶":  # a second one, sent for review and not yet decided
+            waiting = services.campaign_create(
+                user=shop.owner, name=WAITING_NAME, daily_budget=DAILY // 4, total_budget=TOTAL // 4,
+                product_ids=[products[0].pk], keywords=[{"keyword": "红茶", "match_type": "exact", "max_cpc": 70}])
+            services.campaign_set_status(user=shop.owner, number=waiting.number, status="active")
     if not counts["campaigns"]:
         ctx.log("  ads: no product matches 茶 or 耳机; skipped")
         return None

@@ -17,7 +17,15 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from quanzi.ads.constants import CampaignStatus, ClickReason, MatchType, Placement, TargetKind, TopUpStatus
+from quanzi.ads.constants import (
+    CampaignStatus,
+    ClickReason,
+    MatchType,
+    Placement,
+    ReviewStatus,
+    TargetKind,
+    TopUpStatus,
+)
 from quanzi.core import clock
 
 __all__ = ["AdBid", "AdCampaign", "AdClick", "AdClickGuard", "AdConversion", "AdImpression", "AdPlacementSetting",
@@ -90,7 +98,7 @@ class AdTopUp(models.Model):
 
 class AdCampaign(models.Model):
     """A merchant's campaign: products to promote, targets with bids, a daily and a total budget and a
-    schedule. `spent` (all time) and `spent_day` (on `spend_day`, Asia/Shanghai) grow with billed clicks
+    schedule; served only once the operator approved it (`review`). `spent` (all time) and `spent_day` (on `spend_day`, Asia/Shanghai) grow with billed clicks
     and shrink with refunded ones; the check constraints are the last guard of the budgets."""
 
     number = models.CharField(_("number"), max_length=16, unique=True, default=new_campaign_number)
@@ -105,6 +113,13 @@ class AdCampaign(models.Model):
     spent = models.BigIntegerField(_("spent (fen)"), default=0)
     spend_day = models.DateField(_("day of spent_day"), null=True, blank=True)
     spent_day = models.BigIntegerField(_("spent that day (fen)"), default=0)
+    review = models.CharField(_("review"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING,
+                              db_index=True)
+    review_note = models.CharField(_("review note"), max_length=200, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    submitted_at = models.DateTimeField(_("sent for review at"), default=clock.now)
     created_at = models.DateTimeField(_("created at"), default=clock.now)
     updated_at = models.DateTimeField(_("updated at"), default=clock.now)
 

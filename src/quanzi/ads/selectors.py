@@ -26,7 +26,7 @@ from quanzi.ads.auction import (
     run_auction,
     seconds_left_in_day,
 )
-from quanzi.ads.constants import Placement, TargetKind, TopUpStatus
+from quanzi.ads.constants import CampaignStatus, Placement, ReviewStatus, TargetKind, TopUpStatus
 from quanzi.ads.models import (
     AdCampaign,
     AdClick,
@@ -270,6 +270,27 @@ def campaign_report(*, campaign: AdCampaign) -> dict:
         "roas_bps": _ratio_bps(gmv, spend),
         "days": [{"day": day.isoformat(), **v} for day, v in sorted(by_day.items(), reverse=True)],
     }
+
+
+@dataclass(frozen=True)
+class CampaignInReview:
+    campaign: AdCampaign
+    products: list  # AdProduct with product
+    targets: list  # AdTarget with bid
+
+
+def campaigns_in_review(*, limit: int = 50) -> list[CampaignInReview]:
+    """The operator's queue: campaigns waiting for a policy decision (not ended), oldest request first, each
+    with what it would show. Three statements whatever the queue's length."""
+    from django.db.models import Prefetch
+
+    campaigns = list(AdCampaign.objects.filter(review=ReviewStatus.PENDING).exclude(status=CampaignStatus.ENDED)
+                     .select_related("shop").order_by("submitted_at", "pk")
+                     .prefetch_related(Prefetch("products", AdProduct.objects.select_related("product").order_by("pk")),
+                                       Prefetch("targets", AdTarget.objects.select_related("bid").order_by("pk")))
+                     [:limit])
+    return [CampaignInReview(campaign=c, products=list(c.products.all()), targets=list(c.targets.all()))
+            for c in campaigns]
 
 
 def clicks_for_operator(*, billed: bool | None = None, limit: int = 100) -> list[AdClick]:

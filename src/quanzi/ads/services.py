@@ -27,6 +27,7 @@ from quanzi.ads.constants import (
     ClickReason,
     MatchType,
     Placement,
+    ReviewStatus,
     TargetKind,
     TopUpStatus,
 )
@@ -202,7 +203,7 @@ def _check_bid(max_cpc, placement: str) -> int:
     return max_cpc
 
 
-def _add_products(campaign: AdCampaign, product_ids) -> None:
+def _add_products(campaign: AdCampaign, product_ids) -> int:
     if not isinstance(product_ids, list | tuple) or not product_ids:
         raise ValidationFailed(_("Choose at least one product to promote."), code="no_products",
                                fields={"product_ids": "required"})
@@ -221,7 +222,9 @@ def _add_products(campaign: AdCampaign, product_ids) -> None:
         raise BusinessRuleViolation(_("Only products on the shelf can be promoted."), code="product_not_sellable",
                                     fields={"product_ids": ",".join(str(p) for p in off)[:100]})
     have = set(AdProduct.objects.filter(campaign=campaign).values_list("product_id", flat=True))
-    AdProduct.objects.bulk_create([AdProduct(campaign=campaign, product_id=pid) for pid in ids if pid not in have])
+    new = [AdProduct(campaign=campaign, product_id=pid) for pid in ids if pid not in have]
+    AdProduct.objects.bulk_create(new)
+    return len(new)
 
 
 def _keyword_target(campaign: AdCampaign, item) -> AdTarget:
@@ -323,8 +326,8 @@ def campaign_update(*, user, number: str, name: str | None = None, daily_budget:
     if ends_at is not None:
         _schedule(campaign.starts_at, ends_at)
         campaign.ends_at = ends_at
-    if product_ids is not None:
-        _add_products(campaign, product_ids)
+    if product_ids is not None and _add_products(campaign, product_ids):
+        _send_for_review(campaign)
     campaign.updated_at = clock.now()
     campaign.save()
     serving.changed()
@@ -377,6 +380,8 @@ def target_add(*, user, number: str, keyword: dict | None = None, placement: dic
     if (keyword is None) == (placement is None):
         raise ValidationFailed(_("Add either a keyword or a placement."), code="invalid_target")
     target = _keyword_target(campaign, keyword) if keyword is not None else _placement_target(campaign, placement)
+    _send_for_review(campaign)
+    campaign.save(update_fields=["review", "review_note", "submitted_at"])
     serving.changed()
     return target
 
@@ -407,6 +412,57 @@ def bid_set(*, user, number: str, target_id: int, max_cpc: int) -> AdBid:
 def target_remove(*, user, number: str, target_id: int) -> None:
     _target_of(merchant_shop(user), number, target_id).delete()
     serving.changed()
+
+
+# ---------------------------------------------------------------- policy review (operator)
+
+def _send_for_review(campaign: AdCampaign) -> None:
+    """What the campaign shows changed (a product, keyword or placement added): back in the operator's
+    queue, and not served until approved again. The caller saves."""
+    if campaign.review != ReviewStatus.PENDING:
+        campaign.review, campaign.review_note, campaign.submitted_at = ReviewStatus.PENDING, "", clock.now()
+
+
+@transaction.atomic
+def campaign_resubmit(*, user, number: str) -> AdCampaign:
+    """The merchant changed a campaign the operator did not approve (say, removed the keyword the note named)
+    and sends it for review again. Only a rejected campaign can be sent back (409 otherwise)."""
+    campaign = campaign_for_shop(shop=merchant_shop(user), number=number, lock=True)
+    if campaign.status == CampaignStatus.ENDED:
+        raise Conflict(_("An ended campaign cannot be changed."), code="campaign_ended")
+    if campaign.review != ReviewStatus.REJECTED:
+        raise Conflict(_("Only a campaign that was not approved can be sent for review again."),
+                       code="not_rejected")
+    _send_for_review(campaign)
+    campaign.updated_at = clock.now()
+    campaign.save(update_fields=["review", "review_note", "submitted_at", "updated_at"])
+    return campaign
+
+
+@transaction.atomic
+def campaign_review(*, reviewer, number: str, decision: str, note: str = "") -> AdCampaign:
+    """The operator approves a campaign (it may be served from the next auction) or rejects it with a note
+    the merchant reads (what breaks the advertising policy: a banned claim in a keyword, a product that may
+    not be advertised). Only a campaign in review can be decided; deciding twice is a 409."""
+    if not getattr(reviewer, "is_staff", False):
+        raise Forbidden(_("Operators only."), code="staff_only")
+    if decision not in (ReviewStatus.APPROVED, ReviewStatus.REJECTED):
+        raise ValidationFailed(_("Approve or reject."), code="invalid_decision", fields={"decision": str(decision)[:20]})
+    note = str(note or "").strip()[:200]
+    if decision == ReviewStatus.REJECTED and not note:
+        raise ValidationFailed(_("Tell the merchant why the campaign was not approved."), code="note_required",
+                               fields={"note": "required"})
+    campaign = AdCampaign.objects.select_for_update().filter(number=str(number)[:16]).first()
+    if campaign is None:
+        raise NotFound(_("Campaign not found."), code="campaign_not_found")
+    if campaign.review != ReviewStatus.PENDING:
+        raise Conflict(_("This campaign has already been reviewed."), code="already_reviewed")
+    now = clock.now()
+    campaign.review, campaign.review_note, campaign.reviewed_at, campaign.reviewed_by = decision, note, now, reviewer
+    campaign.updated_at = now
+    campaign.save(update_fields=["review", "review_note", "reviewed_at", "reviewed_by", "updated_at"])
+    serving.changed()
+    return campaign
 
 
 # ---------------------------------------------------------------- ads balance and top-up

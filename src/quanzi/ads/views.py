@@ -1,10 +1,11 @@
-"""Pages of sponsored listings: the click redirect of a sponsored result, and the merchant console's
-campaigns (list, create, top up; one campaign's report, status and bids). Thin: parse, call a service or
+"""Pages of sponsored listings: the click redirect of a sponsored result, the operator's review queue, and
+the merchant console's campaigns (list, create, top up; one campaign's report, status and bids). Thin: parse, call a service or
 selector, render."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quanzi.ads import selectors, services
-from quanzi.ads.constants import ClickReason, MatchType
+from quanzi.ads.constants import ClickReason, MatchType, Placement
 from quanzi.catalog.selectors import products_by_ids, shop_products_for_console
 from quanzi.core.errors import DomainError, ValidationFailed
 from quanzi.core.http import client_fingerprint
@@ -42,6 +43,29 @@ def feed_block(request):
     user = request.user if request.user.is_authenticated else None
     ads = selectors.sponsored_for_feed(limit=2, viewer=user, device=client_fingerprint(request)["device"])
     return TemplateResponse(request, "ads/partials/home_sponsored.html", {"sponsored": ads})
+
+
+# ---------------------------------------------------------------- operator: policy review
+
+@login_required
+def ops_review(request):
+    """The operator's review queue (/ops/ads/, staff only; anyone else gets a 404): campaigns waiting for a
+    decision, oldest first, with what they would show — products, keywords, placements and bids."""
+    if not request.user.is_staff:
+        raise Http404
+    if request.method == "POST":
+        number = str(request.POST.get("number", ""))[:16]
+        decision = str(request.POST.get("decision", ""))[:10]
+        try:
+            services.campaign_review(reviewer=request.user, number=number, decision=decision,
+                                     note=str(request.POST.get("note", ""))[:400])
+            messages.success(request, _("Approved: it can be shown from now on.") if decision == "approved"
+                             else _("Not approved: the merchant sees your note."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return HttpResponseRedirect(reverse("ads:ops_review"))
+    return TemplateResponse(request, "ads/ops_review.html", {"queue": selectors.campaigns_in_review(),
+                                                             "placement_labels": dict(Placement.choices)})
 
 
 # ---------------------------------------------------------------- merchant console
@@ -125,6 +149,9 @@ def merchant_campaign(request, number: str):
             if action in ("active", "paused", "ended"):
                 services.campaign_set_status(user=request.user, number=number, status=action)
                 messages.success(request, _("Campaign updated."))
+            elif action == "resubmit":
+                services.campaign_resubmit(user=request.user, number=number)
+                messages.success(request, _("Sent for review."))
             elif action == "bid":
                 services.bid_set(user=request.user, number=number,
                                  target_id=parse_int(request.POST.get("target_id"), "target_id", minimum=1),

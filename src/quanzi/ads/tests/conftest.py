@@ -30,19 +30,27 @@ def fund(pay):
 
 
 @pytest.fixture
-def make_campaign(fund):
-    """A campaign of `shop` promoting `products` on `keywords` [(word, match type, max CPC)], funded and
-    running unless told otherwise."""
+def ads_operator(make_user):
+    """A staff user: the operator who reviews campaigns."""
+    return make_user(is_staff=True)
+
+
+@pytest.fixture
+def make_campaign(fund, ads_operator):
+    """A campaign of `shop` promoting `products` on `keywords` [(word, match type, max CPC)], funded,
+    approved by the operator and running unless told otherwise."""
     from quanzi.ads import services
 
     def make(shop, products, *, keywords=(("绿茶", "broad", 100),), placements=(), daily=10_000, total=100_000,
-             balance=50_000, activate=True, name="春茶推广"):
+             balance=50_000, activate=True, approve=True, name="春茶推广"):
         if balance:
             fund(shop, balance)
         campaign = services.campaign_create(
             user=shop.owner, name=name, daily_budget=daily, total_budget=total, product_ids=[p.pk for p in products],
             keywords=[{"keyword": k, "match_type": m, "max_cpc": b} for k, m, b in keywords],
             placements=list(placements))
+        if approve:
+            campaign = services.campaign_review(reviewer=ads_operator, number=campaign.number, decision="approved")
         if activate:
             campaign = services.campaign_set_status(user=shop.owner, number=campaign.number, status="active")
         return campaign
