@@ -34,6 +34,7 @@ def _mount() -> None:
     from quanzi.accounts.api import router as accounts
     from quanzi.ads.api import router as ads
     from quanzi.ads.revenue_views import router as ads_revenue
+    from quanzi.analytics.api import router as analytics
     from quanzi.bargain.api import router as bargain
     from quanzi.catalog.api import router as catalog
     from quanzi.circle.api import router as circle
@@ -78,6 +79,7 @@ def _mount() -> None:
     api.add_router("/livesales", livesales)
     api.add_router("/ads", ads)
     api.add_router("/ads", ads_revenue)  # GET /ads/revenue: the platform revenue report (staff)
+    api.add_router("/analytics", analytics)
 
 
 _mount()

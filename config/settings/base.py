@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "quanzi.live",
     "quanzi.livesales",
     "quanzi.ads",
+    "quanzi.analytics",
     "quanzi.storefront",
     "quanzi.console",
     "quanzi.demo",

@@ -9,7 +9,6 @@ A top-up takes (payment → top-up → AdsBalance); a refund takes (click → ca
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django.conf import settings
 from django.core import signing
@@ -55,9 +54,6 @@ from quanzi.shops.selectors import shop_for_owner
 
 CLICK_SALT = "quanzi.ads.click"
 DEDUPE_WINDOW = dt.timedelta(minutes=30)
-BOT_AGENT = re.compile(r"bot|spider|crawl|slurp|curl|wget|python-|httpclient|headless|scrapy|java/|go-http",
-                       re.IGNORECASE)
-
 DEFAULT_PLACEMENTS = {  # the operator's terms until they save their own (AdPlacementSetting rows)
     Placement.SEARCH: {"reserve_price": 10, "slots": 2, "prior_clicks": 2, "prior_impressions": 100},
     Placement.FEED: {"reserve_price": 10, "slots": 1, "prior_clicks": 1, "prior_impressions": 100},
@@ -531,8 +527,9 @@ def impression_for_token(token: str) -> AdImpression:
 
 
 def is_bot(user_agent: str) -> bool:
-    agent = (user_agent or "").strip()
-    return not agent or bool(BOT_AGENT.search(agent))
+    from quanzi.core.http import is_bot_agent
+
+    return is_bot_agent(user_agent)
 
 
 def visitor_key(*, user, device: str) -> str:

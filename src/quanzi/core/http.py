@@ -7,6 +7,7 @@ import functools
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -240,6 +241,17 @@ def cursor_page(queryset, *, cursor: str | None, limit: int, key: str = "id") ->
     items = list(queryset.order_by(f"-{key}")[: limit + 1])
     next_cursor = encode_cursor(getattr(items[limit - 1], key)) if len(items) > limit else None
     return items[:limit], next_cursor
+
+
+BOT_AGENT = re.compile(r"bot|spider|crawl|slurp|curl|wget|python-|httpclient|headless|scrapy|java/|go-http",
+                       re.IGNORECASE)
+
+
+def is_bot_agent(user_agent: str) -> bool:
+    """Whether a User-Agent is automated traffic (crawlers, scripts, headless browsers) or missing: such
+    requests are not billed (ad clicks) and not counted (analytics beacons)."""
+    agent = (user_agent or "").strip()
+    return not agent or bool(BOT_AGENT.search(agent))
 
 
 def client_fingerprint(request: HttpRequest) -> dict[str, str]:

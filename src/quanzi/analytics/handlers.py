@@ -1,0 +1,109 @@
+"""Facts from the domain event stream, through the outbox: each subscriber turns one event into one
+analytics fact with a natural idempotency key, so an event delivered twice is stored once, and takes the
+time the fact happened from the outbox envelope (not the time of delivery, which a backlog delays).
+
+Analytics never runs inside a publisher's transaction: a slow or failing analytics write retries on its
+own and can never slow down or fail an order, a payment or a follow.
+"""
+
+from __future__ import annotations
+
+from quanzi.analytics import constants as names
+from quanzi.analytics.services import Fact, actor_of_user, channel_of, record
+from quanzi.content.events import Commented, NoteLiked, NotePublished
+from quanzi.core import clock
+from quanzi.core.events import current_envelope, subscribe
+from quanzi.orders.events import OrderCreated, OrderPaid, OrderRefunded
+from quanzi.reviews.events import ReviewCreated
+from quanzi.sharing.events import ShareClicked, ShareCreated
+from quanzi.social.events import Followed
+
+
+def _when():
+    envelope = current_envelope()
+    return envelope.created_at if envelope is not None else clock.now()
+
+
+def _order(order_id: int):
+    from quanzi.orders.selectors import orders_by_id
+
+    return orders_by_id(order_ids=[order_id]).get(order_id)
+
+
+@subscribe(OrderCreated)
+def order_created(event: OrderCreated) -> None:
+    record([Fact(key=f"order.created:{event.order_id}", name=names.ORDER_CREATED, occurred_at=_when(),
+                 actor=actor_of_user(event.user_id), shop_id=event.shop_id, object_type="order",
+                 object_id=event.order_id, channel=channel_of(price_sources=event.price_sources))])
+
+
+@subscribe(OrderPaid)
+def order_paid(event: OrderPaid) -> None:
+    order = _order(event.order_id)
+    if order is None:
+        return
+    record([Fact(key=f"order.paid:{event.order_id}", name=names.ORDER_PAID, occurred_at=order.paid_at or _when(),
+                 actor=actor_of_user(order.user_id), shop_id=event.shop_id, object_type="order",
+                 object_id=event.order_id, amount=event.total,
+                 channel=channel_of(attributions=event.attributions, price_sources=event.price_sources))])
+
+
+@subscribe(OrderRefunded)
+def order_refunded(event: OrderRefunded) -> None:
+    order = _order(event.order_id)
+    if order is None:
+        return
+    record([Fact(key=f"order.refunded:{event.key}"[:80], name=names.ORDER_REFUNDED, occurred_at=_when(),
+                 actor=actor_of_user(order.user_id), shop_id=order.shop_id, object_type="order",
+                 object_id=event.order_id, amount=event.amount)])
+
+
+@subscribe(ShareCreated)
+def share_created(event: ShareCreated) -> None:
+    record([Fact(key=f"share.created:{event.link_id}", name=names.SHARE_CREATED, occurred_at=_when(),
+                 actor=actor_of_user(event.sharer_id), object_type="share", object_id=event.link_id,
+                 props={"target": event.target_type, "target_id": event.target_id})])
+
+
+@subscribe(ShareClicked)
+def share_clicked(event: ShareClicked) -> None:
+    """A share link was opened by someone else (a sharer opening their own link invites nobody: not
+    recorded). A visitor who is not signed in is an actor of this one click."""
+    if event.self_click:
+        return
+    actor = actor_of_user(event.user_id) if event.user_id else f"c{event.click_id}"
+    record([Fact(key=f"share.clicked:{event.click_id}", name=names.SHARE_CLICKED, occurred_at=_when(),
+                 actor=actor, object_type="share", object_id=event.link_id)])
+
+
+@subscribe(Followed)
+def followed(event: Followed) -> None:
+    target = f"shop{event.shop_id}" if event.shop_id else f"user{event.followee_user_id}"
+    record([Fact(key=f"social.followed:{event.follower_id}:{target}", name=names.FOLLOWED, occurred_at=_when(),
+                 actor=actor_of_user(event.follower_id), shop_id=event.shop_id,
+                 object_type="shop" if event.shop_id else "user",
+                 object_id=event.shop_id or event.followee_user_id)])
+
+
+@subscribe(NotePublished)
+def note_published(event: NotePublished) -> None:
+    record([Fact(key=f"note.published:{event.note_id}", name=names.NOTE_PUBLISHED, occurred_at=_when(),
+                 actor=actor_of_user(event.author_id), object_type="note", object_id=event.note_id)])
+
+
+@subscribe(NoteLiked)
+def note_liked(event: NoteLiked) -> None:
+    record([Fact(key=f"note.liked:{event.note_id}:{event.user_id}", name=names.NOTE_LIKED, occurred_at=_when(),
+                 actor=actor_of_user(event.user_id), object_type="note", object_id=event.note_id)])
+
+
+@subscribe(Commented)
+def commented(event: Commented) -> None:
+    record([Fact(key=f"note.commented:{event.comment_id}", name=names.COMMENTED, occurred_at=_when(),
+                 actor=actor_of_user(event.author_id), object_type="note", object_id=event.note_id)])
+
+
+@subscribe(ReviewCreated)
+def reviewed(event: ReviewCreated) -> None:
+    record([Fact(key=f"review.created:{event.review_id}", name=names.REVIEWED, occurred_at=_when(),
+                 actor=actor_of_user(event.author_id), object_type="product", object_id=event.product_id)])

@@ -1,0 +1,251 @@
+"""Reports. Dashboards read the daily rollups (`overview`, the channel mix); what follows one actor across
+events — funnels, cohorts, repurchase, the sharing K-factor — reads the raw log over a bounded range
+(at scale, the same queries run on ClickHouse: docs/analytics.md).
+
+Every report takes an optional `shop_id`: a merchant's reports are always their own shop's, never
+another's (the API resolves the shop from the signed-in owner, never from a parameter).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Count, Min, Sum
+from django.utils.translation import gettext as _
+
+from quanzi.analytics import constants as names
+from quanzi.analytics.models import ALL_CHANNELS, PLATFORM, DailyRollup, Event
+from quanzi.analytics.services import report_day
+from quanzi.core import clock
+from quanzi.core.errors import ValidationFailed
+
+MAX_DASHBOARD_DAYS = 366
+MAX_RAW_DAYS = 92  # funnels, cohorts and the K-factor read raw events
+MAX_FUNNEL_STEPS = 6
+
+
+# ---------------------------------------------------------------- ranges
+
+def parse_range(*, since: str = "", until: str = "", max_days: int = MAX_DASHBOARD_DAYS,
+                default_days: int = 30) -> tuple[dt.date, dt.date]:
+    """`since` … `until` as YYYY-MM-DD (inclusive, China days); by default the last `default_days` days."""
+    today = report_day(clock.now())
+
+    def day(value: str, field: str, default: dt.date) -> dt.date:
+        if not value:
+            return default
+        try:
+            return dt.date.fromisoformat(str(value)[:10])
+        except ValueError:
+            raise ValidationFailed(_("Dates are YYYY-MM-DD."), code="invalid_date", fields={field: "YYYY-MM-DD"}) \
+                from None
+
+    end = day(until, "until", today)
+    start = day(since, "since", end - dt.timedelta(days=default_days - 1))
+    if start > end:
+        raise ValidationFailed(_("The start date is after the end date."), code="invalid_range",
+                               fields={"since": "after until"})
+    if (end - start).days + 1 > max_days:
+        raise ValidationFailed(_("At most %(n)d days at a time.") % {"n": max_days}, code="range_too_long",
+                               fields={"since": f"max {max_days} days"})
+    return start, end
+
+
+def _days(since: dt.date, until: dt.date) -> list[dt.date]:
+    return [since + dt.timedelta(days=i) for i in range((until - since).days + 1)]
+
+
+# ---------------------------------------------------------------- the overview (rollups)
+
+OVERVIEW_SERIES = (  # (key, event, field of DailyRollup)
+    ("gmv", names.ORDER_PAID, "amount"),
+    ("orders", names.ORDER_PAID, "count"),
+    ("buyers", names.ORDER_PAID, "actors"),
+    ("refunds", names.ORDER_REFUNDED, "amount"),
+    ("product_views", names.PRODUCT_VIEW, "count"),
+    ("visitors", names.PAGE_VIEW, "actors"),
+    ("shares", names.SHARE_CREATED, "count"),
+    ("share_clicks", names.SHARE_CLICKED, "count"),
+    ("follows", names.FOLLOWED, "count"),
+)
+
+
+@dataclass(frozen=True)
+class Overview:
+    since: dt.date
+    until: dt.date
+    days: list[dict]  # one per day: {"day", **series}; buyers and visitors are that day's distinct people
+    totals: dict  # sums over the range, except buyers: distinct over the whole range
+    channels: list[dict]  # paid GMV and orders by sales channel, largest first
+
+
+def overview(*, since: dt.date, until: dt.date, shop_id: int | None = None) -> Overview:
+    """GMV, orders, buyers, refunds, views, visitors, shares and follows per day, from the rollups (two
+    statements, whatever the traffic), and the buyers distinct over the range (one COUNT DISTINCT over the
+    range's paid orders)."""
+    shop = PLATFORM if shop_id is None else shop_id
+    rows = (DailyRollup.objects.filter(shop_id=shop, day__range=(since, until), channel=ALL_CHANNELS,
+                                       name__in={e for _k, e, _f in OVERVIEW_SERIES})
+            .values("day", "name").annotate(count=Sum("count"), actors=Sum("actors"), amount=Sum("amount")))
+    by_day: dict[dt.date, dict] = {d: {k: 0 for k, _e, _f in OVERVIEW_SERIES} for d in _days(since, until)}
+    for row in rows:
+        for key, event, column in OVERVIEW_SERIES:
+            if row["name"] == event:
+                by_day[row["day"]][key] += row[column] or 0
+    totals = {k: sum(v[k] for v in by_day.values()) for k, _e, _f in OVERVIEW_SERIES}
+    paid = Event.objects.filter(name=names.ORDER_PAID, day__range=(since, until))
+    if shop_id is not None:
+        paid = paid.filter(shop_id=shop_id)
+    totals["buyers"] = paid.aggregate(n=Count("actor", distinct=True))["n"] or 0
+    totals["visitors"] = None if shop_id is not None else totals["visitors"]  # a sum of daily distincts
+    channels = (DailyRollup.objects.filter(shop_id=shop, day__range=(since, until), name=names.ORDER_PAID)
+                .exclude(channel=ALL_CHANNELS).values("channel").annotate(gmv=Sum("amount"), orders=Sum("count")).order_by("-gmv", "channel"))
+    return Overview(since=since, until=until, days=[{"day": d, **v} for d, v in sorted(by_day.items())],
+                    totals=totals, channels=[dict(c) for c in channels])
+
+
+# ---------------------------------------------------------------- funnels (raw events)
+
+@dataclass(frozen=True)
+class FunnelStep:
+    name: str
+    actors: int  # people who reached this step (in order, within the window)
+    rate_bps: int  # of the first step's people, in basis points
+
+
+def parse_steps(raw: str | Sequence[str]) -> list[str]:
+    steps = [s.strip() for s in (raw.split(",") if isinstance(raw, str) else raw) if str(s).strip()]
+    if not 2 <= len(steps) <= MAX_FUNNEL_STEPS:
+        raise ValidationFailed(_("A funnel has 2 to %(n)d steps.") % {"n": MAX_FUNNEL_STEPS}, code="invalid_steps",
+                               fields={"steps": f"2..{MAX_FUNNEL_STEPS}"})
+    unknown = [s for s in steps if s not in names.EVENT_NAMES]
+    if unknown:
+        raise ValidationFailed(_("Unknown event: %(name)s.") % {"name": unknown[0][:30]}, code="unknown_event",
+                               fields={"steps": unknown[0][:30]})
+    return steps
+
+
+def reached(times_by_step: list[list[dt.datetime]], window: dt.timedelta) -> int:
+    """How many steps one actor completed in order within `window` of a first step (ClickHouse's
+    windowFunnel): for each time the first step happened, follow the earliest later occurrence of each next
+    step while it is within the window; the best start wins. Pure, for the golden tests."""
+    best = 0
+    for start in sorted(times_by_step[0]):
+        level, last = 1, start
+        for times in times_by_step[1:]:
+            nxt = min((t for t in times if t > last and t - start <= window), default=None)
+            if nxt is None:
+                break
+            level, last = level + 1, nxt
+        best = max(best, level)
+        if best == len(times_by_step):
+            break
+    return best
+
+
+def funnel(*, steps: list[str], since: dt.date, until: dt.date, window: dt.timedelta,
+           shop_id: int | None = None) -> list[FunnelStep]:
+    """People who did the steps in order within `window` of the first, over the days `since` … `until`. For
+    a shop, only its events count (views of its products, its orders)."""
+    events = Event.objects.filter(name__in=set(steps), day__range=(since, until))
+    if shop_id is not None:
+        events = events.filter(shop_id=shop_id)
+    per_actor: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for actor, name, when in events.values_list("actor", "name", "occurred_at").iterator(chunk_size=5000):
+        per_actor[actor][name].append(when)
+    counts = [0] * len(steps)
+    for by_name in per_actor.values():
+        level = reached([by_name.get(s, []) for s in steps], window)
+        for i in range(level):
+            counts[i] += 1
+    first = counts[0]
+    return [FunnelStep(name=s, actors=n, rate_bps=n * 10000 // first if first else 0) for s, n in zip(steps, counts,
+                                                                                                   strict=True)]
+
+
+# ---------------------------------------------------------------- cohorts (raw events)
+
+COHORT_KINDS = {"first_purchase": names.ORDER_PAID, "first_seen": None}
+
+
+@dataclass(frozen=True)
+class Cohort:
+    week: dt.date  # the Monday of the cohort's first week
+    size: int
+    active: list[int]  # people of the cohort active in week 0, 1, 2 … (up to `until`)
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def cohorts(*, since: dt.date, until: dt.date, by: str = "first_purchase", shop_id: int | None = None) -> list[Cohort]:
+    """Weekly retention: people grouped by the week of their first purchase (or first event of any kind),
+    when that first falls within `since` … `until`, and how many of them were active (bought again, or did
+    anything) in each later week up to `until`. Repurchase retention when by first purchase."""
+    if by not in COHORT_KINDS:
+        raise ValidationFailed(_("Cohorts are by first_purchase or first_seen."), code="invalid_cohort",
+                               fields={"by": str(by)[:20]})
+    events = Event.objects.all()
+    if COHORT_KINDS[by]:
+        events = events.filter(name=COHORT_KINDS[by])
+    if shop_id is not None:
+        events = events.filter(shop_id=shop_id)
+    firsts = dict(events.values("actor").annotate(first=Min("day")).filter(first__range=(since, until))
+                  .values_list("actor", "first"))
+    active: dict[str, set[dt.date]] = defaultdict(set)
+    for actor, day in (events.filter(day__range=(since, until), actor__in=list(firsts)).values_list("actor", "day")
+                       .distinct().iterator(chunk_size=5000)):
+        active[actor].add(_monday(day))
+    last_week = _monday(until)
+    groups: dict[dt.date, list[str]] = defaultdict(list)
+    for actor, first in firsts.items():
+        groups[_monday(first)].append(actor)
+    out = []
+    for week in sorted(groups):
+        members = groups[week]
+        span = (last_week - week).days // 7 + 1
+        row = [sum(1 for a in members if week + dt.timedelta(weeks=i) in active[a]) for i in range(span)]
+        out.append(Cohort(week=week, size=len(members), active=row))
+    return out
+
+
+# ---------------------------------------------------------------- repurchase and sharing
+
+def repurchase(*, since: dt.date, until: dt.date, shop_id: int | None = None) -> dict:
+    """Buyers in the range and those who paid for two orders or more (the repurchase rate, bps)."""
+    paid = Event.objects.filter(name=names.ORDER_PAID, day__range=(since, until))
+    if shop_id is not None:
+        paid = paid.filter(shop_id=shop_id)
+    per_actor = paid.values("actor").annotate(n=Count("id"))
+    buyers = per_actor.count()
+    again = per_actor.filter(n__gte=2).count()
+    return {"buyers": buyers, "repeat_buyers": again, "rate_bps": again * 10000 // buyers if buyers else 0}
+
+
+def sharing(*, since: dt.date, until: dt.date) -> dict:
+    """The sharing K-factor over the range: K = i × c, where i is the people who opened a share link per
+    sharer and c the share of those people who then bought through a shared link (a paid order of channel
+    `share`). Self-clicks (a sharer opening their own link) are not recorded (handlers.py)."""
+    events = Event.objects.filter(day__range=(since, until))
+    sharers = events.filter(name=names.SHARE_CREATED).aggregate(n=Count("actor", distinct=True))["n"] or 0
+    clicks = events.filter(name=names.SHARE_CLICKED)
+    n_clicks = clicks.count()
+    clickers = set(clicks.values_list("actor", flat=True).distinct())
+    buyers = set(events.filter(name=names.ORDER_PAID, channel="share", actor__in=list(clickers))
+                 .values_list("actor", flat=True).distinct()) if clickers else set()
+    i = len(clickers) / sharers if sharers else 0.0
+    c = len(buyers) / len(clickers) if clickers else 0.0
+    return {"sharers": sharers, "share_clicks": n_clicks, "clickers": len(clickers), "buyers": len(buyers),
+            "invites_per_sharer": round(i, 4), "conversion": round(c, 4), "k_factor": round(i * c, 4)}
+
+
+def event_counts(*, since: dt.date, until: dt.date, shop_id: int | None = None) -> dict[str, int]:
+    """Each event's count over the range, from the rollups (what the data centre lists)."""
+    rows = (DailyRollup.objects.filter(shop_id=PLATFORM if shop_id is None else shop_id, channel=ALL_CHANNELS,
+                                       day__range=(since, until)).values("name").annotate(n=Sum("count")))
+    return {r["name"]: r["n"] for r in rows}
+

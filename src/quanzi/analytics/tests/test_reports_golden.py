@@ -1,0 +1,111 @@
+"""Golden reports: small hand-made event logs with hand-computed funnel, cohort, repurchase, K-factor and
+overview figures (on the test database: SQLite locally, PostgreSQL in CI)."""
+
+import datetime as dt
+
+import pytest
+
+from quanzi.analytics import constants as names
+from quanzi.analytics import selectors
+from quanzi.analytics.rollups import rollup_dirty_days
+from quanzi.analytics.services import SHANGHAI, Fact, record
+
+pytestmark = pytest.mark.django_db
+D = dt.date(2026, 11, 2)  # a Monday
+
+
+def at(day: int, hour: int = 10, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, 11, 2 + day, hour, minute, tzinfo=SHANGHAI)
+
+
+def fact(name, actor, when, *, shop=None, amount=0, channel="", key=None, obj=None):
+    key = key or f"{name}:{actor}:{when.isoformat()}:{obj}"
+    return Fact(key=key, name=name, occurred_at=when, actor=actor, shop_id=shop, amount=amount, channel=channel,
+                object_id=obj)
+
+
+def test_reached_follows_windowfunnel():
+    h = dt.timedelta(hours=1)
+    t0 = at(0)
+    view, cart, pay = [t0, t0 + 5 * h], [t0 + 2 * h, t0 + 6 * h], [t0 + 30 * h]
+    assert selectors.reached([view, cart, pay], dt.timedelta(hours=24)) == 2  # pay is 25 h after the last view
+    assert selectors.reached([view, cart, pay], dt.timedelta(hours=26)) == 3  # from the second view: 25 h
+    assert selectors.reached([[], cart, pay], dt.timedelta(days=9)) == 0  # never started
+    assert selectors.reached([view, [t0 - h], pay], dt.timedelta(days=9)) == 1  # cart only before the view
+    assert selectors.reached([view, [t0], pay], dt.timedelta(days=9)) == 1  # the same moment is not "after"
+
+
+def test_funnel_golden():
+    w = dt.timedelta(hours=24)
+    record([
+        # a: view → created → paid within an hour: all three steps
+        fact(names.PRODUCT_VIEW, "a", at(0, 9), shop=1), fact(names.ORDER_CREATED, "a", at(0, 9, 5), shop=1),
+        fact(names.ORDER_PAID, "a", at(0, 9, 7), shop=1, amount=1000),
+        # b: view, then an order two days later: one step
+        fact(names.PRODUCT_VIEW, "b", at(0, 9), shop=1), fact(names.ORDER_CREATED, "b", at(2, 9), shop=1),
+        # c: view and created, never paid: two steps
+        fact(names.PRODUCT_VIEW, "c", at(1, 20), shop=2), fact(names.ORDER_CREATED, "c", at(1, 21), shop=2),
+        # d: paid without a view in the range: not in the funnel
+        fact(names.ORDER_PAID, "d", at(1), shop=1, amount=500),
+    ])
+    steps = [names.PRODUCT_VIEW, names.ORDER_CREATED, names.ORDER_PAID]
+    rows = selectors.funnel(steps=steps, since=D, until=D + dt.timedelta(days=6), window=w)
+    assert [(r.actors, r.rate_bps) for r in rows] == [(3, 10000), (2, 6666), (1, 3333)]
+    shop1 = selectors.funnel(steps=steps, since=D, until=D + dt.timedelta(days=6), window=w, shop_id=1)
+    assert [r.actors for r in shop1] == [2, 1, 1]
+    first_day = selectors.funnel(steps=steps, since=D, until=D, window=w)
+    assert [r.actors for r in first_day] == [2, 1, 1]  # c's events are on day 1
+
+
+def test_cohorts_and_repurchase_golden():
+    record([
+        fact(names.ORDER_PAID, "a", at(0), amount=100), fact(names.ORDER_PAID, "a", at(8), amount=100),
+        fact(names.ORDER_PAID, "b", at(1), amount=100),
+        fact(names.ORDER_PAID, "c", at(7), amount=100), fact(names.ORDER_PAID, "c", at(15), amount=100),
+        fact(names.ORDER_PAID, "c", at(16), amount=100),
+        fact(names.PRODUCT_VIEW, "b", at(9)),  # b came back to look, did not buy
+    ])
+    rows = selectors.cohorts(since=D, until=D + dt.timedelta(days=20), by="first_purchase")
+    assert [(c.week, c.size, c.active) for c in rows] == [
+        (D, 2, [2, 1, 0]),  # a and b; a bought again in week 1
+        (D + dt.timedelta(days=7), 1, [1, 1]),  # c; again in week 2 (its week 1)
+    ]
+    seen = selectors.cohorts(since=D, until=D + dt.timedelta(days=20), by="first_seen")
+    assert [(c.size, c.active) for c in seen] == [(2, [2, 2, 0]), (1, [1, 1])]  # b's view counts as active
+    assert selectors.repurchase(since=D, until=D + dt.timedelta(days=20)) == {
+        "buyers": 3, "repeat_buyers": 2, "rate_bps": 6666}
+
+
+def test_sharing_k_factor_golden():
+    record([
+        fact(names.SHARE_CREATED, "s1", at(0), obj=1), fact(names.SHARE_CREATED, "s2", at(0), obj=2),
+        fact(names.SHARE_CLICKED, "x", at(0, 11), obj=1), fact(names.SHARE_CLICKED, "y", at(0, 12), obj=1),
+        fact(names.SHARE_CLICKED, "y", at(0, 13), obj=2), fact(names.SHARE_CLICKED, "z", at(1), obj=2),
+        fact(names.ORDER_PAID, "x", at(0, 14), channel="share", amount=3000),
+        fact(names.ORDER_PAID, "z", at(1, 12), channel="organic", amount=3000),  # bought, but not via the link
+    ])
+    k = selectors.sharing(since=D, until=D + dt.timedelta(days=3))
+    # 3 people clicked for 2 sharers (i = 1.5); 1 of the 3 bought through a share (c = 1/3): K = 0.5
+    assert k == {"sharers": 2, "share_clicks": 4, "clickers": 3, "buyers": 1, "invites_per_sharer": 1.5,
+                 "conversion": 0.3333, "k_factor": 0.5}
+
+
+def test_overview_from_rollups_golden():
+    record([
+        fact(names.ORDER_PAID, "a", at(0), shop=1, amount=1000, channel="share"),
+        fact(names.ORDER_PAID, "a", at(0, 11), shop=1, amount=500, channel="organic"),
+        fact(names.ORDER_PAID, "b", at(1), shop=2, amount=2000, channel="organic"),
+        fact(names.ORDER_PAID, "a", at(1), shop=2, amount=700, channel="organic"),
+        fact(names.ORDER_REFUNDED, "a", at(1, 15), shop=1, amount=500),
+        fact(names.PAGE_VIEW, "a", at(0)), fact(names.PAGE_VIEW, "a", at(0, 12)), fact(names.PAGE_VIEW, "v", at(0)),
+    ])
+    assert rollup_dirty_days() == 2
+    o = selectors.overview(since=D, until=D + dt.timedelta(days=2))
+    assert [(d["gmv"], d["orders"], d["buyers"], d["refunds"], d["visitors"]) for d in o.days] == [
+        (1500, 2, 1, 0, 2), (2700, 2, 2, 500, 0), (0, 0, 0, 0, 0)]
+    assert (o.totals["gmv"], o.totals["orders"], o.totals["buyers"]) == (4200, 4, 2)  # a and b, once each
+    assert o.channels == [{"channel": "organic", "gmv": 3200, "orders": 3}, {"channel": "share", "gmv": 1000,
+                                                                              "orders": 1}]
+    shop1 = selectors.overview(since=D, until=D + dt.timedelta(days=2), shop_id=1)
+    assert (shop1.totals["gmv"], shop1.totals["refunds"], shop1.totals["buyers"]) == (1500, 500, 1)
+    assert shop1.totals["visitors"] is None  # page views belong to no shop
