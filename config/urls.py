@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("quanzi.live.urls")),
     path("", include("quanzi.livesales.urls")),
     path("", include("quanzi.ads.urls")),
+    path("", include("quanzi.analytics.urls")),
     path("", include("quanzi.web.urls")),  # /styleguide/ (staff only)
     path("", include("quanzi.storefront.urls")),
 ]

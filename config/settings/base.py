@@ -225,6 +225,8 @@ LOGGING = {
 # Business settings (every one configurable through the environment).
 QUANZI = {
     "CURRENCY": "CNY",
+    # analytics at scale (docs/analytics.md): "" = none; "chdb:<path>" in-process; "http://user:pw@host:8123/db"
+    "ANALYTICS_CLICKHOUSE": env("QUANZI_ANALYTICS_CLICKHOUSE", ""),
     "PAYMENT_TIMEOUT_SECONDS": env_int("QUANZI_PAYMENT_TIMEOUT_SECONDS", 15 * 60),
     "AUTO_CONFIRM_DAYS": env_int("QUANZI_AUTO_CONFIRM_DAYS", 10),
     "RETURN_WINDOW_DAYS": env_int("QUANZI_RETURN_WINDOW_DAYS", 7),

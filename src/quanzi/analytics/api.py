@@ -99,7 +99,7 @@ class SharingOut(Schema):
     k_factor: float
 
 
-@router.post("/beacon", auth=optional_auth, response={202: BeaconOut},
+@router.post("/beacon", auth=optional_auth, response={202: BeaconOut}, url_name="analytics_beacon",
              summary="A browser's batch of page views, product/note/room views and impressions")
 def beacon(request, payload: BeaconIn):
     """At most 50 events; each `{key, name, ts, id | path}` (see `analytics.services.beacon_accept`). Bad

@@ -42,3 +42,11 @@ class Channel(models.TextChoices):
     FLASH = "flash", _("Flash sale")
     BARGAIN = "bargain", _("Bargain")
     ORGANIC = "organic", _("Organic")
+
+
+PLAN_PURPOSE = "data_plan"  # payment purpose of a data-plan purchase (payment.captured → handlers.activate_plan)
+PLANS = {  # period → (price in fen, days)
+    "month": (9_900, 31),
+    "year": (99_900, 366),
+}
+FREE_DAYS = 7  # what a shop without a plan sees: the last 7 days of its basic sales

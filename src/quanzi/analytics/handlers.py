@@ -2,8 +2,9 @@
 analytics fact with a natural idempotency key, so an event delivered twice is stored once, and takes the
 time the fact happened from the outbox envelope (not the time of delivery, which a backlog delays).
 
-Analytics never runs inside a publisher's transaction: a slow or failing analytics write retries on its
-own and can never slow down or fail an order, a payment or a follow.
+Analytics' log never runs inside a publisher's transaction: a slow or failing analytics write retries on
+its own and can never slow down or fail an order, a payment or a follow. The one in-transaction subscriber
+is the data plan's activation, which books money and must commit with the payment.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from quanzi.content.events import Commented, NoteLiked, NotePublished
 from quanzi.core import clock
 from quanzi.core.events import current_envelope, subscribe
 from quanzi.orders.events import OrderCreated, OrderPaid, OrderRefunded
+from quanzi.payments.events import PaymentCaptured
 from quanzi.reviews.events import ReviewCreated
 from quanzi.sharing.events import ShareClicked, ShareCreated
 from quanzi.social.events import Followed
@@ -107,3 +109,14 @@ def commented(event: Commented) -> None:
 def reviewed(event: ReviewCreated) -> None:
     record([Fact(key=f"review.created:{event.review_id}", name=names.REVIEWED, occurred_at=_when(),
                  actor=actor_of_user(event.author_id), object_type="product", object_id=event.product_id)])
+
+
+@subscribe(PaymentCaptured, in_transaction=True)
+def activate_plan(event: PaymentCaptured) -> None:
+    """A data plan paid: it runs, and its price is booked, in the payment's own transaction."""
+    if event.purpose != names.PLAN_PURPOSE:
+        return
+    from quanzi.analytics.plans import plan_activate
+
+    for item in event.items:
+        plan_activate(plan_number=item["ref"], payment_number=event.payment_number, amount=int(item["amount"]))

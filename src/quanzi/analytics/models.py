@@ -19,7 +19,7 @@ ALL_CHANNELS = "*"  # DailyRollup.channel of the rows over every channel
 
 
 class Event(models.Model):
-    key = models.CharField(_("idempotency key"), max_length=80, unique=True)
+    key = models.CharField(_("idempotency key"), max_length=80)  # unique per day: Meta.constraints
     name = models.CharField(_("event"), max_length=24)
     occurred_at = models.DateTimeField(_("occurred at"))
     day = models.DateField(_("day (Asia/Shanghai)"))
@@ -34,6 +34,10 @@ class Event(models.Model):
     class Meta:
         verbose_name = _("analytics event")
         verbose_name_plural = _("analytics events")
+        # (key, day), not key alone: PostgreSQL partitions the table by day (partitions.py) and a unique
+        # constraint there must include the partition key. A fact's day comes from its occurred_at, which
+        # is the same on every re-delivery, so a re-sent fact is still stored once; SQLite has the same rule.
+        constraints = [models.UniqueConstraint(fields=["key", "day"], name="analytics_event_key_day")]
         indexes = [
             models.Index(fields=["day", "name"], name="analytics_event_day_name"),
             models.Index(fields=["name", "day", "shop_id"], name="analytics_event_name_day_shop"),
@@ -75,3 +79,36 @@ class DailyRollup(models.Model):
         constraints = [models.UniqueConstraint(fields=["day", "shop_id", "name", "channel"],
                                                name="analytics_rollup_uniq")]
         indexes = [models.Index(fields=["shop_id", "name", "day"], name="analytics_rollup_shop_name_day")]
+
+
+def new_plan_number() -> str:
+    import secrets
+
+    from quanzi.core import clock
+
+    return "DP" + clock.now().strftime("%Y%m%d") + secrets.token_hex(5).upper()
+
+
+class DataPlan(models.Model):
+    """A merchant's subscription to the data reports (the value-added service): bought through the payment
+    flow (purpose `data_plan`); once paid it runs from `starts_at` to `ends_at` — after the shop's current
+    plan if one is still running, so buying early never loses days."""
+
+    number = models.CharField(_("number"), max_length=24, unique=True, default=new_plan_number)
+    shop = models.ForeignKey("shops.Shop", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(_("period"), max_length=8)  # constants.PLANS key: "month" or "year"
+    amount = models.BigIntegerField(_("amount (fen)"))
+    status = models.CharField(_("status"), max_length=10, default="created")  # created → paid
+    payment_number = models.CharField(_("payment number"), max_length=32, blank=True, db_index=True)
+    starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data plan")
+        verbose_name_plural = _("data plans")
+        ordering = ["-pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="analytics_plan_positive")]
+        indexes = [models.Index(fields=["shop", "status", "ends_at"], name="analytics_plan_shop_active")]

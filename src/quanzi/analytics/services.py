@@ -92,7 +92,12 @@ def forget_user(*, user_id: int) -> int:
     nothing links back to them (not even the keyed hash). Returns the events changed."""
     import secrets
 
-    return Event.objects.filter(actor=actor_of_user(user_id)).update(actor="x" + secrets.token_hex(10))
+    from quanzi.analytics import clickhouse
+
+    actor, replacement = actor_of_user(user_id), "x" + secrets.token_hex(10)
+    changed = Event.objects.filter(actor=actor).update(actor=replacement)
+    clickhouse.forget_actor(actor=actor, replacement=replacement)  # its copies, when ClickHouse is configured
+    return changed
 
 
 # ---------------------------------------------------------------- beacons

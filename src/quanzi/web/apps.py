@@ -22,6 +22,9 @@ class WebConfig(AppConfig):
 
         declare_slot("base.topbar", kind=TEMPLATE, owner="web",
                      doc="Widgets in every page's top bar, between the search box and the navigation.")
+        declare_slot("base.scripts", kind=TEMPLATE, owner="web",
+                     doc="Script tags at the end of every page's body (static files only: the CSP forbids "
+                         "inline script).")
         declare_slot("base.topnav", kind=LINKS, owner="web",
                      doc="Links in the top navigation, after Categories, Cart and Orders.")
         declare_slot("base.tabbar", kind=LINKS, owner="web",

@@ -1,5 +1,6 @@
 """Golden reports: small hand-made event logs with hand-computed funnel, cohort, repurchase, K-factor and
-overview figures (on the test database: SQLite locally, PostgreSQL in CI)."""
+overview figures, on every backend: the SQL selectors on the test database (SQLite locally, PostgreSQL in
+CI) and the ClickHouse reports on chDB (the same log exported to it)."""
 
 import datetime as dt
 
@@ -12,6 +13,32 @@ from quanzi.analytics.services import SHANGHAI, Fact, record
 
 pytestmark = pytest.mark.django_db
 D = dt.date(2026, 11, 2)  # a Monday
+
+
+@pytest.fixture(params=["sql", "chdb"])
+def reports(request, settings):
+    """`reports(facts)` stores a log and returns the reports of one backend: `selectors` (SQL, over the
+    rollups and raw events) or `clickhouse` (the same log exported to an in-memory chDB)."""
+    if request.param == "sql":
+        def load(facts):
+            record(facts)
+            rollup_dirty_days()
+            return selectors
+        return load
+    pytest.importorskip("chdb")  # a guard only: CI installs chdb with the dev extra
+    from quanzi.analytics import clickhouse
+
+    settings.QUANZI = {**settings.QUANZI, "ANALYTICS_CLICKHOUSE": "chdb:"}
+    target = clickhouse.store()
+    target.ensure_schema()
+    for table in (clickhouse.EVENTS, clickhouse.EXPORT_STATE):  # in-memory sessions share one engine
+        target.execute(f"TRUNCATE TABLE {table}")
+
+    def load(facts):
+        record(facts)
+        clickhouse.export_new_events()
+        return clickhouse
+    return load
 
 
 def at(day: int, hour: int = 10, minute: int = 0) -> dt.datetime:
@@ -35,9 +62,9 @@ def test_reached_follows_windowfunnel():
     assert selectors.reached([view, [t0], pay], dt.timedelta(days=9)) == 1  # the same moment is not "after"
 
 
-def test_funnel_golden():
+def test_funnel_golden(reports):
     w = dt.timedelta(hours=24)
-    record([
+    backend = reports([
         # a: view → created → paid within an hour: all three steps
         fact(names.PRODUCT_VIEW, "a", at(0, 9), shop=1), fact(names.ORDER_CREATED, "a", at(0, 9, 5), shop=1),
         fact(names.ORDER_PAID, "a", at(0, 9, 7), shop=1, amount=1000),
@@ -49,49 +76,49 @@ def test_funnel_golden():
         fact(names.ORDER_PAID, "d", at(1), shop=1, amount=500),
     ])
     steps = [names.PRODUCT_VIEW, names.ORDER_CREATED, names.ORDER_PAID]
-    rows = selectors.funnel(steps=steps, since=D, until=D + dt.timedelta(days=6), window=w)
+    rows = backend.funnel(steps=steps, since=D, until=D + dt.timedelta(days=6), window=w)
     assert [(r.actors, r.rate_bps) for r in rows] == [(3, 10000), (2, 6666), (1, 3333)]
-    shop1 = selectors.funnel(steps=steps, since=D, until=D + dt.timedelta(days=6), window=w, shop_id=1)
+    shop1 = backend.funnel(steps=steps, since=D, until=D + dt.timedelta(days=6), window=w, shop_id=1)
     assert [r.actors for r in shop1] == [2, 1, 1]
-    first_day = selectors.funnel(steps=steps, since=D, until=D, window=w)
+    first_day = backend.funnel(steps=steps, since=D, until=D, window=w)
     assert [r.actors for r in first_day] == [2, 1, 1]  # c's events are on day 1
 
 
-def test_cohorts_and_repurchase_golden():
-    record([
+def test_cohorts_and_repurchase_golden(reports):
+    backend = reports([
         fact(names.ORDER_PAID, "a", at(0), amount=100), fact(names.ORDER_PAID, "a", at(8), amount=100),
         fact(names.ORDER_PAID, "b", at(1), amount=100),
         fact(names.ORDER_PAID, "c", at(7), amount=100), fact(names.ORDER_PAID, "c", at(15), amount=100),
         fact(names.ORDER_PAID, "c", at(16), amount=100),
         fact(names.PRODUCT_VIEW, "b", at(9)),  # b came back to look, did not buy
     ])
-    rows = selectors.cohorts(since=D, until=D + dt.timedelta(days=20), by="first_purchase")
+    rows = backend.cohorts(since=D, until=D + dt.timedelta(days=20), by="first_purchase")
     assert [(c.week, c.size, c.active) for c in rows] == [
         (D, 2, [2, 1, 0]),  # a and b; a bought again in week 1
         (D + dt.timedelta(days=7), 1, [1, 1]),  # c; again in week 2 (its week 1)
     ]
-    seen = selectors.cohorts(since=D, until=D + dt.timedelta(days=20), by="first_seen")
+    seen = backend.cohorts(since=D, until=D + dt.timedelta(days=20), by="first_seen")
     assert [(c.size, c.active) for c in seen] == [(2, [2, 2, 0]), (1, [1, 1])]  # b's view counts as active
-    assert selectors.repurchase(since=D, until=D + dt.timedelta(days=20)) == {
+    assert backend.repurchase(since=D, until=D + dt.timedelta(days=20)) == {
         "buyers": 3, "repeat_buyers": 2, "rate_bps": 6666}
 
 
-def test_sharing_k_factor_golden():
-    record([
+def test_sharing_k_factor_golden(reports):
+    backend = reports([
         fact(names.SHARE_CREATED, "s1", at(0), obj=1), fact(names.SHARE_CREATED, "s2", at(0), obj=2),
         fact(names.SHARE_CLICKED, "x", at(0, 11), obj=1), fact(names.SHARE_CLICKED, "y", at(0, 12), obj=1),
         fact(names.SHARE_CLICKED, "y", at(0, 13), obj=2), fact(names.SHARE_CLICKED, "z", at(1), obj=2),
         fact(names.ORDER_PAID, "x", at(0, 14), channel="share", amount=3000),
         fact(names.ORDER_PAID, "z", at(1, 12), channel="organic", amount=3000),  # bought, but not via the link
     ])
-    k = selectors.sharing(since=D, until=D + dt.timedelta(days=3))
+    k = backend.sharing(since=D, until=D + dt.timedelta(days=3))
     # 3 people clicked for 2 sharers (i = 1.5); 1 of the 3 bought through a share (c = 1/3): K = 0.5
     assert k == {"sharers": 2, "share_clicks": 4, "clickers": 3, "buyers": 1, "invites_per_sharer": 1.5,
                  "conversion": 0.3333, "k_factor": 0.5}
 
 
-def test_overview_from_rollups_golden():
-    record([
+def test_overview_golden(reports):
+    backend = reports([
         fact(names.ORDER_PAID, "a", at(0), shop=1, amount=1000, channel="share"),
         fact(names.ORDER_PAID, "a", at(0, 11), shop=1, amount=500, channel="organic"),
         fact(names.ORDER_PAID, "b", at(1), shop=2, amount=2000, channel="organic"),
@@ -99,13 +126,12 @@ def test_overview_from_rollups_golden():
         fact(names.ORDER_REFUNDED, "a", at(1, 15), shop=1, amount=500),
         fact(names.PAGE_VIEW, "a", at(0)), fact(names.PAGE_VIEW, "a", at(0, 12)), fact(names.PAGE_VIEW, "v", at(0)),
     ])
-    assert rollup_dirty_days() == 2
-    o = selectors.overview(since=D, until=D + dt.timedelta(days=2))
+    o = backend.overview(since=D, until=D + dt.timedelta(days=2))
     assert [(d["gmv"], d["orders"], d["buyers"], d["refunds"], d["visitors"]) for d in o.days] == [
         (1500, 2, 1, 0, 2), (2700, 2, 2, 500, 0), (0, 0, 0, 0, 0)]
     assert (o.totals["gmv"], o.totals["orders"], o.totals["buyers"]) == (4200, 4, 2)  # a and b, once each
     assert o.channels == [{"channel": "organic", "gmv": 3200, "orders": 3}, {"channel": "share", "gmv": 1000,
                                                                               "orders": 1}]
-    shop1 = selectors.overview(since=D, until=D + dt.timedelta(days=2), shop_id=1)
+    shop1 = backend.overview(since=D, until=D + dt.timedelta(days=2), shop_id=1)
     assert (shop1.totals["gmv"], shop1.totals["refunds"], shop1.totals["buyers"]) == (1500, 500, 1)
     assert shop1.totals["visitors"] is None  # page views belong to no shop
