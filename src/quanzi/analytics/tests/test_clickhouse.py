@@ -17,7 +17,6 @@ from quanzi.core.errors import DomainError
 
 pytest.importorskip("chdb")  # a guard only: CI installs chdb with the dev extra
 pytestmark = pytest.mark.django_db
-WEEKS = D + dt.timedelta(days=20)
 
 
 @pytest.fixture
