@@ -52,6 +52,8 @@ def test_operator_dashboard_and_a_merchant_buying_the_data_plan(open_page, world
     expect(o.locator("[data-testid=an-chart] canvas").first).to_be_visible()  # uPlot drew the trend
     expect(o.get_by_test_id("an-cohort-row").first).to_be_visible()
     expect(o.get_by_test_id("an-funnel-step")).to_have_count(3)
+    expect(o.get_by_test_id("an-top-shop")).to_have_count(2)  # both shops, the bigger first
+    expect(o.get_by_test_id("an-top-shop").nth(1)).to_contain_text(world["shop"].name)
     snap(o, "19-01-ops-dashboard")
     o.get_by_test_id("an-presets").get_by_text(re.compile("7")).click()
     expect(o.get_by_test_id("an-range-shown")).to_contain_text(
@@ -76,6 +78,7 @@ def test_operator_dashboard_and_a_merchant_buying_the_data_plan(open_page, world
     expect(m.get_by_test_id("an-plan-badge")).to_have_text("Data plan")
     expect(m.get_by_test_id("an-funnel-step")).to_have_count(3)
     expect(m.get_by_test_id("an-cohort-row").first).to_be_visible()
+    expect(m.get_by_test_id("an-rfm-row")).to_have_count(7)
     expect(m.locator("[data-testid=an-chart] canvas").first).to_be_visible()
     snap(m, "19-03-data-centre-plan")
     ledger_balanced()

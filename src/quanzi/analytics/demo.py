@@ -286,9 +286,10 @@ class History:
             self.done.add((actor, products[-1].shop_id))
             shop = products[-1].shop_id
             when = self.emit(names.FOLLOWED, when, actor, shop_id=shop, object_type="shop", object_id=shop)
-        if self.notes and rng.random() < 0.06:
+        if self.notes and rng.random() < 0.12:  # reads a note (the content-effect report); likes half of them
             note = self.notes[min(int(rng.expovariate(1.0) * len(self.notes) * 0.3), len(self.notes) - 1)]
-            if (actor, note) not in self.done:
+            when = self.emit(names.NOTE_VIEW, when, actor, object_type="note", object_id=note)
+            if rng.random() < 0.5 and (actor, note) not in self.done:
                 self.done.add((actor, note))
                 self.emit(names.NOTE_LIKED, when, actor, object_type="note", object_id=note)
 

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, Sum
+from django.db.models import Count, Max, Min, Sum
 from django.utils.translation import gettext as _
 
 from quanzi.analytics import constants as names
@@ -249,3 +249,70 @@ def event_counts(*, since: dt.date, until: dt.date, shop_id: int | None = None) 
                                        day__range=(since, until)).values("name").annotate(n=Sum("count")))
     return {r["name"]: r["n"] for r in rows}
 
+
+
+# ---------------------------------------------------------------- top shops, RFM, content effect
+
+def top_shops(*, since: dt.date, until: dt.date, limit: int = 10) -> list[dict]:
+    """The shops with the most paid GMV over the range (from the rollups), with their names."""
+    from quanzi.shops.selectors import shops_by_id
+
+    rows = list(DailyRollup.objects.filter(name=names.ORDER_PAID, channel=ALL_CHANNELS, day__range=(since, until))
+                .exclude(shop_id=PLATFORM).values("shop_id").annotate(gmv=Sum("amount"), orders=Sum("count"))
+                .order_by("-gmv", "shop_id")[:limit])
+    shops = shops_by_id(shop_ids=[r["shop_id"] for r in rows])
+    return [{**r, "name": shops[r["shop_id"]].name if r["shop_id"] in shops else f"#{r['shop_id']}"} for r in rows]
+
+
+RFM_SEGMENTS = (  # (key, label) in the order shown; the rules are `rfm_segment`
+    ("champions", "Champions"), ("loyal", "Loyal"), ("promising", "Promising"), ("new", "New"),
+    ("at_risk", "At risk"), ("lost", "Lost"), ("others", "Others"),
+)
+
+
+def rfm_segment(*, recency_days: int, orders: int) -> str:
+    """A buyer's segment from recency (days since the last paid order, at the range's end) and frequency
+    (paid orders in the range): recent and frequent → champions; frequent → loyal, or at risk when they
+    stopped; two recent orders → promising; one → new, or lost when it is old."""
+    if orders >= 3:
+        return "champions" if recency_days <= 14 else "loyal" if recency_days <= 45 else "at_risk"
+    if orders == 2:
+        return "promising" if recency_days <= 30 else "at_risk"
+    if orders == 1:
+        return "new" if recency_days <= 14 else "lost" if recency_days > 45 else "others"
+    return "others"
+
+
+def rfm(*, since: dt.date, until: dt.date, shop_id: int | None = None) -> list[dict]:
+    """RFM segments of the range's buyers: people, paid orders and GMV per segment (recency at `until`,
+    frequency and money over the range). One GROUP BY over the range's paid orders."""
+    paid = Event.objects.filter(name=names.ORDER_PAID, day__range=(since, until))
+    if shop_id is not None:
+        paid = paid.filter(shop_id=shop_id)
+    totals: dict[str, dict] = {k: {"segment": k, "people": 0, "orders": 0, "gmv": 0} for k, _l in RFM_SEGMENTS}
+    for row in paid.values("actor").annotate(last=Max("day"), n=Count("id"), gmv=Sum("amount")).iterator(
+            chunk_size=5000):
+        segment = totals[rfm_segment(recency_days=(until - row["last"]).days, orders=row["n"])]
+        segment["people"] += 1
+        segment["orders"] += row["n"]
+        segment["gmv"] += row["gmv"] or 0
+    return [totals[k] for k, _l in RFM_SEGMENTS]
+
+
+def content_effect(*, since: dt.date, until: dt.date, limit: int = 10) -> list[dict]:
+    """The notes read most over the range, with their readers, likes and comments (content effect)."""
+    from quanzi.content.selectors import note_cards
+
+    rows = (Event.objects.filter(name__in=(names.NOTE_VIEW, names.NOTE_LIKED, names.COMMENTED),
+                                 day__range=(since, until), object_type="note")
+            .values("object_id", "name").annotate(n=Count("id"), people=Count("actor", distinct=True)))
+    per_note: dict[int, dict] = defaultdict(lambda: {"reads": 0, "readers": 0, "likes": 0, "comments": 0})
+    for row in rows:
+        note = per_note[row["object_id"]]
+        if row["name"] == names.NOTE_VIEW:
+            note["reads"], note["readers"] = row["n"], row["people"]
+        else:
+            note["likes" if row["name"] == names.NOTE_LIKED else "comments"] = row["n"]
+    best = sorted(per_note.items(), key=lambda kv: (-kv[1]["reads"], -kv[1]["likes"], kv[0]))[:limit]
+    cards = note_cards(note_ids=[pk for pk, _v in best])
+    return [{"note_id": pk, "title": getattr(cards.get(pk), "title", "") or f"#{pk}", **v} for pk, v in best]

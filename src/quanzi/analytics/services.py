@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from quanzi.analytics.constants import BEACON_NAMES, BEACON_OBJECTS, PAGE_VIEW, PRODUCT_VIEW, Channel
+from quanzi.analytics.constants import (
+    BEACON_NAMES,
+    BEACON_OBJECTS,
+    NOTE_VIEW,
+    PAGE_VIEW,
+    PRODUCT_VIEW,
+    Channel,
+)
 from quanzi.analytics.models import DirtyMark, Event
 from quanzi.core import clock
 from quanzi.core.errors import ValidationFailed
@@ -109,8 +116,9 @@ class BeaconResult:
     reasons: dict
 
 
-def _beacon_fact(item, *, actor: str, now: dt.datetime) -> Fact | str:
-    """One beacon item as a fact, or the reason it is dropped."""
+def _beacon_facts(item, *, actor: str, now: dt.datetime) -> list[Fact] | str:
+    """One beacon item as facts (a page view of a note's page is also that note's view), or the reason it
+    is dropped."""
     if not isinstance(item, dict):
         return "not_an_object"
     name, key, ts = item.get("name"), item.get("key"), item.get("ts")
@@ -138,8 +146,29 @@ def _beacon_fact(item, *, actor: str, now: dt.datetime) -> Fact | str:
         if not isinstance(path, str) or not path.startswith("/") or len(path) > 200:
             return "invalid_path"
         props["path"] = path.split("?", 1)[0]  # no query strings: they may carry what is not ours to keep
-    return Fact(key=f"b:{actor}:{key}", name=name, occurred_at=when, actor=actor, object_type=object_type,
+    fact = Fact(key=f"b:{actor}:{key}", name=name, occurred_at=when, actor=actor, object_type=object_type,
                 object_id=object_id, props=props)
+    return [fact, *_views_of_page(fact)]
+
+
+PAGE_OBJECTS = {"content:note": (NOTE_VIEW, "note", "note_id")}  # URL name → (event, object, URL kwarg)
+
+
+def _views_of_page(page: Fact) -> list[Fact]:
+    """A page view whose page shows one thing (a note) is also that thing's view: the content-effect
+    reports count reads without the pages sending anything but their path."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(page.props["path"])
+    except (Resolver404, KeyError):
+        return []
+    found = PAGE_OBJECTS.get(match.view_name)
+    if found is None:
+        return []
+    name, object_type, kwarg = found
+    return [Fact(key=page.key + ":o", name=name, occurred_at=page.occurred_at, actor=page.actor,
+                 object_type=object_type, object_id=int(match.kwargs[kwarg]))]
 
 
 def beacon_accept(*, items, user=None, device: str = "", user_agent: str = "") -> BeaconResult:
@@ -162,17 +191,17 @@ def beacon_accept(*, items, user=None, device: str = "", user_agent: str = "") -
     actor = actor_of_user(user.pk) if signed_in else actor_of_device(device or "unknown")
     now, facts, reasons = clock.now(), [], {}
     for item in items:
-        fact = _beacon_fact(item, actor=actor, now=now)
-        if isinstance(fact, str):
-            reasons[fact] = reasons.get(fact, 0) + 1
+        found = _beacon_facts(item, actor=actor, now=now)
+        if isinstance(found, str):
+            reasons[found] = reasons.get(found, 0) + 1
         else:
-            facts.append(fact)
+            facts.extend(found)
     known = _with_shops(facts)
     if len(known) < len(facts):
         reasons["unknown_object"] = len(facts) - len(known)
-    facts = known
-    record(facts)
-    return BeaconResult(accepted=len(facts), rejected=len(items) - len(facts), reasons=reasons)
+    record(known)
+    rejected = sum(reasons.values())
+    return BeaconResult(accepted=len(items) - rejected, rejected=rejected, reasons=reasons)
 
 
 def _with_shops(facts: list[Fact]) -> list[Fact]:

@@ -32,6 +32,12 @@ CSV_COLUMNS = ("day", "gmv", "orders", "buyers", "refunds", "product_views", "vi
                "follows")
 
 
+def _segment_labels() -> dict[str, str]:
+    return {"champions": _("Champions: recent and frequent"), "loyal": _("Loyal: frequent"),
+            "promising": _("Promising: two recent orders"), "new": _("New: one recent order"),
+            "at_risk": _("At risk: frequent, then stopped"), "lost": _("Lost: one old order"), "others": _("Others")}
+
+
 def _step_labels() -> dict[str, str]:
     return {names.PRODUCT_VIEW: _("Viewed a product"), names.ORDER_CREATED: _("Placed an order"),
             names.ORDER_PAID: _("Paid")}
@@ -81,6 +87,9 @@ def _report(request, *, shop_id: int | None, max_days: int, full: bool) -> dict:
                                                shop_id=shop_id)
         context["cohort_weeks"] = range(max([len(c.active) for c in context["cohorts"]] or [0]))
         context["repurchase"] = selectors.repurchase(since=raw_since, until=until, shop_id=shop_id)
+        labels = _segment_labels()
+        context["rfm"] = [{**row, "label": labels[row["segment"]]}
+                          for row in selectors.rfm(since=raw_since, until=until, shop_id=shop_id)]
         context["raw_since"] = raw_since
     return context
 
@@ -99,6 +108,8 @@ def ops_dashboard(request):
     if request.GET.get("format") == "csv":
         return _csv(overview, "quanzi-platform")
     context["sharing"] = selectors.sharing(since=context["raw_since"], until=overview.until)
+    context["top_shops"] = selectors.top_shops(since=overview.since, until=overview.until)
+    context["notes"] = selectors.content_effect(since=context["raw_since"], until=overview.until)
     context.update(base=base, presets=_presets(base, report_day(clock.now()), overview.since, overview.until, 366),
                    csv_url=f"{base}?{urlencode({**context['form'], 'format': 'csv'})}")
     return TemplateResponse(request, "analytics/ops_dashboard.html", context)

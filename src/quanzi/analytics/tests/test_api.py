@@ -65,6 +65,15 @@ def test_malformed_beacons_are_clear_errors(payload, code):
     assert not Event.objects.exists()
 
 
+def test_a_page_view_of_a_note_is_also_the_notes_view():
+    r = beacon(Client(), [{"key": "page-00000009", "name": "page.view", "ts": now_ms(), "path": "/n/42/"},
+                          {"key": "page-00000010", "name": "page.view", "ts": now_ms(), "path": "/n/oops/"}])
+    assert r.json()["accepted"] == 2
+    [read] = Event.objects.filter(name=names.NOTE_VIEW)
+    assert (read.object_type, read.object_id) == ("note", 42)
+    assert Event.objects.filter(name=names.PAGE_VIEW).count() == 2
+
+
 def test_bots_are_not_counted(product):
     r = beacon(Client(), [{"key": "view-00000001", "name": "product.view", "ts": now_ms(), "id": product.pk}],
                agent="Mozilla/5.0 (compatible; Googlebot/2.1)")

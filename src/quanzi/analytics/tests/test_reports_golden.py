@@ -42,13 +42,13 @@ def reports(request, settings):
 
 
 def at(day: int, hour: int = 10, minute: int = 0) -> dt.datetime:
-    return dt.datetime(2026, 11, 2 + day, hour, minute, tzinfo=SHANGHAI)
+    return dt.datetime(2026, 11, 2, hour, minute, tzinfo=SHANGHAI) + dt.timedelta(days=day)
 
 
-def fact(name, actor, when, *, shop=None, amount=0, channel="", key=None, obj=None):
+def fact(name, actor, when, *, shop=None, amount=0, channel="", key=None, obj=None, obj_type=""):
     key = key or f"{name}:{actor}:{when.isoformat()}:{obj}"
     return Fact(key=key, name=name, occurred_at=when, actor=actor, shop_id=shop, amount=amount, channel=channel,
-                object_id=obj)
+                object_id=obj, object_type=obj_type)
 
 
 def test_reached_follows_windowfunnel():
@@ -135,3 +135,38 @@ def test_overview_golden(reports):
     shop1 = backend.overview(since=D, until=D + dt.timedelta(days=2), shop_id=1)
     assert (shop1.totals["gmv"], shop1.totals["refunds"], shop1.totals["buyers"]) == (1500, 500, 1)
     assert shop1.totals["visitors"] is None  # page views belong to no shop
+
+
+def test_rfm_segments_golden():
+    until = D + dt.timedelta(days=59)
+    record([
+        *[fact(names.ORDER_PAID, "champ", at(55 - i), amount=100) for i in range(3)],  # 3 orders, last 4 days ago
+        *[fact(names.ORDER_PAID, "loyal", at(20 + i), amount=200) for i in range(3)],  # 3 orders, last 37 days ago
+        *[fact(names.ORDER_PAID, "risk", at(i), amount=50) for i in range(2)],  # 2 orders, last 58 days ago
+        fact(names.ORDER_PAID, "new", at(58), amount=900),  # 1 order yesterday
+        fact(names.ORDER_PAID, "lost", at(1), amount=10),  # 1 order 58 days ago
+        fact(names.ORDER_PAID, "mid", at(30), amount=30),  # 1 order 29 days ago: neither new nor lost
+    ])
+    rows = {r["segment"]: (r["people"], r["orders"], r["gmv"]) for r in selectors.rfm(since=D, until=until)}
+    assert rows == {"champions": (1, 3, 300), "loyal": (1, 3, 600), "promising": (0, 0, 0), "new": (1, 1, 900),
+                    "at_risk": (1, 2, 100), "lost": (1, 1, 10), "others": (1, 1, 30)}
+
+
+def test_top_shops_golden(make_shop):
+    big, small = make_shop(), make_shop()
+    record([fact(names.ORDER_PAID, "a", at(0), shop=small.pk, amount=100),
+            fact(names.ORDER_PAID, "b", at(1), shop=big.pk, amount=5000),
+            fact(names.ORDER_PAID, "c", at(1, 12), shop=big.pk, amount=700)])
+    rollup_dirty_days()
+    assert [(s["name"], s["orders"], s["gmv"]) for s in selectors.top_shops(since=D, until=D + dt.timedelta(days=6))] \
+        == [(big.name, 2, 5700), (small.name, 1, 100)]
+
+
+def test_content_effect_golden():
+    note = {"obj_type": "note"}
+    record([fact(names.NOTE_VIEW, "a", at(0), obj=7, **note), fact(names.NOTE_VIEW, "a", at(0, 11), obj=7, **note),
+            fact(names.NOTE_VIEW, "b", at(1), obj=7, **note), fact(names.NOTE_VIEW, "c", at(1), obj=8, **note),
+            fact(names.NOTE_LIKED, "b", at(1), obj=7, **note), fact(names.COMMENTED, "c", at(1), obj=8, **note)])
+    rows = selectors.content_effect(since=D, until=D + dt.timedelta(days=6))
+    assert [(r["note_id"], r["reads"], r["readers"], r["likes"], r["comments"]) for r in rows] == [
+        (7, 3, 2, 1, 0), (8, 1, 1, 0, 1)]
