@@ -246,7 +246,10 @@ class History:
         when = self.emit(names.ORDER_CREATED, when, actor, **order)
         if rng.random() >= PAY_RATE:
             return False
-        self.emit(names.ORDER_PAID, when + dt.timedelta(seconds=rng.randrange(60, 900)), actor, **order)
+        paid_at = when + dt.timedelta(seconds=rng.randrange(60, 900))
+        self.emit(names.ORDER_PAID, paid_at, actor, **order)
+        self.emit(names.LINE_PAID, paid_at, actor, shop_id=product.shop_id, object_type="product",
+                  object_id=product.pk, amount=amount, channel=channel, props={"quantity": quantity})
         self.paid += 1
         if actor not in self.buyers:
             self.buyers.add(actor)

@@ -44,10 +44,17 @@ def order_paid(event: OrderPaid) -> None:
     order = _order(event.order_id)
     if order is None:
         return
-    record([Fact(key=f"order.paid:{event.order_id}", name=names.ORDER_PAID, occurred_at=order.paid_at or _when(),
-                 actor=actor_of_user(order.user_id), shop_id=event.shop_id, object_type="order",
-                 object_id=event.order_id, amount=event.total,
-                 channel=channel_of(attributions=event.attributions, price_sources=event.price_sources))])
+    from quanzi.orders.selectors import order_lines_of
+
+    when, actor = order.paid_at or _when(), actor_of_user(order.user_id)
+    channel = channel_of(attributions=event.attributions, price_sources=event.price_sources)
+    lines = [Fact(key=f"order.line_paid:{line.pk}", name=names.LINE_PAID, occurred_at=when, actor=actor,
+                  shop_id=event.shop_id, object_type="product", object_id=line.product_id, amount=line.line_total,
+                  channel=channel, props={"quantity": line.quantity, "category": line.category_id})
+             for line in order_lines_of(order_ids=[event.order_id])]
+    record([Fact(key=f"order.paid:{event.order_id}", name=names.ORDER_PAID, occurred_at=when, actor=actor,
+                 shop_id=event.shop_id, object_type="order", object_id=event.order_id, amount=event.total,
+                 channel=channel), *lines])
 
 
 @subscribe(OrderRefunded)

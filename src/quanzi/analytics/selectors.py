@@ -316,3 +316,20 @@ def content_effect(*, since: dt.date, until: dt.date, limit: int = 10) -> list[d
     best = sorted(per_note.items(), key=lambda kv: (-kv[1]["reads"], -kv[1]["likes"], kv[0]))[:limit]
     cards = note_cards(note_ids=[pk for pk, _v in best])
     return [{"note_id": pk, "title": getattr(cards.get(pk), "title", "") or f"#{pk}", **v} for pk, v in best]
+
+
+def top_products(*, since: dt.date, until: dt.date, shop_id: int | None = None, limit: int = 10) -> list[dict]:
+    """The products with the most paid sales over the range (the paid order lines), with their titles: a
+    merchant's sales by product, or the platform's best sellers. Units come from the lines' quantities."""
+    from quanzi.catalog.selectors import products_by_ids
+
+    lines = Event.objects.filter(name=names.LINE_PAID, day__range=(since, until))
+    if shop_id is not None:
+        lines = lines.filter(shop_id=shop_id)
+    rows = list(lines.values("object_id").annotate(gmv=Sum("amount"), lines=Count("id"),
+                                                   buyers=Count("actor", distinct=True))
+                .order_by("-gmv", "object_id")[:limit])
+    products = products_by_ids(product_ids=[r["object_id"] for r in rows])
+    return [{"product_id": r["object_id"], "gmv": r["gmv"] or 0, "orders": r["lines"], "buyers": r["buyers"],
+             "title": products[r["object_id"]].title if r["object_id"] in products else f"#{r['object_id']}"}
+            for r in rows]

@@ -87,6 +87,7 @@ def _report(request, *, shop_id: int | None, max_days: int, full: bool) -> dict:
                                                shop_id=shop_id)
         context["cohort_weeks"] = range(max([len(c.active) for c in context["cohorts"]] or [0]))
         context["repurchase"] = selectors.repurchase(since=raw_since, until=until, shop_id=shop_id)
+        context["top_products"] = selectors.top_products(since=raw_since, until=until, shop_id=shop_id)
         labels = _segment_labels()
         context["rfm"] = [{**row, "label": labels[row["segment"]]}
                           for row in selectors.rfm(since=raw_since, until=until, shop_id=shop_id)]

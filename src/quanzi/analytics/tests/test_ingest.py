@@ -73,10 +73,13 @@ def test_domain_events_arrive_through_the_outbox(place_order, sku, shopper, djan
     paid = Event.objects.get(name=names.ORDER_PAID)
     assert created.shop_id == paid.shop_id == order.shop_id and paid.amount == order.total > 0
     assert paid.actor == actor_of_user(shopper.pk) and paid.channel == "organic"
+    [line] = Event.objects.filter(name=names.LINE_PAID)  # sales by product: one fact per paid line
+    assert (line.object_id, line.amount, line.props["quantity"]) == (sku.product_id, order.total, 2)
     again = OrderPaid(order_id=order.pk, held=False, shop_id=order.shop_id, total=order.total, payment_number="P",
                       price_sources=["list"], attributions=[])
     order_paid(again), order_paid(again)  # a retry after a crash between the work and its delivery record
     assert Event.objects.filter(name=names.ORDER_PAID).count() == 1
+    assert Event.objects.filter(name=names.LINE_PAID).count() == 1
 
 
 def test_forgetting_a_user_keeps_the_totals_and_drops_the_link():

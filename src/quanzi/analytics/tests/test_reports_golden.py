@@ -170,3 +170,14 @@ def test_content_effect_golden():
     rows = selectors.content_effect(since=D, until=D + dt.timedelta(days=6))
     assert [(r["note_id"], r["reads"], r["readers"], r["likes"], r["comments"]) for r in rows] == [
         (7, 3, 2, 1, 0), (8, 1, 1, 0, 1)]
+
+
+def test_top_products_golden(make_product, shop):
+    tea, cup = make_product(shop=shop, title="明前龙井"), make_product(shop=shop, title="白瓷杯")
+    record([fact(names.LINE_PAID, "a", at(0), shop=shop.pk, obj=tea.pk, amount=6800),
+            fact(names.LINE_PAID, "b", at(1), shop=shop.pk, obj=tea.pk, amount=6800),
+            fact(names.LINE_PAID, "b", at(1, 11), shop=shop.pk, obj=cup.pk, amount=2500),
+            fact(names.LINE_PAID, "c", at(2), shop=shop.pk + 1, obj=10**6, amount=99_999)])
+    rows = selectors.top_products(since=D, until=D + dt.timedelta(days=6), shop_id=shop.pk)
+    assert [(r["title"], r["orders"], r["buyers"], r["gmv"]) for r in rows] == [
+        ("明前龙井", 2, 2, 13600), ("白瓷杯", 1, 1, 2500)]
