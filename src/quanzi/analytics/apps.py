@@ -25,11 +25,11 @@ class AnalyticsConfig(AppConfig):
 
         return_urls.register(plan_return, key=PLAN_PURPOSE)  # after paying for a plan: back to the data centre
 
-        # Demo data (analytics/demo.py): 90 days of history, after every other seeder
+        # Demo data (analytics/demo.py): 90 days of history and a data plan, after the other shops' data
         from quanzi.analytics import demo
         from quanzi.core.seeding import seeders
 
-        seeders.register(demo.seeder, order=99)
+        seeders.register(demo.seeder, order=94)  # after the other data, before reconciliation (95) reads the payments
 
 
 def plan_return(payment) -> str:
