@@ -333,3 +333,31 @@ def top_products(*, since: dt.date, until: dt.date, shop_id: int | None = None, 
     return [{"product_id": r["object_id"], "gmv": r["gmv"] or 0, "orders": r["lines"], "buyers": r["buyers"],
              "title": products[r["object_id"]].title if r["object_id"] in products else f"#{r['object_id']}"}
             for r in rows]
+
+
+BENCHMARK_MIN_SHOPS = 5  # k-anonymity: a category is compared only when at least this many shops sold in it
+
+
+def category_benchmark(*, shop_id: int, since: dt.date, until: dt.date,
+                       min_shops: int = BENCHMARK_MIN_SHOPS) -> dict | None:
+    """How the shop's sales compare with its category's (the category it sells most in, from the paid
+    order lines): the median and upper-quartile GMV of the shops selling in it, and the share of them the
+    shop is ahead of. Only aggregates, and only when at least `min_shops` shops sold in the category —
+    never another shop's figures, nothing that could single one out. None when there is nothing to say."""
+    per_shop: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for shop, props, amount in (Event.objects.filter(name=names.LINE_PAID, day__range=(since, until))
+                                .values_list("shop_id", "props", "amount").iterator(chunk_size=5000)):
+        category = (props or {}).get("category")
+        if shop is not None and isinstance(category, int):
+            per_shop[category][shop] += amount
+    mine = {category: shops[shop_id] for category, shops in per_shop.items() if shop_id in shops}
+    if not mine:
+        return None
+    category = max(mine, key=lambda c: (mine[c], -c))
+    totals = sorted(per_shop[category].values())
+    if len(totals) < min_shops:
+        return None
+    own = per_shop[category][shop_id]
+    return {"category_id": category, "shops": len(totals), "median": totals[len(totals) // 2],
+            "upper_quartile": totals[(3 * len(totals)) // 4], "mine": own,
+            "ahead_of_pct": 100 * sum(1 for t in totals if t < own) // len(totals)}

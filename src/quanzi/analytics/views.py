@@ -116,6 +116,16 @@ def ops_dashboard(request):
     return TemplateResponse(request, "analytics/ops_dashboard.html", context)
 
 
+def _benchmark(shop_id: int, since: dt.date, until: dt.date) -> dict | None:
+    from quanzi.catalog.selectors import category_list
+
+    found = selectors.category_benchmark(shop_id=shop_id, since=since, until=until)
+    if found is None:
+        return None
+    names_by_id = {c.pk: c.name for c in category_list(top_level_only=False)}
+    return {**found, "category": names_by_id.get(found["category_id"], "")}
+
+
 @merchant_required
 def merchant_data(request):
     """The data centre: the free tier (last 7 days of basic sales) or, with a plan, the full reports."""
@@ -135,6 +145,8 @@ def merchant_data(request):
         if not full:
             raise Http404
         return _csv(overview, f"quanzi-shop-{request.shop.pk}")
+    if full:
+        context["benchmark"] = _benchmark(request.shop.pk, context["raw_since"], overview.until)
     context.update(page, presets=_presets(base, report_day(clock.now()), overview.since, overview.until,
                                           366 if full else FREE_DAYS),
                    csv_url=f"{base}?{urlencode({**context['form'], 'format': 'csv'})}")

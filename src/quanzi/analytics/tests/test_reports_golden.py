@@ -181,3 +181,18 @@ def test_top_products_golden(make_product, shop):
     rows = selectors.top_products(since=D, until=D + dt.timedelta(days=6), shop_id=shop.pk)
     assert [(r["title"], r["orders"], r["buyers"], r["gmv"]) for r in rows] == [
         ("明前龙井", 2, 2, 13600), ("白瓷杯", 1, 1, 2500)]
+
+
+def test_category_benchmark_is_k_anonymous():
+    def line(shop, category, amount, n):
+        return Fact(key=f"l{shop}-{category}-{n}", name=names.LINE_PAID, occurred_at=at(1), actor=f"a{n}",
+                    shop_id=shop, object_id=1, amount=amount, props={"quantity": 1, "category": category})
+
+    record([line(1, 10, 5000, 1), line(1, 20, 100, 2),  # shop 1 sells mostly in category 10
+            line(2, 10, 1000, 3), line(3, 10, 2000, 4), line(4, 10, 8000, 5)])
+    week = D + dt.timedelta(days=6)
+    assert selectors.category_benchmark(shop_id=1, since=D, until=week) is None  # 4 shops: too few to compare
+    record([line(5, 10, 3000, 6)])
+    assert selectors.category_benchmark(shop_id=1, since=D, until=week) == {
+        "category_id": 10, "shops": 5, "median": 3000, "upper_quartile": 5000, "mine": 5000, "ahead_of_pct": 60}
+    assert selectors.category_benchmark(shop_id=99, since=D, until=week) is None  # sold nothing
