@@ -115,3 +115,18 @@ class DataPlan(models.Model):
         ordering = ["-pk"]
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="analytics_plan_positive")]
         indexes = [models.Index(fields=["shop", "status", "ends_at"], name="analytics_plan_shop_active")]
+
+
+class ReportDelivery(models.Model):
+    """A weekly data report e-mailed to a shop with a data plan: one per shop and week (the unique pair is
+    what keeps two sweeps from sending it twice)."""
+
+    shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE, related_name="+")
+    week = models.DateField(_("week (Monday)"))
+    to = models.CharField(_("sent to"), max_length=254)
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        verbose_name = _("report delivery")
+        verbose_name_plural = _("report deliveries")
+        constraints = [models.UniqueConstraint(fields=["shop", "week"], name="analytics_report_once_a_week")]

@@ -37,3 +37,11 @@ def _register_clickhouse_export() -> None:
 
 
 _register_clickhouse_export()
+
+
+@sweeps.register(key="analytics_weekly_reports")
+def analytics_weekly_reports() -> int:
+    """E-mail last week's data report to the subscribed shops that have not had it (once a week each)."""
+    from quanzi.analytics.reports import send_weekly_reports
+
+    return send_weekly_reports()

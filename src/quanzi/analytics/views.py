@@ -4,9 +4,7 @@ one). Thin: parse the range, call the selectors, render; `?format=csv` exports t
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,8 +26,6 @@ from quanzi.shops.access import merchant_required
 
 FUNNEL_STEPS = [names.PRODUCT_VIEW, names.ORDER_CREATED, names.ORDER_PAID]
 PRESETS = (7, 30, 90)
-CSV_COLUMNS = ("day", "gmv", "orders", "buyers", "refunds", "product_views", "visitors", "shares", "share_clicks",
-               "follows")
 
 
 def _segment_labels() -> dict[str, str]:
@@ -44,12 +40,9 @@ def _step_labels() -> dict[str, str]:
 
 
 def _csv(overview: selectors.Overview, filename: str) -> HttpResponse:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for day in overview.days:
-        writer.writerow([day["day"].isoformat(), *(day[c] for c in CSV_COLUMNS[1:])])
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")  # BOM: Excel
+    from quanzi.analytics.reports import daily_csv
+
+    response = HttpResponse(daily_csv(overview), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}-{overview.since}-{overview.until}.csv"'
     return response
 
@@ -134,7 +127,8 @@ def merchant_data(request):
     base = reverse("analytics:merchant_data")
     page = {"shop": request.shop, "console_tab": "data", "plan": plan, "base": base,
             "plan_prices": [{"period": k, "price": v[0], "days": v[1]} for k, v in PLANS.items()],
-            "history": plans.plans_of(shop_id=request.shop.pk)}
+            "history": plans.plans_of(shop_id=request.shop.pk),
+            "report_email": (request.shop.owner.email or "").strip()}
     try:
         context = _report(request, shop_id=request.shop.pk, max_days=selectors.MAX_DASHBOARD_DAYS if full else FREE_DAYS,
                           full=full)
