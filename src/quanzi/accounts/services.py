@@ -20,6 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from quanzi.accounts.events import UserRegistered
 from quanzi.accounts.models import Address, ApiToken, User
 from quanzi.accounts.validators import has_unusable_characters
 from quanzi.core import ratelimit
@@ -30,6 +31,7 @@ from quanzi.core.errors import (
     RateLimited,
     ValidationFailed,
 )
+from quanzi.core.events import publish
 from quanzi.core.registry import Registry
 
 login_hooks: Registry = Registry(
@@ -115,6 +117,7 @@ def user_register(*, identifier: str, password: str, nickname: str = "", ip: str
     try:
         with transaction.atomic():
             user = User.objects.create_user(phone=phone, email=email, password=password, nickname=nickname)
+            publish(UserRegistered(user_id=user.pk))
     except IntegrityError:  # registered by a concurrent request a moment ago
         return _register_existing(canonical, password, ip)
     user.was_created = True

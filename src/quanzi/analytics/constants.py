@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 # Facts taken from the domain event stream (handlers.py): wire name → analytics name.
+SIGNED_UP = "account.signup"
+CART_ADDED = "cart.added"
 ORDER_CREATED = "order.created"
 ORDER_PAID = "order.paid"
 LINE_PAID = "order.line_paid"  # one per order line of a paid order: sales by product and category
@@ -28,7 +30,7 @@ IMPRESSION = "impression"
 BEACON_NAMES = frozenset({PAGE_VIEW, PRODUCT_VIEW, NOTE_VIEW, ROOM_VIEW, IMPRESSION})
 BEACON_OBJECTS = {PAGE_VIEW: "", PRODUCT_VIEW: "product", NOTE_VIEW: "note", ROOM_VIEW: "room", IMPRESSION: ""}
 
-SERVER_NAMES = frozenset({ORDER_CREATED, ORDER_PAID, LINE_PAID, ORDER_REFUNDED, SHARE_CREATED, SHARE_CLICKED, FOLLOWED,
+SERVER_NAMES = frozenset({SIGNED_UP, CART_ADDED, ORDER_CREATED, ORDER_PAID, LINE_PAID, ORDER_REFUNDED, SHARE_CREATED, SHARE_CLICKED, FOLLOWED,
                           NOTE_PUBLISHED, NOTE_LIKED, COMMENTED, REVIEWED})
 EVENT_NAMES = SERVER_NAMES | BEACON_NAMES
 

@@ -9,12 +9,15 @@ is the data plan's activation, which books money and must commit with the paymen
 
 from __future__ import annotations
 
+import uuid
+
+from quanzi.accounts.events import UserRegistered
 from quanzi.analytics import constants as names
 from quanzi.analytics.services import Fact, actor_of_user, channel_of, record
 from quanzi.content.events import Commented, NoteLiked, NotePublished
 from quanzi.core import clock
 from quanzi.core.events import current_envelope, subscribe
-from quanzi.orders.events import OrderCreated, OrderPaid, OrderRefunded
+from quanzi.orders.events import CartItemAdded, OrderCreated, OrderPaid, OrderRefunded
 from quanzi.payments.events import PaymentCaptured
 from quanzi.reviews.events import ReviewCreated
 from quanzi.sharing.events import ShareClicked, ShareCreated
@@ -30,6 +33,22 @@ def _order(order_id: int):
     from quanzi.orders.selectors import orders_by_id
 
     return orders_by_id(order_ids=[order_id]).get(order_id)
+
+
+@subscribe(UserRegistered)
+def signed_up(event: UserRegistered) -> None:
+    record([Fact(key=f"account.signup:{event.user_id}", name=names.SIGNED_UP, occurred_at=_when(),
+                 actor=actor_of_user(event.user_id))])
+
+
+@subscribe(CartItemAdded)
+def cart_added(event: CartItemAdded) -> None:
+    """Each add to the cart is a fact (the outbox event's id keys it: adding twice is two adds)."""
+    envelope = current_envelope()
+    key = f"cart.added:{envelope.outbox_id}" if envelope is not None else f"cart.added:{uuid.uuid4().hex}"
+    record([Fact(key=key, name=names.CART_ADDED, occurred_at=_when(), actor=actor_of_user(event.user_id),
+                 shop_id=event.shop_id, object_type="product", object_id=event.product_id,
+                 props={"quantity": event.quantity})])
 
 
 @subscribe(OrderCreated)

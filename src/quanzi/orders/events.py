@@ -86,3 +86,15 @@ class AfterSaleRequested(DomainEvent):
     after_sale_id: int
     order_id: int
     shop_id: int
+
+
+@event("cart.item_added")
+class CartItemAdded(DomainEvent):
+    """A shopper put a SKU in the cart (or more of it): the step between viewing and ordering that
+    funnels measure."""
+
+    user_id: int
+    sku_id: int
+    product_id: int
+    shop_id: int
+    quantity: int

@@ -75,9 +75,12 @@ def cart_add(*, user, sku_id: int, quantity: int = 1) -> CartLine:
     if line is None:
         if CartLine.objects.filter(user=user).count() >= _conf("MAX_CART_LINES"):
             raise BusinessRuleViolation(_("Your cart is full."), code="cart_full")
-        return CartLine.objects.create(user=user, sku=sku, quantity=new_qty)
-    line.quantity, line.selected = new_qty, True
-    line.save(update_fields=["quantity", "selected"])
+        line = CartLine.objects.create(user=user, sku=sku, quantity=new_qty)
+    else:
+        line.quantity, line.selected = new_qty, True
+        line.save(update_fields=["quantity", "selected"])
+    publish(ev.CartItemAdded(user_id=user.pk, sku_id=sku.pk, product_id=sku.product_id, shop_id=sku.product.shop_id,
+                          quantity=quantity))
     return line
 
 

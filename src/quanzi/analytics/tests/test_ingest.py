@@ -88,3 +88,22 @@ def test_forgetting_a_user_keeps_the_totals_and_drops_the_link():
     assert forget_user(user_id=42) == 3
     assert not Event.objects.filter(actor=mine).exists() and Event.objects.count() == 3
     assert len(set(Event.objects.values_list("actor", flat=True))) == 1  # still one person, now nobody's
+
+
+def test_signups_and_cart_adds_are_facts(sku, shopper, django_capture_on_commit_callbacks):
+    from quanzi.accounts.services import user_register
+    from quanzi.orders.services import cart_add
+
+    with django_capture_on_commit_callbacks(execute=True):
+        newcomer = user_register(identifier="13912345678", password="Str0ngPass!x", nickname="新人")
+    with django_capture_on_commit_callbacks(execute=True):
+        cart_add(user=shopper, sku_id=sku.pk, quantity=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        cart_add(user=shopper, sku_id=sku.pk, quantity=2)  # more of it: a second add
+    with django_capture_on_commit_callbacks(execute=True):  # signing in through the form is not a signup
+        user_register(identifier="13912345678", password="Str0ngPass!x")
+    [signup] = Event.objects.filter(name=names.SIGNED_UP)
+    assert signup.actor == actor_of_user(newcomer.pk)
+    adds = list(Event.objects.filter(name=names.CART_ADDED).order_by("id"))
+    assert [(a.object_id, a.shop_id, a.props["quantity"]) for a in adds] == [
+        (sku.product_id, sku.product.shop_id, 1), (sku.product_id, sku.product.shop_id, 2)]
