@@ -361,3 +361,19 @@ def category_benchmark(*, shop_id: int, since: dt.date, until: dt.date,
     return {"category_id": category, "shops": len(totals), "median": totals[len(totals) // 2],
             "upper_quartile": totals[(3 * len(totals)) // 4], "mine": own,
             "ahead_of_pct": 100 * sum(1 for t in totals if t < own) // len(totals)}
+
+
+def top_rooms(*, since: dt.date, until: dt.date, shop_id: int | None = None, limit: int = 10) -> list[dict]:
+    """The live rooms watched most over the range: views and distinct viewers (from room page views),
+    with their titles."""
+    from quanzi.live.selectors import rooms_by_id
+
+    views = Event.objects.filter(name=names.ROOM_VIEW, day__range=(since, until), object_type="room")
+    if shop_id is not None:
+        views = views.filter(shop_id=shop_id)
+    rows = list(views.values("object_id").annotate(views=Count("id"), viewers=Count("actor", distinct=True))
+                .order_by("-viewers", "-views", "object_id")[:limit])
+    rooms = rooms_by_id(room_ids=[r["object_id"] for r in rows])
+    return [{"room_id": r["object_id"], "views": r["views"], "viewers": r["viewers"],
+             "title": rooms[r["object_id"]].title if r["object_id"] in rooms else f"#{r['object_id']}",
+             "number": rooms[r["object_id"]].number if r["object_id"] in rooms else ""} for r in rows]

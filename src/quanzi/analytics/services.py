@@ -24,6 +24,7 @@ from quanzi.analytics.constants import (
     NOTE_VIEW,
     PAGE_VIEW,
     PRODUCT_VIEW,
+    ROOM_VIEW,
     Channel,
 )
 from quanzi.analytics.models import DirtyMark, Event
@@ -163,12 +164,27 @@ def _views_of_page(page: Fact) -> list[Fact]:
         match = resolve(page.props["path"])
     except (Resolver404, KeyError):
         return []
+    if match.view_name == "live:room":
+        return _room_view(page, str(match.kwargs.get("number", "")))
     found = PAGE_OBJECTS.get(match.view_name)
     if found is None:
         return []
     name, object_type, kwarg = found
     return [Fact(key=page.key + ":o", name=name, occurred_at=page.occurred_at, actor=page.actor,
                  object_type=object_type, object_id=int(match.kwargs[kwarg]))]
+
+
+def _room_view(page: Fact, number: str) -> list[Fact]:
+    """A live room's page names the room by its number: its view carries the room's id and shop."""
+    from quanzi.core.errors import NotFound
+    from quanzi.live.selectors import room_by_number
+
+    try:
+        room = room_by_number(number=number[:32])
+    except NotFound:
+        return []
+    return [Fact(key=page.key + ":o", name=ROOM_VIEW, occurred_at=page.occurred_at, actor=page.actor,
+                 shop_id=room.shop_id, object_type="room", object_id=room.pk)]
 
 
 def beacon_accept(*, items, user=None, device: str = "", user_agent: str = "") -> BeaconResult:

@@ -104,6 +104,7 @@ def ops_dashboard(request):
     context["sharing"] = selectors.sharing(since=context["raw_since"], until=overview.until)
     context["top_shops"] = selectors.top_shops(since=overview.since, until=overview.until)
     context["notes"] = selectors.content_effect(since=context["raw_since"], until=overview.until)
+    context["rooms"] = selectors.top_rooms(since=context["raw_since"], until=overview.until)
     context.update(base=base, presets=_presets(base, report_day(clock.now()), overview.since, overview.until, 366),
                    csv_url=f"{base}?{urlencode({**context['form'], 'format': 'csv'})}")
     return TemplateResponse(request, "analytics/ops_dashboard.html", context)

@@ -74,6 +74,23 @@ def test_a_page_view_of_a_note_is_also_the_notes_view():
     assert Event.objects.filter(name=names.PAGE_VIEW).count() == 2
 
 
+def test_a_page_view_of_a_live_room_is_the_rooms_view(shop):
+    from quanzi.analytics import selectors
+    from quanzi.analytics.services import report_day
+    from quanzi.core import clock
+    from quanzi.live.testing import make_room
+
+    room = make_room(host=shop.owner, shop=shop, title="今晚喝茶")
+    for n, agent in enumerate((PHONE, PHONE + " Android", PHONE)):
+        beacon(Client(), [{"key": f"room-0000000{n}", "name": "page.view", "ts": now_ms(),
+                           "path": f"/live/{room.number}/"}], agent=agent)
+    beacon(Client(), [{"key": "room-00000009", "name": "page.view", "ts": now_ms(), "path": "/live/NOPE/"}])
+    assert Event.objects.filter(name=names.ROOM_VIEW, object_id=room.pk, shop_id=shop.pk).count() == 3
+    today = report_day(clock.now())
+    [top] = selectors.top_rooms(since=today, until=today)
+    assert (top["title"], top["views"], top["viewers"]) == ("今晚喝茶", 3, 2)  # two devices
+
+
 def test_bots_are_not_counted(product):
     r = beacon(Client(), [{"key": "view-00000001", "name": "product.view", "ts": now_ms(), "id": product.pk}],
                agent="Mozilla/5.0 (compatible; Googlebot/2.1)")
