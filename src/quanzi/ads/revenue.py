@@ -23,21 +23,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from quanzi.core import clock
+from quanzi.core import dates
 from quanzi.core.errors import ValidationFailed
 from quanzi.core.money import format_yuan
-from quanzi.ledger.selectors import SHANGHAI, account_totals_by_day, kind_totals_by_day
+from quanzi.ledger.selectors import account_totals_by_day, kind_totals_by_day
 
 REVENUE_PREFIX, EXPENSE_PREFIX, MERCHANT_PREFIX = "revenue:", "expense:", "merchant:"
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
-FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
 BY_DAY, BY_MONTH = "day", "month"
 
 # (key, ledger account code, label): the income columns with a name of their own, in this order.
@@ -63,7 +61,6 @@ COMMISSIONS = (
 AMOUNT_KEYS = ([k for k, _c, _l in INCOME] + [OTHER_INCOME[0], "income", COSTS[0], "net"]
                + [k for k, _kinds, _l in COMMISSIONS])
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only
 
 
 @dataclass(frozen=True)
@@ -111,23 +108,8 @@ def columns() -> list[Column]:
 
 # ------------------------------------------------------------------------------------------- input
 
-def _parse_day(text, name: str) -> dt.date:
-    text = str(text).strip()
-    bad = ValidationFailed(_("Enter a date as YYYY-MM-DD."), code="invalid_date", fields={name: "YYYY-MM-DD"})
-    if len(text) != 10 or not _ISO_DATE.fullmatch(text):
-        raise bad
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        raise bad
-    if not FIRST_DAY <= day <= LAST_DAY:
-        raise ValidationFailed(_("Choose a date between 2000 and 2099."), code="invalid_date",
-                               fields={name: f"{FIRST_DAY.isoformat()}..{LAST_DAY.isoformat()}"})
-    return day
-
-
 def today() -> dt.date:
-    return clock.now().astimezone(SHANGHAI).date()
+    return dates.today()
 
 
 def parse_range(*, since=None, until=None, by=None) -> tuple[dt.date, dt.date, str]:
@@ -137,16 +119,7 @@ def parse_range(*, since=None, until=None, by=None) -> tuple[dt.date, dt.date, s
     by = str(by or BY_DAY).strip()
     if by not in (BY_DAY, BY_MONTH):
         raise ValidationFailed(_("Group by day or by month."), code="invalid_grouping", fields={"by": "day|month"})
-    since = str(since).strip() if since is not None else ""
-    until = str(until).strip() if until is not None else ""
-    end = _parse_day(until, "until") if until else today()
-    start = _parse_day(since, "since") if since else end - dt.timedelta(days=DEFAULT_DAYS - 1)
-    if start > end:
-        raise ValidationFailed(_("The start date is after the end date."), code="invalid_range",
-                               fields={"since": "<= until"})
-    if (end - start).days + 1 > MAX_DAYS:
-        raise ValidationFailed(_("Choose at most %(n)d days.") % {"n": MAX_DAYS}, code="range_too_long",
-                               fields={"since": f"max {MAX_DAYS} days"})
+    start, end = dates.day_range(since=since, until=until, max_days=MAX_DAYS, default_days=DEFAULT_DAYS)
     return start, end, by
 
 

@@ -18,8 +18,7 @@ from django.utils.translation import gettext as _
 
 from quanzi.analytics import constants as names
 from quanzi.analytics.models import ALL_CHANNELS, PLATFORM, DailyRollup, Event
-from quanzi.analytics.services import report_day
-from quanzi.core import clock
+from quanzi.core import dates
 from quanzi.core.errors import ValidationFailed
 
 MAX_DASHBOARD_DAYS = 366
@@ -32,26 +31,7 @@ MAX_FUNNEL_STEPS = 6
 def parse_range(*, since: str = "", until: str = "", max_days: int = MAX_DASHBOARD_DAYS,
                 default_days: int = 30) -> tuple[dt.date, dt.date]:
     """`since` … `until` as YYYY-MM-DD (inclusive, China days); by default the last `default_days` days."""
-    today = report_day(clock.now())
-
-    def day(value: str, field: str, default: dt.date) -> dt.date:
-        if not value:
-            return default
-        try:
-            return dt.date.fromisoformat(str(value)[:10])
-        except ValueError:
-            raise ValidationFailed(_("Dates are YYYY-MM-DD."), code="invalid_date", fields={field: "YYYY-MM-DD"}) \
-                from None
-
-    end = day(until, "until", today)
-    start = day(since, "since", end - dt.timedelta(days=default_days - 1))
-    if start > end:
-        raise ValidationFailed(_("The start date is after the end date."), code="invalid_range",
-                               fields={"since": "after until"})
-    if (end - start).days + 1 > max_days:
-        raise ValidationFailed(_("At most %(n)d days at a time.") % {"n": max_days}, code="range_too_long",
-                               fields={"since": f"max {max_days} days"})
-    return start, end
+    return dates.day_range(since=since, until=until, max_days=max_days, default_days=default_days)
 
 
 def _days(since: dt.date, until: dt.date) -> list[dt.date]:
