@@ -36,6 +36,9 @@ def world(make_user, make_shop):
             if i < 2:
                 facts.append(Fact(key=f"p{d}-{i}", name=names.ORDER_PAID, occurred_at=day + dt.timedelta(minutes=9),
                                   actor=actor, shop_id=shop.pk, amount=3900, channel="share" if i else "organic"))
+            if i == 1:  # the shared-link order is the share campaign's sale (campaign ROI)
+                facts.append(Fact(key=f"s{d}", name=names.CAMPAIGN_SALE, occurred_at=day + dt.timedelta(minutes=9),
+                                  actor=actor, shop_id=shop.pk, amount=3900, channel="share"))
     facts.append(Fact(key="other", name=names.ORDER_PAID, occurred_at=now - dt.timedelta(days=1), actor="x",
                       shop_id=other.pk, amount=8_888_800, channel="organic"))
     record(facts)
@@ -52,6 +55,7 @@ def test_operator_dashboard_and_a_merchant_buying_the_data_plan(open_page, world
     expect(o.locator("[data-testid=an-chart] canvas").first).to_be_visible()  # uPlot drew the trend
     expect(o.get_by_test_id("an-cohort-row").first).to_be_visible()
     expect(o.get_by_test_id("an-funnel-step")).to_have_count(3)
+    expect(o.locator("[data-testid=an-roi-row][data-campaign=share]")).to_be_visible()
     expect(o.get_by_test_id("an-top-shop")).to_have_count(2)  # both shops, the bigger first
     expect(o.get_by_test_id("an-top-shop").nth(1)).to_contain_text(world["shop"].name)
     snap(o, "19-01-ops-dashboard")
@@ -68,6 +72,7 @@ def test_operator_dashboard_and_a_merchant_buying_the_data_plan(open_page, world
     expect(m).to_have_url(re.compile(r"/merchant/data/$"))
     expect(m.get_by_test_id("an-plan-badge")).to_have_text("Free")
     expect(m.get_by_test_id("an-funnel")).to_have_count(0)
+    expect(m.get_by_test_id("an-roi")).to_have_count(0)  # campaign ROI is the data plan's
     expect(m.get_by_test_id("an-gmv")).not_to_contain_text("88,888")  # never another shop's sales
     snap(m, "19-02-data-centre-free")
     m.get_by_test_id("an-buy-year").click()
@@ -79,6 +84,7 @@ def test_operator_dashboard_and_a_merchant_buying_the_data_plan(open_page, world
     expect(m.get_by_test_id("an-funnel-step")).to_have_count(3)
     expect(m.get_by_test_id("an-cohort-row").first).to_be_visible()
     expect(m.get_by_test_id("an-rfm-row")).to_have_count(7)
+    expect(m.locator("[data-testid=an-roi-row][data-campaign=share]")).to_contain_text(yuan(3900 * 29))  # days 1 … 29 of the last 30
     expect(m.locator("[data-testid=an-chart] canvas").first).to_be_visible()
     snap(m, "19-03-data-centre-plan")
     ledger_balanced()

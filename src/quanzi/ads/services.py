@@ -30,6 +30,7 @@ from quanzi.ads.constants import (
     TargetKind,
     TopUpStatus,
 )
+from quanzi.ads.events import AdOrderAttributed
 from quanzi.ads.models import (
     AdBid,
     AdCampaign,
@@ -47,6 +48,7 @@ from quanzi.ads.states import CAMPAIGN, TOPUP
 from quanzi.catalog.selectors import category_exists, product_of_shop, sellable_products
 from quanzi.core import clock
 from quanzi.core.errors import BusinessRuleViolation, Conflict, Forbidden, NotFound, ValidationFailed
+from quanzi.core.events import publish
 from quanzi.ledger.selectors import transactions_for
 from quanzi.ledger.services import Entry, ledger_post, ledger_reverse
 from quanzi.payments.services import payment_create
@@ -691,7 +693,12 @@ def conversions_record(*, order_id: int) -> int:
     rows = [AdConversion(click=latest[ln.product_id], campaign_id=latest[ln.product_id].campaign_id, order_line=ln,
                          order_id=order_id, amount=ln.line_total, created_at=order.paid_at)
             for ln in lines if ln.product_id in latest and ln.pk not in done]
-    AdConversion.objects.bulk_create(rows, ignore_conflicts=True)
+    if rows:
+        with transaction.atomic():
+            AdConversion.objects.bulk_create(rows, ignore_conflicts=True)
+            publish(AdOrderAttributed(order_id=order_id, shop_id=order.shop_id, user_id=order.user_id,
+                                      lines=[{"line_id": r.order_line.pk, "campaign_id": r.campaign_id, "amount": r.amount}
+                                             for r in rows]))
     return len(rows)
 
 

@@ -11,6 +11,7 @@ from ninja import Router, Schema
 
 from quanzi.accounts.auth import auth, optional_auth
 from quanzi.analytics import selectors, services
+from quanzi.analytics.constants import FREE_DAYS, PLANS
 from quanzi.core import ratelimit
 from quanzi.core.errors import Forbidden, NotFound
 from quanzi.core.http import client_fingerprint
@@ -89,6 +90,46 @@ class RepurchaseOut(Schema):
     rate_bps: int
 
 
+class CampaignRoiOut(Schema):
+    campaign: str  # group, flash, bargain, live, share, note, ads
+    sales: int  # fen: what the campaign sold in the range
+    orders: int
+    previous_sales: int  # in the equal period just before the range
+    incremental_sales: int  # sales − previous_sales
+    discount: int  # given away below list price
+    paid_cost: int  # commissions and ad spend (ledger)
+    cost: int
+    return_per_yuan: float | None  # sales per fen of cost; null without cost
+    incremental_per_yuan: float | None
+
+
+class RoiOut(Schema):
+    since: dt.date
+    until: dt.date
+    previous_since: dt.date
+    previous_until: dt.date
+    campaigns: list[CampaignRoiOut]
+
+
+class PlanOut(Schema):
+    active: bool
+    period: str | None
+    ends_at: dt.datetime | None
+    full_days: int  # how far back the shop's reports may reach
+    prices: dict[str, int]  # period → fen
+
+
+class PlanIn(Schema):
+    period: str  # month | year
+
+
+class PlanStartOut(Schema):
+    plan_number: str
+    payment_number: str
+    amount: int
+    pay_url: str
+
+
 class SharingOut(Schema):
     sharers: int
     share_clicks: int
@@ -126,8 +167,27 @@ def _own_shop(request) -> int:
     return shop.pk
 
 
-def _overview(since: str, until: str, shop_id: int | None) -> dict:
+def _subscribed_shop(request) -> int:
+    """The owner's shop, if it has a running data plan: the full reports are what the plan sells."""
+    from quanzi.analytics.plans import active_plan
+
+    shop_id = _own_shop(request)
+    if active_plan(shop_id=shop_id) is None:
+        raise Forbidden(_("This report comes with the data plan. The free tier shows the last %(n)d days of "
+                          "basic sales.") % {"n": FREE_DAYS}, code="plan_required")
+    return shop_id
+
+
+def _roi(since: str, until: str, shop_id: int | None) -> dict:
     start, end = selectors.parse_range(since=since[:10], until=until[:10])
+    before_until = start - dt.timedelta(days=1)
+    return {"since": start, "until": end, "previous_since": before_until - (end - start),
+            "previous_until": before_until, "campaigns": selectors.campaign_roi(since=start, until=end, shop_id=shop_id)}
+
+
+def _overview(since: str, until: str, shop_id: int | None, max_days: int = selectors.MAX_DASHBOARD_DAYS) -> dict:
+    start, end = selectors.parse_range(since=since[:10], until=until[:10], max_days=max_days,
+                                       default_days=min(30, max_days))
     o = selectors.overview(since=start, until=end, shop_id=shop_id)
     return {"since": o.since, "until": o.until, "totals": o.totals, "days": o.days, "channels": o.channels}
 
@@ -193,16 +253,60 @@ def sharing(request, since: str = "", until: str = ""):
     return selectors.sharing(since=start, until=end)
 
 
+@router.get("/roi", auth=auth, response=RoiOut, summary="Operator: campaign ROI across the platform")
+def roi(request, since: str = "", until: str = ""):
+    """Per campaign type: sales, the equal period before, incremental sales, cost (discounts, commissions,
+    ad spend) and the return per ¥1 of cost. The rows do not add up: a line can serve two campaigns."""
+    _staff(request)
+    return _roi(since, until, None)
+
+
 @router.get("/merchant/overview", auth=auth, response=OverviewOut, summary="Merchant: the shop's daily figures")
 def merchant_overview(request, since: str = "", until: str = ""):
-    return _overview(since, until, _own_shop(request))
+    """Without a data plan, ranges reach back at most 7 days (`range_too_long` beyond)."""
+    from quanzi.analytics.plans import active_plan
+
+    shop_id = _own_shop(request)
+    full = active_plan(shop_id=shop_id) is not None
+    return _overview(since, until, shop_id, max_days=selectors.MAX_DASHBOARD_DAYS if full else FREE_DAYS)
 
 
 @router.get("/merchant/funnel", auth=auth, response=FunnelOut, summary="Merchant: a funnel over the shop's events")
 def merchant_funnel(request, steps: str = DEFAULT_STEPS, since: str = "", until: str = "", window_hours: int = 24):
-    return _funnel(steps, since, until, window_hours, _own_shop(request))
+    """Data plan only (403 `plan_required`)."""
+    return _funnel(steps, since, until, window_hours, _subscribed_shop(request))
 
 
 @router.get("/merchant/cohorts", auth=auth, response=CohortsOut, summary="Merchant: the shop's buyer cohorts")
 def merchant_cohorts(request, by: str = "first_purchase", since: str = "", until: str = ""):
-    return _cohorts(by, since, until, _own_shop(request))
+    """Data plan only (403 `plan_required`)."""
+    return _cohorts(by, since, until, _subscribed_shop(request))
+
+
+@router.get("/merchant/roi", auth=auth, response=RoiOut, summary="Merchant: the shop's campaign ROI")
+def merchant_roi(request, since: str = "", until: str = ""):
+    """The shop's own campaigns (costs from its own ledger accounts). Data plan only (403 `plan_required`)."""
+    return _roi(since, until, _subscribed_shop(request))
+
+
+@router.get("/merchant/plan", auth=auth, response=PlanOut, summary="Merchant: the shop's data plan")
+def merchant_plan(request):
+    from quanzi.analytics.plans import active_plan
+
+    plan = active_plan(shop_id=_own_shop(request))
+    return {"active": plan is not None, "period": plan.period if plan else None,
+            "ends_at": plan.ends_at if plan else None,
+            "full_days": selectors.MAX_DASHBOARD_DAYS if plan else FREE_DAYS,
+            "prices": {period: price for period, (price, _days) in PLANS.items()}}
+
+
+@router.post("/merchant/plans", auth=auth, response={201: PlanStartOut}, summary="Merchant: buy a data plan")
+def merchant_plan_buy(request, payload: PlanIn):
+    """Opens a payment at the cashier (`pay_url`); the plan runs once it is captured, from the end of the
+    plan running now, if any."""
+    from quanzi.analytics.plans import plan_start
+    from quanzi.payments.services import payment_pay_url
+
+    plan, payment = plan_start(user=request.auth, period=payload.period[:10])
+    return 201, {"plan_number": plan.number, "payment_number": payment.number, "amount": plan.amount,
+                 "pay_url": payment_pay_url(payment=payment)}

@@ -20,6 +20,10 @@ NOTE_PUBLISHED = "note.published"
 NOTE_LIKED = "note.liked"
 COMMENTED = "note.commented"
 REVIEWED = "review.created"
+# Per order and campaign type (a price source or an attribution, see `CampaignType`): what the campaign
+# sold (line totals) and what its prices gave away (list price × quantity − line total). Campaign ROI.
+CAMPAIGN_SALE = "campaign.sale"
+CAMPAIGN_DISCOUNT = "campaign.discount"
 
 # What a browser reports (beacons): views and impressions the server cannot see on its own.
 PAGE_VIEW = "page.view"
@@ -31,7 +35,7 @@ BEACON_NAMES = frozenset({PAGE_VIEW, PRODUCT_VIEW, NOTE_VIEW, ROOM_VIEW, IMPRESS
 BEACON_OBJECTS = {PAGE_VIEW: "", PRODUCT_VIEW: "product", NOTE_VIEW: "note", ROOM_VIEW: "room", IMPRESSION: ""}
 
 SERVER_NAMES = frozenset({SIGNED_UP, CART_ADDED, ORDER_CREATED, ORDER_PAID, LINE_PAID, ORDER_REFUNDED, SHARE_CREATED, SHARE_CLICKED, FOLLOWED,
-                          NOTE_PUBLISHED, NOTE_LIKED, COMMENTED, REVIEWED})
+                          NOTE_PUBLISHED, NOTE_LIKED, COMMENTED, REVIEWED, CAMPAIGN_SALE, CAMPAIGN_DISCOUNT})
 EVENT_NAMES = SERVER_NAMES | BEACON_NAMES
 
 
@@ -45,6 +49,30 @@ class Channel(models.TextChoices):
     FLASH = "flash", _("Flash sale")
     BARGAIN = "bargain", _("Bargain")
     ORGANIC = "organic", _("Organic")
+
+
+class CampaignType(models.TextChoices):
+    """What a campaign-ROI row is about. A line can count for two campaigns (a group-buy line bought through
+    a shared link is both): each row answers "what did this campaign return", the rows do not add up."""
+
+    GROUP = "group", _("Group buy")
+    FLASH = "flash", _("Flash sale")
+    BARGAIN = "bargain", _("Bargain")
+    LIVE = "live", _("Live room")
+    SHARE = "share", _("Shared link")
+    NOTE = "note", _("Note")
+    ADS = "ads", _("Sponsored listing")
+
+
+PRICED_CAMPAIGNS = frozenset({"group", "flash", "bargain", "live"})  # line price sources
+ATTRIBUTED_CAMPAIGNS = frozenset({"share", "note", "live"})  # keys of a line's attribution snapshot
+# What a campaign costs the merchant beyond its discounts, from the ledger: the transaction kinds that move
+# money out of the merchant's account (sharers' and hosts' commissions) or the shop's ads balance (clicks).
+COST_KINDS = {
+    "share": ("commission.accrue", "commission.reverse", "commission.void"),
+    "live": ("live.commission.accrue", "live.commission.reverse"),
+    "ads": ("ads.click", "ads.click.reversal"),
+}
 
 
 PLAN_PURPOSE = "data_plan"  # payment purpose of a data-plan purchase (payment.captured → handlers.activate_plan)

@@ -52,6 +52,7 @@ REFUND_RATE = 0.06
 LOYAL = 0.5  # of first-time buyers come back to buy again; the others never do
 REPEAT_FIRST, REPEAT_DECAY, REPEAT_WEEKS = 0.85, 0.76, 12  # a loyal buyer's chance of buying in week k
 CHANNELS = (("organic", 60), ("note", 12), ("live", 9), ("group", 11), ("flash", 8))
+CAMPAIGN_DISCOUNT_PCT = {"group": 20, "flash": 30, "live": 10}  # below list price; share and note sell at list
 HOURS = (1, 1, 1, 1, 1, 1, 2, 4, 6, 6, 6, 7, 9, 8, 6, 6, 6, 7, 8, 11, 13, 13, 10, 5)  # a day's visits by hour
 PAGES = ("/", "/", "/feed/", "/search/", "/cart/")
 
@@ -73,6 +74,7 @@ def analytics_present(ctx) -> bool:
 
 
 def seed_analytics(ctx) -> dict[str, Any] | None:
+    from quanzi.analytics import partitions
     from quanzi.analytics.rollups import rollup_dirty_days
     from quanzi.analytics.services import report_day
 
@@ -81,6 +83,7 @@ def seed_analytics(ctx) -> dict[str, Any] | None:
         ctx.log("  analytics: no product on sale; skipped")
         return None
     yesterday = report_day(ctx.t0) - dt.timedelta(days=1)
+    partitions.ensure(days_back=DAYS + 1, today=report_day(ctx.t0))  # on PostgreSQL: a partition per history day
     history = History(rng=ctx.rng, size=SMALL if ctx.small else FULL, products=products, notes=_note_ids(ctx),
                       people=ctx.demo_people(), first_day=yesterday - dt.timedelta(days=DAYS - 1))
     history.run()
@@ -240,7 +243,8 @@ class History:
             weights = [w * (3 if k == "flash" and self.promo(d) > 1 else 1) for k, w in zip(kinds, weights, strict=True)]
             channel = rng.choices(kinds, weights=weights)[0]
         quantity = rng.choices((1, 2, 3), weights=(70, 22, 8))[0]
-        amount = product.min_price * quantity
+        list_total = product.min_price * quantity
+        amount = list_total - list_total * CAMPAIGN_DISCOUNT_PCT.get(channel, 0) // 100
         order = {"shop_id": product.shop_id, "object_type": "order", "amount": amount, "channel": channel,
                  "props": {"product_id": product.pk, "quantity": quantity}}
         when = self.emit(names.ORDER_CREATED, when, actor, **order)
@@ -250,6 +254,10 @@ class History:
         self.emit(names.ORDER_PAID, paid_at, actor, **order)
         self.emit(names.LINE_PAID, paid_at, actor, shop_id=product.shop_id, object_type="product",
                   object_id=product.pk, amount=amount, channel=channel, props={"quantity": quantity})
+        if channel != "organic":  # what the campaign sold, and gave away below list price (campaign ROI)
+            self.queue(names.CAMPAIGN_SALE, paid_at, actor, **{**order, "amount": amount})
+            if amount < list_total:
+                self.queue(names.CAMPAIGN_DISCOUNT, paid_at, actor, **{**order, "amount": list_total - amount})
         self.paid += 1
         if actor not in self.buyers:
             self.buyers.add(actor)
@@ -299,13 +307,16 @@ class History:
     # ------------------------------------------------------------ writing
     def emit(self, name: str, when: dt.datetime, actor: str, **fields) -> dt.datetime:
         """Queue one fact; the moment just after it (a visit's next step)."""
+        self.queue(name, when, actor, **fields)
+        return when + dt.timedelta(seconds=self.rng.randrange(15, 120))
+
+    def queue(self, name: str, when: dt.datetime, actor: str, **fields) -> None:
         from quanzi.analytics.services import Fact
 
         self.n += 1
         self.facts.append(Fact(key=f"{KEY_PREFIX}{self.n}", name=name, occurred_at=when, actor=actor, **fields))
         if len(self.facts) >= BATCH:
             self.flush()
-        return when + dt.timedelta(seconds=self.rng.randrange(15, 120))
 
     def flush(self) -> None:
         from quanzi.analytics.services import record

@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 
 from quanzi.accounts.events import UserRegistered
+from quanzi.ads.events import AdOrderAttributed
 from quanzi.analytics import constants as names
 from quanzi.analytics.services import Fact, actor_of_user, channel_of, record
 from quanzi.content.events import Commented, NoteLiked, NotePublished
@@ -67,13 +68,56 @@ def order_paid(event: OrderPaid) -> None:
 
     when, actor = order.paid_at or _when(), actor_of_user(order.user_id)
     channel = channel_of(attributions=event.attributions, price_sources=event.price_sources)
+    paid_lines = order_lines_of(order_ids=[event.order_id])
     lines = [Fact(key=f"order.line_paid:{line.pk}", name=names.LINE_PAID, occurred_at=when, actor=actor,
                   shop_id=event.shop_id, object_type="product", object_id=line.product_id, amount=line.line_total,
                   channel=channel, props={"quantity": line.quantity, "category": line.category_id})
-             for line in order_lines_of(order_ids=[event.order_id])]
+             for line in paid_lines]
+    campaigns = campaign_facts(paid_lines, order_id=event.order_id,
+                               shop_id=event.shop_id, when=when, actor=actor)
     record([Fact(key=f"order.paid:{event.order_id}", name=names.ORDER_PAID, occurred_at=when, actor=actor,
                  shop_id=event.shop_id, object_type="order", object_id=event.order_id, amount=event.total,
-                 channel=channel), *lines])
+                 channel=channel), *lines, *campaigns])
+
+
+def _campaigns_of(line) -> set[str]:
+    found = {line.price_source} & names.PRICED_CAMPAIGNS
+    return found | (set(line.attribution or {}) & names.ATTRIBUTED_CAMPAIGNS)
+
+
+def campaign_facts(lines, *, order_id: int, shop_id: int, when, actor: str) -> list[Fact]:
+    """Per campaign type the order's lines touched (their price source, their attribution): what it sold
+    and, when its prices were below list, what it gave away — the two sides of campaign ROI."""
+    sold: dict[str, int] = {}
+    given: dict[str, int] = {}
+    for line in lines:
+        for campaign in _campaigns_of(line):
+            sold[campaign] = sold.get(campaign, 0) + line.line_total
+            given[campaign] = given.get(campaign, 0) + max(0, line.list_price * line.quantity - line.line_total)
+    facts = []
+    for campaign in sorted(sold):
+        common = {"occurred_at": when, "actor": actor, "shop_id": shop_id, "object_type": "order",
+                  "object_id": order_id, "channel": campaign}
+        facts.append(Fact(key=f"campaign.sale:{order_id}:{campaign}", name=names.CAMPAIGN_SALE,
+                          amount=sold[campaign], **common))
+        if given[campaign]:
+            facts.append(Fact(key=f"campaign.discount:{order_id}:{campaign}", name=names.CAMPAIGN_DISCOUNT,
+                              amount=given[campaign], **common))
+    return facts
+
+
+@subscribe(AdOrderAttributed)
+def ad_order_attributed(event: AdOrderAttributed) -> None:
+    """Lines of an order bought after a sponsored click: the ads campaigns' sales (one fact per order, keyed
+    by its first newly attributed line, so an event delivered twice counts once)."""
+    if not event.lines:
+        return
+    first = min(int(line["line_id"]) for line in event.lines)
+    record([Fact(key=f"campaign.sale:ad:{event.order_id}:{first}", name=names.CAMPAIGN_SALE, occurred_at=_when(),
+                 actor=actor_of_user(event.user_id), shop_id=event.shop_id, object_type="order",
+                 object_id=event.order_id, amount=sum(int(line["amount"]) for line in event.lines),
+                 channel=names.CampaignType.ADS.value,
+                 props={"campaigns": sorted({int(line["campaign_id"]) for line in event.lines})})])
 
 
 @subscribe(OrderRefunded)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from quanzi.analytics import constants as names
 from quanzi.analytics import plans, selectors
-from quanzi.analytics.constants import FREE_DAYS, PLANS, Channel
+from quanzi.analytics.constants import FREE_DAYS, PLANS, CampaignType, Channel
 from quanzi.analytics.services import report_day
 from quanzi.core import clock
 from quanzi.core.errors import DomainError, ValidationFailed
@@ -85,6 +85,10 @@ def _report(request, *, shop_id: int | None, max_days: int, full: bool) -> dict:
         context["rfm"] = [{**row, "label": labels[row["segment"]]}
                           for row in selectors.rfm(since=raw_since, until=until, shop_id=shop_id)]
         context["raw_since"] = raw_since
+        context["roi"] = selectors.campaign_roi(since=since, until=until, shop_id=shop_id)
+        before_until = since - dt.timedelta(days=1)
+        context["roi_previous"] = (before_until - (until - since), before_until)
+        context["campaign_labels"] = dict(CampaignType.choices)
     return context
 
 

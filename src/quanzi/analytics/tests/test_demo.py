@@ -62,6 +62,12 @@ def test_the_demo_has_90_days_of_history_behind_every_report_and_seeds_it_once()
     # sharing brings buyers: K > 0
     assert selectors.sharing(since=first, until=yesterday)["k_factor"] > 0
 
+    # campaign ROI: group buys, flash sales and live rooms sold below list price; shared links at list
+    roi = {r["campaign"]: r for r in selectors.campaign_roi(since=yesterday - dt.timedelta(days=29), until=yesterday)}
+    assert {"group", "flash", "live", "share", "note"} <= set(roi)
+    assert all(roi[c]["discount"] > 0 and roi[c]["return_per_yuan"] > 1 for c in ("group", "flash", "live"))
+    assert roi["share"]["discount"] == 0 and roi["share"]["sales"] > 0
+
     # a merchant's data centre: each seeded shop with traffic has its own overview, never another's
     shop_id = demo.filter(name=names.ORDER_PAID).values_list("shop_id", flat=True).first()
     mine = selectors.overview(since=first, until=yesterday, shop_id=shop_id)
