@@ -20,6 +20,7 @@ NOTE_PUBLISHED = "note.published"
 NOTE_LIKED = "note.liked"
 COMMENTED = "note.commented"
 REVIEWED = "review.created"
+GROUP_JOINED = "group.joined"  # a spot taken in a group buy (its leader's opening, or a member's join)
 # Per order and campaign type (a price source or an attribution, see `CampaignType`): what the campaign
 # sold (line totals) and what its prices gave away (list price × quantity − line total). Campaign ROI.
 CAMPAIGN_SALE = "campaign.sale"
@@ -35,7 +36,8 @@ BEACON_NAMES = frozenset({PAGE_VIEW, PRODUCT_VIEW, NOTE_VIEW, ROOM_VIEW, IMPRESS
 BEACON_OBJECTS = {PAGE_VIEW: "", PRODUCT_VIEW: "product", NOTE_VIEW: "note", ROOM_VIEW: "room", IMPRESSION: ""}
 
 SERVER_NAMES = frozenset({SIGNED_UP, CART_ADDED, ORDER_CREATED, ORDER_PAID, LINE_PAID, ORDER_REFUNDED, SHARE_CREATED, SHARE_CLICKED, FOLLOWED,
-                          NOTE_PUBLISHED, NOTE_LIKED, COMMENTED, REVIEWED, CAMPAIGN_SALE, CAMPAIGN_DISCOUNT})
+                          NOTE_PUBLISHED, NOTE_LIKED, COMMENTED, REVIEWED, GROUP_JOINED, CAMPAIGN_SALE,
+                          CAMPAIGN_DISCOUNT})
 EVENT_NAMES = SERVER_NAMES | BEACON_NAMES
 
 

@@ -18,6 +18,7 @@ from quanzi.analytics.services import Fact, actor_of_user, channel_of, record
 from quanzi.content.events import Commented, NoteLiked, NotePublished
 from quanzi.core import clock
 from quanzi.core.events import current_envelope, subscribe
+from quanzi.groupbuy.events import GroupJoined
 from quanzi.orders.events import CartItemAdded, OrderCreated, OrderPaid, OrderRefunded
 from quanzi.payments.events import PaymentCaptured
 from quanzi.reviews.events import ReviewCreated
@@ -179,6 +180,17 @@ def commented(event: Commented) -> None:
 def reviewed(event: ReviewCreated) -> None:
     record([Fact(key=f"review.created:{event.review_id}", name=names.REVIEWED, occurred_at=_when(),
                  actor=actor_of_user(event.author_id), object_type="product", object_id=event.product_id)])
+
+
+@subscribe(GroupJoined)
+def group_joined(event: GroupJoined) -> None:
+    """A spot taken in a group buy (the outbox event's id keys it: a member who left and joins again has
+    joined twice)."""
+    envelope = current_envelope()
+    key = f"group.joined:{envelope.outbox_id}" if envelope is not None else f"group.joined:{uuid.uuid4().hex}"
+    record([Fact(key=key, name=names.GROUP_JOINED, occurred_at=_when(), actor=actor_of_user(event.user_id),
+                 shop_id=event.shop_id, object_type="product", object_id=event.product_id, channel="group",
+                 props={"group": event.group_number, "leader": event.leader})])
 
 
 @subscribe(PaymentCaptured, in_transaction=True)

@@ -18,8 +18,10 @@ from quanzi.catalog import selectors as catalog
 from quanzi.catalog.services import pool_release, pool_set_aside
 from quanzi.core import clock
 from quanzi.core.errors import BusinessRuleViolation, Conflict, DomainError, NotFound, ValidationFailed
+from quanzi.core.events import publish
 from quanzi.core.translated_columns import texts_per_language
 from quanzi.core.validation import whole_number
+from quanzi.groupbuy.events import GroupJoined
 from quanzi.groupbuy.models import (
     MAX_GROUP_SIZE,
     MIN_GROUP_SIZE,
@@ -222,7 +224,14 @@ def group_open(*, user, campaign_id: int, sku_id: int, address_id: int, quantity
     member = GroupMember.objects.create(group=group, user=user, sku_id=sku_id, quantity=quantity, is_leader=True,
                                         joined_at=now)
     order, payment = _checkout(user=user, member=member, group=group, address_id=address_id)
+    _publish_joined(group, member, campaign)
     return group, order, payment
+
+
+def _publish_joined(group: Group, member: GroupMember, campaign: GroupCampaign) -> None:
+    publish(GroupJoined(group_number=group.number, member_id=member.pk, user_id=member.user_id,
+                        shop_id=campaign.shop_id, product_id=campaign.product_id, campaign_id=campaign.pk,
+                        leader=member.is_leader))
 
 
 def _lock_group(number: str) -> Group:
@@ -261,6 +270,7 @@ def group_join(*, user, number: str, sku_id: int, address_id: int, quantity: int
     Group.objects.filter(pk=group.pk).update(joined_count=F("joined_count") + 1)
     group.joined_count += 1
     order, payment = _checkout(user=user, member=member, group=group, address_id=address_id)
+    _publish_joined(group, member, campaign)
     return group, order, payment
 
 

@@ -146,3 +146,13 @@ def test_a_plan_is_bought_over_the_api_at_the_cashier(api, make_user, product, e
                  400, "invalid_plan")
     expect_error(api(make_user()).post("/api/v1/analytics/merchant/plans", {"period": "month"},
                                        content_type="application/json"), 404, "shop_not_found")
+
+
+def test_a_spot_taken_in_a_group_is_a_fact_of_the_groups_product():
+    from quanzi.groupbuy.events import GroupJoined
+
+    handlers.group_joined(GroupJoined(group_number="G1", member_id=3, user_id=5, shop_id=2, product_id=8,
+                                      campaign_id=1, leader=True))
+    fact = Event.objects.get(name=names.GROUP_JOINED)
+    assert (fact.shop_id, fact.object_type, fact.object_id, fact.channel) == (2, "product", 8, "group")
+    assert fact.props == {"group": "G1", "leader": True}

@@ -59,6 +59,22 @@ def test_a_full_group_answers_group_full_and_places_no_order(open_group, join_gr
     assert not d.orders.exists()
 
 
+def test_opening_and_joining_publish_group_joined_and_a_refused_join_publishes_nothing(
+        open_group, join_group, make_shopper, campaign, monkeypatch):
+    published = []
+    monkeypatch.setattr(services, "publish", published.append)
+    a, b, c, d = (make_shopper() for _ in range(4))
+    group, *_ = open_group(a)
+    join_group(b, group)
+    join_group(c, group)
+    with pytest.raises(DomainError):
+        join_group(d, group)
+    joined = [e for e in published if e.event_name == "group.joined"]
+    assert [(e.user_id, e.leader) for e in joined] == [(a.pk, True), (b.pk, False), (c.pk, False)]
+    assert {(e.group_number, e.shop_id, e.product_id, e.campaign_id) for e in joined} == {
+        (group.number, campaign.shop_id, campaign.product_id, campaign.pk)}
+
+
 def test_joining_twice_or_after_the_deadline_is_refused(open_group, join_group, make_shopper):
     a, b = make_shopper(), make_shopper()
     group, *_ = open_group(a)
