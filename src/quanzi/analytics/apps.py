@@ -10,8 +10,11 @@ class AnalyticsConfig(AppConfig):
     def ready(self) -> None:
         from quanzi.analytics import handlers, tasks, tracking  # noqa: F401 - subscribers, the rollup sweep
         from quanzi.web.page_hooks import product_visit_hooks
-        from quanzi.web.slots import SlotEntry, slots
+        from quanzi.web.slots import TEMPLATE, SlotEntry, declare_slot, slots
 
+        declare_slot("analytics.ops_dashboard", kind=TEMPLATE, owner="analytics",
+                     doc="Operator's data dashboard, sections after the platform's own reports (risk indicators, "
+                         "community stats): the range is `overview.since` … `overview.until`.")
         product_visit_hooks.register(tracking.record_product_view, key="analytics.product_view")
         slots.register(SlotEntry(slot="base.scripts", key="analytics.beacon",
                                  template="analytics/partials/beacon_script.html"))
