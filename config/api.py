@@ -44,16 +44,19 @@ def _mount() -> None:
     from quanzi.feed.api import router as feed
     from quanzi.flashsale.api import router as flashsale
     from quanzi.groupbuy.api import router as groupbuy
+    from quanzi.guarantees.api import router as guarantees
     from quanzi.live.api import router as live
     from quanzi.livesales.api import router as livesales
     from quanzi.notifications.api import router as notifications
     from quanzi.orders.api import router as orders
     from quanzi.payments.api import router as payments
+    from quanzi.privacy.api import router as privacy
     from quanzi.reviews.api import router as reviews
     from quanzi.sharing.api import router as sharing
     from quanzi.shipping.api import router as shipping
     from quanzi.shops.api import router as shops
     from quanzi.social.api import router as social
+    from quanzi.trust.api import router as trust
     from quanzi.wallet.api import router as wallet
 
     api.add_router("/accounts", accounts)
@@ -80,6 +83,9 @@ def _mount() -> None:
     api.add_router("/ads", ads)
     api.add_router("/ads", ads_revenue)  # GET /ads/revenue: the platform revenue report (staff)
     api.add_router("/analytics", analytics)
+    api.add_router("/trust", trust)
+    api.add_router("/guarantees", guarantees)
+    api.add_router("/privacy", privacy)
 
 
 _mount()

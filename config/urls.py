@@ -36,6 +36,9 @@ urlpatterns = [
     path("", include("quanzi.livesales.urls")),
     path("", include("quanzi.ads.urls")),
     path("", include("quanzi.analytics.urls")),
+    path("", include("quanzi.trust.urls")),
+    path("", include("quanzi.guarantees.urls")),
+    path("", include("quanzi.privacy.urls")),
     path("", include("quanzi.web.urls")),  # /styleguide/ (staff only)
     path("", include("quanzi.storefront.urls")),
 ]
