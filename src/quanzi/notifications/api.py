@@ -1,4 +1,5 @@
-"""Notifications API (/api/v1/notifications): list (cursor), unread count, mark read, preferences."""
+"""Notifications API (/api/v1/notifications): list (cursor), unread count, mark read, preferences, and
+the harassment controls: muted senders and reports (notifications/harassment.py)."""
 
 from __future__ import annotations
 
@@ -93,3 +94,56 @@ def put_preferences(request, payload: PrefsIn):
         for kind, enabled in payload.preferences.items():
             services.set_preference(user=request.auth, kind=kind, enabled=enabled)
     return {"preferences": selectors.preferences(user=request.auth)}
+
+
+class MuteIn(Schema):
+    uid: str  # the sender's public id
+
+
+class MutedOut(Schema):
+    uid: str
+    nickname: str
+
+
+class MutesOut(Schema):
+    muted: list[MutedOut]
+
+
+class ReportIn(Schema):
+    reason: str = ""
+
+
+class ReportOut(Schema):
+    reported: bool
+    sender_muted: bool
+
+
+def _mutes(user) -> dict:
+    return {"muted": [{"uid": u.uid, "nickname": u.display_name} for u in selectors.muted_senders(user=user)]}
+
+
+@router.get("/mutes", response=MutesOut, auth=auth, summary="People whose notifications I stopped")
+def list_mutes(request):
+    return _mutes(request.auth)
+
+
+@router.post("/mutes", response=MutesOut, auth=auth, summary="Stop every notification a person causes")
+def mute(request, payload: MuteIn):
+    """Their likes, comments, replies, @mentions, follows and live notices stop reaching you."""
+    services.sender_mute(user=request.auth, sender_uid=payload.uid)
+    return _mutes(request.auth)
+
+
+@router.delete("/mutes/{uid}", response=MutesOut, auth=auth, summary="Hear from a muted person again")
+def unmute(request, uid: str):
+    services.sender_unmute(user=request.auth, sender_uid=uid)
+    return _mutes(request.auth)
+
+
+@router.post("/{int:notification_id}/report", response=ReportOut, auth=auth,
+             summary="Report a notification's sender as harassment")
+def report(request, notification_id: int, payload: ReportIn):
+    """Only your own notifications (404 otherwise); the sender is muted for you, and each person who
+    reports them lowers how many notifications they can cause (after 3, none)."""
+    services.harassment_report(user=request.auth, notification_id=notification_id, reason=payload.reason)
+    return {"reported": True, "sender_muted": True}

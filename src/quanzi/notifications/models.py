@@ -78,3 +78,57 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind}={self.enabled}"
+
+
+class SenderMute(models.Model):
+    """A person stopped every notification one sender causes ("stop sharing to me"): that sender's
+    likes, comments, replies, @mentions, follows and live notices no longer reach them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="+")
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("sender"), on_delete=models.CASCADE,
+                               related_name="+")
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("muted sender")
+        verbose_name_plural = _("muted senders")
+        constraints = [models.UniqueConstraint(fields=["user", "sender"], name="notif_mute_unique")]
+
+
+class HarassmentReport(models.Model):
+    """A recipient reported a notification's sender as harassment. Distinct reporters over 30 days
+    lower the sender's caps (harassment.py); trust and safety hears of each report (event)."""
+
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reporter"), on_delete=models.CASCADE,
+                                 related_name="+")
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("sender"), on_delete=models.CASCADE,
+                               related_name="+")
+    notification = models.ForeignKey(Notification, verbose_name=_("notification"), on_delete=models.SET_NULL,
+                                     null=True, blank=True, related_name="+")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("harassment report")
+        verbose_name_plural = _("harassment reports")
+        constraints = [models.UniqueConstraint(fields=["reporter", "notification"], name="notif_report_once")]
+        indexes = [models.Index(fields=["sender", "created_at"], name="notif_report_sender_idx")]
+
+
+class SenderDailyCount(models.Model):
+    """How many notifications of one kind a sender caused today, to one recipient (`recipient_id`) or to
+    anyone (`recipient_id` 0): the caps' counters, taken with a conditional UPDATE so concurrent deliveries
+    never pass a cap. `withheld` counts what a cap or a report kept back."""
+
+    day = models.DateField()
+    sender_id = models.BigIntegerField()
+    recipient_id = models.BigIntegerField()  # 0: the sender's total for the day
+    kind = models.CharField(max_length=12)
+    count = models.PositiveIntegerField(default=0)
+    withheld = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "sender_id", "recipient_id", "kind"],
+                                               name="notif_sender_day_unique")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from quanzi.core.http import cursor_page
 from quanzi.notifications.constants import Kind
-from quanzi.notifications.models import Notification, NotificationPreference
+from quanzi.notifications.models import Notification, NotificationPreference, SenderMute
 
 
 def unread_count(*, user) -> int:
@@ -28,3 +28,13 @@ def preferences(*, user) -> dict[str, bool]:
     for kind, enabled in NotificationPreference.objects.filter(user_id=user.pk).values_list("kind", "enabled"):
         prefs[kind] = enabled
     return prefs
+
+
+def muted_senders(*, user) -> list:
+    """The people the user stopped notifications from, newest first, with their profiles."""
+    from quanzi.social.selectors import users_by_ids
+
+    rows = list(SenderMute.objects.filter(user_id=user.pk).order_by("-created_at", "-id")
+                .values_list("sender_id", flat=True)[:200])
+    users = users_by_ids(user_ids=rows)
+    return [users[pk] for pk in rows if pk in users]

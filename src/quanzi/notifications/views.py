@@ -43,6 +43,42 @@ def open_notification(request, pk: int):
 
 
 @login_required
+@require_POST
+def mute_sender(request, pk: int):
+    """From a notification: stop everything its sender causes ("stop sharing to me")."""
+    n = selectors.notification_for(user=request.user, notification_id=pk)
+    if n is None or not n.actor_id:
+        raise Http404
+    services.sender_mute(user=request.user, sender_uid=n.actor.uid)
+    messages.success(request, _("You will no longer get notifications from %(name)s.") % {"name": n.actor.display_name})
+    return redirect(request, reverse("notifications:list"))
+
+
+@login_required
+@require_POST
+def report_sender(request, pk: int):
+    try:
+        services.harassment_report(user=request.user, notification_id=pk, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        if exc.code == "notification_not_found":
+            raise Http404 from None
+        messages.error(request, exc.message)
+        return redirect(request, reverse("notifications:list"))
+    messages.success(request, _("Thank you. We muted this person for you, and your report counts against them."))
+    return redirect(request, reverse("notifications:list"))
+
+
+@login_required
+@require_POST
+def unmute_sender(request):
+    try:
+        services.sender_unmute(user=request.user, sender_uid=str(request.POST.get("uid", ""))[:40])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(request, reverse("notifications:settings"))
+
+
+@login_required
 def settings_page(request):
     if request.method == "POST":
         for kind in Kind.values:
@@ -51,4 +87,5 @@ def settings_page(request):
         return redirect(request, reverse("notifications:settings"))
     prefs = selectors.preferences(user=request.user)
     rows = [{"kind": k, "label": label, "enabled": prefs[k]} for k, label in Kind.choices]
-    return TemplateResponse(request, "notifications/settings.html", {"rows": rows})
+    return TemplateResponse(request, "notifications/settings.html",
+                            {"rows": rows, "muted": selectors.muted_senders(user=request.user)})
