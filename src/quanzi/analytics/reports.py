@@ -1,5 +1,5 @@
 """The weekly data report: every Monday, each shop with a data plan gets last week's daily figures by
-e-mail (a CSV attachment and a short summary), sent to the owner's e-mail address (an owner who signed up
+e-mail (a PDF of the week — figures, days, campaign ROI, best sellers — the daily CSV, and a short summary), sent to the owner's e-mail address (an owner who signed up
 with a phone only gets none until they add one; the data centre says so).
 
 Exactly once per shop and week: the `ReportDelivery` row is inserted before the message is sent, in the
@@ -65,15 +65,28 @@ def _send(shop, week: dt.date, until: dt.date, now: dt.datetime) -> bool:
                 subject = _("%(shop)s: your weekly data report %(since)s – %(until)s") % {
                     "shop": shop.name, "since": week.isoformat(), "until": until.isoformat()}
                 body = _("GMV ¥%(gmv)s · paid orders %(orders)d · buyers %(buyers)d · refunds ¥%(refunds)s.\n"
-                         "The daily figures are attached; the data centre has the rest.") % {
+                         "The week's report (PDF) and the daily figures (CSV) are attached; the data centre has the rest.") % {
                     "gmv": format_yuan(overview.totals["gmv"]), "orders": overview.totals["orders"],
                     "buyers": overview.totals["buyers"], "refunds": format_yuan(overview.totals["refunds"])}
+                pdf = _pdf(shop, overview)  # the shop's language would be better; its owner's is not stored
             message = EmailMessage(subject=subject, body=body, to=[email])
+            message.attach(f"quanzi-{shop.pk}-{week.isoformat()}.pdf", pdf, "application/pdf")
             message.attach(f"quanzi-{shop.pk}-{week.isoformat()}.csv", daily_csv(overview), "text/csv")
             message.send(fail_silently=False)
     except IntegrityError:  # sent already (or being sent by another run)
         return False
     return True
+
+
+def _pdf(shop, overview: selectors.Overview) -> bytes:
+    from quanzi.analytics.constants import CampaignType
+    from quanzi.analytics.pdf import weekly_pdf
+
+    since, until = overview.since, overview.until
+    return weekly_pdf(shop_name=shop.name, overview=overview,
+                      roi=selectors.campaign_roi(since=since, until=until, shop_id=shop.pk),
+                      products=selectors.top_products(since=since, until=until, shop_id=shop.pk),
+                      campaign_labels=dict(CampaignType.choices))
 
 
 def send_weekly_reports(*, now: dt.datetime | None = None) -> int:
