@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "quanzi.trust",
     "quanzi.guarantees",
     "quanzi.privacy",
+    "quanzi.recommend",
     "quanzi.storefront",
     "quanzi.console",
     "quanzi.demo",

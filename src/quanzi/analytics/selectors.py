@@ -415,3 +415,28 @@ def campaign_roi(*, since: dt.date, until: dt.date, shop_id: int | None = None) 
                      "return_per_yuan": _per_yuan(sales, cost),
                      "incremental_per_yuan": _per_yuan(sales - previous, cost)})
     return rows
+
+
+# ---------------------------------------------------------------- interactions (recommendation's training data)
+
+INTERACTION_EVENTS = {names.PRODUCT_VIEW: "view", names.CART_ADDED: "cart", names.LINE_PAID: "order"}
+
+
+def product_interactions(*, days: int = 180, limit: int = 5_000_000) -> list[tuple[str, int, float, str]]:
+    """(actor, product id, epoch seconds, "view" | "cart" | "order" | "share") over the last `days` days, oldest
+    first: who did what with which product — the recommenders' training and evaluation data. Pseudonymous
+    actors, like every analytics report."""
+    since = dates.today() - dt.timedelta(days=days)
+    rows = (Event.objects.filter(day__gte=since, name__in=[*INTERACTION_EVENTS, names.SHARE_CREATED])
+            .order_by("occurred_at", "id").values_list("actor", "name", "object_id", "occurred_at", "props")[:limit])
+    out = []
+    for actor, name, object_id, when, props in rows.iterator(chunk_size=5_000):
+        if name == names.SHARE_CREATED:
+            if (props or {}).get("target") != "product" or not str((props or {}).get("target_id", "")).isdigit():
+                continue
+            object_id, event = int(props["target_id"]), "share"
+        else:
+            event = INTERACTION_EVENTS[name]
+        if object_id:
+            out.append((actor, int(object_id), when.timestamp(), event))
+    return out
