@@ -51,6 +51,7 @@ def _mount() -> None:
     from quanzi.orders.api import router as orders
     from quanzi.payments.api import router as payments
     from quanzi.privacy.api import router as privacy
+    from quanzi.recommend.api import router as recommend
     from quanzi.reviews.api import router as reviews
     from quanzi.sharing.api import router as sharing
     from quanzi.shipping.api import router as shipping
@@ -86,6 +87,7 @@ def _mount() -> None:
     api.add_router("/trust", trust)
     api.add_router("/guarantees", guarantees)
     api.add_router("/privacy", privacy)
+    api.add_router("/recommend", recommend)
 
 
 _mount()

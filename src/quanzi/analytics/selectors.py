@@ -440,3 +440,15 @@ def product_interactions(*, days: int = 180, limit: int = 5_000_000) -> list[tup
         if object_id:
             out.append((actor, int(object_id), when.timestamp(), event))
     return out
+
+
+def recent_products_of_user(*, user_id: int, limit: int = 30, days: int = 60) -> list[tuple[int, str]]:
+    """(product id, "view" | "cart" | "order") of the user's latest product interactions, newest first (one
+    query on the actor's index): what personalised recommendations start from."""
+    from quanzi.analytics.services import actor_of_user
+
+    since = dates.today() - dt.timedelta(days=days)
+    rows = (Event.objects.filter(actor=actor_of_user(user_id), day__gte=since, name__in=list(INTERACTION_EVENTS),
+                                 object_id__isnull=False)
+            .order_by("-occurred_at").values_list("object_id", "name")[:limit])
+    return [(int(pk), INTERACTION_EVENTS[name]) for pk, name in rows]

@@ -1,0 +1,84 @@
+"""Recommendation API (/api/v1/recommend): the rails as JSON, and the person's settings."""
+
+from __future__ import annotations
+
+from ninja import Router, Schema
+
+from quanzi.accounts.auth import auth, optional_auth
+from quanzi.recommend import selectors, services
+
+router = Router(tags=["recommend"])
+
+
+class PickOut(Schema):
+    product_id: int
+    title: str
+    price: int  # fen, the lowest SKU price
+    shop: str
+    reason: str  # because | also | trending
+    because_product_id: int | None
+    because_title: str | None
+
+
+class PicksOut(Schema):
+    personalised: bool
+    items: list[PickOut]
+
+
+class InterestOut(Schema):
+    category_id: int
+    name: str
+    weight: float
+    hidden: bool
+
+
+class PreferencesOut(Schema):
+    personalised: bool
+    interests: list[InterestOut]
+
+
+class PreferencesIn(Schema):
+    personalised: bool | None = None
+    hide_category: int | None = None
+    show_category: int | None = None
+
+
+def _picks(picks) -> list[dict]:
+    return [{"product_id": p.product.pk, "title": p.product.title, "price": p.product.min_price,
+             "shop": p.product.shop.name, "reason": p.reason,
+             "because_product_id": p.source.pk if p.source else None,
+             "because_title": p.source.title if p.source else None} for p in picks]
+
+
+@router.get("/for-you", auth=optional_auth, response=PicksOut, summary="猜你喜欢: products for the signed-in person")
+def for_you(request, limit: int = 12):
+    """Personalised from the person's latest interactions, with why; the trending list for everyone else
+    and for people who turned personalisation off."""
+    user = request.auth
+    personalised, _hidden = selectors.preference(user=user)
+    return {"personalised": personalised,
+            "items": _picks(selectors.for_user(user=user, limit=max(1, min(int(limit), 48))))}
+
+
+@router.get("/products/{int:product_id}/also", response=PicksOut, summary="看了又看: products people also looked at")
+def also_viewed(request, product_id: int, limit: int = 8):
+    return {"personalised": False,
+            "items": _picks(selectors.also_viewed(product_id=product_id, limit=max(1, min(int(limit), 48))))}
+
+
+def _preferences(user) -> dict:
+    personalised, _hidden = selectors.preference(user=user)
+    return {"personalised": personalised, "interests": selectors.interests(user=user)}
+
+
+@router.get("/preferences", auth=auth, response=PreferencesOut, summary="My recommendation settings")
+def get_preferences(request):
+    return _preferences(request.auth)
+
+
+@router.put("/preferences", auth=auth, response=PreferencesOut, summary="Change my recommendation settings")
+def put_preferences(request, payload: PreferencesIn):
+    """Turn personalisation on or off; hide an inferred interest (a category id) or show it again."""
+    services.preference_set(user=request.auth, personalised=payload.personalised,
+                            hide_category=payload.hide_category, show_category=payload.show_category)
+    return _preferences(request.auth)

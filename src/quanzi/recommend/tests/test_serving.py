@@ -1,0 +1,133 @@
+"""Training from the analytics log and the rails: 看了又看 by co-interaction, 猜你喜欢 from a person's latest
+interactions with why, trending when personalisation is off or nobody is signed in, hidden interests,
+two products per shop at most, never an unsellable product; the pages, the API and the query counts."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from quanzi.analytics import constants as names
+from quanzi.analytics.services import SHANGHAI, Fact, actor_of_user, record
+from quanzi.recommend import selectors, services
+from quanzi.recommend.models import ItemNeighbour, TrendingItem
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(make_shop, make_product):
+    """Two shops; tea (t1–t4, shop A) is viewed together, and so are phones (p1–p3, shop B)."""
+    a, b = make_shop(), make_shop()
+    tea = [make_product(shop=a, title=f"茶{i}") for i in range(4)]
+    phones = [make_product(shop=b, title=f"手机{i}") for i in range(3)]
+    return {"tea": tea, "phones": phones}
+
+
+def views(actor, products, *, hours_ago=5, key=""):
+    now = dt.datetime.now(SHANGHAI)
+    return [Fact(key=f"{key}{actor}-{p.pk}", name=names.PRODUCT_VIEW, actor=actor, object_type="product",
+                 object_id=p.pk, shop_id=p.shop_id, occurred_at=now - dt.timedelta(hours=hours_ago, minutes=i))
+            for i, p in enumerate(products)]
+
+
+@pytest.fixture
+def trained(catalogue):
+    tea, phones = catalogue["tea"], catalogue["phones"]
+    facts = []
+    for n in range(12):
+        facts += views(f"t{n}", tea[:3] if n % 2 else tea[1:])
+        facts += views(f"p{n}", phones)
+    facts += views("x", [tea[0], phones[0]])  # one person across both
+    record(facts)
+    run = services.train()
+    return {**catalogue, "run": run}
+
+
+def test_training_stores_neighbours_by_co_interaction_and_trending(trained):
+    tea, phones = trained["tea"], trained["phones"]
+    assert trained["run"].neighbours > 0 and trained["run"].interactions == 12 * 3 + 12 * 3 + 2
+    near_t1 = list(ItemNeighbour.objects.filter(product_id=tea[1].pk).order_by("rank").values_list("neighbour_id", flat=True))
+    assert set(near_t1[:3]) == {tea[0].pk, tea[2].pk, tea[3].pk}
+    assert TrendingItem.objects.order_by("rank").first().product_id == phones[0].pk  # 13 people: the most
+    assert services.train_if_due() == 0  # trained moments ago
+
+
+def test_also_viewed_is_the_neighbours_sellable_and_diverse(trained):
+    tea = trained["tea"]
+    picks = selectors.also_viewed(product_id=tea[1].pk)
+    assert [p.reason for p in picks] == ["also"] * len(picks)
+    ids = [p.product.pk for p in picks]
+    assert tea[1].pk not in ids and sum(1 for p in picks if p.product.shop_id == tea[0].shop_id) <= 2
+    tea[2].status = "off_shelf"
+    tea[2].save(update_fields=["status"])
+    assert tea[2].pk not in [p.product.pk for p in selectors.also_viewed(product_id=tea[1].pk)]
+
+
+def test_for_user_follows_what_the_person_looked_at_and_says_why(trained, make_user):
+    tea = trained["tea"]
+    me = make_user()
+    record(views(actor_of_user(me.pk), [tea[1]], hours_ago=1, key="me"))
+    picks = selectors.for_user(user=me, limit=4)
+    first = picks[0]
+    assert first.reason == "because" and first.source.pk == tea[1].pk and first.product.shop_id == tea[1].shop_id
+    assert tea[1].pk not in [p.product.pk for p in picks]  # never what they already saw
+    assert sum(1 for p in picks if p.product.shop_id == tea[0].shop_id) <= 2  # two a shop; the rest trending
+    assert {p.reason for p in picks[2:]} <= {"trending"}
+
+
+def test_personalisation_off_and_anonymous_get_the_same_trending_list(trained, make_user):
+    from django.contrib.auth.models import AnonymousUser
+
+    me = make_user()
+    record(views(actor_of_user(me.pk), [trained["tea"][1]], hours_ago=1, key="me"))
+    services.preference_set(user=me, personalised=False)
+    mine = [(p.product.pk, p.reason) for p in selectors.for_user(user=me)]
+    anyone = [(p.product.pk, p.reason) for p in selectors.for_user(user=AnonymousUser())]
+    assert mine == anyone and {r for _pk, r in mine} == {"trending"}
+
+
+def test_a_hidden_interest_is_no_longer_recommended(trained, make_user):
+    tea = trained["tea"]
+    me = make_user()
+    record(views(actor_of_user(me.pk), [tea[1]], hours_ago=1, key="me"))
+    [interest] = selectors.interests(user=me)
+    assert interest["category_id"] == tea[1].category_id and not interest["hidden"]
+    services.preference_set(user=me, hide_category=tea[1].category_id)
+    picks = selectors.for_user(user=me)
+    assert all(p.reason == "trending" or p.product.category_id != tea[1].category_id for p in picks)
+    assert selectors.interests(user=me)[0]["hidden"] is True
+
+
+def test_serving_costs_a_fixed_number_of_queries(trained, make_user):
+    me = make_user()
+    record(views(actor_of_user(me.pk), trained["tea"][:2] + trained["phones"][:1], hours_ago=1, key="me"))
+    with CaptureQueriesContext(connection) as q:
+        selectors.for_user(user=me, limit=12)
+    assert len(q.captured_queries) <= 6, [c["sql"][:80] for c in q.captured_queries]
+
+
+def test_pages_and_api(trained, make_user, api, expect_error):
+    tea = trained["tea"]
+    me = make_user()
+    record(views(actor_of_user(me.pk), [tea[1]], hours_ago=1, key="me"))
+    client = Client()
+    client.force_login(me)
+    home = client.get("/").content.decode()
+    assert 'data-testid="for-you-slot"' in home
+    rail = client.get("/recommend/for-you/").content.decode()
+    assert 'data-reason="because"' in rail and "茶1" in rail
+    assert 'data-testid="also-viewed"' in client.get(f"/recommend/also/{tea[1].pk}/").content.decode()
+    client.post("/me/recommendations/", {"action": "off"})
+    assert 'data-testid="rec-is-off"' in client.get("/me/recommendations/").content.decode()
+    body = api(me).get("/api/v1/recommend/for-you").json()
+    assert body["personalised"] is False and {i["reason"] for i in body["items"]} == {"trending"}
+    put = api(me).put("/api/v1/recommend/preferences", {"personalised": True, "hide_category": tea[0].category_id},
+                      content_type="application/json").json()
+    assert put["personalised"] is True and any(i["hidden"] for i in put["interests"])
+    expect_error(api(me).put("/api/v1/recommend/preferences", {"hide_category": -5}, content_type="application/json"),
+                 400, "invalid_category")
+    assert api(me).get(f"/api/v1/recommend/products/{tea[1].pk}/also").json()["items"]
+    assert Client().get("/api/v1/recommend/for-you").json()["personalised"] is False
