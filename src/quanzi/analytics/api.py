@@ -111,7 +111,7 @@ class RoiOut(Schema):
     campaigns: list[CampaignRoiOut]
 
 
-class PlanOut(Schema):
+class DataPlanOut(Schema):
     active: bool
     period: str | None
     ends_at: dt.datetime | None
@@ -119,11 +119,11 @@ class PlanOut(Schema):
     prices: dict[str, int]  # period → fen
 
 
-class PlanIn(Schema):
+class DataPlanIn(Schema):
     period: str  # month | year
 
 
-class PlanStartOut(Schema):
+class DataPlanStartOut(Schema):
     plan_number: str
     payment_number: str
     amount: int
@@ -289,7 +289,7 @@ def merchant_roi(request, since: str = "", until: str = ""):
     return _roi(since, until, _subscribed_shop(request))
 
 
-@router.get("/merchant/plan", auth=auth, response=PlanOut, summary="Merchant: the shop's data plan")
+@router.get("/merchant/plan", auth=auth, response=DataPlanOut, summary="Merchant: the shop's data plan")
 def merchant_plan(request):
     from quanzi.analytics.plans import active_plan
 
@@ -300,8 +300,8 @@ def merchant_plan(request):
             "prices": {period: price for period, (price, _days) in PLANS.items()}}
 
 
-@router.post("/merchant/plans", auth=auth, response={201: PlanStartOut}, summary="Merchant: buy a data plan")
-def merchant_plan_buy(request, payload: PlanIn):
+@router.post("/merchant/plans", auth=auth, response={201: DataPlanStartOut}, summary="Merchant: buy a data plan")
+def merchant_plan_buy(request, payload: DataPlanIn):
     """Opens a payment at the cashier (`pay_url`); the plan runs once it is captured, from the end of the
     plan running now, if any."""
     from quanzi.analytics.plans import plan_start

@@ -96,24 +96,24 @@ def put_preferences(request, payload: PrefsIn):
     return {"preferences": selectors.preferences(user=request.auth)}
 
 
-class MuteIn(Schema):
+class SenderMuteIn(Schema):
     uid: str  # the sender's public id
 
 
-class MutedOut(Schema):
+class MutedSenderOut(Schema):
     uid: str
     nickname: str
 
 
-class MutesOut(Schema):
-    muted: list[MutedOut]
+class MutedSendersOut(Schema):
+    muted: list[MutedSenderOut]
 
 
-class ReportIn(Schema):
+class HarassmentReportIn(Schema):
     reason: str = ""
 
 
-class ReportOut(Schema):
+class HarassmentReportOut(Schema):
     reported: bool
     sender_muted: bool
 
@@ -122,27 +122,27 @@ def _mutes(user) -> dict:
     return {"muted": [{"uid": u.uid, "nickname": u.display_name} for u in selectors.muted_senders(user=user)]}
 
 
-@router.get("/mutes", response=MutesOut, auth=auth, summary="People whose notifications I stopped")
+@router.get("/mutes", response=MutedSendersOut, auth=auth, summary="People whose notifications I stopped")
 def list_mutes(request):
     return _mutes(request.auth)
 
 
-@router.post("/mutes", response=MutesOut, auth=auth, summary="Stop every notification a person causes")
-def mute(request, payload: MuteIn):
+@router.post("/mutes", response=MutedSendersOut, auth=auth, summary="Stop every notification a person causes")
+def mute(request, payload: SenderMuteIn):
     """Their likes, comments, replies, @mentions, follows and live notices stop reaching you."""
     services.sender_mute(user=request.auth, sender_uid=payload.uid)
     return _mutes(request.auth)
 
 
-@router.delete("/mutes/{uid}", response=MutesOut, auth=auth, summary="Hear from a muted person again")
+@router.delete("/mutes/{uid}", response=MutedSendersOut, auth=auth, summary="Hear from a muted person again")
 def unmute(request, uid: str):
     services.sender_unmute(user=request.auth, sender_uid=uid)
     return _mutes(request.auth)
 
 
-@router.post("/{int:notification_id}/report", response=ReportOut, auth=auth,
+@router.post("/{notification_id}/report", response=HarassmentReportOut, auth=auth,
              summary="Report a notification's sender as harassment")
-def report(request, notification_id: int, payload: ReportIn):
+def report(request, notification_id: int, payload: HarassmentReportIn):
     """Only your own notifications (404 otherwise); the sender is muted for you, and each person who
     reports them lowers how many notifications they can cause (after 3, none)."""
     services.harassment_report(user=request.auth, notification_id=notification_id, reason=payload.reason)

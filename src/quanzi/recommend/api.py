@@ -10,7 +10,7 @@ from quanzi.recommend import selectors, services
 router = Router(tags=["recommend"])
 
 
-class PickOut(Schema):
+class RecommendationOut(Schema):
     product_id: int
     title: str
     price: int  # fen, the lowest SKU price
@@ -20,24 +20,24 @@ class PickOut(Schema):
     because_title: str | None
 
 
-class PicksOut(Schema):
+class RecommendationsOut(Schema):
     personalised: bool
-    items: list[PickOut]
+    items: list[RecommendationOut]
 
 
-class InterestOut(Schema):
+class InterestTagOut(Schema):
     category_id: int
     name: str
     weight: float
     hidden: bool
 
 
-class PreferencesOut(Schema):
+class RecommendPreferencesOut(Schema):
     personalised: bool
-    interests: list[InterestOut]
+    interests: list[InterestTagOut]
 
 
-class PreferencesIn(Schema):
+class RecommendPreferencesIn(Schema):
     personalised: bool | None = None
     hide_category: int | None = None
     show_category: int | None = None
@@ -50,7 +50,7 @@ def _picks(picks) -> list[dict]:
              "because_title": p.source.title if p.source else None} for p in picks]
 
 
-@router.get("/for-you", auth=optional_auth, response=PicksOut, summary="猜你喜欢: products for the signed-in person")
+@router.get("/for-you", auth=optional_auth, response=RecommendationsOut, summary="猜你喜欢: products for the signed-in person")
 def for_you(request, limit: int = 12):
     """Personalised from the person's latest interactions, with why; the trending list for everyone else
     and for people who turned personalisation off."""
@@ -60,7 +60,7 @@ def for_you(request, limit: int = 12):
             "items": _picks(selectors.for_user(user=user, limit=max(1, min(int(limit), 48))))}
 
 
-@router.get("/products/{int:product_id}/also", response=PicksOut, summary="看了又看: products people also looked at")
+@router.get("/products/{product_id}/also", response=RecommendationsOut, summary="看了又看: products people also looked at")
 def also_viewed(request, product_id: int, limit: int = 8):
     return {"personalised": False,
             "items": _picks(selectors.also_viewed(product_id=product_id, limit=max(1, min(int(limit), 48))))}
@@ -71,13 +71,13 @@ def _preferences(user) -> dict:
     return {"personalised": personalised, "interests": selectors.interests(user=user)}
 
 
-@router.get("/preferences", auth=auth, response=PreferencesOut, summary="My recommendation settings")
+@router.get("/preferences", auth=auth, response=RecommendPreferencesOut, summary="My recommendation settings")
 def get_preferences(request):
     return _preferences(request.auth)
 
 
-@router.put("/preferences", auth=auth, response=PreferencesOut, summary="Change my recommendation settings")
-def put_preferences(request, payload: PreferencesIn):
+@router.put("/preferences", auth=auth, response=RecommendPreferencesOut, summary="Change my recommendation settings")
+def put_preferences(request, payload: RecommendPreferencesIn):
     """Turn personalisation on or off; hide an inferred interest (a category id) or show it again."""
     services.preference_set(user=request.auth, personalised=payload.personalised,
                             hide_category=payload.hide_category, show_category=payload.show_category)
