@@ -17,6 +17,8 @@ from quanzi.recommend.models import ItemNeighbour, RecommendPreference, Trending
 PER_SHOP = 2
 RECENT = 30
 DECAY = 0.92  # the weight of the i-th most recent interaction: DECAY ** i
+RECENT_DAYS = 30
+CACHE_SECONDS = 300  # a person's picks are recomputed at most every 5 minutes (or when their settings change)
 
 BECAUSE = "because"  # similar to something the person looked at or bought
 ALSO = "also"  # people who looked at this product looked at that one
@@ -77,16 +79,44 @@ def also_viewed(*, product_id: int, limit: int = 8) -> list[Pick]:
     return [Pick(product=products[pk], reason=ALSO) for pk in chosen]
 
 
+def _cache_key(user_id: int) -> str:
+    return f"recommend:for_user:{user_id}"
+
+
+def forget_picks(*, user_id: int) -> None:
+    """Drop the person's cached picks (their settings changed)."""
+    from django.core.cache import cache
+
+    cache.delete(_cache_key(user_id))
+
+
 def for_user(*, user, limit: int = 12) -> list[Pick]:
     """猜你喜欢: products near what the person interacted with lately (their latest 30 views, adds to cart
     and orders, the recent and the strong weighing more), without what they already saw, topped up with
-    trending; trending alone when personalisation is off. At most six queries."""
+    trending; trending alone when personalisation is off. The chosen ids are cached for `CACHE_SECONDS`
+    (a cached list costs one query: the products, still checked sellable); at most six queries otherwise."""
+    from django.core.cache import cache
+
     personalised, hidden = preference(user=user)
     if not personalised:
         return trending(limit=limit)
+    key = _cache_key(user.pk)
+    cached = cache.get(key)
+    if cached is not None and cached["limit"] >= limit:
+        ids = cached["picks"][:limit]
+        products = _products([pk for pk, _r, _s in ids] + [s for _pk, _r, s in ids if s])
+        return [Pick(product=products[pk], reason=reason, source=products.get(src))
+                for pk, reason, src in ids if pk in products]
+    picks = _fresh_picks(user=user, hidden=hidden, limit=limit)
+    cache.set(key, {"limit": limit, "picks": [(p.product.pk, p.reason, p.source.pk if p.source else None)
+                                              for p in picks]}, CACHE_SECONDS)
+    return picks
+
+
+def _fresh_picks(*, user, hidden: set[int], limit: int) -> list[Pick]:
     from quanzi.analytics.selectors import recent_products_of_user
 
-    recent = recent_products_of_user(user_id=user.pk, limit=RECENT)
+    recent = recent_products_of_user(user_id=user.pk, limit=RECENT, days=RECENT_DAYS)
     weight: dict[int, float] = defaultdict(float)
     for i, (pk, event) in enumerate(recent):
         weight[pk] += EVENT_WEIGHTS[event] * DECAY ** i

@@ -104,4 +104,7 @@ def preference_set(*, user, personalised: bool | None = None, hide_category: int
     pref.hidden_categories = hidden[:200]
     pref.updated_at = clock.now()
     pref.save()
+    from quanzi.recommend.selectors import forget_picks
+
+    forget_picks(user_id=user.pk)
     return pref
