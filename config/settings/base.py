@@ -231,7 +231,9 @@ CELERY_BEAT_SCHEDULE = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # PIPL: phone numbers in log records are masked (138****8000) before any handler writes them
+    "filters": {"mask_pii": {"()": "quanzi.privacy.masking.PhoneMaskingFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_pii"]}},
     "loggers": {
         "quanzi": {"handlers": ["console"], "level": env("QUANZI_LOG_LEVEL", "INFO")},
         "django.request": {"handlers": ["console"], "level": "ERROR"},

@@ -17,7 +17,8 @@ STORAGES = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_pii": {"()": "quanzi.privacy.masking.PhoneMaskingFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_pii"]}},
     "loggers": {
         "quanzi": {"handlers": ["console"], "level": env("QUANZI_LOG_LEVEL", "WARNING")},
         "django.request": {"handlers": ["console"], "level": "ERROR"},

@@ -220,3 +220,18 @@ def share_earning_estimate(product, user) -> int | None:
     viewer = user.pk if getattr(user, "is_authenticated", False) else 0  # 0: nobody yet, the lowest tier's share
     share = level1_shares(user_ids=[viewer])[viewer]
     return apply_rate(pool, min(share, 10_000))
+
+
+# ---- public interface used by trust (holds for a risk case)
+
+def commission_ids_held_for(*, reason: str) -> list[int]:
+    """Ids of the commissions held with exactly this hold reason (a trust case's "trust:<number>")."""
+    return list(Commission.objects.filter(status=CommissionStatus.HELD, hold_reason=reason)
+                .order_by("pk").values_list("pk", flat=True))
+
+
+def held_amount_for(*, reason_prefix: str) -> int:
+    """The kept amount (fen) of the commissions held with a reason starting with `reason_prefix`."""
+    row = Commission.objects.filter(status=CommissionStatus.HELD, hold_reason__startswith=reason_prefix).aggregate(
+        s=Sum(F("amount") - F("reversed")))
+    return int(row["s"] or 0)

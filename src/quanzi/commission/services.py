@@ -593,6 +593,45 @@ def commission_void(*, commission_id: int, actor=None, note: str) -> Commission:
     return c
 
 
+# ---------------------------------------------------------------- holds for a trust case (issue 20)
+
+@transaction.atomic
+def commissions_hold_for_review(*, beneficiary_ids, reason: str) -> tuple[int, int]:
+    """Hold the pending commissions earned by these users while an operator reviews a risk case (the trust
+    app's policy action): pending → held with `reason` (e.g. "trust:<case number>"), logged like an accrual
+    hold. One conditional UPDATE, so a commission that a concurrent settlement just released is left alone;
+    already held, available, reversed or voided ones are untouched. Returns (how many, their kept amount)."""
+    reason = str(reason)[:200]
+    ids = list(Commission.objects.filter(beneficiary_id__in=set(beneficiary_ids), status=CommissionStatus.PENDING)
+               .values_list("pk", flat=True))
+    if not ids:
+        return 0, 0
+    Commission.objects.filter(pk__in=ids, status=CommissionStatus.PENDING).update(
+        status=CommissionStatus.HELD, hold_reason=reason)
+    held = list(Commission.objects.filter(pk__in=ids, status=CommissionStatus.HELD, hold_reason=reason))
+    CommissionHoldLog.objects.bulk_create([CommissionHoldLog(commission=c, action=HoldAction.HOLD, reason=reason)
+                                           for c in held])
+    return len(held), sum(c.kept for c in held)
+
+
+def commissions_release_for_review(*, reason: str, actor=None, note: str = "") -> int:
+    """The operator cleared the case: every commission still held with `reason` is released (back to pending,
+    or to the wallet when its order has settled — `commission_release`). Returns how many."""
+    ids = selectors.commission_ids_held_for(reason=reason)
+    for pk in ids:
+        commission_release(commission_id=pk, actor=actor, note=note or reason)
+    return len(ids)
+
+
+def commissions_void_for_review(*, reason: str, actor=None, note: str) -> int:
+    """The operator confirmed the fraud: every commission still held with `reason` is voided (the money goes
+    back to the merchant — `commission_void`). Returns how many."""
+    ids = selectors.commission_ids_held_for(reason=reason)
+    for pk in ids:
+        commission_void(commission_id=pk, actor=actor, note=note or reason)
+    return len(ids)
+
+
 # ---------------------------------------------------------------- tiers
 
 TIER_JOB = "commission.tiers"

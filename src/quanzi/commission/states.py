@@ -6,7 +6,8 @@
                   │                            │
                   └──────── line fully refunded ┴──▶ reversed
 
-- accrual creates a commission `pending`, or `held` when a fraud signal trips;
+- accrual creates a commission `pending`, or `held` when a fraud signal trips; a pending one is held later
+  when trust and safety opens a risk case on its beneficiary (`commissions_hold_for_review`);
 - the operator releases a held one: back to `pending`, or straight to `available` when its order has
   already settled; or voids a pending or held one (the money goes back to the merchant);
 - settlement makes pending ones `available` (withdrawable);
@@ -21,7 +22,7 @@ from quanzi.commission.constants import CommissionStatus as S
 from quanzi.core.states import StateMachine
 
 COMMISSION = StateMachine("commission", {
-    S.PENDING: {S.AVAILABLE, S.REVERSED, S.VOIDED},
+    S.PENDING: {S.HELD, S.AVAILABLE, S.REVERSED, S.VOIDED},
     S.HELD: {S.PENDING, S.AVAILABLE, S.REVERSED, S.VOIDED},
     S.AVAILABLE: {S.REVERSED},
     S.REVERSED: set(),
