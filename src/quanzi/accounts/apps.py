@@ -11,8 +11,10 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from quanzi.accounts import tasks  # noqa: F401 - registers the expired-token sweep
-        from quanzi.web.slots import SlotEntry, slots
+        from quanzi.web.slots import TEMPLATE, SlotEntry, declare_slot, slots
 
+        declare_slot("register.notices", kind=TEMPLATE, owner="accounts",
+                     doc="Registration form, above the button: what a person agrees to by signing up.")
         slots.register(SlotEntry(slot="me.menu", key="accounts.security", label=_("Sign-in and devices"),
                                  url="accounts:security", icon="🛡️", testid="me-security", order=200))
 

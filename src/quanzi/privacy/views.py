@@ -41,8 +41,8 @@ def centre(request):
     return _centre(request)
 
 
-@login_required
 def policy(request):
+    """The policy in force: public, since people read it before they sign up."""
     return TemplateResponse(request, "privacy/policy.html", {"policy": selectors.policy_current()})
 
 

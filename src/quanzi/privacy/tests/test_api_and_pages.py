@@ -102,3 +102,21 @@ def test_the_log_filter_masks_phones():
     PhoneMaskingFilter().filter(record)
     assert record.getMessage() == "login 139****5678 from 138****8000"
     assert mask_address({"province": "上海", "city": "上海", "detail": "人民路 1 号"}) == "上海 上海 ***"
+
+
+def test_signing_up_shows_the_policy_and_records_its_consent(client, db):
+    from quanzi.core.testing import run_outbox_hooks
+    from quanzi.privacy import selectors, services
+    from quanzi.privacy.constants import Method, Purpose
+
+    services.policy_publish(version=7, body_zh_hans="隐私政策", body_en="Privacy policy")
+    page = client.get("/register/").content.decode()
+    assert 'data-testid="signup-privacy-notice"' in page and "/me/privacy/policy/" in page
+    assert client.get("/me/privacy/policy/").status_code == 200  # public: read before signing up
+    r = client.post("/register/", {"identifier": "13700001234", "password": "Qz-privacy-2026", "nickname": "新人"})
+    assert r.status_code == 302
+    run_outbox_hooks()
+    from quanzi.accounts.selectors import user_get_by_phone
+
+    consent = selectors.consent_state(user=user_get_by_phone(phone="13700001234"))[Purpose.POLICY]
+    assert consent is not None and consent.granted and consent.method == Method.SIGNUP and consent.version == 7
