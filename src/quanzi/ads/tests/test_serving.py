@@ -136,15 +136,18 @@ def test_the_reserve_and_slot_limit_come_from_the_operator(make_shop, make_produ
 
 
 def test_pacing_can_hold_a_campaign_back(ad_shop, tea, make_campaign):
+    import datetime as dt
+
     from quanzi.ads.auction import budget_day
     from quanzi.core import clock
 
-    c = make_campaign(ad_shop, [tea], daily=10_000)
-    AdCampaign.objects.filter(pk=c.pk).update(spend_day=budget_day(clock.now()), spent_day=9_900, spent=9_900)
-    # 1 % of the day's budget left: unless it is 23:45 in Shanghai, it is far ahead of the clock
-    from quanzi.ads.auction import seconds_left_in_day
-
-    if seconds_left_in_day(clock.now()) > 3600:
+    shanghai = dt.timezone(dt.timedelta(hours=8))
+    now = clock.now().astimezone(shanghai)
+    noon = now.replace(hour=12, minute=0, second=0, microsecond=0)
+    with clock.travel(noon - now):  # at noon in Shanghai, half the day is left (whenever the test runs)
+        c = make_campaign(ad_shop, [tea], daily=10_000)
+        AdCampaign.objects.filter(pk=c.pk).update(spend_day=budget_day(clock.now()), spent_day=9_900, spent=9_900)
+        # 1 % of the day's budget left with half the day to go: far ahead of the clock, held back
         assert sponsored_for_search(query="绿茶", rng=lambda: 0.0) == []
 
 
