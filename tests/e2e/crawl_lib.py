@@ -44,8 +44,9 @@ def page_kind(path: str) -> str:
 
 
 def same_site_paths(page, site: str) -> list[str]:
-    """The page's links to this site that a crawl may follow (no state change, no file, no share link)."""
-    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+    """The page's links to this site that a crawl may follow (no state change, no file or download link, no
+    share link)."""
+    hrefs = page.eval_on_selector_all("a[href]:not([download])", "els => els.map(e => e.href)")  # no downloads
     paths = []
     for href in hrefs:
         url, _fragment = urldefrag(href)
