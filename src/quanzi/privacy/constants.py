@@ -26,6 +26,7 @@ class Method(models.TextChoices):
     API = "api", _("through the API")
     GUARDIAN = "guardian", _("by the guardian")
     DEMO = "demo", _("demo data")
+    SETTINGS = "settings", _("in the recommendation settings")
 
 
 class ExportStatus(models.TextChoices):

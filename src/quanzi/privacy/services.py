@@ -44,6 +44,15 @@ def policy_publish(*, version: int, body_zh_hans: str, body_en: str, summary: st
                                         summary=summary, published_at=clock.now())
 
 
+def _answered(consent: Consent) -> Consent:
+    """Tell the apps that act on an answer (recommend turns personalisation on or off) — through the outbox."""
+    from quanzi.core.events import publish
+    from quanzi.privacy.events import ConsentChanged
+
+    publish(ConsentChanged(user_id=consent.user_id, purpose=consent.purpose, granted=consent.granted))
+    return consent
+
+
 def _purpose(purpose) -> str:
     if not isinstance(purpose, str) or purpose not in PURPOSES:
         raise ValidationFailed(_("Unknown consent purpose."), fields={"purpose": _("unknown")})
@@ -68,8 +77,8 @@ def consent_grant(*, user, purpose: str, method: str = Method.CENTRE) -> Consent
     if purpose == Purpose.SENSITIVE and selectors.needs_guardian(user=user):
         raise BusinessRuleViolation(_("You are under 14: a parent or guardian must consent first."),
                                     code="guardian_consent_required")
-    return Consent.objects.create(user=user, purpose=purpose, version=_version(), granted=True, method=method,
-                                  at=clock.now())
+    return _answered(Consent.objects.create(user=user, purpose=purpose, version=_version(), granted=True,
+                                            method=method, at=clock.now()))
 
 
 @transaction.atomic
@@ -78,8 +87,8 @@ def consent_withdraw(*, user, purpose: str, method: str = Method.CENTRE) -> Cons
     if purpose not in OPTIONAL_PURPOSES:
         raise BusinessRuleViolation(_("This consent cannot be withdrawn here; delete your account instead."),
                                     code="consent_required")
-    return Consent.objects.create(user=user, purpose=purpose, version=_version(), granted=False, method=method,
-                                  at=clock.now())
+    return _answered(Consent.objects.create(user=user, purpose=purpose, version=_version(), granted=False,
+                                            method=method, at=clock.now()))
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ class RecommendConfig(AppConfig):
     verbose_name = _("Recommendation")
 
     def ready(self) -> None:
-        from quanzi.recommend import tasks  # noqa: F401 - the training sweep
+        from quanzi.recommend import handlers, tasks  # noqa: F401 - the privacy consent; the training sweep
         from quanzi.web.slots import SlotEntry, slots
 
         styles = ("recommend/css/recommend.css",)

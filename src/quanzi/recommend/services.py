@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 
 from quanzi.core import clock
 from quanzi.core.errors import ValidationFailed
+from quanzi.core.events import publish
 from quanzi.recommend.algorithms import ItemKNN
 from quanzi.recommend.data import Index, Interaction, matrix
+from quanzi.recommend.events import PersonalisationChanged
 from quanzi.recommend.models import ItemNeighbour, RecommendPreference, TrainingRun, TrendingItem
 
 NEIGHBOURS = 20
@@ -88,12 +90,17 @@ def train_if_due(*, now: dt.datetime | None = None) -> int:
     return 1
 
 
+@transaction.atomic
 def preference_set(*, user, personalised: bool | None = None, hide_category: int | None = None,
-                   show_category: int | None = None) -> RecommendPreference:
-    """Turn personalisation on or off; hide an inferred interest (a category) or show it again."""
-    pref, _created = RecommendPreference.objects.get_or_create(user=user)
-    if personalised is not None:
+                   show_category: int | None = None, announce: bool = True) -> RecommendPreference:
+    """Turn personalisation on or off; hide an inferred interest (a category) or show it again. A change of
+    personalisation is announced (`recommend.personalisation_changed`: the privacy centre shows it as the
+    person's answer), unless it came from there (`announce=False`)."""
+    pref, _created = RecommendPreference.objects.select_for_update().get_or_create(user=user)
+    if personalised is not None and bool(personalised) != pref.personalised:
         pref.personalised = bool(personalised)
+        if announce:
+            publish(PersonalisationChanged(user_id=user.pk, personalised=pref.personalised))
     hidden = [int(c) for c in pref.hidden_categories]
     for value, add in ((hide_category, True), (show_category, False)):
         if value is None:

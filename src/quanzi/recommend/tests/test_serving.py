@@ -131,3 +131,19 @@ def test_pages_and_api(trained, make_user, api, expect_error):
                  400, "invalid_category")
     assert api(me).get(f"/api/v1/recommend/products/{tea[1].pk}/also").json()["items"]
     assert Client().get("/api/v1/recommend/for-you").json()["personalised"] is False
+
+
+def test_the_privacy_centre_and_the_recommendation_switch_are_one_answer(make_user):
+    from quanzi.core.testing import run_outbox_hooks
+    from quanzi.privacy import selectors as privacy
+    from quanzi.privacy import services as privacy_services
+
+    privacy_services.policy_publish(version=1, body_zh_hans="政策", body_en="Policy")
+    me = make_user()
+    privacy_services.consent_withdraw(user=me, purpose="personalisation")
+    run_outbox_hooks()
+    assert selectors.preference(user=me) == (False, set())  # withdrawn in the privacy centre: off here
+    services.preference_set(user=me, personalised=True)
+    run_outbox_hooks()
+    assert privacy.has_consent(user_id=me.pk, purpose="personalisation") is True  # on here: given there
+    assert selectors.preference(user=me)[0] is True
