@@ -32,7 +32,7 @@ class AnalyticsConfig(AppConfig):
         from quanzi.analytics import demo
         from quanzi.core.seeding import seeders
 
-        seeders.register(demo.seeder, order=94)  # after the other data, before reconciliation (95) reads the payments
+        seeders.register(demo.seeder, order=94)  # after the other data, before reconciliation (99) reads the payments
 
 
 def plan_return(payment) -> str:

@@ -39,7 +39,7 @@ class GuaranteesConfig(AppConfig):
         from quanzi.core.seeding import seeders
         from quanzi.guarantees import demo
 
-        seeders.register(demo.seeder, order=93)  # after ads (92); before reconciliation (95) reads the payments
+        seeders.register(demo.seeder, order=93)  # after ads (92); before reconciliation (99) reads the payments
 
 
 def claims_waiting() -> int:

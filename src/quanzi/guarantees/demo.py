@@ -1,4 +1,4 @@
-"""Demo data of guarantees (issue 20; quanzi.core.seeding), after ads (92) and before reconciliation (95),
+"""Demo data of guarantees (issue 20; quanzi.core.seeding), after ads (92) and before reconciliation (99),
 which reads the demo's payments.
 
 * The tea shop (山野茶舍, merchant1@quanzi.demo) opted into 假一赔十 and 7-day no-reason returns a month ago

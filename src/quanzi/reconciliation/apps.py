@@ -24,7 +24,7 @@ class ReconciliationConfig(AppConfig):
         from quanzi.core.seeding import seeders
         from quanzi.reconciliation import demo, states, tasks  # noqa: F401 - registers the state machines and the sweep
 
-        seeders.register(demo.seeder, order=95)  # yesterday's sandbox bill, after every payment of the seed
+        seeders.register(demo.seeder, order=99)  # yesterday's sandbox bill, after every payment of the seed (last)
 
         # The operator's to-do list on the admin index (console's `admin.todo` slot; docs/web-and-slots.md)
         from quanzi.reconciliation.constants import MismatchStatus, RunStatus

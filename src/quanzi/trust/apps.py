@@ -20,7 +20,7 @@ class TrustConfig(AppConfig):
         from quanzi.core.seeding import seeders
         from quanzi.trust import demo
 
-        seeders.register(demo.seeder, order=96)  # after analytics (94) and reconciliation (95): real signals
+        seeders.register(demo.seeder, order=96)  # after analytics (94), before reconciliation (99): real signals and payments
 
 
 def dashboard_context(context) -> dict:
