@@ -53,6 +53,7 @@ def _mount() -> None:
     from quanzi.privacy.api import router as privacy
     from quanzi.recommend.api import router as recommend
     from quanzi.reviews.api import router as reviews
+    from quanzi.search.api import router as search
     from quanzi.sharing.api import router as sharing
     from quanzi.shipping.api import router as shipping
     from quanzi.shops.api import router as shops
@@ -62,6 +63,7 @@ def _mount() -> None:
 
     api.add_router("/accounts", accounts)
     api.add_router("/catalog", catalog)
+    api.add_router("/search", search)
     api.add_router("/shops", shops)
     api.add_router("/", orders)
     api.add_router("/payments", payments)

@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("quanzi.guarantees.urls")),
     path("", include("quanzi.privacy.urls")),
     path("", include("quanzi.recommend.urls")),
+    path("", include("quanzi.search.urls")),
     path("", include("quanzi.web.urls")),  # /styleguide/ (staff only)
     path("", include("quanzi.storefront.urls")),
 ]

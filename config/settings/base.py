@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "quanzi.accounts",
     "quanzi.shops",
     "quanzi.catalog",
+    "quanzi.search",
     "quanzi.ledger",
     "quanzi.orders",
     "quanzi.payments",

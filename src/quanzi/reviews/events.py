@@ -10,6 +10,7 @@ class ReviewCreated(DomainEvent):
     review_id: int
     product_id: int
     author_id: int
+    rating: int = 0  # 1–5 stars; 0 in events stored before the field existed (search keeps ratings from it)
 
 
 @event("reviews.replied")

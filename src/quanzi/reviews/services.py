@@ -120,7 +120,7 @@ def review_create(*, user, order_line_id: int, rating, text, images: Sequence = 
                                              for n, (full, thumb) in enumerate(stored)])
     except IntegrityError:  # a concurrent second submit lost the race on the one-to-one
         raise Conflict(_("You have already reviewed this item."), code="already_reviewed")
-    publish(ReviewCreated(review_id=review.pk, product_id=product.pk, author_id=user.pk))
+    publish(ReviewCreated(review_id=review.pk, product_id=product.pk, author_id=user.pk, rating=review.rating))
     return review
 
 

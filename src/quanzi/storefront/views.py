@@ -15,6 +15,8 @@ from django.utils.translation import pgettext_lazy
 
 from quanzi.catalog import selectors as catalog
 from quanzi.core.images import media_url
+from quanzi.search import selectors as search_selectors
+from quanzi.search import services as search_services
 from quanzi.shops.selectors import shop_get_selling
 from quanzi.web import page_cache, page_hooks
 from quanzi.web.helpers import int_or_none
@@ -74,24 +76,36 @@ def shop(request, shop_id: int):
 
 
 GOODS_TAB = {"goods": pgettext_lazy("search tab", "Goods")}  # not the order's goods subtotal
+SEARCH_SORTS = {"relevance": _("Best match"), "sales": _("By sales"), "price_asc": _("Price ↑"),
+                "price_desc": _("Price ↓"), "new": _("New")}
+SEARCH_FILTERS = ("category", "shop", "price_min", "price_max", "rating_min")
 
 
 def search(request):
-    """/search/?q=&type=goods|… — goods (the product search, this page's own) is the default tab; the
-    other tabs come from the `search.tabs` slot and render their own results."""
+    """/search/?q=&type=goods|… — goods (quanzi.search: relevance, facets, synonyms, pinyin and typo
+    tolerance) is the default tab; the other tabs come from the `search.tabs` slot and render their own
+    results."""
     query = (request.GET.get("q") or "").strip()[:60]
     more_tabs = {entry.key: entry for entry in slot_entries("search.tabs")}
     kind = request.GET.get("type", "goods")
     kind = kind if kind in more_tabs else "goods"
     page = _page(request)
-    products, has_next = [], False
+    sort = request.GET.get("sort", "relevance")
+    sort = sort if sort in SEARCH_SORTS else "relevance"
+    chosen = {name: request.GET.get(name) or None for name in SEARCH_FILTERS}
+    products, has_next, result = [], False, None
     if query and kind == "goods":
-        products, has_next = _paged(lambda limit, offset: catalog.product_search(
-            query=query, limit=limit, offset=offset), page)
+        result = search_selectors.product_search(query=query, sort=sort, limit=PAGE_SIZE + 1,
+                                                 offset=(page - 1) * PAGE_SIZE, **chosen)
+        products = search_selectors.products_in_order(product_ids=result.product_ids[:PAGE_SIZE])
+        has_next = len(result.product_ids) > PAGE_SIZE
+        if page == 1:
+            search_services.query_log(query=result.query, results=result.total)
     return TemplateResponse(request, "storefront/search.html", {
         "query": query, "type": kind, "tabs": {**GOODS_TAB, **{key: e.label for key, e in more_tabs.items()}},
         "placeholder": more_tabs[kind].extra.get("placeholder", "") if kind in more_tabs else "",
-        "products": products, "page": page, "has_next": has_next,
+        "products": products, "page": page, "has_next": has_next, "result": result, "sort": sort,
+        "sorts": SEARCH_SORTS, "chosen": {k: v for k, v in chosen.items() if v},
         "categories": [] if query else catalog.category_list(),
     })
 

@@ -35,7 +35,7 @@ def test_buyer_reviews_a_delivered_line_with_photos(shopper, line, product):
     assert (r.author, r.product, r.shop_id, r.rating, r.status) == (shopper, product, product.shop_id, 4, "visible")
     photos = list(r.images.all())
     assert len(photos) == 2 and all(p.image.startswith("reviews/") and p.thumb.endswith("_t.jpg") for p in photos)
-    assert seen == [ReviewCreated(review_id=r.pk, product_id=product.pk, author_id=shopper.pk)]
+    assert seen == [ReviewCreated(review_id=r.pk, product_id=product.pk, author_id=shopper.pk, rating=4)]
 
 
 def test_another_users_line_is_404(make_shopper, line):

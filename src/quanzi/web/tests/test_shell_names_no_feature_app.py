@@ -12,7 +12,7 @@ from django.apps import apps
 
 SRC = Path(__file__).resolve().parents[2]  # src/quanzi
 SHELL_AND_KERNEL = {"storefront", "console", "demo", "web", "core"}
-CORE_COMMERCE = {"accounts", "shops", "catalog", "orders", "payments", "ledger", "shipping", "settlement"}
+CORE_COMMERCE = {"accounts", "shops", "catalog", "orders", "payments", "ledger", "shipping", "settlement", "search"}
 SCANNED = [SRC / "storefront", SRC / "console", SRC / "web", SRC / "templates"]
 SUFFIXES = {".py", ".html", ".js", ".css", ".txt"}
 
