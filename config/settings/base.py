@@ -368,6 +368,9 @@ QUANZI = {
     "RECONCILE_LATE_MINUTES": env_int("QUANZI_RECONCILE_LATE_MINUTES", 30),
     # how long one provider-day may take before the next sweep takes it over (raise it for huge bills)
     "RECONCILE_LEASE_MINUTES": env_int("QUANZI_RECONCILE_LEASE_MINUTES", 15),
+    # Recommendation's A/B switch (docs/recommend.md): this % of signed-in shoppers get the non-personalised
+    # ranking in 猜你喜欢, so the lift of personalisation is measured; 0 turns the experiment off.
+    "RECOMMEND_HOLDOUT_PERCENT": env_int("QUANZI_RECOMMEND_HOLDOUT_PERCENT", 10),
 }
 
 # The media server's callbacks (live/hooks.py) must carry ?token=<this>; production refuses to start

@@ -21,4 +21,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-QUANZI = {**QUANZI, "SITE_URL": "http://testserver", "SANDBOX_TRANSPORT": "inprocess"}
+# No A/B holdout by default (which arm a test's user falls in would depend on its id); the A/B tests set it.
+QUANZI = {**QUANZI, "SITE_URL": "http://testserver", "SANDBOX_TRANSPORT": "inprocess", "RECOMMEND_HOLDOUT_PERCENT": 0}

@@ -4,7 +4,7 @@ from social's selectors, order statuses from the orders app's public filter."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from quanzi.circle.models import CirclePurchase, CircleSettings
 from quanzi.core.http import cursor_page
@@ -51,6 +51,25 @@ def friends_who_bought(*, viewer, product_id: int, limit: int = 3) -> dict:
     user_ids = list(dict.fromkeys(qs.order_by("-id").values_list("user_id", flat=True)))
     users = users_by_ids(user_ids=user_ids[:limit])
     return {"count": len(user_ids), "users": [users[i] for i in user_ids[:limit] if i in users]}
+
+
+def friends_bought_counts(*, viewer_id: int, product_ids, friends: set[int] | None = None) -> dict[int, int]:
+    """{product id: how many friends bought it} for these products, by the circle's rules (friends who
+    share their purchases, not hidden, not withdrawn) — social proof on recommendations (one query)."""
+    ids = list(product_ids)
+    if not ids or not viewer_id:
+        return {}
+    rows = (_visible_to(viewer_id, friends).filter(product_id__in=ids).values("product_id")
+            .annotate(n=Count("user_id", distinct=True)).order_by())
+    return {row["product_id"]: row["n"] for row in rows}
+
+
+def products_friends_bought(*, viewer_id: int, friends: set[int] | None = None, limit: int = 50) -> list[int]:
+    """Products the viewer's friends bought lately, most recent first, each once (one query)."""
+    if not viewer_id:
+        return []
+    recent = _visible_to(viewer_id, friends).order_by("-id").values_list("product_id", flat=True)[: limit * 3]
+    return list(dict.fromkeys(recent))[:limit]
 
 
 def my_purchases(*, user, cursor: str | None = None, limit: int = 20):

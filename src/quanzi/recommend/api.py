@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from quanzi.accounts.auth import auth, optional_auth
+from quanzi.core.errors import NotFound
 from quanzi.recommend import selectors, services
+from quanzi.recommend.models import Arm
 
 router = Router(tags=["recommend"])
 
@@ -15,13 +18,15 @@ class RecommendationOut(Schema):
     title: str
     price: int  # fen, the lowest SKU price
     shop: str
-    reason: str  # because | also | trending
+    reason: str  # because | also | similar | bought | friends | interest | trending
     because_product_id: int | None
     because_title: str | None
+    friends_bought: int  # how many of the viewer's friends bought it (0 when not personalised)
 
 
 class RecommendationsOut(Schema):
     personalised: bool
+    arm: str | None = None  # the A/B arm of a signed-in, personalised viewer: p (personalised) or h (holdout)
     items: list[RecommendationOut]
 
 
@@ -35,19 +40,31 @@ class InterestTagOut(Schema):
 class RecommendPreferencesOut(Schema):
     personalised: bool
     interests: list[InterestTagOut]
+    liked_categories: list[int]  # the interests the person picked (cold start)
 
 
 class RecommendPreferencesIn(Schema):
     personalised: bool | None = None
     hide_category: int | None = None
     show_category: int | None = None
+    liked_categories: list[int] | None = None  # replaces the interests picked (at most 10 category ids)
+
+
+class RecommendArmOut(Schema):
+    arm: str
+    label: str
+    impressions: int
+    clicks: int
+    orders: int
+    ctr: float
+    orders_per_mille: float
 
 
 def _picks(picks) -> list[dict]:
     return [{"product_id": p.product.pk, "title": p.product.title, "price": p.product.min_price,
              "shop": p.product.shop.name, "reason": p.reason,
              "because_product_id": p.source.pk if p.source else None,
-             "because_title": p.source.title if p.source else None} for p in picks]
+             "because_title": p.source.title if p.source else None, "friends_bought": p.friends} for p in picks]
 
 
 @router.get("/for-you", auth=optional_auth, response=RecommendationsOut, summary="猜你喜欢: products for the signed-in person")
@@ -56,7 +73,8 @@ def for_you(request, limit: int = 12):
     and for people who turned personalisation off."""
     user = request.auth
     personalised, _hidden = selectors.preference(user=user)
-    return {"personalised": personalised,
+    arm = selectors.arm_of(user=user) if personalised else None
+    return {"personalised": personalised and arm != Arm.HOLDOUT, "arm": arm,
             "items": _picks(selectors.for_user(user=user, limit=max(1, min(int(limit), 48))))}
 
 
@@ -66,9 +84,25 @@ def also_viewed(request, product_id: int, limit: int = 8):
             "items": _picks(selectors.also_viewed(product_id=product_id, limit=max(1, min(int(limit), 48))))}
 
 
+@router.get("/products/{product_id}/bought-together", response=RecommendationsOut,
+            summary="买了还买: products the buyers of this product also bought")
+def bought_together(request, product_id: int, limit: int = 8):
+    return {"personalised": False, "items": _picks(selectors.bought_together(
+        product_ids=[product_id], limit=max(1, min(int(limit), 48))))}
+
+
+@router.get("/ab", auth=auth, response=list[RecommendArmOut], summary="The recommendation A/B arms (staff)")
+def ab_report(request, days: int = 14):
+    """Per arm over the last `days` days (1–90): rails shown, picks opened, orders after a pick."""
+    if not request.auth.is_staff:
+        raise NotFound(_("Not found."))
+    return selectors.arm_report(days=max(1, min(int(days), 90)))
+
+
 def _preferences(user) -> dict:
     personalised, _hidden = selectors.preference(user=user)
-    return {"personalised": personalised, "interests": selectors.interests(user=user)}
+    return {"personalised": personalised, "interests": selectors.interests(user=user),
+            "liked_categories": selectors.liked_categories(user=user)}
 
 
 @router.get("/preferences", auth=auth, response=RecommendPreferencesOut, summary="My recommendation settings")
@@ -81,4 +115,6 @@ def put_preferences(request, payload: RecommendPreferencesIn):
     """Turn personalisation on or off; hide an inferred interest (a category id) or show it again."""
     services.preference_set(user=request.auth, personalised=payload.personalised,
                             hide_category=payload.hide_category, show_category=payload.show_category)
+    if payload.liked_categories is not None:
+        services.set_interests(user=request.auth, category_ids=payload.liked_categories)
     return _preferences(request.auth)

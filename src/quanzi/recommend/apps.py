@@ -18,8 +18,18 @@ class RecommendConfig(AppConfig):
         slots.register(SlotEntry(slot="product.sections", key="recommend.also",
                                  template="recommend/partials/also_viewed_loader.html", stylesheets=styles,
                                  order=30))  # fetched when scrolled to
+        slots.register(SlotEntry(slot="order.panels", key="recommend.after_order",
+                                 template="recommend/partials/after_order_loader.html", stylesheets=styles,
+                                 order=90))  # 买了还买 after a purchase, fetched when scrolled to
         slots.register(SlotEntry(slot="me.menu", key="recommend", label=_("Recommendations"),
                                  url="recommend:settings", icon="✨", testid="my-recommendations", order=115))
+        slots.register(SlotEntry(slot="me.staff_menu", key="recommend.ab", label=_("Recommendation A/B"),
+                                 url="recommend:ab_report", icon="🧪", testid="staff-recommend-ab", order=70))
+
+        from quanzi.recommend.views import pick_clicked
+        from quanzi.web.page_hooks import product_visit_hooks
+
+        product_visit_hooks.register(pick_clicked, key="recommend.pick_click")
 
         from quanzi.core.seeding import seeders
         from quanzi.recommend import demo

@@ -10,16 +10,24 @@ from django.utils.translation import gettext_lazy as _
 from quanzi.core import clock
 
 
-class ItemNeighbour(models.Model):
-    """One of a product's nearest products by who interacted with both (item-kNN cosine), rank 1 first."""
+class NeighbourKind(models.TextChoices):
+    VIEWED = "viewed", _("looked at together")  # 看了又看: every kind of interaction (item-kNN)
+    BOUGHT = "bought", _("bought together")  # 买了还买: orders only
+    CONTENT = "content", _("similar content")  # cold start: title, category (a product nobody touched yet)
 
+
+class ItemNeighbour(models.Model):
+    """One of a product's nearest products, rank 1 first: by who interacted with both (item-kNN cosine, on
+    every interaction or on orders only) or, for products too new to have been touched, by their words."""
+
+    kind = models.CharField(max_length=8, choices=NeighbourKind.choices, default=NeighbourKind.VIEWED)
     product_id = models.BigIntegerField()
     rank = models.PositiveSmallIntegerField()
     neighbour_id = models.BigIntegerField()
     score = models.FloatField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["product_id", "rank"], name="recommend_neighbour_rank")]
+        constraints = [models.UniqueConstraint(fields=["product_id", "kind", "rank"], name="recommend_neighbour_kind_rank")]
 
 
 class TrendingItem(models.Model):
@@ -46,8 +54,42 @@ class RecommendPreference(models.Model):
                                 related_name="+")
     personalised = models.BooleanField(_("personalised recommendations"), default=True)
     hidden_categories = models.JSONField(_("hidden interests"), default=list, blank=True)  # category ids
+    liked_categories = models.JSONField(_("interests you picked"), default=list, blank=True)  # cold start
     updated_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         verbose_name = _("recommendation preference")
         verbose_name_plural = _("recommendation preferences")
+
+
+class Arm(models.TextChoices):
+    """The A/B switch: a stable share of signed-in people (`RECOMMEND_HOLDOUT_PERCENT`) get the non-personalised
+    ranking, so the lift of personalisation is measured, not assumed."""
+
+    PERSONALISED = "p", _("personalised")
+    HOLDOUT = "h", _("non-personalised (holdout)")
+
+
+class ArmDay(models.Model):
+    """One day's counts of one arm: rails shown, picks clicked, orders placed after a click (7 days)."""
+
+    day = models.DateField()
+    arm = models.CharField(max_length=1, choices=Arm.choices)
+    impressions = models.PositiveIntegerField(default=0)
+    clicks = models.PositiveIntegerField(default=0)
+    orders = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "arm"], name="recommend_arm_day")]
+
+
+class PickClick(models.Model):
+    """A click on a recommended product, kept 7 days to credit an order of it to the arm that showed it."""
+
+    user_id = models.BigIntegerField()
+    product_id = models.BigIntegerField()
+    arm = models.CharField(max_length=1, choices=Arm.choices)
+    at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["user_id", "at"])]

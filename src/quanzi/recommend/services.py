@@ -20,13 +20,26 @@ from quanzi.core.events import publish
 from quanzi.recommend.algorithms import ItemKNN
 from quanzi.recommend.data import Index, Interaction, matrix
 from quanzi.recommend.events import PersonalisationChanged
-from quanzi.recommend.models import ItemNeighbour, RecommendPreference, TrainingRun, TrendingItem
+from quanzi.recommend.models import (
+    Arm,
+    ArmDay,
+    ItemNeighbour,
+    NeighbourKind,
+    PickClick,
+    RecommendPreference,
+    TrainingRun,
+    TrendingItem,
+)
 
 NEIGHBOURS = 20
+CONTENT_NEIGHBOURS = 10
+MAX_COLD_PRODUCTS = 5_000  # newest first: products nobody touched yet get neighbours by their words
 TRENDING = 100
 TRAIN_DAYS = 90
 TRENDING_DAYS = 14
 RETRAIN_EVERY = dt.timedelta(hours=6)
+CLICK_CREDIT = dt.timedelta(days=7)  # an order of a clicked pick within a week counts for the pick's arm
+MAX_LIKED = 10
 
 
 def _interactions(days: int) -> list[Interaction]:
@@ -36,18 +49,40 @@ def _interactions(days: int) -> list[Interaction]:
             for actor, item, ts, event in product_interactions(days=days)]
 
 
-def _neighbour_rows(train, index: Index) -> list[ItemNeighbour]:
+def _rows_of(sim, row_ids, col_ids, kind: str, keep: int) -> list[ItemNeighbour]:
+    """ItemNeighbour rows from a sparse similarity matrix (row → its best `keep` columns, ties by id)."""
+    rows = []
+    for row in range(sim.shape[0]):
+        start, end = sim.indptr[row], sim.indptr[row + 1]
+        ranked = sorted(((score, int(col_ids[col])) for score, col in zip(
+            sim.data[start:end].tolist(), sim.indices[start:end].tolist(), strict=True)
+            if score > 0 and int(col_ids[col]) != int(row_ids[row])), key=lambda sv: (-sv[0], sv[1]))
+        rows += [ItemNeighbour(kind=kind, product_id=int(row_ids[row]), rank=rank, neighbour_id=other,
+                               score=round(float(score), 6))
+                 for rank, (score, other) in enumerate(ranked[:keep], start=1)]
+    return rows
+
+
+def _neighbour_rows(interactions: list[Interaction], kind: str) -> list[ItemNeighbour]:
+    """Item-kNN neighbour lists from these interactions (all of them: 看了又看; orders only: 买了还买)."""
+    index = Index()
+    train = matrix(interactions, index)
+    if not train.nnz:
+        return []
     items = np.array([int(key) for key in index.items])  # column → product id
     sim = ItemKNN(neighbours=NEIGHBOURS).fit(train).similarity
-    rows = []
-    for col in range(sim.shape[0]):
-        start, end = sim.indptr[col], sim.indptr[col + 1]
-        ranked = sorted(zip(sim.data[start:end].tolist(), sim.indices[start:end].tolist(), strict=True),
-                        key=lambda sv: (-sv[0], items[sv[1]]))
-        rows += [ItemNeighbour(product_id=int(items[col]), rank=rank, neighbour_id=int(items[other]),
-                               score=round(float(score), 6))
-                 for rank, (score, other) in enumerate(ranked[:NEIGHBOURS], start=1) if score > 0]
-    return rows
+    return _rows_of(sim, items, items, kind, NEIGHBOURS)
+
+
+def _content_rows(touched: set[int]) -> list[ItemNeighbour]:
+    """Cold start for new products: a product nobody interacted with yet gets the products whose titles and
+    category are most alike (TF-IDF over jieba terms, cosine), so it can be recommended from day one."""
+    from quanzi.recommend.content import similar_by_words
+
+    return [ItemNeighbour(kind=NeighbourKind.CONTENT, product_id=pk, rank=rank, neighbour_id=other, score=score)
+            for pk, ranked in similar_by_words(exclude_sources=touched, keep=CONTENT_NEIGHBOURS,
+                                               max_sources=MAX_COLD_PRODUCTS).items()
+            for rank, (other, score) in enumerate(ranked, start=1)]
 
 
 def _trending_rows(interactions: list[Interaction], since_ts: float) -> list[TrendingItem]:
@@ -66,7 +101,9 @@ def train() -> TrainingRun:
     interactions = _interactions(TRAIN_DAYS)
     index = Index()
     train_matrix = matrix(interactions, index)
-    neighbours = _neighbour_rows(train_matrix, index) if train_matrix.nnz else []
+    neighbours = _neighbour_rows(interactions, NeighbourKind.VIEWED)
+    neighbours += _neighbour_rows([it for it in interactions if it.event == "order"], NeighbourKind.BOUGHT)
+    neighbours += _content_rows({int(item) for item in index.items})
     trending = _trending_rows(interactions, clock.now().timestamp() - TRENDING_DAYS * 86_400)
     with transaction.atomic():
         ItemNeighbour.objects.all().delete()
@@ -115,3 +152,74 @@ def preference_set(*, user, personalised: bool | None = None, hide_category: int
 
     forget_picks(user_id=user.pk)
     return pref
+
+
+def set_interests(*, user, category_ids) -> RecommendPreference:
+    """The interests a new person picked (cold start: their 猜你喜欢 starts from these categories' trending
+    products). Unknown categories are refused; at most `MAX_LIKED`, in the order given."""
+    from quanzi.catalog.selectors import category_list
+
+    try:
+        wanted = list(dict.fromkeys(int(c) for c in category_ids))
+    except (TypeError, ValueError):
+        raise ValidationFailed(_("Choose a category."), code="invalid_category", fields={"categories": "?"}) from None
+    known = {c.pk for c in category_list(top_level_only=False)}
+    if any(c not in known for c in wanted) or len(wanted) > MAX_LIKED:
+        raise ValidationFailed(_("Choose up to %(n)d of the categories shown.") % {"n": MAX_LIKED},
+                               code="invalid_category", fields={"categories": ",".join(map(str, wanted))[:40]})
+    with transaction.atomic():
+        pref, _created = RecommendPreference.objects.select_for_update().get_or_create(user=user)
+        pref.liked_categories = wanted
+        pref.updated_at = clock.now()
+        pref.save(update_fields=["liked_categories", "updated_at"])
+    from quanzi.recommend.selectors import forget_picks
+
+    forget_picks(user_id=user.pk)
+    return pref
+
+
+def _count(arm: str, field: str) -> None:
+    """One more of `field` for the arm today: a conditional UPDATE, the row created on the day's first."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    day = timezone.localdate(clock.now())
+    if not ArmDay.objects.filter(day=day, arm=arm).update(**{field: F(field) + 1}):
+        from django.db import IntegrityError
+
+        try:
+            with transaction.atomic():
+                ArmDay.objects.create(day=day, arm=arm, **{field: 1})
+        except IntegrityError:  # another request created it first
+            ArmDay.objects.filter(day=day, arm=arm).update(**{field: F(field) + 1})
+
+
+def record_impression(*, arm: str | None) -> None:
+    """A 猜你喜欢 rail was shown to someone in the experiment (signed in, personalisation on)."""
+    if arm in Arm.values:
+        _count(arm, "impressions")
+
+
+def record_click(*, user_id: int, product_id: int, arm: str) -> None:
+    """A pick was opened from a rail of `arm` (the link carries the arm): counted, and kept 7 days so an
+    order of the product is credited to the arm."""
+    if arm not in Arm.values or not user_id:
+        return
+    PickClick.objects.create(user_id=user_id, product_id=product_id, arm=arm)
+    _count(arm, "clicks")
+
+
+def credit_order(*, user_id: int, product_ids) -> str | None:
+    """An order was paid: if the buyer opened one of its products from a rail in the last 7 days, the order
+    counts once for the arm of the latest such click. Returns the arm credited."""
+    arm = (PickClick.objects.filter(user_id=user_id, product_id__in=list(product_ids),
+                                    at__gte=clock.now() - CLICK_CREDIT)
+           .order_by("-at").values_list("arm", flat=True).first())
+    if arm:
+        _count(arm, "orders")
+    return arm
+
+
+def forget_old_clicks(*, now: dt.datetime | None = None) -> int:
+    """Clicks older than the credit window are of no more use: deleted (the sweep)."""
+    return PickClick.objects.filter(at__lt=(now or clock.now()) - CLICK_CREDIT).delete()[0]

@@ -10,3 +10,10 @@ def recommend_train() -> int:
     from quanzi.recommend.services import train_if_due
 
     return train_if_due()
+
+
+@sweeps.register(key="recommend_forget_clicks")
+def recommend_forget_clicks() -> int:
+    from quanzi.recommend.services import forget_old_clicks
+
+    return forget_old_clicks()

@@ -1,5 +1,6 @@
 """Recommendation pages: the rails (fetched by HTMX after the page they sit on, so they cost that page
-nothing) and the person's settings (/me/recommendations/: personalisation on or off, inferred interests)."""
+nothing), the person's settings (/me/recommendations/: personalisation on or off, inferred interests, the
+interests they picked) and the operator's A/B report (/ops/recommend/)."""
 
 from __future__ import annotations
 
@@ -10,17 +11,73 @@ from django.utils.translation import gettext as _
 
 from quanzi.core.errors import DomainError
 from quanzi.recommend import selectors, services
-from quanzi.web.helpers import login_required, redirect
+from quanzi.recommend.models import Arm
+from quanzi.web.helpers import login_required, next_url, redirect
+
+ARM_PARAM = "rec"  # a pick's link carries its A/B arm: /p/12/?rec=p
 
 
 def for_you(request):
+    """猜你喜欢 (HTMX). Shown to someone in the A/B experiment, it counts as an impression of their arm, and
+    its links carry the arm so a click and a later order are credited to it. A new person with nothing to
+    learn from is asked for their interests above the (trending) picks."""
+    personalised, _hidden = selectors.preference(user=request.user)
+    arm = selectors.arm_of(user=request.user) if personalised else None
     picks = selectors.for_user(user=request.user, limit=12)
-    return TemplateResponse(request, "recommend/partials/for_you.html", {"picks": picks})
+    if picks:
+        services.record_impression(arm=arm)
+    ask = request.user.is_authenticated and selectors.needs_interests(user=request.user)
+    return TemplateResponse(request, "recommend/partials/for_you.html", {
+        "picks": picks, "link_query": f"{ARM_PARAM}={arm}" if arm else "",
+        "ask_interests": ask, "categories": _categories() if ask else []})
+
+
+def _categories():
+    from quanzi.catalog.selectors import category_list
+
+    return category_list(top_level_only=True)
 
 
 def also_viewed(request, product_id: int):
-    return TemplateResponse(request, "recommend/partials/also_viewed.html",
-                            {"picks": selectors.also_viewed(product_id=product_id, limit=8)})
+    """The product page's rails (HTMX): 看了又看, and 买了还买 when its buyers bought other things too."""
+    return TemplateResponse(request, "recommend/partials/also_viewed.html", {
+        "picks": selectors.also_viewed(product_id=product_id, limit=8),
+        "bought": selectors.bought_together(product_ids=[product_id], limit=8)})
+
+
+@login_required
+def after_order(request, number: str):
+    """The order page's 买了还买 (HTMX): what buyers of this order's products bought too."""
+    from django.http import Http404
+
+    from quanzi.orders.selectors import order_for_user
+
+    order = order_for_user(user=request.user, number=str(number)[:40])
+    if order is None:
+        raise Http404
+    bought = selectors.bought_together(product_ids=[line.product_id for line in order.lines.all()], limit=8)
+    return TemplateResponse(request, "recommend/partials/after_order.html", {"picks": bought})
+
+
+def pick_clicked(request, product_id: int) -> None:
+    """The product page visit hook: a visit from a pick's link (`?rec=<arm>`) by a signed-in person is a
+    click of that arm."""
+    arm = str(request.GET.get(ARM_PARAM, ""))[:2]
+    if arm in Arm.values and request.user.is_authenticated:
+        services.record_click(user_id=request.user.pk, product_id=product_id, arm=arm)
+
+
+@login_required
+def interests(request):
+    """POST the interests a new person picked (from the home page's prompt or the settings page)."""
+    if request.method != "POST":
+        return redirect(request, reverse("recommend:settings"))
+    try:
+        services.set_interests(user=request.user, category_ids=[str(c)[:20] for c in request.POST.getlist("category")[:50]])
+        messages.success(request, _("Thanks — your recommendations start from what you picked."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(request, next_url(request, reverse("recommend:settings")))
 
 
 @login_required
@@ -45,4 +102,17 @@ def settings_page(request):
         return redirect(request, reverse("recommend:settings"))
     personalised, _hidden = selectors.preference(user=request.user)
     return TemplateResponse(request, "recommend/settings.html", {
-        "personalised": personalised, "interests": selectors.interests(user=request.user)})
+        "personalised": personalised, "interests": selectors.interests(user=request.user),
+        "categories": _categories(), "liked": set(selectors.liked_categories(user=request.user))})
+
+
+def ab_report(request):
+    """/ops/recommend/: the A/B switch's arms over the last 14 days (staff only)."""
+    if not (request.user.is_authenticated and request.user.is_staff):
+        from django.http import Http404
+
+        raise Http404
+    from django.conf import settings
+
+    return TemplateResponse(request, "recommend/ab_report.html", {
+        "arms": selectors.arm_report(days=14), "holdout": settings.QUANZI.get("RECOMMEND_HOLDOUT_PERCENT", 10)})
