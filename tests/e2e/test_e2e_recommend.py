@@ -1,5 +1,6 @@
 """Recommendation on a phone: a shopper who looked at tea sees 猜你喜欢 on the home page with "because you
-looked at …", opens a product and sees 看了又看, then turns personalisation off and gets the popular list."""
+looked at …" and "1 friend bought it", opens a product and sees 看了又看, then turns personalisation off and
+gets the popular list without social proof. A new shopper is asked for their interests and gets them."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from playwright.sync_api import expect  # noqa: E402
 
 
 @pytest.fixture
-def world(make_user, make_shop, make_product):
+def world(make_user, make_shop, make_product, shopper, place_order):
     from quanzi.analytics import constants as names
     from quanzi.analytics.services import SHANGHAI, Fact, actor_of_user, record
     from quanzi.recommend.services import train
@@ -31,6 +32,10 @@ def world(make_user, make_shop, make_product):
                       object_id=tea[0].pk, shop_id=tea[0].shop_id, occurred_at=now - dt.timedelta(hours=1)))
     record(facts)
     train()
+    from quanzi.social.testing import befriend
+
+    befriend(me, shopper)
+    place_order([(tea[1].skus.get(), 1)], pay=True)  # a friend bought 龙井茶 1 (and shares what they buy)
     return {"me": me, "tea": tea}
 
 
@@ -43,9 +48,11 @@ def test_guess_you_like_with_reasons_and_switching_personalisation_off(open_page
     first = rail.get_by_test_id("rec-item").first
     expect(first).to_have_attribute("data-reason", "because")
     expect(first.get_by_test_id("rec-why")).to_contain_text("龙井茶 0")
+    expect(rail.get_by_test_id("rec-proof")).to_have_count(1)
+    expect(rail.get_by_test_id("rec-proof")).to_contain_text("1 friend bought it")
     snap(page, "18-01-guess-you-like")
     first.get_by_test_id("product-card").click()
-    expect(page).to_have_url(re.compile(r"/p/\d+/$"))
+    expect(page).to_have_url(re.compile(r"/p/\d+/\?rec=p$"))  # the pick's A/B arm rides along
     page.get_by_test_id("also-viewed-slot").scroll_into_view_if_needed()
     expect(page.get_by_test_id("also-viewed").get_by_test_id("rec-item").first).to_be_visible()
     page.goto("/me/recommendations/")
@@ -55,3 +62,19 @@ def test_guess_you_like_with_reasons_and_switching_personalisation_off(open_page
     snap(page, "18-02-recommendation-settings")
     page.goto("/")
     expect(page.get_by_test_id("for-you").get_by_test_id("rec-item").first).to_have_attribute("data-reason", "trending")
+    expect(page.get_by_test_id("for-you").get_by_test_id("rec-proof")).to_have_count(0)
+
+
+@pytest.mark.browser
+def test_a_new_shopper_picks_interests_and_gets_them(open_page, world, make_user):
+    newcomer = make_user(phone="13900000212", nickname="新来的")
+    tea = world["tea"][0]
+    page = open_page("shopper")
+    login(page, newcomer.phone, next_path="/")
+    ask = page.get_by_test_id("rec-ask-interests")
+    expect(ask).to_be_visible()
+    ask.locator(f'label:has([data-testid="rec-pick-{tea.category_id}"])').click()
+    ask.get_by_test_id("rec-interests-save").click()
+    expect(page.get_by_test_id("rec-ask-interests")).to_have_count(0)
+    expect(page.get_by_test_id("for-you").get_by_test_id("rec-item").first).to_have_attribute("data-reason", "interest")
+    snap(page, "18-03-picked-interests")

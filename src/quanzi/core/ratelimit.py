@@ -16,9 +16,15 @@ from django.utils.translation import gettext as _
 from quanzi.core.errors import RateLimited
 
 
+def now_seconds() -> int:
+    """The wall clock in whole seconds. One function so that the test suite can hold it still: a test that
+    makes N requests must not see its window roll over half-way through (conftest's `_isolated_cache`)."""
+    return int(time.time())
+
+
 def hit(action: str, actor: object, *, limit: int, window: int) -> int:
     """Count one `action` by `actor`; return how many remain in this window, or raise RateLimited."""
-    now = int(time.time())
+    now = now_seconds()
     start = now - now % window
     key = f"rl:{action}:{actor}:{start}"
     cache.add(key, 0, window + 5)
@@ -37,5 +43,5 @@ def hit(action: str, actor: object, *, limit: int, window: int) -> int:
 def reset(action: str, actors, *, window: int) -> None:
     """Forget the current window's counts of `action` for `actors` (the demo seed, whose actors may land in
     the same window as an earlier run). Deletes only those keys, never the whole cache."""
-    now = int(time.time())
+    now = now_seconds()
     cache.delete_many([f"rl:{action}:{actor}:{now - now % window}" for actor in actors])

@@ -1,5 +1,7 @@
 """Demo data of recommendation: train once on the seed's analytics history (after analytics, 94), so the
-home page's 猜你喜欢 and the product pages' 看了又看 show on the first visit."""
+home page's 猜你喜欢 and the product pages' 看了又看 / 买了还买 show on the first visit; and two weeks of the
+A/B arms' daily counts (made up, like the analytics history they stand beside: a personalised arm that
+converts better than the holdout), so the operator's A/B report is not empty."""
 
 from __future__ import annotations
 
@@ -10,9 +12,32 @@ def seed_recommend(ctx):
     from quanzi.recommend.services import train
 
     run = train()
-    counts = {"interactions": run.interactions, "products": run.items, "neighbour lists": run.neighbours}
+    counts = {"interactions": run.interactions, "products": run.items, "neighbour lists": run.neighbours,
+              "A/B days": _seed_arm_days()}
     ctx.log(f"  recommend: {counts}")
     return counts
+
+
+def _seed_arm_days(days: int = 14) -> int:
+    import datetime as dt
+    import random
+
+    from django.utils import timezone
+
+    from quanzi.core import clock
+    from quanzi.recommend.models import Arm, ArmDay
+
+    rng = random.Random(18)
+    today = timezone.localdate(clock.now())
+    rows = []
+    for back in range(1, days + 1):
+        for arm, share, ctr, conversion in ((Arm.PERSONALISED, 0.9, 0.061, 0.12), (Arm.HOLDOUT, 0.1, 0.038, 0.09)):
+            shown = int(rng.randint(1_800, 2_400) * share)
+            clicks = int(shown * ctr * rng.uniform(0.85, 1.15))
+            rows.append(ArmDay(day=today - dt.timedelta(days=back), arm=arm, impressions=shown, clicks=clicks,
+                               orders=int(clicks * conversion * rng.uniform(0.8, 1.2))))
+    ArmDay.objects.bulk_create(rows, ignore_conflicts=True)
+    return days
 
 
 def recommend_present(ctx) -> bool:
