@@ -18,6 +18,9 @@ class RecommendConfig(AppConfig):
         slots.register(SlotEntry(slot="product.sections", key="recommend.also",
                                  template="recommend/partials/also_viewed_loader.html", stylesheets=styles,
                                  order=30))  # fetched when scrolled to
+        slots.register(SlotEntry(slot="feed.discover", key="recommend.for_you",
+                                 template="recommend/partials/feed_loader.html", stylesheets=styles,
+                                 order=20))  # two picks among the Discover cards, fetched after the page
         slots.register(SlotEntry(slot="order.panels", key="recommend.after_order",
                                  template="recommend/partials/after_order_loader.html", stylesheets=styles,
                                  order=90))  # 买了还买 after a purchase, fetched when scrolled to

@@ -32,6 +32,15 @@ def for_you(request):
         "ask_interests": ask, "categories": _categories() if ask else []})
 
 
+def feed_cards(request):
+    """Two of the person's picks as cards at the head of the discovery feed (HTMX; personalised people
+    only, and not the A/B holdout; the A/B counts only the home rail, so these links carry no arm)."""
+    personalised, _hidden = selectors.preference(user=request.user)
+    arm = selectors.arm_of(user=request.user) if personalised else None
+    picks = selectors.for_user(user=request.user, limit=2) if arm == Arm.PERSONALISED else []
+    return TemplateResponse(request, "recommend/partials/feed_cards.html", {"picks": picks})
+
+
 def _categories():
     from quanzi.catalog.selectors import category_list
 

@@ -182,3 +182,15 @@ def test_after_order_rail_is_the_buyers_own(world, shopper, place_order, make_us
     other = Client()
     other.force_login(make_user())
     assert other.get(f"/recommend/after/{orders[0].number}/").status_code == 404
+
+
+def test_discover_feed_cards_are_personal_picks_only(world, make_user):
+    me = make_user()
+    record(facts(actor_of_user(me.pk), [world["tea"][0]], hours_ago=1, key="me"))
+    client = Client()
+    assert client.get("/recommend/feed/").content.decode().strip() == ""  # nobody signed in: nothing
+    client.force_login(me)
+    body = client.get("/recommend/feed/").content.decode()
+    assert body.count('data-testid="feed-rec"') == 2
+    services.preference_set(user=me, personalised=False)
+    assert 'data-testid="feed-rec"' not in client.get("/recommend/feed/").content.decode()
