@@ -104,8 +104,8 @@ def _diverse(ordered: list[int], products: dict, *, exclude: set[int], hidden: s
 
 
 def trending(*, limit: int = 12, exclude: set[int] | None = None, hidden: set[int] | None = None) -> list[Pick]:
-    """The non-personalised list: what most people interacted with lately (two queries)."""
-    ids = list(TrendingItem.objects.order_by("rank").values_list("product_id", flat=True)[: limit * 4])
+    """The non-personalised list: what most people interacted with lately (one query and a cached list)."""
+    ids = trending_ids()[: limit * 4]
     products = _products(ids)
     chosen = _diverse(ids, products, exclude=set(exclude or ()), hidden=set(hidden or ()), limit=limit,
                       per_shop=defaultdict(int))
@@ -119,8 +119,7 @@ def _in_categories(categories: list[int], *, limit: int, exclude: set[int]) -> l
 
     if not categories:
         return []
-    trending_ids = list(TrendingItem.objects.order_by("rank").values_list("product_id", flat=True))
-    rank = {pk: i for i, pk in enumerate(trending_ids)}
+    rank = {pk: i for i, pk in enumerate(trending_ids())}
     pool = list(sellable_products().filter(category_id__in=categories).select_related("shop")
                 .order_by("-sold_count", "-pk")[: limit * 8])
     pool.sort(key=lambda p: (rank.get(p.pk, len(rank)), -p.sold_count, -p.pk))
@@ -158,6 +157,21 @@ def bought_together(*, product_ids, limit: int = 8) -> list[Pick]:
     products = _products(ordered[: limit * 4])
     chosen = _diverse(ordered, products, exclude=set(sources), hidden=set(), limit=limit, per_shop=defaultdict(int))
     return [Pick(product=products[pk], reason=BOUGHT) for pk in chosen]
+
+
+TRENDING_KEY = "recommend:trending"
+
+
+def trending_ids() -> list[int]:
+    """The trending list's product ids, best first; cached until the next training (which forgets it) or
+    `CACHE_SECONDS`, since every non-personalised rail starts from it."""
+    from django.core.cache import cache
+
+    ids = cache.get(TRENDING_KEY)
+    if ids is None:
+        ids = list(TrendingItem.objects.order_by("rank").values_list("product_id", flat=True))
+        cache.set(TRENDING_KEY, ids, CACHE_SECONDS)
+    return ids
 
 
 def _cache_key(user_id: int) -> str:

@@ -110,6 +110,11 @@ def train() -> TrainingRun:
         ItemNeighbour.objects.bulk_create(neighbours, batch_size=2_000)
         TrendingItem.objects.all().delete()
         TrendingItem.objects.bulk_create(trending)
+    from django.core.cache import cache
+
+    from quanzi.recommend.selectors import TRENDING_KEY
+
+    cache.delete(TRENDING_KEY)
     run.finished_at, run.interactions = clock.now(), len(interactions)
     run.users, run.items, run.neighbours = train_matrix.shape[0], train_matrix.shape[1], len(neighbours)
     run.save()
