@@ -20,7 +20,7 @@ class RecommendConfig(AppConfig):
                                  order=30))  # fetched when scrolled to
         slots.register(SlotEntry(slot="feed.discover", key="recommend.for_you",
                                  template="recommend/partials/feed_loader.html", stylesheets=styles,
-                                 order=20))  # two picks among the Discover cards, fetched after the page
+                                 order=200))  # two picks after the sponsored card, fetched after the page
         slots.register(SlotEntry(slot="order.panels", key="recommend.after_order",
                                  template="recommend/partials/after_order_loader.html", stylesheets=styles,
                                  order=90))  # 买了还买 after a purchase, fetched when scrolled to

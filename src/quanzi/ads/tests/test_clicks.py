@@ -116,8 +116,24 @@ def test_a_forged_or_altered_click_id_is_refused_and_records_nothing(running, se
     assert not AdClick.objects.exists()
 
 
+def _to_late_evening() -> dt.timedelta:
+    """How far to move the clock to reach 23:00 in Asia/Shanghai (the budgets' day). Pacing lets a campaign
+    spend ahead of the clock only as the day runs out, so a test that spends most of a daily budget in a few
+    clicks must run late in the day — at 01:00 it would be held back, and fail at night on CI."""
+    from quanzi.ads.auction import SHANGHAI
+
+    local = clock.now().astimezone(SHANGHAI)
+    late = local.replace(hour=23, minute=0, second=0, microsecond=0)
+    return late - local if late > local else late + dt.timedelta(days=1) - local
+
+
 def test_billing_stops_exactly_at_the_daily_budget_and_the_total_budget(ad_shop, tea, make_campaign, serve, click,
                                                                         make_user, ads_balance):
+    with clock.travel(_to_late_evening()):
+        _spend_two_days(ad_shop, tea, make_campaign, serve, click, make_user, ads_balance)
+
+
+def _spend_two_days(ad_shop, tea, make_campaign, serve, click, make_user, ads_balance):
     c = make_campaign(ad_shop, [tea], keywords=(("绿茶", "broad", 300),), daily=1000, total=1500, balance=5000)
     AdCampaign.objects.filter(pk=c.pk).update(spent=0)
     services.placement_set(placement="search", reserve_price=300, slots=2)  # every click costs ¥3.00
