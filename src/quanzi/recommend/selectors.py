@@ -32,7 +32,7 @@ PER_SHOP = 2
 RECENT = 30
 DECAY = 0.92  # the weight of the i-th most recent interaction: DECAY ** i
 RECENT_DAYS = 30
-CACHE_SECONDS = 300  # a person's picks are recomputed at most every 5 minutes (or when their settings change)
+CACHE_SECONDS = 300  # a person's picks (and their friends' counts) are recomputed at most every 5 minutes, or when their settings change
 
 BECAUSE = "because"  # similar to something the person looked at or bought
 ALSO = "also"  # people who looked at this product looked at that one
@@ -82,10 +82,16 @@ def arm_of(*, user) -> str | None:
     return Arm.HOLDOUT if bucket < settings.QUANZI.get("RECOMMEND_HOLDOUT_PERCENT", 10) else Arm.PERSONALISED
 
 
+# What a product card and the API's pick show: loading only these keeps a rail's 80 candidates cheap to build
+# (a product's description alone may be 20,000 characters).
+CARD_FIELDS = ("id", "title", "min_price", "sold_count", "cover", "cover_thumb", "category_id", "shop_id", "shop__id",
+               "shop__name")
+
+
 def _products(ids: list[int]) -> dict[int, object]:
     from quanzi.catalog.selectors import sellable_products
 
-    return {p.pk: p for p in sellable_products().filter(pk__in=set(ids)).select_related("shop")}
+    return {p.pk: p for p in sellable_products().filter(pk__in=set(ids)).select_related("shop").only(*CARD_FIELDS)}
 
 
 def _diverse(ordered: list[int], products: dict, *, exclude: set[int], hidden: set[int], limit: int,
@@ -120,7 +126,7 @@ def _in_categories(categories: list[int], *, limit: int, exclude: set[int]) -> l
     if not categories:
         return []
     rank = {pk: i for i, pk in enumerate(trending_ids())}
-    pool = list(sellable_products().filter(category_id__in=categories).select_related("shop")
+    pool = list(sellable_products().filter(category_id__in=categories).select_related("shop").only(*CARD_FIELDS)
                 .order_by("-sold_count", "-pk")[: limit * 8])
     pool.sort(key=lambda p: (rank.get(p.pk, len(rank)), -p.sold_count, -p.pk))
     products = {p.pk: p for p in pool}
@@ -190,8 +196,9 @@ def for_user(*, user, limit: int = 12) -> list[Pick]:
     and orders, the recent and the strong weighing more) and what their friends bought, without what they
     already saw, topped up with the trending products of the interests they picked, then trending; each
     with how many friends bought it. Trending alone, without friends, when personalisation is off or the
-    person is in the A/B holdout. The chosen ids are cached for `CACHE_SECONDS` (a cached list costs three
-    queries: the products, still checked sellable, and the friends' counts); at most nine otherwise."""
+    person is in the A/B holdout. The chosen ids and their friends' counts are cached for `CACHE_SECONDS` (a
+    cached list costs two queries: the settings and the products, still checked sellable); at most nine
+    otherwise."""
     from django.core.cache import cache
 
     personalised, hidden, liked = _preference(user)
@@ -201,15 +208,15 @@ def for_user(*, user, limit: int = 12) -> list[Pick]:
     cached = cache.get(key)
     if cached is not None and cached["limit"] >= limit:
         ids = cached["picks"][:limit]
-        products = _products([pk for pk, _r, _s in ids] + [s for _pk, _r, s in ids if s])
-        picks = [Pick(product=products[pk], reason=reason, source=products.get(src))
-                 for pk, reason, src in ids if pk in products]
-        return with_social_proof(picks, viewer_id=user.pk)
+        products = _products([pk for pk, _r, _s, _f in ids] + [s for _pk, _r, s, _f in ids if s])
+        return [Pick(product=products[pk], reason=reason, source=products.get(src), friends=friends)
+                for pk, reason, src, friends in ids if pk in products]
     friends = _friend_ids(user.pk)
-    picks = _fresh_picks(user=user, hidden=hidden, liked=liked, friends=friends, limit=limit)
-    cache.set(key, {"limit": limit, "picks": [(p.product.pk, p.reason, p.source.pk if p.source else None)
+    picks = with_social_proof(_fresh_picks(user=user, hidden=hidden, liked=liked, friends=friends, limit=limit),
+                              viewer_id=user.pk, friends=friends)
+    cache.set(key, {"limit": limit, "picks": [(p.product.pk, p.reason, p.source.pk if p.source else None, p.friends)
                                               for p in picks]}, CACHE_SECONDS)
-    return with_social_proof(picks, viewer_id=user.pk, friends=friends)
+    return picks
 
 
 def _friend_ids(user_id: int) -> set[int]:
