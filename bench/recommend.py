@@ -8,6 +8,7 @@ NDCG@10.
     .venv/bin/python bench/recommend.py --users 5000 --items 2000 --seeds 7,8,9
     .venv/bin/python bench/recommend.py --csv /tmp/synthetic.csv   # also write the data as the command's CSV
     .venv/bin/python bench/recommend.py --serving            # serving on PostgreSQL: 猜你喜欢 / 看了又看 p50/p99
+    REDIS_URL=redis://127.0.0.1:6379/7 .venv/bin/python bench/recommend.py --serving   # with Redis as the cache
 
 `--serving` (PostgreSQL, `--database-url`, default qz_recommend): makes `--products` products on sale and
 `--people` people whose synthetic interactions go into the analytics log, trains (services.train: the
