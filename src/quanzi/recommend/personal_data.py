@@ -16,9 +16,11 @@ def export(user) -> dict:
 
 def erase(user) -> None:
     from quanzi.recommend.models import PickClick, RecommendPreference
+    from quanzi.recommend.selectors import forget_picks
 
     RecommendPreference.objects.filter(user=user).delete()
     PickClick.objects.filter(user_id=user.pk).delete()
+    forget_picks(user_id=user.pk)  # the cached rail was chosen from their history
 
 
 declare(app="recommend", personal={"recommend.RecommendPreference.user": "link",

@@ -196,21 +196,22 @@ def for_user(*, user, limit: int = 12) -> list[Pick]:
     and orders, the recent and the strong weighing more) and what their friends bought, without what they
     already saw, topped up with the trending products of the interests they picked, then trending; each
     with how many friends bought it. Trending alone, without friends, when personalisation is off or the
-    person is in the A/B holdout. The chosen ids and their friends' counts are cached for `CACHE_SECONDS` (a
-    cached list costs two queries: the settings and the products, still checked sellable); at most nine
-    otherwise."""
+    person is in the A/B holdout. The chosen ids and their friends' counts are cached for `CACHE_SECONDS`: a
+    cached list costs one cache read and one query (the products, still checked sellable) — only a person
+    with personalisation on has one, and changing their settings drops it; at most nine queries otherwise."""
     from django.core.cache import cache
 
+    key = _cache_key(user.pk) if getattr(user, "is_authenticated", False) else None
+    if key and arm_of(user=user) != Arm.HOLDOUT:
+        cached = cache.get(key)
+        if cached is not None and cached["limit"] >= limit:
+            ids = cached["picks"][:limit]
+            products = _products([pk for pk, _r, _s, _f in ids] + [s for _pk, _r, s, _f in ids if s])
+            return [Pick(product=products[pk], reason=reason, source=products.get(src), friends=friends)
+                    for pk, reason, src, friends in ids if pk in products]
     personalised, hidden, liked = _preference(user)
     if not personalised or arm_of(user=user) == Arm.HOLDOUT:
         return trending(limit=limit)
-    key = _cache_key(user.pk)
-    cached = cache.get(key)
-    if cached is not None and cached["limit"] >= limit:
-        ids = cached["picks"][:limit]
-        products = _products([pk for pk, _r, _s, _f in ids] + [s for _pk, _r, s, _f in ids if s])
-        return [Pick(product=products[pk], reason=reason, source=products.get(src), friends=friends)
-                for pk, reason, src, friends in ids if pk in products]
     friends = _friend_ids(user.pk)
     picks = with_social_proof(_fresh_picks(user=user, hidden=hidden, liked=liked, friends=friends, limit=limit),
                               viewer_id=user.pk, friends=friends)
