@@ -8,7 +8,7 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self) -> None:
-        from quanzi.search import handlers  # noqa: F401 - the index follows the catalog, shops and reviews
+        from quanzi.search import handlers, tasks  # noqa: F401 - the index follows the catalog, shops and reviews; the sales sweep
         from quanzi.web.slots import SlotEntry, slots, staff_only
 
         slots.register(SlotEntry(slot="console.nav", key="search", label=_("Search synonyms"),

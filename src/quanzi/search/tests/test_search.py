@@ -225,3 +225,17 @@ def test_the_result_cache_can_be_turned_off(goods, settings, django_assert_num_q
     selectors.product_search(query="卫衣")
     with django_assert_num_queries(1):
         selectors.product_search(query="卫衣")
+
+
+def test_the_sales_sweep_brings_sold_counts_into_the_index(goods):
+    from quanzi.catalog.testing import product_force_fields
+    from quanzi.core.sweeps import sweeps
+    from quanzi.search.models import SearchDocument
+
+    product = goods["hoodie"]
+    product_force_fields(product_id=product.pk, sold_count=777)  # a paid order counts units without an event
+    assert SearchDocument.objects.get(product_id=product.pk).sold_count != 777
+    assert services.sales_refresh() == 1
+    assert SearchDocument.objects.get(product_id=product.pk).sold_count == 777
+    assert services.sales_refresh() == 0  # nothing moved since
+    assert "search_sales_refresh" in sweeps  # run by the sweep loop (Celery beat in production)
