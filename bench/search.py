@@ -23,6 +23,7 @@ Database: --database-url, else $BENCH_DATABASE_URL, else postgres://postgres@127
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import sys
@@ -173,53 +174,40 @@ def run(args) -> int:
 
 
 def phase(args, mix, label: str) -> int:
+    """Run the clients for `--seconds`: `--processes` processes (as the site is served: a worker process per
+    core), each with its share of the client threads; the latencies come back through a queue."""
+    import multiprocessing
+
     import harness
     from django.db import connection
 
-    from quanzi.search import selectors
-
-    deadline = time.perf_counter() + args.seconds
-    lock = threading.Lock()
-    results: list[tuple[str, float, int]] = []
-    errors: list[str] = []
-    start = threading.Barrier(args.clients + 1)
-
-    def client(n: int) -> None:
-        from django.db import connection as conn
-
-        local_rng = random.Random(n)
-        mine = []
-        start.wait()
-        try:
-            while time.perf_counter() < deadline:
-                if args.think:  # a shopper reads the results before the next search (exponential, mean --think)
-                    time.sleep(local_rng.expovariate(1 / args.think))
-                kind, kwargs = local_rng.choice(mix)
-                t = time.perf_counter()
-                found = selectors.product_search(**kwargs)
-                mine.append((kind, time.perf_counter() - t, found.total))
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(repr(exc))
-        finally:
-            conn.close()
-            with lock:
-                results.extend(mine)
-
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(args.clients)]
-    for t in threads:
-        t.start()
+    connection.close()  # each forked process opens its own
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    starts_at = time.time() + 1.0  # every process's clients start together
+    shares = [args.clients // args.processes + (1 if n < args.clients % args.processes else 0)
+              for n in range(args.processes)]
+    processes = [context.Process(target=_worker, args=(first, count, args, mix, starts_at, queue))
+                 for first, count in zip(itertools.accumulate([0, *shares[:-1]]), shares, strict=True) if count]
+    for proc in processes:
+        proc.start()
     cpu = harness.CpuMeter(None)
     cpu.start()
-    start.wait()
-    began = time.perf_counter()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - began
+    results: list[tuple[str, float, int]] = []
+    errors: list[str] = []
+    for _proc in processes:
+        mine, failed = queue.get()
+        results.extend(mine)
+        errors.extend(failed)
+    for proc in processes:
+        proc.join()
+    elapsed = args.seconds
     cpu_report = cpu.stop()
     lat = [r[1] for r in results]
     p = {k: harness.percentile(lat, k) for k in (50, 95, 99)}
     zero = sum(1 for r in results if r[2] == 0)
-    rows = [("products indexed", f"{args.products:,}", ""), ("clients (threads, own connection)", str(args.clients), ""),
+    rows = [("products indexed", f"{args.products:,}", ""),
+            ("clients (threads, own connection)", f"{args.clients} in {len(processes)} processes", ""),
             ("think time between a client's searches", f"{args.think:g} s mean" if args.think else "none", ""),
             ("searches", f"{len(results):,} in {elapsed:.1f} s", ""), ("throughput", f"{len(results) / elapsed:.0f} QPS", ""),
             ("p50", harness.ms(p[50]), ""), ("p95", harness.ms(p[95]), ""),
@@ -240,6 +228,44 @@ def phase(args, mix, label: str) -> int:
     return len(errors)
 
 
+def _worker(first: int, count: int, args, mix, starts_at: float, queue) -> None:
+    """One process's clients: threads, each with its own database connection, searching until the deadline."""
+    from quanzi.search import selectors
+
+    deadline = starts_at + args.seconds
+    lock = threading.Lock()
+    results: list[tuple[str, float, int]] = []
+    errors: list[str] = []
+
+    def client(n: int) -> None:
+        from django.db import connection as conn
+
+        local_rng = random.Random(n)
+        mine = []
+        time.sleep(max(0.0, starts_at - time.time()))
+        try:
+            while time.time() < deadline:
+                if args.think:  # a shopper reads the results before the next search (exponential, mean --think)
+                    time.sleep(local_rng.expovariate(1 / args.think))
+                kind, kwargs = local_rng.choice(mix)
+                t = time.perf_counter()
+                found = selectors.product_search(**kwargs)
+                mine.append((kind, time.perf_counter() - t, found.total))
+        except Exception as exc:  # noqa: BLE001 - reported by the parent
+            errors.append(repr(exc))
+        finally:
+            conn.close()
+            with lock:
+                results.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(first, first + count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    queue.put((results, errors))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--products", type=int, default=100_000)
@@ -247,6 +273,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--think", type=float, default=0.5,
                         help="mean seconds a client waits between its searches (0: back to back, a saturation test)")
+    parser.add_argument("--processes", type=int, default=os.cpu_count() or 1,
+                        help="processes the clients are spread over (default: one per core, as the site is served)")
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--database-url")
     return run(parser.parse_args())

@@ -77,14 +77,17 @@ def query_string(groups: Groups) -> str:
 
 
 def _matches(relevance: bool) -> str:
-    """SELECT of the sellable rows matching the words (one parameter: the query), with their relevance."""
+    """SELECT of the sellable rows matching the words (one parameter: the query), with their relevance: the
+    text's rank times the stored boost (sales and rating), or the boost alone when `relevance` is False —
+    for one word, whose text rank is the same for every row that has it (the vectors carry no positions or
+    weights), so reading each row's vector to rank it would change nothing."""
     columns = ("d.product_id, d.category_id, d.shop_id, d.min_price, d.rating_sum, d.rating_count, d.sold_count, "
-               "d.created_at, d.category_label, d.category_label_en, d.shop_label")
+               "d.created_at")  # narrow: every matching row is copied, and labels are looked up for the shown keys
     if connection.vendor == "postgresql":
-        rank = "ts_rank(d.search_vector, q.q) * d.boost" if relevance else "0"
+        rank = "ts_rank(d.search_vector, q.q) * d.boost" if relevance else "d.boost"
         return (f"SELECT {columns}, {rank} AS rank FROM search_searchdocument d, (SELECT %s::tsquery AS q) q "
                 f"WHERE d.sellable AND d.search_vector @@ q.q")
-    rank = "-bm25(search_fts) * d.boost" if relevance else "0"
+    rank = "-bm25(search_fts) * d.boost" if relevance else "d.boost"
     return (f"SELECT {columns}, {rank} AS rank FROM search_fts JOIN search_searchdocument d "
             f"ON d.product_id = search_fts.rowid WHERE search_fts MATCH %s AND d.sellable")
 
@@ -109,51 +112,111 @@ class Found:
     product_ids: list[int]
 
 
-def search(groups: Groups, filters: Filters, *, sort: str, limit: int, offset: int) -> Found:
-    """One statement: the matching rows once (a materialised CTE), then over them the counts per category,
-    shop, price band and rating step — each with every *other* filter applied, so a chosen category still
-    shows its neighbours — the totals, and the page's product ids in order (relevance × sales/rating boost,
-    or the chosen sort)."""
-    parts = filters.parts()
-    band = _band_sql()
-    selects, params = [], [query_string(groups)]
-    for kind, key, labels in (("category", "d.category_id", "MAX(d.category_label), MAX(d.category_label_en)"),
-                              ("shop", "d.shop_id", "MAX(d.shop_label), ''"),
-                              ("price", band, "'', ''")):
+FACETS = ("category", "shop", "price")
+SHOWN = 12  # categories and shops a result page offers as filters
+# The aggregate pass's columns after the grouping keys: a count per facet (every *other* filter
+# applied, so a chosen category still shows its neighbours), the total, the rows matching the words, and the
+# counts per rating step (every filter but the rating's).
+COUNTS = ("category", "shop", "price", "total", "matched", *(f"rating{step}" for step in RATING_STEPS))
+
+
+def _aggregates(parts: dict[str, tuple[str, list]]) -> tuple[str, list]:
+    columns, params = [], []
+    for kind in FACETS:
         cond, args = _only(parts, without=kind)
-        selects.append(f"SELECT '{kind}', {key}, {labels}, SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) "
-                       f"FROM m d GROUP BY {key}")
-        params += args
-    cond, args = _only(parts, without="rating")
-    for step in RATING_STEPS:
-        selects.append(f"SELECT 'rating', {step}, '', '', SUM(CASE WHEN {cond} AND d.rating_count > 0 AND "
-                       f"d.rating_sum * 10 >= {step} * d.rating_count THEN 1 ELSE 0 END) FROM m d")
+        columns.append(f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)")
         params += args
     cond, args = _only(parts)
-    selects.append(f"SELECT 'total', 0, '', '', SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) FROM m d")
+    columns += [f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)", "COUNT(*)"]
     params += args
-    selects.append("SELECT 'matched', 0, '', '', COUNT(*) FROM m d")
+    cond, args = _only(parts, without="rating")
+    for step in RATING_STEPS:
+        columns.append(f"SUM(CASE WHEN {cond} AND d.rating_count > 0 AND d.rating_sum * 10 >= {step} * d.rating_count "
+                       f"THEN 1 ELSE 0 END)")
+        params += args
+    return ", ".join(columns), params
+
+
+def search(groups: Groups, filters: Filters, *, sort: str, limit: int, offset: int) -> Found:
+    """One statement: the matching rows once (a materialised CTE of narrow columns), then one aggregate pass
+    over them — the counts per category, shop and price band, the totals and the rating steps (PostgreSQL's
+    GROUPING SETS; the same rows from four GROUP BYs on SQLite) — and the page's product ids in order
+    (relevance × the sales/rating boost, or the chosen sort). A second statement names the shown facets."""
+    parts = filters.parts()
+    keys = {"category": "d.category_id", "shop": "d.shop_id", "price": _band_sql()}
+    aggregates, agg_params = _aggregates(parts)
+    pad = ", ".join(["NULL"] * len(COUNTS))
+    params: list = [query_string(groups)]
+    if connection.vendor == "postgresql":
+        grouped = (f"SELECT GROUPING({keys['category']}, {keys['shop']}, {keys['price']}), {keys['category']}, "
+                   f"{keys['shop']}, {keys['price']}, {aggregates} FROM m d GROUP BY GROUPING SETS "
+                   f"(({keys['category']}), ({keys['shop']}), ({keys['price']}), ())")
+        params += agg_params
+    else:  # the same rows: the GROUPING() bit mask says which keys a row is not grouped by (category 4, shop 2, price 1)
+        selects = []
+        for mask, kind in ((3, "category"), (5, "shop"), (6, "price"), (7, "")):
+            chosen = [keys[k] if k == kind else "NULL" for k in FACETS]
+            group_by = f" GROUP BY {keys[kind]}" if kind else ""
+            selects.append(f"SELECT {mask}, {', '.join(chosen)}, {aggregates} FROM m d{group_by}")
+            params += agg_params
+        grouped = " UNION ALL ".join(selects)
+    cond, args = _only(parts)
     order = SORTS.get(sort, "d.rank DESC, d.product_id DESC")
-    selects.append(f"SELECT 'item', p.product_id, '', '', p.n FROM (SELECT d.product_id, ROW_NUMBER() OVER "
-                   f"(ORDER BY {order}) AS n FROM m d WHERE {cond}) p WHERE p.n > %s AND p.n <= %s")
+    page = (f"SELECT -1, p.product_id, p.n, NULL, {pad} FROM (SELECT d.product_id, ROW_NUMBER() OVER "
+            f"(ORDER BY {order}) AS n FROM m d WHERE {cond}) p WHERE p.n > %s AND p.n <= %s")
     params += [*args, offset, offset + limit]
     materialised = "MATERIALIZED " if connection.vendor == "postgresql" else ""
-    sql = f"WITH m AS {materialised}({_matches(sort not in SORTS)}) " + " UNION ALL ".join(selects)
+    sql = f"WITH m AS {materialised}({_matches(sort not in SORTS and _is_many_words(groups))}) {grouped} UNION ALL {page}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        found = _found(cursor.fetchall())
+        _label(found, cursor)
+    return found
+
+
+def _is_many_words(groups: Groups) -> bool:
+    """Whether the text rank can tell rows apart: more than one token or alternative in the query."""
+    return len(groups) > 1 or any(len(group) > 1 or any(len(alt) > 1 for alt in group) for group in groups)
+
+
+def _found(rows) -> Found:
     facets: dict[str, list[dict]] = {"category": [], "shop": [], "price": [], "rating": []}
     found = Found(matched=0, total=0, facets=facets, product_ids=[])
     items = []
-    for kind, key, label, label_en, count in rows:
-        count = int(count or 0)
-        if kind == "total":
-            found.total = count
-        elif kind == "matched":
-            found.matched = count
-        elif kind == "item":
-            items.append((count, int(key)))
-        elif count:
-            facets[kind].append({"key": int(key), "label": label or "", "label_en": label_en or "", "count": count})
+    for mask, category, shop, band, *counts in rows:
+        if mask == -1:  # a row of the page: (product id, its place)
+            items.append((int(shop), int(category)))
+            continue
+        count = dict(zip(COUNTS, (int(c or 0) for c in counts), strict=True))
+        if mask == 7:
+            found.total, found.matched = count["total"], count["matched"]
+            for step in RATING_STEPS:
+                if count[f"rating{step}"]:
+                    facets["rating"].append({"key": step, "label": "", "label_en": "", "count": count[f"rating{step}"]})
+            continue
+        kind, key = {3: ("category", category), 5: ("shop", shop), 6: ("price", band)}[mask]
+        if count[kind] and key is not None:
+            facets[kind].append({"key": int(key), "label": "", "label_en": "", "count": count[kind]})
+    for kind in ("category", "shop"):  # the most frequent first; a page shows at most SHOWN of them
+        facets[kind] = sorted(facets[kind], key=lambda f: (-f["count"], f["key"]))[:SHOWN]
     found.product_ids = [pid for _n, pid in sorted(items)]
     return found
+
+
+def _label(found: Found, cursor) -> None:
+    """The names of the shown categories and shops, from one index row of each (a second statement of at most
+    2 × SHOWN key lookups; run only when there are facets to name)."""
+    selects, params = [], []
+    for kind, column, labels in (("category", "category_id", "d.category_label, d.category_label_en"),
+                                 ("shop", "shop_id", "d.shop_label, ''")):
+        for facet in found.facets[kind]:
+            selects.append(f"SELECT * FROM (SELECT '{kind}', d.{column}, {labels} FROM search_searchdocument d "
+                           f"WHERE d.{column} = %s LIMIT 1) {kind[0]}{len(selects)}")
+            params.append(facet["key"])
+    if not selects:
+        return
+    cursor.execute(" UNION ALL ".join(selects), params)
+    names = {(kind, int(key)): (label or "", label_en or "") for kind, key, label, label_en in cursor.fetchall()}
+    for kind in ("category", "shop"):
+        for facet in found.facets[kind]:
+            facet["label"], facet["label_en"] = names.get((kind, facet["key"]), ("", ""))

@@ -1,20 +1,18 @@
 """Keep the index fresh from the facts of other apps. Products and shops are followed inside the catalog's
 and the shops' transactions: the index is a projection of what can be sold and commits with it, so a product
 taken off the shelf (or a suspended shop's goods) never shows in results after the commit that removed it.
-Reviews' stars come through the outbox."""
+Reviews' stars come through the outbox.
+
+Every change of a product, its shelf status included, publishes `ProductChanged`, so that one subscriber is
+enough (`ProductOnShelf` comes after it in the same transaction and would index the product twice)."""
 
 from __future__ import annotations
 
-from quanzi.catalog.events import ProductChanged, ProductOnShelf
+from quanzi.catalog.events import ProductChanged
 from quanzi.core.events import subscribe
 from quanzi.reviews.events import ReviewCreated
 from quanzi.search import services
 from quanzi.shops.events import ShopApproved, ShopSuspended
-
-
-@subscribe(ProductOnShelf, in_transaction=True)
-def index_product_on_shelf(event: ProductOnShelf) -> None:
-    services.products_index(product_ids=[event.product_id])
 
 
 @subscribe(ProductChanged, in_transaction=True)

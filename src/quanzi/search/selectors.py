@@ -1,7 +1,7 @@
 """Search's reads: products for a query (results, facets with counts, the corrected query), suggestions, and
-the lists of the merchant's and operator's pages. A search is one statement (facets, totals and the page's
-ids: backends.search), plus the page's products by key; synonyms and the vocabulary come from caches, and
-results are cached for QUANZI["SEARCH_CACHE_SECONDS"] (30) under the index's generation, which every index
+the lists of the merchant's and operator's pages. A search is two statements (facets, totals and the page's
+ids, then the shown facets' names: backends.search), plus the page's products by key; synonyms and the
+vocabulary come from caches, and results are cached for QUANZI["SEARCH_CACHE_SECONDS"] (30) under the index's generation, which every index
 write moves on, so a change is searchable at once (tests/test_search.py pins the statements)."""
 
 from __future__ import annotations

@@ -157,10 +157,10 @@ def test_the_reindex_command_rebuilds_the_index_and_vocabulary(goods, capsys):
     assert VocabularyTerm.objects.filter(term="卫衣", pinyin="weiyi", initials="wy").exists()
 
 
-def test_a_search_costs_two_statements(goods, django_assert_max_num_queries):
+def test_a_search_costs_three_statements(goods, django_assert_max_num_queries):
     services.synonym_add(term="手机", synonym="移动电话")
     selectors.platform_synonyms()  # cached, as on any server after its first search
-    with django_assert_max_num_queries(2):  # the search (facets, totals, the page), the products
+    with django_assert_max_num_queries(3):  # the search (facets, totals, the page), the facets' names, the products
         result = selectors.product_search(query="移动电话", price_max=10**6, sort="sales", shop=goods["other_shop"].pk)
         products = selectors.products_in_order(product_ids=result.product_ids)
     assert [p.pk for p in products] == [goods["case"].pk]
@@ -223,7 +223,7 @@ def test_results_are_cached_until_the_index_changes(goods, django_assert_num_que
 def test_the_result_cache_can_be_turned_off(goods, settings, django_assert_num_queries):
     settings.QUANZI = {**settings.QUANZI, "SEARCH_CACHE_SECONDS": 0}
     selectors.product_search(query="卫衣")
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the results with their facets' counts, then the facets' names
         selectors.product_search(query="卫衣")
 
 
