@@ -29,10 +29,10 @@ class RecommendConfig(AppConfig):
         slots.register(SlotEntry(slot="me.staff_menu", key="recommend.ab", label=_("Recommendation A/B"),
                                  url="recommend:ab_report", icon="🧪", testid="staff-recommend-ab", order=70))
 
-        from quanzi.recommend.views import pick_clicked
+        from quanzi.recommend.views import product_visited
         from quanzi.web.page_hooks import product_visit_hooks
 
-        product_visit_hooks.register(pick_clicked, key="recommend.pick_click")
+        product_visit_hooks.register(product_visited, key="recommend.visit")
 
         from quanzi.core.seeding import seeders
         from quanzi.recommend import demo

@@ -93,3 +93,21 @@ class PickClick(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["user_id", "at"])]
+
+
+class PersonPicks(models.Model):
+    """A person's 猜你喜欢, precomputed: serving reads this one row (and the products) instead of working the
+    list out on the request. `due` marks it for the refresh sweep — the person looked at a product, added to
+    their cart or paid since, or the model was retrained — so it follows what they do within seconds while the
+    request path stays two reads. `picks` is `[[product id, reason, source product id or null, friends], …]`,
+    best first."""
+
+    user_id = models.BigIntegerField(primary_key=True)
+    picks = models.JSONField(default=list, blank=True)
+    hidden_categories = models.JSONField(default=list, blank=True)  # when worked out (trending top-ups skip them)
+    due = models.BooleanField(default=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    due_since = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["due_since"], condition=models.Q(due=True), name="recommend_picks_due")]

@@ -24,6 +24,7 @@ from quanzi.recommend.models import (
     ArmDay,
     ItemNeighbour,
     NeighbourKind,
+    PersonPicks,
     RecommendPreference,
     TrendingItem,
 )
@@ -62,7 +63,12 @@ def preference(*, user) -> tuple[bool, set[int]]:
 def _preference(user) -> tuple[bool, set[int], list[int]]:
     if not getattr(user, "is_authenticated", False):
         return False, set(), []
-    pref = RecommendPreference.objects.filter(user_id=user.pk).first()
+    return preference_of(user_id=user.pk)
+
+
+def preference_of(*, user_id: int) -> tuple[bool, set[int], list[int]]:
+    """(personalised, hidden category ids, liked category ids) of a signed-in person, by id."""
+    pref = RecommendPreference.objects.filter(user_id=user_id).first()
     if pref is None:
         return True, set(), []
     return pref.personalised, {int(c) for c in pref.hidden_categories}, [int(c) for c in pref.liked_categories]
@@ -185,10 +191,13 @@ def _cache_key(user_id: int) -> str:
 
 
 def forget_picks(*, user_id: int) -> None:
-    """Drop the person's cached picks (their settings changed)."""
+    """Drop the person's cached computed picks (their settings changed, or their stored ones were refreshed)."""
     from django.core.cache import cache
 
     cache.delete(_cache_key(user_id))
+
+
+STORED = 48  # picks kept per person: the API's largest page
 
 
 def for_user(*, user, limit: int = 12) -> list[Pick]:
@@ -196,28 +205,67 @@ def for_user(*, user, limit: int = 12) -> list[Pick]:
     and orders, the recent and the strong weighing more) and what their friends bought, without what they
     already saw, topped up with the trending products of the interests they picked, then trending; each
     with how many friends bought it. Trending alone, without friends, when personalisation is off or the
-    person is in the A/B holdout. The chosen ids and their friends' counts are cached for `CACHE_SECONDS`: a
-    cached list costs one cache read and one query (the products, still checked sellable) — only a person
-    with personalisation on has one, and changing their settings drops it; at most nine queries otherwise."""
+    person is in the A/B holdout.
+
+    Served precomputed: the person's `PersonPicks` row — refreshed by a sweep seconds after they do something
+    (services.picks_refresh_due), worked out again at once when they change their settings, deleted when they
+    turn personalisation off — costs two queries: the row and the products (still checked sellable, topped up
+    with trending when some went off sale). Someone without a row yet gets the list worked out on the request
+    (at most ten queries), kept in the cache for `CACHE_SECONDS`."""
+    if not getattr(user, "is_authenticated", False) or arm_of(user=user) == Arm.HOLDOUT:
+        return trending(limit=limit)
+    stored = _stored(user.pk, limit)
+    if stored is None:
+        personalised, _hidden, _liked = _preference(user)
+        return _computed_and_cached(user.pk, limit) if personalised else trending(limit=limit)
+    rows, hidden = stored
+    products = _products([pk for pk, _r, _s, _f in rows] + [src for _pk, _r, src, _f in rows if src])
+    picks = [Pick(product=products[pk], reason=reason, source=products.get(src), friends=friends)
+             for pk, reason, src, friends in rows if pk in products][:limit]
+    if len(picks) < min(limit, len(rows)):  # some went off sale since they were worked out
+        picks += trending(limit=limit - len(picks), exclude={p.product.pk for p in picks}, hidden=hidden)
+    return picks
+
+
+def _stored(user_id: int, limit: int) -> tuple[list, set[int]] | None:
+    """The person's precomputed picks and the categories they hid; None when they have none yet, or fewer
+    than asked for and not because the candidates ran out."""
+    row = PersonPicks.objects.filter(user_id=user_id, computed_at__isnull=False).values_list(
+        "picks", "hidden_categories").first()
+    if row is None or (len(row[0]) < limit and len(row[0]) >= STORED):
+        return None
+    return row[0], {int(c) for c in row[1]}
+
+
+def _computed_and_cached(user_id: int, limit: int) -> list[Pick]:
     from django.core.cache import cache
 
-    key = _cache_key(user.pk) if getattr(user, "is_authenticated", False) else None
-    if key and arm_of(user=user) != Arm.HOLDOUT:
-        cached = cache.get(key)
-        if cached is not None and cached["limit"] >= limit:
-            ids = cached["picks"][:limit]
-            products = _products([pk for pk, _r, _s, _f in ids] + [s for _pk, _r, s, _f in ids if s])
-            return [Pick(product=products[pk], reason=reason, source=products.get(src), friends=friends)
-                    for pk, reason, src, friends in ids if pk in products]
-    personalised, hidden, liked = _preference(user)
-    if not personalised or arm_of(user=user) == Arm.HOLDOUT:
-        return trending(limit=limit)
-    friends = _friend_ids(user.pk)
-    picks = with_social_proof(_fresh_picks(user=user, hidden=hidden, liked=liked, friends=friends, limit=limit),
-                              viewer_id=user.pk, friends=friends)
-    cache.set(key, {"limit": limit, "picks": [(p.product.pk, p.reason, p.source.pk if p.source else None, p.friends)
-                                              for p in picks]}, CACHE_SECONDS)
+    key = _cache_key(user_id)
+    cached = cache.get(key)
+    if cached is not None and cached["limit"] >= limit:
+        ids = cached["picks"][:limit]
+        products = _products([pk for pk, _r, _s, _f in ids] + [s for _pk, _r, s, _f in ids if s])
+        return [Pick(product=products[pk], reason=reason, source=products.get(src), friends=friends)
+                for pk, reason, src, friends in ids if pk in products]
+    picks = compute_picks(user_id=user_id, limit=limit)
+    cache.set(key, {"limit": limit, "picks": picks_as_rows(picks)}, CACHE_SECONDS)
     return picks
+
+
+def picks_as_rows(picks: list[Pick]) -> list[list]:
+    """The picks as stored: [product id, reason, source product id or None, friends]."""
+    return [[p.product.pk, p.reason, p.source.pk if p.source else None, p.friends] for p in picks]
+
+
+def compute_picks(*, user_id: int, limit: int) -> list[Pick]:
+    """Work the person's 猜你喜欢 out from their history, their friends and their interests (at most nine
+    queries): what the refresh sweep stores and what someone without stored picks is served."""
+    personalised, hidden, liked = preference_of(user_id=user_id)
+    if not personalised:
+        return trending(limit=limit)
+    friends = _friend_ids(user_id)
+    return with_social_proof(_fresh_picks(user_id=user_id, hidden=hidden, liked=liked, friends=friends, limit=limit),
+                             viewer_id=user_id, friends=friends)
 
 
 def _friend_ids(user_id: int) -> set[int]:
@@ -240,11 +288,11 @@ def with_social_proof(picks: list[Pick], *, viewer_id: int, friends: set[int] | 
     return [replace(p, friends=counts.get(p.product.pk, 0)) for p in picks]
 
 
-def _fresh_picks(*, user, hidden: set[int], liked: list[int], friends: set[int], limit: int) -> list[Pick]:
+def _fresh_picks(*, user_id: int, hidden: set[int], liked: list[int], friends: set[int], limit: int) -> list[Pick]:
     from quanzi.analytics.selectors import recent_products_of_user
     from quanzi.circle.selectors import products_friends_bought
 
-    recent = recent_products_of_user(user_id=user.pk, limit=RECENT, days=RECENT_DAYS)
+    recent = recent_products_of_user(user_id=user_id, limit=RECENT, days=RECENT_DAYS)
     weight: dict[int, float] = defaultdict(float)
     for i, (pk, event) in enumerate(recent):
         weight[pk] += EVENT_WEIGHTS[event] * DECAY ** i
@@ -257,7 +305,7 @@ def _fresh_picks(*, user, hidden: set[int], liked: list[int], friends: set[int],
         score[other] += part
         if part > best.get(other, (0.0, None))[0]:
             best[other] = (part, src)
-    bought_by_friends = products_friends_bought(viewer_id=user.pk, friends=friends, limit=limit * 2) if friends else []
+    bought_by_friends = products_friends_bought(viewer_id=user_id, friends=friends, limit=limit * 2) if friends else []
     for pk in bought_by_friends:
         score[pk] += FRIENDS_WEIGHT
         best.setdefault(pk, (0.0, None))

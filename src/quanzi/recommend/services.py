@@ -25,6 +25,7 @@ from quanzi.recommend.models import (
     ArmDay,
     ItemNeighbour,
     NeighbourKind,
+    PersonPicks,
     PickClick,
     RecommendPreference,
     TrainingRun,
@@ -115,6 +116,7 @@ def train() -> TrainingRun:
     from quanzi.recommend.selectors import TRENDING_KEY
 
     cache.delete(TRENDING_KEY)
+    _stored_picks_due_after_training()
     run.finished_at, run.interactions = clock.now(), len(interactions)
     run.users, run.items, run.neighbours = train_matrix.shape[0], train_matrix.shape[1], len(neighbours)
     run.save()
@@ -153,9 +155,7 @@ def preference_set(*, user, personalised: bool | None = None, hide_category: int
     pref.hidden_categories = hidden[:200]
     pref.updated_at = clock.now()
     pref.save()
-    from quanzi.recommend.selectors import forget_picks
-
-    forget_picks(user_id=user.pk)
+    picks_settings_changed(user_id=user.pk)
     return pref
 
 
@@ -177,9 +177,7 @@ def set_interests(*, user, category_ids) -> RecommendPreference:
         pref.liked_categories = wanted
         pref.updated_at = clock.now()
         pref.save(update_fields=["liked_categories", "updated_at"])
-    from quanzi.recommend.selectors import forget_picks
-
-    forget_picks(user_id=user.pk)
+    picks_settings_changed(user_id=user.pk)
     return pref
 
 
@@ -228,3 +226,71 @@ def credit_order(*, user_id: int, product_ids) -> str | None:
 def forget_old_clicks(*, now: dt.datetime | None = None) -> int:
     """Clicks older than the credit window are of no more use: deleted (the sweep)."""
     return PickClick.objects.filter(at__lt=(now or clock.now()) - CLICK_CREDIT).delete()[0]
+
+
+# ---------------------------------------------------------------- each person's precomputed 猜你喜欢
+
+REFRESH_BATCH = 200
+STORED_DAYS = 30  # a person away this long gets their list worked out again on their next visit
+
+
+def picks_mark_due(*, user_id: int) -> None:
+    """The person did something recommendations learn from (looked at a product, added to their cart, paid):
+    their stored picks are refreshed by the next sweep. One UPDATE that changes nothing when they are already
+    due, and an INSERT for someone without stored picks yet."""
+    if not user_id:
+        return
+    if not PersonPicks.objects.filter(user_id=user_id, due=False).update(due=True, due_since=clock.now()):
+        PersonPicks.objects.bulk_create([PersonPicks(user_id=user_id)], ignore_conflicts=True)
+
+
+def picks_refresh(*, user_id: int) -> bool:
+    """Work the person's picks out again and store them (`selectors.STORED` of them). Returns whether it
+    stored a list: someone with personalisation off has none (they are served trending)."""
+    PersonPicks.objects.filter(user_id=user_id, due=True).update(due=False)
+    return _refresh_claimed(user_id)
+
+
+def picks_refresh_due(*, limit: int = REFRESH_BATCH) -> int:
+    """The sweep: refresh the stored picks of the people marked due, longest waiting first. Each is claimed
+    by clearing its mark before the work — so two sweeps at once never do one person twice, and something
+    the person does meanwhile marks them due again rather than being lost."""
+    refreshed = 0
+    for user_id in PersonPicks.objects.filter(due=True).order_by("due_since").values_list("user_id", flat=True)[:limit]:
+        if PersonPicks.objects.filter(user_id=user_id, due=True).update(due=False):
+            _refresh_claimed(user_id)
+            refreshed += 1
+    return refreshed
+
+
+def _refresh_claimed(user_id: int) -> bool:
+    from quanzi.recommend.selectors import STORED, compute_picks, forget_picks, picks_as_rows, preference_of
+
+    forget_picks(user_id=user_id)
+    personalised, hidden, _liked = preference_of(user_id=user_id)
+    if not personalised:
+        PersonPicks.objects.filter(user_id=user_id).delete()
+        return False
+    rows = picks_as_rows(compute_picks(user_id=user_id, limit=STORED))
+    values = {"picks": rows, "hidden_categories": sorted(hidden), "computed_at": clock.now()}
+    if not PersonPicks.objects.filter(user_id=user_id).update(**values):  # the due mark stays as it is now
+        PersonPicks.objects.bulk_create([PersonPicks(user_id=user_id, due=False, **values)], ignore_conflicts=True)
+    return True
+
+
+def picks_settings_changed(*, user_id: int) -> None:
+    """The person changed their settings or interests: their stored list (if any) is worked out again now,
+    so the next rail already follows the change; the cached one is dropped."""
+    from quanzi.recommend.selectors import forget_picks
+
+    forget_picks(user_id=user_id)
+    if PersonPicks.objects.filter(user_id=user_id).exists():
+        picks_refresh(user_id=user_id)
+
+
+def _stored_picks_due_after_training() -> None:
+    """A new model: every recent person's stored picks are refreshed by the sweep (in batches); the lists of
+    people away for `STORED_DAYS` are dropped (worked out on their next visit)."""
+    now = clock.now()
+    PersonPicks.objects.filter(computed_at__lt=now - dt.timedelta(days=STORED_DAYS)).delete()
+    PersonPicks.objects.filter(due=False).update(due=True, due_since=now)

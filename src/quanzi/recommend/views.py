@@ -68,11 +68,14 @@ def after_order(request, number: str):
     return TemplateResponse(request, "recommend/partials/after_order.html", {"picks": bought})
 
 
-def pick_clicked(request, product_id: int) -> None:
-    """The product page visit hook: a visit from a pick's link (`?rec=<arm>`) by a signed-in person is a
-    click of that arm."""
+def product_visited(request, product_id: int) -> None:
+    """The product page visit hook: a signed-in person's visit marks their stored 猜你喜欢 due for a refresh,
+    and a visit from a pick's link (`?rec=<arm>`) is a click of that arm."""
+    if not request.user.is_authenticated:
+        return
+    services.picks_mark_due(user_id=request.user.pk)
     arm = str(request.GET.get(ARM_PARAM, ""))[:2]
-    if arm in Arm.values and request.user.is_authenticated:
+    if arm in Arm.values:
         services.record_click(user_id=request.user.pk, product_id=product_id, arm=arm)
 
 

@@ -194,17 +194,3 @@ def test_discover_feed_cards_are_personal_picks_only(world, make_user):
     assert body.count('data-testid="feed-rec"') == 2
     services.preference_set(user=me, personalised=False)
     assert 'data-testid="feed-rec"' not in client.get("/recommend/feed/").content.decode()
-
-
-def test_a_cached_rail_costs_one_query_and_a_settings_change_drops_it(world, make_user):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    me = make_user()
-    record(facts(actor_of_user(me.pk), [world["tea"][0]], hours_ago=1, key="me"))
-    first = selectors.for_user(user=me, limit=6)
-    with CaptureQueriesContext(connection) as q:
-        again = selectors.for_user(user=me, limit=6)
-    assert len(q.captured_queries) == 1 and [p.product.pk for p in again] == [p.product.pk for p in first]
-    services.preference_set(user=me, personalised=False)
-    assert all(p.reason == "trending" for p in selectors.for_user(user=me, limit=6))

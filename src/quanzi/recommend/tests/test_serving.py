@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from quanzi.analytics import constants as names
 from quanzi.analytics.services import SHANGHAI, Fact, actor_of_user, record
 from quanzi.recommend import selectors, services
-from quanzi.recommend.models import ItemNeighbour, TrendingItem
+from quanzi.recommend.models import ItemNeighbour, PersonPicks, TrendingItem
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +106,63 @@ def test_serving_costs_a_fixed_number_of_queries(trained, make_user):
     record(views(actor_of_user(me.pk), trained["tea"][:2] + trained["phones"][:1], hours_ago=1, key="me"))
     with CaptureQueriesContext(connection) as q:
         selectors.for_user(user=me, limit=12)
-    assert len(q.captured_queries) <= 9, [c["sql"][:80] for c in q.captured_queries]
+    assert len(q.captured_queries) <= 10, [c["sql"][:80] for c in q.captured_queries]  # nothing stored yet
+
+
+def test_stored_picks_are_the_computed_ones_served_in_two_queries(trained, make_user):
+    tea = trained["tea"]
+    me = make_user()
+    record(views(actor_of_user(me.pk), [tea[1]], hours_ago=1, key="me"))
+    computed = [(p.product.pk, p.reason, p.source and p.source.pk) for p in selectors.for_user(user=me, limit=6)]
+    services.picks_mark_due(user_id=me.pk)
+    assert services.picks_refresh_due() == 1 and services.picks_refresh_due() == 0  # claimed, then nothing is due
+    with CaptureQueriesContext(connection) as q:
+        stored = selectors.for_user(user=me, limit=6)
+    assert len(q.captured_queries) == 2, [c["sql"][:80] for c in q.captured_queries]  # the row, the products
+    assert [(p.product.pk, p.reason, p.source and p.source.pk) for p in stored] == computed
+    assert computed[0][1:] == ("because", tea[1].pk)
+
+
+def test_what_the_person_does_reaches_their_stored_picks_through_the_sweep(trained, make_user):
+    tea, phones = trained["tea"], trained["phones"]
+    me = make_user()
+    record(views(actor_of_user(me.pk), [tea[1]], hours_ago=3, key="me"))
+    services.picks_refresh(user_id=me.pk)
+    assert selectors.for_user(user=me)[0].source.pk == tea[1].pk
+    client = Client()
+    client.force_login(me)
+    assert client.get(f"/p/{phones[1].pk}/").status_code == 200  # the visit marks the stored list due
+    assert PersonPicks.objects.get(user_id=me.pk).due
+    assert selectors.for_user(user=me)[0].source.pk == tea[1].pk  # served as stored until the sweep
+    record(views(actor_of_user(me.pk), [phones[1]], hours_ago=0, key="me-now"))
+    assert services.picks_refresh_due() == 1
+    assert selectors.for_user(user=me)[0].source.pk == phones[1].pk
+    services.preference_set(user=me, hide_category=phones[1].category_id)  # worked out again at once
+    assert all(p.product.category_id != phones[1].category_id for p in selectors.for_user(user=me))
+    services.preference_set(user=me, personalised=False)
+    assert not PersonPicks.objects.filter(user_id=me.pk).exists()
+    assert {p.reason for p in selectors.for_user(user=me)} == {"trending"}
+
+
+def test_stored_picks_gone_off_sale_are_replaced_by_trending(trained, make_user):
+    tea = trained["tea"]
+    me = make_user()
+    record(views(actor_of_user(me.pk), [tea[1]], hours_ago=1, key="me"))
+    services.picks_refresh(user_id=me.pk)
+    first = selectors.for_user(user=me, limit=4)[0].product
+    first.status = "off_shelf"
+    first.save(update_fields=["status"])
+    again = selectors.for_user(user=me, limit=4)
+    assert first.pk not in [p.product.pk for p in again] and len(again) == 4
+
+
+def test_training_marks_every_stored_list_due(trained, make_user):
+    me = make_user()
+    record(views(actor_of_user(me.pk), [trained["tea"][1]], hours_ago=1, key="me"))
+    services.picks_refresh(user_id=me.pk)
+    assert not PersonPicks.objects.get(user_id=me.pk).due
+    services.train()
+    assert PersonPicks.objects.get(user_id=me.pk).due
 
 
 def test_pages_and_api(trained, make_user, api, expect_error):
