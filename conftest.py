@@ -32,6 +32,51 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_pg)
 
 
+# After each transactional test (the browser journeys, the races) Django empties the database with one
+# TRUNCATE of every table — about 180 on PostgreSQL, each a new file for the table and its indexes, ~0.5 s —
+# and then recreates every content type and permission. Emptying only the tables the test wrote to, with
+# DELETE (Django's foreign keys on PostgreSQL are deferrable, checked at the flush's commit, when every
+# non-empty table is empty), and keeping the content types and permissions, does the same in milliseconds.
+QUICK_FLUSH_SQL = """
+CREATE OR REPLACE FUNCTION quanzi_test_flush(names text[]) RETURNS void AS $$
+DECLARE
+    name text;
+    filled boolean;
+BEGIN
+    SET CONSTRAINTS ALL DEFERRED;
+    FOREACH name IN ARRAY names LOOP
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I)', name) INTO filled;
+        IF filled THEN
+            EXECUTE format('DELETE FROM %I', name);
+        END IF;
+    END LOOP;
+END $$ LANGUAGE plpgsql;
+"""
+KEPT_BY_FLUSH = {"django_content_type", "auth_permission"}  # what post_migrate would recreate at once
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_flush_on_postgresql(django_db_setup, django_db_blocker):
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(QUICK_FLUSH_SQL)
+    full_flush = DatabaseOperations.sql_flush
+
+    def quick_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or allow_cascade or not tables:
+            return full_flush(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        names = ", ".join("'" + t.replace("'", "''") + "'" for t in sorted(tables) if t not in KEPT_BY_FLUSH)
+        return [f"SELECT quanzi_test_flush(ARRAY[{names}]::text[]);"]
+
+    DatabaseOperations.sql_flush = quick_flush
+    yield
+    DatabaseOperations.sql_flush = full_flush
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache(monkeypatch):
     """An empty cache for every test, and the rate limiter's clock held still for the test's duration: its

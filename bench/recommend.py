@@ -106,12 +106,12 @@ def serving(args) -> int:
     also = [lambda pk=pk: selectors.also_viewed(product_id=pk) for pk in rng.sample(products, min(len(products),
                                                                                                  args.samples))]
     for name, calls, goal in (
-            ("猜你喜欢 served (stored)", served, True),  # after the refresh below has stored their lists
-            ("猜你喜欢 worked out (no stored list yet)", computed, False),
-            ("猜你喜欢 again (cached)", computed, True),
-            ("看了又看 (top 8)", also, True)):
+            ("猜你喜欢 served (stored)", served, "goal"),  # after the refresh below has stored their lists
+            ("猜你喜欢 worked out (no stored list yet)", computed, "a first visit, on the request"),
+            ("猜你喜欢 again (cached)", computed, "goal"),
+            ("看了又看 (top 8)", also, "goal")):
         if calls is served:
-            _time("refresh in the sweep (per person)", refresh, goal=False)
+            _time("refresh in the sweep (per person)", refresh, goal="off the request path")
         if calls is also:
             for call in calls[:20]:
                 call()  # warm the connection
@@ -119,7 +119,8 @@ def serving(args) -> int:
     return 0
 
 
-def _time(name: str, calls, *, goal: bool) -> None:
+def _time(name: str, calls, *, goal: str) -> None:
+    """Time each call; `goal` is "goal" (judged against 10 ms p99) or a note on what the figure is."""
     import harness
 
     lat = harness.Latencies()
@@ -127,8 +128,8 @@ def _time(name: str, calls, *, goal: bool) -> None:
         t = time.perf_counter()
         call()
         lat.add(time.perf_counter() - t)
-    verdict = f"  (goal p99 < 10 ms: {'met' if lat.p99 < 0.010 else 'NOT met'})" if goal else "  (off the request path)"
-    print(f"{name:<40} p50 {harness.ms(lat.p50)}  p99 {harness.ms(lat.p99)}{verdict}")
+    verdict = f"goal p99 < 10 ms: {'met' if lat.p99 < 0.010 else 'NOT met'}" if goal == "goal" else goal
+    print(f"{name:<40} p50 {harness.ms(lat.p50)}  p99 {harness.ms(lat.p99)}  ({verdict})")
 
 
 def main() -> int:

@@ -14,7 +14,8 @@ back to back, which measures how many searches the machine's cores can do, not h
 
 The rows are made directly (bulk_create of SearchDocument with the same tokens the indexer writes, from
 realistic titles built out of a vocabulary), not through the catalog: the bench times the search, not the
-catalog's writes. Each client is a thread with its own database connection; a search is the full selector
+catalog's writes. Each client is a thread with its own database connection, and the threads are spread over
+`--processes` processes (default: one per core, as the site is served); a search is the full selector
 call (tokenising, synonym expansion, the facets-and-total statement, the page statement, and a correction
 when nothing matched), the same work the page and the API do before loading the page's 20 products by key.
 Database: --database-url, else $BENCH_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/qz_search.

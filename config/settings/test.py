@@ -10,10 +10,11 @@ ALLOWED_HOSTS = ["*"]
 if DATABASES["default"]["ENGINE"].endswith("sqlite3") and not env("DATABASE_URL"):
     DATABASES["default"] = {"ENGINE": "quanzi.core.db.sqlite3", "NAME": BASE_DIR / "var" / "test.sqlite3",
                             "TEST": {"NAME": None}, "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE"}}
-# Argon2 stays first (a test checks it); the tests create users with the fast MD5 hasher below
-# only when they ask for it explicitly through `make_password(..., hasher="md5")`.
+# Argon2id stays first (a test checks it), at its lightest cost (light_hashers.py: the production cost would
+# add minutes to the suite); tests create users with the fast MD5 hasher below only when they ask for it
+# explicitly through `make_password(..., hasher="md5")`.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "config.settings.light_hashers.LightArgon2PasswordHasher",
     "django.contrib.auth.hashers.MD5PasswordHasher",
 ]
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
