@@ -15,6 +15,12 @@ def address_default(*, user: User) -> Address | None:
     return Address.objects.filter(user=user).order_by("-is_default", "-id").first()
 
 
+def default_province(*, user_id: int) -> str:
+    """The province of the person's default address ("" without one): where regional lists start from."""
+    return Address.objects.filter(user_id=user_id).order_by("-is_default", "-id").values_list(
+        "province", flat=True).first() or ""
+
+
 def api_tokens_of(*, user: User) -> list[ApiToken]:
     """The user's live (unexpired) bearer tokens, newest first."""
     return list(ApiToken.objects.filter(user=user, expires_at__gt=timezone.now()).order_by("-created_at", "-pk"))

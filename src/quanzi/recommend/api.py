@@ -18,10 +18,11 @@ class RecommendationOut(Schema):
     title: str
     price: int  # fen, the lowest SKU price
     shop: str
-    reason: str  # because | also | similar | bought | friends | interest | trending
+    reason: str  # because | also | similar | bought | friends | interest | region | trending
     because_product_id: int | None
     because_title: str | None
     friends_bought: int  # how many of the viewer's friends bought it (0 when not personalised)
+    region: str = ""  # reason "region": the province where it sells most (the person's default address's)
 
 
 class RecommendationsOut(Schema):
@@ -41,6 +42,8 @@ class RecommendPreferencesOut(Schema):
     personalised: bool
     interests: list[InterestTagOut]
     liked_categories: list[int]  # the interests the person picked (cold start)
+    region: str  # the province of the default address ("" without one)
+    use_region: bool  # whether a new person's list may start from what sells most there
 
 
 class RecommendPreferencesIn(Schema):
@@ -48,6 +51,7 @@ class RecommendPreferencesIn(Schema):
     hide_category: int | None = None
     show_category: int | None = None
     liked_categories: list[int] | None = None  # replaces the interests picked (at most 10 category ids)
+    use_region: bool | None = None
 
 
 class RecommendArmOut(Schema):
@@ -64,7 +68,8 @@ def _picks(picks) -> list[dict]:
     return [{"product_id": p.product.pk, "title": p.product.title, "price": p.product.min_price,
              "shop": p.product.shop.name, "reason": p.reason,
              "because_product_id": p.source.pk if p.source else None,
-             "because_title": p.source.title if p.source else None, "friends_bought": p.friends} for p in picks]
+             "because_title": p.source.title if p.source else None, "friends_bought": p.friends,
+             "region": p.region} for p in picks]
 
 
 @router.get("/for-you", auth=optional_auth, response=RecommendationsOut, summary="猜你喜欢: products for the signed-in person")
@@ -102,7 +107,7 @@ def ab_report(request, days: int = 14):
 def _preferences(user) -> dict:
     personalised, _hidden = selectors.preference(user=user)
     return {"personalised": personalised, "interests": selectors.interests(user=user),
-            "liked_categories": selectors.liked_categories(user=user)}
+            "liked_categories": selectors.liked_categories(user=user), **selectors.region_of(user=user)}
 
 
 @router.get("/preferences", auth=auth, response=RecommendPreferencesOut, summary="My recommendation settings")
@@ -112,9 +117,11 @@ def get_preferences(request):
 
 @router.put("/preferences", auth=auth, response=RecommendPreferencesOut, summary="Change my recommendation settings")
 def put_preferences(request, payload: RecommendPreferencesIn):
-    """Turn personalisation on or off; hide an inferred interest (a category id) or show it again."""
+    """Turn personalisation on or off; hide an inferred interest (a category id) or show it again; let the
+    province of the default address start a new person's list or not."""
     services.preference_set(user=request.auth, personalised=payload.personalised,
-                            hide_category=payload.hide_category, show_category=payload.show_category)
+                            hide_category=payload.hide_category, show_category=payload.show_category,
+                            use_region=payload.use_region)
     if payload.liked_categories is not None:
         services.set_interests(user=request.auth, category_ids=payload.liked_categories)
     return _preferences(request.auth)

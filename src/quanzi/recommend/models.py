@@ -38,6 +38,19 @@ class TrendingItem(models.Model):
     score = models.FloatField()
 
 
+class RegionalTrendingItem(models.Model):
+    """What sold most lately to addresses in one province: a new person's list before they have a history
+    (cold start), after the interests they picked."""
+
+    region = models.CharField(max_length=40)  # the province, as written on addresses
+    rank = models.PositiveSmallIntegerField()
+    product_id = models.BigIntegerField()
+    score = models.FloatField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "rank"], name="recommend_regional_rank")]
+
+
 class TrainingRun(models.Model):
     started_at = models.DateTimeField(default=clock.now)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -55,6 +68,7 @@ class RecommendPreference(models.Model):
     personalised = models.BooleanField(_("personalised recommendations"), default=True)
     hidden_categories = models.JSONField(_("hidden interests"), default=list, blank=True)  # category ids
     liked_categories = models.JSONField(_("interests you picked"), default=list, blank=True)  # cold start
+    use_region = models.BooleanField(_("use my region"), default=True)  # cold start by the default address's province
     updated_at = models.DateTimeField(default=clock.now)
 
     class Meta:

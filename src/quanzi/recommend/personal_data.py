@@ -11,7 +11,7 @@ def export(user) -> dict:
     from quanzi.recommend.models import PersonPicks, PickClick, RecommendPreference
 
     return {"preferences": rows(RecommendPreference.objects.filter(user=user), "personalised", "hidden_categories",
-                                "liked_categories", "updated_at"),
+                                "liked_categories", "use_region", "updated_at"),
             "clicks": rows(PickClick.objects.filter(user_id=user.pk), "product_id", "at"),
             "picks": rows(PersonPicks.objects.filter(user_id=user.pk), "picks", "computed_at")}
 

@@ -26,6 +26,7 @@ from quanzi.recommend.models import (
     NeighbourKind,
     PersonPicks,
     RecommendPreference,
+    RegionalTrendingItem,
     TrendingItem,
 )
 
@@ -42,6 +43,7 @@ SIMILAR = "similar"  # alike in title and category (a product too new to have ne
 BOUGHT = "bought"  # people who bought this bought that too
 FRIENDS = "friends"  # the person's friends bought it (through the circle's rules)
 INTEREST = "interest"  # popular in an interest the person picked (cold start)
+REGION = "region"  # popular where the person lives (cold start: the province of their default address)
 CONTENT_WEIGHT = 0.5  # a word-alike neighbour counts half a behaviour neighbour in 猜你喜欢
 FRIENDS_WEIGHT = 0.2  # a friend's recent purchase as a candidate, per friend
 
@@ -52,6 +54,7 @@ class Pick:
     reason: str
     source: object | None = None  # the product it came from (BECAUSE)
     friends: int = 0  # how many of the viewer's friends bought it (social proof)
+    region: str = ""  # the province it is popular in (REGION)
 
 
 def preference(*, user) -> tuple[bool, set[int]]:
@@ -141,6 +144,31 @@ def _in_categories(categories: list[int], *, limit: int, exclude: set[int]) -> l
     return [Pick(product=products[pk], reason=INTEREST) for pk in chosen]
 
 
+def region_of(*, user) -> dict:
+    """{"region": the province of the person's default address or "", "use_region": whether they let it be
+    used} — the settings page shows both (the law: a person sees what is used to pick for them)."""
+    from quanzi.accounts.selectors import default_province
+
+    used = not RecommendPreference.objects.filter(user_id=user.pk, use_region=False).exists()
+    return {"region": default_province(user_id=user.pk), "use_region": used}
+
+
+def _in_region(user_id: int, *, limit: int, exclude: set[int], hidden: set[int]) -> list[Pick]:
+    """Cold start by place: what sold most lately to addresses in the province of the person's default address
+    (the province only; nothing without an address, or when they said not to use it)."""
+    from quanzi.accounts.selectors import default_province
+
+    if RecommendPreference.objects.filter(user_id=user_id, use_region=False).exists():
+        return []
+    region = default_province(user_id=user_id)
+    if not region:
+        return []
+    ids = list(RegionalTrendingItem.objects.filter(region=region).order_by("rank").values_list("product_id", flat=True))
+    products = _products(ids)
+    chosen = _diverse(ids, products, exclude=set(exclude), hidden=hidden, limit=limit, per_shop=defaultdict(int))
+    return [Pick(product=products[pk], reason=REGION, region=region) for pk in chosen]
+
+
 def also_viewed(*, product_id: int, limit: int = 8) -> list[Pick]:
     """看了又看: the product's nearest products by behaviour — or, for a product too new to have any, the ones
     most alike in title and category — sellable, two per shop at most (two queries)."""
@@ -219,9 +247,7 @@ def for_user(*, user, limit: int = 12) -> list[Pick]:
         personalised, _hidden, _liked = _preference(user)
         return _computed_and_cached(user.pk, limit) if personalised else trending(limit=limit)
     rows, hidden = stored
-    products = _products([pk for pk, _r, _s, _f in rows] + [src for _pk, _r, src, _f in rows if src])
-    picks = [Pick(product=products[pk], reason=reason, source=products.get(src), friends=friends)
-             for pk, reason, src, friends in rows if pk in products][:limit]
+    picks = _from_rows(rows, limit)
     if len(picks) < min(limit, len(rows)):  # some went off sale since they were worked out
         picks += trending(limit=limit - len(picks), exclude={p.product.pk for p in picks}, hidden=hidden)
     return picks
@@ -243,18 +269,26 @@ def _computed_and_cached(user_id: int, limit: int) -> list[Pick]:
     key = _cache_key(user_id)
     cached = cache.get(key)
     if cached is not None and cached["limit"] >= limit:
-        ids = cached["picks"][:limit]
-        products = _products([pk for pk, _r, _s, _f in ids] + [s for _pk, _r, s, _f in ids if s])
-        return [Pick(product=products[pk], reason=reason, source=products.get(src), friends=friends)
-                for pk, reason, src, friends in ids if pk in products]
+        return _from_rows(cached["picks"][:limit], limit)
     picks = compute_picks(user_id=user_id, limit=limit)
     cache.set(key, {"limit": limit, "picks": picks_as_rows(picks)}, CACHE_SECONDS)
     return picks
 
 
 def picks_as_rows(picks: list[Pick]) -> list[list]:
-    """The picks as stored: [product id, reason, source product id or None, friends]."""
-    return [[p.product.pk, p.reason, p.source.pk if p.source else None, p.friends] for p in picks]
+    """The picks as stored: [product id, reason, source product id or None, friends, region]."""
+    return [[p.product.pk, p.reason, p.source.pk if p.source else None, p.friends, p.region] for p in picks]
+
+
+def _from_rows(rows: list, limit: int) -> list[Pick]:
+    """Stored or cached rows back into picks: the products loaded in one query, still sellable."""
+    products = _products([row[0] for row in rows] + [row[2] for row in rows if row[2]])
+    return [Pick(product=products[pk], reason=reason, source=products.get(src), friends=friends, region=region)
+            for pk, reason, src, friends, region in (_padded(row) for row in rows) if pk in products][:limit]
+
+
+def _padded(row: list) -> list:
+    return [*row, ""] if len(row) == 4 else row  # rows stored before regions
 
 
 def compute_picks(*, user_id: int, limit: int) -> list[Pick]:
@@ -318,6 +352,8 @@ def _fresh_picks(*, user_id: int, hidden: set[int], liked: list[int], friends: s
     if len(picks) < limit and liked:
         picks += _in_categories([c for c in liked if c not in hidden], limit=limit - len(picks),
                                 exclude=seen | set(chosen))
+    if len(picks) < limit and not seen:  # nothing done yet to learn from: what is popular where they live
+        picks += _in_region(user_id, limit=limit - len(picks), exclude={p.product.pk for p in picks}, hidden=hidden)
     if len(picks) < limit:
         picks += trending(limit=limit - len(picks), exclude=seen | {p.product.pk for p in picks}, hidden=hidden)
     return picks

@@ -28,6 +28,7 @@ from quanzi.recommend.models import (
     PersonPicks,
     PickClick,
     RecommendPreference,
+    RegionalTrendingItem,
     TrainingRun,
     TrendingItem,
 )
@@ -96,6 +97,27 @@ def _trending_rows(interactions: list[Interaction], since_ts: float) -> list[Tre
             for rank, (item, users) in enumerate(ranked, start=1)]
 
 
+REGIONAL = 30  # products per province
+REGIONAL_MIN_BUYERS = 2  # a product one person bought is not "popular" where they live
+
+
+def _regional_rows() -> list[RegionalTrendingItem]:
+    """Per province, the products most people there paid for in the last `TRENDING_DAYS` (units break ties)."""
+    from quanzi.orders.selectors import units_paid_by_province
+
+    by_region: dict[str, list[tuple[int, int, int]]] = {}
+    for region, product_id, units, buyers in units_paid_by_province(
+            since=clock.now() - dt.timedelta(days=TRENDING_DAYS)):
+        if buyers >= REGIONAL_MIN_BUYERS:
+            by_region.setdefault(region, []).append((buyers, units, product_id))
+    rows = []
+    for region, items in by_region.items():
+        items.sort(key=lambda item: (-item[0], -item[1], item[2]))
+        rows += [RegionalTrendingItem(region=region, rank=rank, product_id=pk, score=float(buyers))
+                 for rank, (buyers, _units, pk) in enumerate(items[:REGIONAL], start=1)]
+    return rows
+
+
 def train() -> TrainingRun:
     """Fit the neighbour lists and the trending list from the last 90 days and swap them in."""
     run = TrainingRun.objects.create()
@@ -106,11 +128,14 @@ def train() -> TrainingRun:
     neighbours += _neighbour_rows([it for it in interactions if it.event == "order"], NeighbourKind.BOUGHT)
     neighbours += _content_rows({int(item) for item in index.items})
     trending = _trending_rows(interactions, clock.now().timestamp() - TRENDING_DAYS * 86_400)
+    regional = _regional_rows()
     with transaction.atomic():
         ItemNeighbour.objects.all().delete()
         ItemNeighbour.objects.bulk_create(neighbours, batch_size=2_000)
         TrendingItem.objects.all().delete()
         TrendingItem.objects.bulk_create(trending)
+        RegionalTrendingItem.objects.all().delete()
+        RegionalTrendingItem.objects.bulk_create(regional, batch_size=2_000)
     from django.core.cache import cache
 
     from quanzi.recommend.selectors import TRENDING_KEY
@@ -136,8 +161,10 @@ def train_if_due(*, now: dt.datetime | None = None) -> int:
 
 @transaction.atomic
 def preference_set(*, user, personalised: bool | None = None, hide_category: int | None = None,
-                   show_category: int | None = None, announce: bool = True) -> RecommendPreference:
-    """Turn personalisation on or off; hide an inferred interest (a category) or show it again. A change of
+                   show_category: int | None = None, use_region: bool | None = None,
+                   announce: bool = True) -> RecommendPreference:
+    """Turn personalisation on or off; hide an inferred interest (a category) or show it again; use the
+    province of the default address for a new person's list or not (`use_region`). A change of
     personalisation is announced (`recommend.personalisation_changed`: the privacy centre shows it as the
     person's answer), unless it came from there (`announce=False`)."""
     pref, _created = RecommendPreference.objects.select_for_update().get_or_create(user=user)
@@ -153,6 +180,8 @@ def preference_set(*, user, personalised: bool | None = None, hide_category: int
             raise ValidationFailed(_("Choose a category."), code="invalid_category", fields={"category": str(value)[:20]})
         hidden = sorted(set(hidden) | {value}) if add else [c for c in hidden if c != value]
     pref.hidden_categories = hidden[:200]
+    if use_region is not None:
+        pref.use_region = bool(use_region)
     pref.updated_at = clock.now()
     pref.save()
     picks_settings_changed(user_id=user.pk)

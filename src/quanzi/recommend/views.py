@@ -109,13 +109,16 @@ def settings_page(request):
                 services.preference_set(user=request.user, hide_category=category)
             elif action == "show":
                 services.preference_set(user=request.user, show_category=category)
+            elif action in {"region_on", "region_off"}:
+                services.preference_set(user=request.user, use_region=action == "region_on")
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect(request, reverse("recommend:settings"))
     personalised, _hidden = selectors.preference(user=request.user)
     return TemplateResponse(request, "recommend/settings.html", {
         "personalised": personalised, "interests": selectors.interests(user=request.user),
-        "categories": _categories(), "liked": set(selectors.liked_categories(user=request.user))})
+        "categories": _categories(), "liked": set(selectors.liked_categories(user=request.user)),
+        **selectors.region_of(user=request.user)})
 
 
 def ab_report(request):

@@ -165,6 +165,41 @@ def test_training_marks_every_stored_list_due(trained, make_user):
     assert PersonPicks.objects.get(user_id=me.pk).due
 
 
+def test_a_new_person_gets_what_sells_where_they_live(trained, make_user, make_shopper, place_order):
+    from quanzi.accounts.services import address_create
+
+    def lives_in(user, province):
+        return address_create(user=user, data={"recipient": "李四", "phone": "13800138001", "province": province,
+                                               "city": "杭州", "district": "西湖区", "detail": "文三路 2 号"},
+                              is_default=True)
+
+    phone = trained["phones"][2]
+    for _ in range(2):  # two buyers in 浙江: popular there (one would not be)
+        buyer = make_shopper()
+        place_order([(phone.skus.first(), 1)], user=buyer, addr=lives_in(buyer, "浙江"), pay=True)
+    services.train()
+    newcomer = make_user()
+    lives_in(newcomer, "浙江")
+    picks = selectors.for_user(user=newcomer, limit=4)
+    assert (picks[0].product.pk, picks[0].reason, picks[0].region) == (phone.pk, "region", "浙江")
+    assert {p.reason for p in picks[1:]} == {"trending"} and phone.pk not in [p.product.pk for p in picks[1:]]
+    client = Client()
+    client.force_login(newcomer)
+    assert "Popular in 浙江" in client.get("/recommend/for-you/").content.decode()
+    elsewhere = make_user()
+    lives_in(elsewhere, "上海")  # the buyers' other address is 上海's, but they paid to 浙江
+    assert {p.reason for p in selectors.for_user(user=elsewhere, limit=4)} == {"trending"}
+    page = client.get("/me/recommendations/").content.decode()
+    assert 'data-testid="rec-region"' in page and "浙江" in page and "<section" not in page.split("</head>")[0]
+    client.post("/me/recommendations/", {"action": "region_off"})  # they see it and can say no
+    assert 'data-testid="rec-region-is-off"' in client.get("/me/recommendations/").content.decode()
+    assert "region" not in {p.reason for p in selectors.for_user(user=newcomer, limit=4)}
+    client.post("/me/recommendations/", {"action": "region_on"})
+    assert selectors.for_user(user=newcomer, limit=4)[0].reason == "region"
+    services.preference_set(user=newcomer, personalised=False)  # where they live is theirs: not used when off
+    assert {p.reason for p in selectors.for_user(user=newcomer, limit=4)} == {"trending"}
+
+
 def test_pages_and_api(trained, make_user, api, expect_error):
     tea = trained["tea"]
     me = make_user()
@@ -180,9 +215,10 @@ def test_pages_and_api(trained, make_user, api, expect_error):
     assert 'data-testid="rec-is-off"' in client.get("/me/recommendations/").content.decode()
     body = api(me).get("/api/v1/recommend/for-you").json()
     assert body["personalised"] is False and {i["reason"] for i in body["items"]} == {"trending"}
-    put = api(me).put("/api/v1/recommend/preferences", {"personalised": True, "hide_category": tea[0].category_id},
-                      content_type="application/json").json()
+    put = api(me).put("/api/v1/recommend/preferences", {"personalised": True, "hide_category": tea[0].category_id,
+                                                         "use_region": False}, content_type="application/json").json()
     assert put["personalised"] is True and any(i["hidden"] for i in put["interests"])
+    assert put["use_region"] is False and put["region"] == ""  # no address yet
     expect_error(api(me).put("/api/v1/recommend/preferences", {"hide_category": -5}, content_type="application/json"),
                  400, "invalid_category")
     assert api(me).get(f"/api/v1/recommend/products/{tea[1].pk}/also").json()["items"]
