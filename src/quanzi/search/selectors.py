@@ -79,7 +79,7 @@ def vocabulary() -> dict:
         for term, pinyin in rows:
             if pinyin:
                 by_pinyin.setdefault(pinyin, term)  # the most used word of each sound
-        _vocabulary.update(terms={t for t, _ in rows}, han=[t for t, _ in rows if text.is_han(t)],
+        _vocabulary.update(terms={t for t, _ in rows}, han=[t for t, _ in rows if text.is_han(t) and len(t) > 1],
                            latin=[t for t, _ in rows if text.is_latin(t)], by_pinyin=by_pinyin,
                            pinyins=list(by_pinyin), at=time.monotonic())
     return _vocabulary

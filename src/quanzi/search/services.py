@@ -164,9 +164,11 @@ def _chunks(items: list, size: int):
 # ---------------------------------------------------------------- vocabulary (typo correction, suggestions)
 
 def _vocabulary_words(title: str, title_en: str, category: str, category_en: str) -> list[str]:
+    """The words a title and category give the vocabulary: Chinese words, single characters included (a
+    shopper typing the syllable "cha" means 茶, which the index holds as a character of 龙井茶), and Latin
+    words of 3–40 letters."""
     words = text.segment(title) + text.segment(category) + text.words(title_en) + text.words(category_en)
-    return [w for w in dict.fromkeys(words)
-            if (text.is_han(w) and len(w) >= 2) or (text.is_latin(w) and 3 <= len(w) <= 40)]
+    return [w for w in dict.fromkeys(words) if text.is_han(w) or (text.is_latin(w) and 3 <= len(w) <= 40)]
 
 
 def _term_row(term: str, count: int) -> VocabularyTerm:

@@ -55,6 +55,13 @@ def test_a_query_that_finds_nothing_is_corrected_to_the_nearest_word(goods, typo
     assert goods["hoodie"].pk in ids(result)
 
 
+def test_one_syllable_of_pinyin_finds_its_character(goods):
+    services.vocabulary_rebuild()
+    result = selectors.product_search(query="mian")  # 棉, a character of 纯棉 (no word of its own)
+    assert result.corrected_query == "棉"
+    assert ids(result) == {goods["hoodie2"].pk, goods["tee"].pk}
+
+
 def test_nonsense_is_not_corrected_into_something_unrelated(goods):
     services.vocabulary_rebuild()
     result = selectors.product_search(query="zzzqqq")
