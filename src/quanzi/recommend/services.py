@@ -12,6 +12,7 @@ import datetime as dt
 
 import numpy as np
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from quanzi.core import clock
@@ -261,15 +262,19 @@ def forget_old_clicks(*, now: dt.datetime | None = None) -> int:
 
 REFRESH_BATCH = 200
 STORED_DAYS = 30  # a person away this long gets their list worked out again on their next visit
+AFTER_TRAINING = dt.timedelta(days=1)  # how far back a new model's refreshes queue (behind people's own acts)
 
 
 def picks_mark_due(*, user_id: int) -> None:
     """The person did something recommendations learn from (looked at a product, added to their cart, paid):
-    their stored picks are refreshed by the next sweep. One UPDATE that changes nothing when they are already
-    due, and an INSERT for someone without stored picks yet."""
+    their stored picks are refreshed by the next sweep, ahead of the lists a new model made due. One UPDATE that
+    changes nothing when they are already waiting in the front queue, and an INSERT for someone without stored
+    picks yet."""
     if not user_id:
         return
-    if not PersonPicks.objects.filter(user_id=user_id, due=False).update(due=True, due_since=clock.now()):
+    now = clock.now()
+    if not PersonPicks.objects.filter(Q(due=False) | Q(due_since__gt=now), user_id=user_id).update(
+            due=True, due_since=now):
         PersonPicks.objects.bulk_create([PersonPicks(user_id=user_id)], ignore_conflicts=True)
 
 
@@ -318,8 +323,10 @@ def picks_settings_changed(*, user_id: int) -> None:
 
 
 def _stored_picks_due_after_training() -> None:
-    """A new model: every recent person's stored picks are refreshed by the sweep (in batches); the lists of
-    people away for `STORED_DAYS` are dropped (worked out on their next visit)."""
+    """A new model: every recent person's stored picks are refreshed by the sweep (in batches), queued behind
+    everyone who does something meanwhile (`due_since` a day ahead: the sweep takes the oldest first, and a
+    visit pulls the row to now); the lists of people away for `STORED_DAYS` are dropped (worked out on their
+    next visit)."""
     now = clock.now()
     PersonPicks.objects.filter(computed_at__lt=now - dt.timedelta(days=STORED_DAYS)).delete()
-    PersonPicks.objects.filter(due=False).update(due=True, due_since=now)
+    PersonPicks.objects.filter(due=False).update(due=True, due_since=now + AFTER_TRAINING)
