@@ -37,10 +37,19 @@ AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})
                 targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
 
 
+# Segments after these always name one object (a user, group, bargain, order, withdrawal, topic), whatever
+# their characters: a random code may hold no digit at all (a bargain's ten characters from 31 have none
+# about one time in twenty, and the crawl then took /b/zgmpqznbvn/ for a kind of page of its own).
+NAMED_AFTER = {"u", "g", "b", "orders", "withdrawals", "rooms", "t"}
+
+
 def page_kind(path: str) -> str:
     """One page of each kind is enough: the path with every segment that holds an id (a digit: /p/24/,
-    /u/u8b660f89717c/, /bargain/b/fr8xe56rt2/) or a percent-encoded name (/t/%E5%96%9D%E8%8C%B6/) as N."""
-    return "/".join("N" if re.search(r"[\d%]", segment) else segment for segment in urlsplit(path).path.split("/"))
+    /u/u8b660f89717c/), a percent-encoded name (/t/%E5%96%9D%E8%8C%B6/) or follows a segment of
+    `NAMED_AFTER` (/b/zgmpqznbvn/, /t/desksetup/) as N."""
+    parts = urlsplit(path).path.split("/")
+    return "/".join("N" if segment and (re.search(r"[\d%]", segment) or (i and parts[i - 1] in NAMED_AFTER))
+                    else segment for i, segment in enumerate(parts))
 
 
 def same_site_paths(page, site: str) -> list[str]:
