@@ -11,14 +11,18 @@ def address_get(*, user: User, address_id: int) -> Address | None:
     return Address.objects.filter(user=user, pk=address_id).first()
 
 
+def _default_first(user_id: int):
+    """The person's addresses, the default one first (else the newest)."""
+    return Address.objects.filter(user_id=user_id).order_by("-is_default", "-id")
+
+
 def address_default(*, user: User) -> Address | None:
-    return Address.objects.filter(user=user).order_by("-is_default", "-id").first()
+    return _default_first(user.pk).first()
 
 
 def default_province(*, user_id: int) -> str:
     """The province of the person's default address ("" without one): where regional lists start from."""
-    return Address.objects.filter(user_id=user_id).order_by("-is_default", "-id").values_list(
-        "province", flat=True).first() or ""
+    return _default_first(user_id).values_list("province", flat=True).first() or ""
 
 
 def api_tokens_of(*, user: User) -> list[ApiToken]:

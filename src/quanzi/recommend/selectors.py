@@ -87,7 +87,12 @@ def arm_of(*, user) -> str | None:
     signed-in people, else `Arm.PERSONALISED`; None for someone not signed in (not in the experiment)."""
     if not getattr(user, "is_authenticated", False):
         return None
-    bucket = int.from_bytes(hashlib.sha256(f"recommend-ab:{user.pk}".encode()).digest()[:4], "big") % 100
+    return arm_of_id(user_id=user.pk)
+
+
+def arm_of_id(*, user_id: int) -> str:
+    """`arm_of` for a signed-in person known by id (the handlers and the sweep have no request)."""
+    bucket = int.from_bytes(hashlib.sha256(f"recommend-ab:{user_id}".encode()).digest()[:4], "big") % 100
     return Arm.HOLDOUT if bucket < settings.QUANZI.get("RECOMMEND_HOLDOUT_PERCENT", 10) else Arm.PERSONALISED
 
 

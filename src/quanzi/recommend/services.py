@@ -269,8 +269,10 @@ def picks_mark_due(*, user_id: int) -> None:
     """The person did something recommendations learn from (looked at a product, added to their cart, paid):
     their stored picks are refreshed by the next sweep, ahead of the lists a new model made due. One UPDATE that
     changes nothing when they are already waiting in the front queue, and an INSERT for someone without stored
-    picks yet."""
-    if not user_id:
+    picks yet. Nothing for someone in the A/B holdout: they are served trending, a stored list would go unread."""
+    from quanzi.recommend.selectors import arm_of_id
+
+    if not user_id or arm_of_id(user_id=user_id) == Arm.HOLDOUT:
         return
     now = clock.now()
     if not PersonPicks.objects.filter(Q(due=False) | Q(due_since__gt=now), user_id=user_id).update(

@@ -194,3 +194,16 @@ def test_discover_feed_cards_are_personal_picks_only(world, make_user):
     assert body.count('data-testid="feed-rec"') == 2
     services.preference_set(user=me, personalised=False)
     assert 'data-testid="feed-rec"' not in client.get("/recommend/feed/").content.decode()
+
+
+def test_people_in_the_holdout_get_no_stored_list(world, make_user, settings):
+    from quanzi.recommend.models import PersonPicks
+
+    me = make_user()
+    served = settings.QUANZI
+    settings.QUANZI = {**served, "RECOMMEND_HOLDOUT_PERCENT": 100}
+    services.picks_mark_due(user_id=me.pk)  # what a product page visit does: they are served trending anyway
+    assert not PersonPicks.objects.filter(user_id=me.pk).exists()
+    settings.QUANZI = served
+    services.picks_mark_due(user_id=me.pk)
+    assert PersonPicks.objects.get(user_id=me.pk).due
