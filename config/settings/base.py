@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "quanzi.analytics",
     "quanzi.trust",
     "quanzi.guarantees",
+    "quanzi.coupons",
     "quanzi.privacy",
     "quanzi.recommend",
     "quanzi.storefront",

@@ -227,3 +227,14 @@ def product_of_shop(*, shop_id: int, product_id: int, for_display: bool = False)
     so what they read after a change (the images left after a delete) is never a stale cache."""
     qs = Product.objects.filter(shop_id=shop_id, pk=product_id).select_related("category", "shop")
     return (qs.prefetch_related("skus", "images", "options") if for_display else qs).first()
+
+
+def category_ids_with_children(*, category_ids) -> set[int]:
+    """The given categories that exist and every category under them (the tree is two levels deep)."""
+    ids = set(Category.objects.filter(pk__in=list(category_ids)).values_list("pk", flat=True))
+    return ids | set(Category.objects.filter(parent_id__in=ids).values_list("pk", flat=True))
+
+
+def product_ids_of_shop(*, shop_id: int, product_ids) -> set[int]:
+    """Which of `product_ids` belong to the shop."""
+    return set(Product.objects.filter(shop_id=shop_id, pk__in=list(product_ids)).values_list("pk", flat=True))

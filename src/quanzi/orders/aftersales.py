@@ -124,7 +124,7 @@ def _refund(after_sale: AfterSale, *, actor: str, message: str, **params) -> Non
         stock_return(items=[StockItem(line.sku_id, after_sale.quantity, line.campaign_key or None)])
     agg = order.lines.aggregate(q=Sum("quantity"), rq=Sum("refunded_quantity"))
     everything_back = agg["q"] == agg["rq"]
-    extra_shipping = order.shipping_fee if everything_back and order.status == S.PAID else 0
+    extra_shipping = order.shipping_paid if everything_back and order.status == S.PAID else 0
     total_refund = amount + extra_shipping
     order.refunded_total = F("refunded_total") + total_refund
     order.save(update_fields=["refunded_total"])
@@ -136,7 +136,8 @@ def _refund(after_sale: AfterSale, *, actor: str, message: str, **params) -> Non
     if everything_back and order.status not in (S.CLOSED, S.CANCELLED):
         _move(order, S.CLOSED, kind="closed", message=gettext_noop("Everything refunded"), actor="system")
     publish(ev.OrderRefunded(order_id=order.pk, line_id=line.pk, amount=total_refund,
-                             after_sale_id=after_sale.pk, key=f"aftersale:{after_sale.pk}"))
+                             after_sale_id=after_sale.pk, key=f"aftersale:{after_sale.pk}",
+                             adjustment_sources=sorted({a["source"] for a in order.adjustments or ()})))
 
 
 @transaction.atomic

@@ -108,7 +108,26 @@ class CheckoutIn(Schema):
     items: list[CheckoutItemIn] | None = Field(None, description="Omit to check out the selected cart lines.")
     address_id: int | None = None
     notes: dict[int, str] = Field(default_factory=dict, description="shop_id → note to the merchant")
-    context: dict[str, str] = Field(default_factory=dict, description="attribution context (share code, note, room)")
+    context: dict[str, str] = Field(default_factory=dict, description=(
+        "attribution context (share code, note, room) and the shopper's choice of offers: `coupons` is a "
+        "comma-separated list of coupon ids, or `none`; omitted, the best combination is applied "
+        "(see GET /coupons/checkout-options)"))
+
+
+class AdjustmentOut(Schema):
+    source: str = Field(description="the pricing step that took it: coupon, points, …")
+    ref: str
+    label: str
+    amount: MoneyOut
+    target: str = Field(description="items or shipping")
+    funded_by: str = Field(description="merchant or platform")
+
+
+class LineDiscountOut(Schema):
+    source: str
+    ref: str
+    amount: MoneyOut
+    funded_by: str
 
 
 class QuoteLineOut(Schema):
@@ -119,6 +138,8 @@ class QuoteLineOut(Schema):
     unit_price: MoneyOut
     price_source: str
     subtotal: MoneyOut
+    discount: MoneyOut
+    discounts: list[LineDiscountOut]
 
 
 class QuoteGroupOut(Schema):
@@ -127,8 +148,10 @@ class QuoteGroupOut(Schema):
     lines: list[QuoteLineOut]
     items_total: MoneyOut
     shipping_fee: MoneyOut
+    shipping_discount: MoneyOut
     discount_total: MoneyOut
     total: MoneyOut
+    adjustments: list[AdjustmentOut]
 
 
 class QuoteOut(Schema):
@@ -154,6 +177,7 @@ class OrderLineOut(Schema):
     refunded_amount: MoneyOut
     refunded_quantity: int
     returnable_7day: bool
+    discounts: list[LineDiscountOut]
 
 
 class OrderEventOut(Schema):
@@ -185,6 +209,7 @@ class OrderOut(Schema):
     items_total: MoneyOut
     shipping_fee: MoneyOut
     discount_total: MoneyOut
+    adjustments: list[AdjustmentOut]
     total: MoneyOut
     refunded_total: MoneyOut
     payment_number: str
@@ -229,7 +254,8 @@ def order_out(o: Order) -> dict:
     return {
         "number": o.number, "status": o.status, "shop_id": o.shop_id, "shop_name": o.shop.name,
         "items_total": money(o.items_total), "shipping_fee": money(o.shipping_fee),
-        "discount_total": money(o.discount_total), "total": money(o.total), "refunded_total": money(o.refunded_total),
+        "discount_total": money(o.discount_total), "adjustments": _adjustments_out(o.adjustments),
+        "total": money(o.total), "refunded_total": money(o.refunded_total),
         "payment_number": o.payment_number, "created_at": _iso(o.created_at), "pay_deadline": _iso(o.pay_deadline),
         "paid_at": _iso(o.paid_at), "shipped_at": _iso(o.shipped_at), "delivered_at": _iso(o.delivered_at),
         "return_window_closes_at": _iso(o.return_window_closes_at),
@@ -237,9 +263,18 @@ def order_out(o: Order) -> dict:
                    "sku_label": ln.sku_label, "image": media_url(ln.image), "unit_price": money(ln.unit_price),
                    "list_price": money(ln.list_price), "price_source": ln.price_source, "quantity": ln.quantity,
                    "line_total": money(ln.line_total), "refunded_amount": money(ln.refunded_amount),
-                   "refunded_quantity": ln.refunded_quantity, "returnable_7day": ln.returnable_7day}
+                   "refunded_quantity": ln.refunded_quantity, "returnable_7day": ln.returnable_7day,
+                   "discounts": _discounts_out(ln.discounts)}
                   for ln in o.lines.all()],
     }
+
+
+def _adjustments_out(adjustments: list[dict]) -> list[dict]:
+    return [{**a, "amount": money(a["amount"])} for a in adjustments or ()]
+
+
+def _discounts_out(discounts: list[dict]) -> list[dict]:
+    return [{**d, "amount": money(d["amount"])} for d in discounts or ()]
 
 
 def aftersale_out(a: AfterSale) -> dict:
@@ -270,11 +305,14 @@ def _items(request, payload: CheckoutIn) -> list[services.CheckoutItem]:
 def quote_out(q: services.CheckoutQuote) -> dict:
     return {
         "groups": [{"shop_id": g.shop.pk, "shop_name": g.shop.name, "items_total": money(g.items_total),
-                    "shipping_fee": money(g.shipping_fee), "discount_total": money(g.discount_total),
-                    "total": money(g.total),
+                    "shipping_fee": money(g.shipping_fee), "shipping_discount": money(g.shipping_discount),
+                    "discount_total": money(g.discount_total), "total": money(g.total),
+                    "adjustments": _adjustments_out(g.applied),
                     "lines": [{"sku_id": ln.sku.pk, "title": ln.sku.product.title, "sku_label": ln.sku.label,
                                "quantity": ln.quantity, "unit_price": money(ln.quote.unit_price),
-                               "price_source": ln.quote.source, "subtotal": money(ln.subtotal)} for ln in g.lines]}
+                               "price_source": ln.quote.source, "subtotal": money(ln.subtotal),
+                               "discount": money(ln.discount), "discounts": _discounts_out(ln.discounts)}
+                              for ln in g.lines]}
                    for g in q.groups],
         "items_total": money(q.items_total), "shipping_total": money(q.shipping_total),
         "discount_total": money(q.discount_total), "total": money(q.total)}

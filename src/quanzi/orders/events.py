@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import field
+
 from quanzi.core.events import DomainEvent, event
 
 
@@ -9,13 +11,16 @@ from quanzi.core.events import DomainEvent, event
 class OrderCreated(DomainEvent):
     """Checkout wrote an order (published in checkout's transaction, one per shop group).
     `price_sources` names the lines' price sources, so a promotion's subscriber can tell in-process
-    whether the order is one of its own without a query."""
+    whether the order is one of its own without a query. `adjustments` is the pricing pipeline's
+    snapshot of the discounts taken (`Order.adjustments`): the coupons' subscriber holds the coupons
+    it names in this same transaction, or the checkout fails."""
 
     order_id: int
     checkout_id: str
     user_id: int
     shop_id: int
     price_sources: list[str]
+    adjustments: list[dict] = field(default_factory=list)
 
 
 @event("order.paid")
@@ -33,6 +38,7 @@ class OrderPaid(DomainEvent):
     payment_number: str
     price_sources: list[str]
     attributions: list[str]
+    adjustment_sources: list[str] = field(default_factory=list)  # "coupon", "points": the steps that took money off
 
 
 @event("order.released")
@@ -67,6 +73,7 @@ class OrderCancelled(DomainEvent):
     reason: str
     payment_number: str
     price_sources: list[str]
+    adjustment_sources: list[str] = field(default_factory=list)
 
 
 @event("order.refunded")
@@ -79,6 +86,7 @@ class OrderRefunded(DomainEvent):
     amount: int
     after_sale_id: int | None
     key: str
+    adjustment_sources: list[str] = field(default_factory=list)
 
 
 @event("aftersale.requested")

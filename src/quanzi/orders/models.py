@@ -41,8 +41,8 @@ class Order(models.Model):
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
     items_total = models.BigIntegerField(_("goods (fen)"))
     shipping_fee = models.BigIntegerField(_("shipping fee (fen)"), default=0)
-    discount_total = models.BigIntegerField(default=0)
-    total = models.BigIntegerField(_("total (fen)"))
+    discount_total = models.BigIntegerField(default=0)  # goods discounts + free-shipping benefits
+    total = models.BigIntegerField(_("total (fen)"))  # items_total − discount_total + shipping_fee
     refunded_total = models.BigIntegerField(_("refunded (fen)"), default=0)
     address = models.JSONField()
     note = models.CharField(_("note"), max_length=200, blank=True)
@@ -59,6 +59,10 @@ class Order(models.Model):
     return_window_closes_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    # The pricing pipeline's discounts, in the order they were taken (pricing.Adjustment.record):
+    # {"source", "ref", "label", "amount", "target": "items"|"shipping", "funded_by": "merchant"|"platform"}.
+    # Written once at placement; how each was spread over the lines is on OrderLine.discounts.
+    adjustments = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("order")
@@ -82,6 +86,12 @@ class Order(models.Model):
     def paid_total(self) -> int:
         return self.total if self.paid_at else 0
 
+    @property
+    def shipping_paid(self) -> int:
+        """The shipping the shopper paid: the fee less any free-shipping benefit."""
+        waived = sum(a["amount"] for a in self.adjustments or () if a.get("target") == "shipping")
+        return self.shipping_fee - min(waived, self.shipping_fee)
+
 
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="lines")
@@ -102,6 +112,9 @@ class OrderLine(models.Model):
     refunded_amount = models.BigIntegerField(default=0)
     returnable_7day = models.BooleanField(default=True)
     attribution = models.JSONField(default=dict, blank=True)  # filled once at placement, never changed
+    # Which discount took how much from this line: [{"source", "ref", "amount", "funded_by"}]; they sum to
+    # unit_price × quantity − line_total. A refund of part of the line returns its share of line_total.
+    discounts = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("order line")

@@ -5,7 +5,10 @@ buy, flash sale, live room, bargain or member price registers its own source; th
 its own rules (is the flash sale on? is this user in the group?) and returns a `PriceQuote`, which
 the order line records (`price_source`, `price_source_ref`). A quote may also name a campaign
 stock pool to take from and a hold key (a paid order waits until the holder releases it).
-Order-level adjusters (coupons, later) return discounts that are spread over the lines.
+Order-level adjusters (coupons, points, free-shipping benefits) then take discounts off, in the
+pipeline's fixed order (docs/promotions.md): each sees what the earlier steps left on every line and
+names the lines its discount may touch; `apply_adjustment` spreads it over them and records on each
+line which discount took how much, so a refund returns exactly what the shopper paid for that line.
 The client never sends prices; anything it sends besides sku, quantity and source is ignored.
 """
 
@@ -34,6 +37,13 @@ class PriceQuote:
     # the order must not take them again, but records the pool so a cancel or refund returns them there.
     stock_reserved: bool = False
     pay_within_seconds: int | None = None  # a shorter payment window than the shop default
+    # Coupons and points may take money off this line. List prices always allow them; a campaign price
+    # (group, flash, bargain, live) allows them only where the campaign says so.
+    allows_discounts: bool = False
+
+    @property
+    def discountable(self) -> bool:
+        return self.source == "list" or self.allows_discounts
 
 
 class PriceSource(Protocol):
@@ -51,12 +61,32 @@ class ListPriceSource:
         return PriceQuote(unit_price=sku.price, source=self.name)
 
 
+ITEMS, SHIPPING = "items", "shipping"
+PLATFORM, MERCHANT = "platform", "merchant"
+
+
 @dataclass(frozen=True)
 class Adjustment:
-    amount: int  # a discount, fen, > 0
+    """One discount an adjuster wants on one shop's order.
+
+    `lines` are the indexes (in the group's `lines`) it may be spread over — the lines in the coupon's
+    scope; empty means every discountable line. `target` is ITEMS or SHIPPING (a free-shipping benefit).
+    `funded_by` says who pays for it: the merchant (the order simply costs less) or the platform (the
+    merchant is paid the difference; docs/promotions.md)."""
+
+    amount: int  # the discount wanted, fen, > 0; it may be cut to what the lines (or the shipping fee) leave
     label: str
-    source: str
+    source: str  # the adjuster's name: "coupon", "points", …
     ref: str = ""
+    shop_id: int = 0
+    lines: tuple[int, ...] = ()
+    target: str = ITEMS
+    funded_by: str = MERCHANT
+
+    def record(self, amount: int) -> dict:
+        """The snapshot kept on the order: what was taken, by whom, paid for by whom."""
+        return {"source": self.source, "ref": self.ref, "label": self.label, "amount": amount,
+                "target": self.target, "funded_by": self.funded_by}
 
 
 @dataclass
@@ -65,21 +95,53 @@ class PricedLine:
     quantity: int
     quote: PriceQuote
     attribution: dict = field(default_factory=dict)
+    discounts: list[dict] = field(default_factory=list)  # {"source", "ref", "amount", "funded_by"} per discount
 
     @property
     def subtotal(self) -> int:
         return self.quote.unit_price * self.quantity
 
+    @property
+    def discount(self) -> int:
+        return sum(d["amount"] for d in self.discounts)
 
-OrderAdjuster = Callable[..., list[Adjustment]]  # (user=, shop_id=, lines=) -> adjustments
+    @property
+    def net(self) -> int:
+        """What the shopper pays for this line after the discounts so far."""
+        return self.subtotal - self.discount
+
+
+def apply_adjustment(lines: list[PricedLine], adjustment: Adjustment, *, keep: int = 0) -> int:
+    """Spread an ITEMS discount over its lines in proportion to what each still costs, never below
+    zero per line and leaving at least `keep` fen on the lines together (an order is never free).
+    The rounding remainder goes to the lines with the largest remainders, the first such line on a tie
+    (core.money.allocate). Returns the amount actually taken (0: the adjustment does not apply)."""
+    from quanzi.core.money import allocate
+
+    chosen = [i for i in (adjustment.lines or range(len(lines))) if 0 <= i < len(lines) and lines[i].quote.discountable]
+    room = sum(lines[i].net for i in chosen) - keep
+    amount = max(0, min(adjustment.amount, room, sum(ln.net for ln in lines) - keep))
+    if amount <= 0:
+        return 0
+    for i, part in zip(chosen, allocate(amount, [lines[i].net for i in chosen]), strict=True):
+        if part:
+            lines[i].discounts.append({"source": adjustment.source, "ref": adjustment.ref, "amount": part,
+                                       "funded_by": adjustment.funded_by})
+    return amount
+
+
+# (user=, groups=, context=) -> [Adjustment]; `groups` are the checkout's shop groups (orders.services.ShopGroup),
+# already carrying the discounts of the adjusters before this one.
+OrderAdjuster = Callable[..., list[Adjustment]]
 AttributionProvider = Callable[..., dict]  # (user=, sku=, context=) -> {"share": {...}} or {}
 
 price_sources: Registry[PriceSource] = Registry(
     "orders.price_sources", keyed=True, owner=__name__, key_of=lambda source: source.name,
     doc="Who prices a checkout line, by the line's `price_source` name (group, flash, bargain, live, …).")
 order_adjusters: Registry[OrderAdjuster] = Registry(
-    "orders.order_adjusters", owner=__name__,
-    doc="Order-level discounts `(user=, shop_id=, lines=) -> [Adjustment]`, spread over the lines.")
+    "orders.order_adjusters", keyed=True, owner=__name__,
+    doc="The pricing pipeline's discount steps `(user=, groups=, context=) -> [Adjustment]`, run in `order` "
+        "(coupons 30, points 50, free-shipping benefits 80; docs/promotions.md), each seeing the earlier ones.")
 attribution_providers: Registry[AttributionProvider] = Registry(
     "orders.attribution_providers", owner=__name__,
     doc="Where a purchase came from `(user=, sku=, context=) -> dict`, stored once on each order line.")
@@ -96,11 +158,6 @@ def quote_line(*, user, sku, quantity: int, source: str = "list", ref: str = "")
     return quote
 
 
-def order_adjustments(*, user, shop_id: int, lines: list[PricedLine]) -> list[Adjustment]:
-    found: list[Adjustment] = []
-    for adjuster in order_adjusters:
-        found.extend(adjuster(user=user, shop_id=shop_id, lines=lines))
-    return found
 
 
 def attribution_snapshot(*, user, sku, context: dict) -> dict:
@@ -111,7 +168,8 @@ def attribution_snapshot(*, user, sku, context: dict) -> dict:
     return snapshot
 
 
-def shipping_fee(items_total: int) -> int:
-    """Flat fee per shop, free above the threshold (both in settings, fen)."""
+def shipping_fee(items_paid: int) -> int:
+    """Flat fee per shop, free above the threshold (both in settings, fen). The threshold is checked
+    on what the shopper pays for the goods, after every discount (docs/promotions.md)."""
     threshold = settings.QUANZI["FREE_SHIPPING_THRESHOLD"]
-    return 0 if items_total >= threshold else settings.QUANZI.get("SHIPPING_FEE", 800)
+    return 0 if items_paid >= threshold else settings.QUANZI.get("SHIPPING_FEE", 800)

@@ -24,7 +24,6 @@ from quanzi.catalog.services import StockItem, stock_return, stock_take
 from quanzi.core import clock
 from quanzi.core.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
 from quanzi.core.events import publish
-from quanzi.core.money import allocate
 from quanzi.core.translated_columns import texts_per_language
 from quanzi.orders import events as ev
 from quanzi.orders import pricing
@@ -129,25 +128,48 @@ class CheckoutItem:
 
 @dataclass
 class ShopGroup:
+    """One shop's part of a checkout: its priced lines and the discounts the pipeline took off
+    (`applied`: the snapshot `Adjustment.record` gives, with the amounts actually taken)."""
+
     shop: object
     lines: list[pricing.PricedLine]
-    adjustments: list[pricing.Adjustment] = field(default_factory=list)
+    applied: list[dict] = field(default_factory=list)
 
     @property
     def items_total(self) -> int:
         return sum(line.subtotal for line in self.lines)
 
     @property
-    def discount_total(self) -> int:
-        return min(sum(a.amount for a in self.adjustments), self.items_total)
+    def items_discount(self) -> int:
+        return sum(line.discount for line in self.lines)
 
     @property
     def shipping_fee(self) -> int:
-        return pricing.shipping_fee(self.items_total)
+        """The fee before any free-shipping benefit, decided on what the goods cost after discounts."""
+        return pricing.shipping_fee(self.items_total - self.items_discount)
+
+    @property
+    def shipping_discount(self) -> int:
+        waived = sum(a["amount"] for a in self.applied if a["target"] == pricing.SHIPPING)
+        return min(waived, self.shipping_fee)
+
+    @property
+    def discount_total(self) -> int:
+        return self.items_discount + self.shipping_discount
 
     @property
     def total(self) -> int:
         return self.items_total - self.discount_total + self.shipping_fee
+
+    def apply(self, adjustment: pricing.Adjustment) -> int:
+        """Take one adjustment off this order (cut to what is left); returns the amount taken."""
+        if adjustment.target == pricing.SHIPPING:
+            taken = max(0, min(adjustment.amount, self.shipping_fee - self.shipping_discount))
+        else:
+            taken = pricing.apply_adjustment(self.lines, adjustment, keep=1)  # an order always costs ≥ 1 fen
+        if taken:
+            self.applied.append(adjustment.record(taken))
+        return taken
 
 
 @dataclass
@@ -196,9 +218,13 @@ def checkout_quote(*, user, items: list[CheckoutItem], context: dict | None = No
         attribution = pricing.attribution_snapshot(user=user, sku=sku, context=context or {})
         group = groups.setdefault(sku.product.shop_id, ShopGroup(shop=sku.product.shop, lines=[]))
         group.lines.append(pricing.PricedLine(sku=sku, quantity=qty, quote=quote, attribution=attribution))
-    for group in groups.values():
-        group.adjustments = pricing.order_adjustments(user=user, shop_id=group.shop.pk, lines=group.lines)
-    return CheckoutQuote(groups=list(groups.values()))
+    ordered = list(groups.values())
+    working = {**(context or {})}  # the steps' own copy: they may keep per-checkout data in it ("_…" keys)
+    for adjuster in pricing.order_adjusters:  # the pipeline's discount steps, in their fixed order
+        for adjustment in adjuster(user=user, groups=ordered, context=working):
+            if adjustment.shop_id in groups:
+                groups[adjustment.shop_id].apply(adjustment)
+    return CheckoutQuote(groups=ordered)
 
 
 def _address_for(user, address_id: int):
@@ -239,7 +265,7 @@ def place_orders(*, user, items: list[CheckoutItem], address_id: int, notes: dic
         CartLine.objects.filter(user=user, sku_id__in=[line.sku.pk for g in quote.groups for line in g.lines]).delete()
     for order in orders:
         publish(ev.OrderCreated(order_id=order.pk, checkout_id=checkout_id, user_id=user.pk, shop_id=order.shop_id,
-                                price_sources=_price_sources(order)))
+                                price_sources=_price_sources(order), adjustments=order.adjustments))
     return orders
 
 
@@ -252,17 +278,16 @@ def _create_order(user, group: ShopGroup, address: dict, note: str, checkout_id:
         user=user, shop=group.shop, checkout_id=checkout_id, items_total=group.items_total,
         shipping_fee=group.shipping_fee, discount_total=group.discount_total, total=group.total, address=address,
         note=str(note or "")[:200], hold_key=holds.pop() if holds else "", created_at=now, pay_deadline=deadline,
-        payment_number=payment_number)
-    discounts = allocate(group.discount_total, [line.subtotal for line in group.lines])
+        payment_number=payment_number, adjustments=group.applied)
     lines = OrderLine.objects.bulk_create([
         OrderLine(order=order, sku=line.sku, product_id=line.sku.product_id, category_id=line.sku.product.category_id,
                   **texts_per_language(line.sku.product, "title"), **texts_per_language(line.sku, "label", into="sku_label"),
                   image=line.sku.image or line.sku.product.cover_thumb, list_price=line.sku.price,
                   unit_price=line.quote.unit_price, price_source=line.quote.source, price_source_ref=line.quote.ref,
                   campaign_key=line.quote.campaign_key, quantity=line.quantity,
-                  line_total=line.subtotal - discount, returnable_7day=line.sku.product.returnable_7day,
+                  line_total=line.net, discounts=line.discounts, returnable_7day=line.sku.product.returnable_7day,
                   attribution=line.attribution)
-        for line, discount in zip(group.lines, discounts, strict=True)])
+        for line in group.lines])
     _cache_lines(order, lines)
     OrderEvent.objects.create(order=order, kind="created", actor="shopper", created_at=now,
                               message=gettext_noop("Order placed"))
@@ -312,6 +337,12 @@ def _price_sources(order: Order) -> list[str]:
     return sorted({line.price_source for line in order.lines.all()})
 
 
+def _adjustment_sources(order: Order) -> list[str]:
+    """Which pipeline steps took money off the order ("coupon", "points"): lets their subscribers skip
+    every other order without a query."""
+    return sorted({a["source"] for a in order.adjustments or ()})
+
+
 def _attribution_kinds(order: Order) -> list[str]:
     return sorted({key for line in order.lines.all() for key, value in (line.attribution or {}).items()
                    if value or isinstance(value, dict)})
@@ -336,7 +367,7 @@ def order_cancel(*, order_id: int, reason: str, actor: str = "shopper", user=Non
           cancel_reason=reason[:200])
     stock_return(items=_stock_items(order))
     publish(ev.OrderCancelled(order_id=order.pk, reason=reason, payment_number=order.payment_number or "",
-                              price_sources=_price_sources(order)))
+                              price_sources=_price_sources(order), adjustment_sources=_adjustment_sources(order)))
     return order
 
 
@@ -363,7 +394,7 @@ def order_mark_paid(*, order_number: str, payment_number: str, amount: int) -> b
     _cache_lines(order, list(order.lines.all()))  # one read for both summaries below
     publish(ev.OrderPaid(order_id=order.pk, held=held, shop_id=order.shop_id, total=order.total,
                          payment_number=payment_number, price_sources=_price_sources(order),
-                         attributions=_attribution_kinds(order)))
+                         attributions=_attribution_kinds(order), adjustment_sources=_adjustment_sources(order)))
     return True
 
 
@@ -502,7 +533,7 @@ def order_refund_all(*, order_id: int, reason: str, actor: str = "system") -> Or
     if amount:
         _refund_money(order=order, amount=amount, key=f"order-full:{order.pk}", reason=reason)
     publish(ev.OrderRefunded(order_id=order.pk, line_id=None, amount=amount, after_sale_id=None,
-                             key=f"order-full:{order.pk}"))
+                             key=f"order-full:{order.pk}", adjustment_sources=_adjustment_sources(order)))
     return order
 
 

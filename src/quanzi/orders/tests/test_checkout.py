@@ -369,8 +369,9 @@ def test_an_order_adjuster_discount_is_spread_over_the_lines_and_the_total(shopp
     a = make_product(shop=shop, title="A", price=5000).skus.get()
     b = make_product(shop=shop, title="B", price=3000).skus.get()
 
-    def coupon(*, user, shop_id, lines):
-        return [pricing.Adjustment(amount=1000, label="¥10 off", source="test_coupon")]
+    def coupon(*, user, groups, context):
+        return [pricing.Adjustment(amount=1000, label="¥10 off", source="test_coupon", shop_id=g.shop.pk)
+                for g in groups]
 
     pricing.order_adjusters.register(coupon, key="test_coupon")
     try:
@@ -381,6 +382,9 @@ def test_an_order_adjuster_discount_is_spread_over_the_lines_and_the_total(shopp
     order = orders[0]
     assert (order.items_total, order.discount_total, order.shipping_fee, order.total) == (8000, 1000, 800, 7800)
     assert sorted(order.lines.values_list("line_total", flat=True)) == [2625, 4375]  # 5:3 split of the ¥10
+    assert sorted(d["amount"] for ln in order.lines.all() for d in ln.discounts) == [375, 625]
+    assert order.adjustments == [{"source": "test_coupon", "ref": "", "label": "¥10 off", "amount": 1000,
+                                  "target": "items", "funded_by": "merchant"}]
     assert payment.amount == 7800
 
 

@@ -1,0 +1,85 @@
+"""A coupon through an order's life: best choice, allocation on the lines, hold, release on cancel, use on
+payment, the platform's subsidy through the ledger and back on a refund, and settlement."""
+
+import pytest
+
+from quanzi.coupons.models import Coupon, CouponOrder
+from quanzi.ledger.selectors import balance
+from quanzi.orders.services import order_cancel
+
+pytestmark = pytest.mark.django_db
+
+
+def test_checkout_takes_the_best_coupon_and_spreads_it_over_the_lines(shopper, shop, tee_and_mug, coupon_template,
+                                                                      claim, checkout):
+    tee, mug = tee_and_mug
+    small = claim(shopper, coupon_template(shop=shop, name="¥5 off", amount_off=500))
+    big = claim(shopper, coupon_template(shop=shop, name="¥15 off over ¥99", amount_off=1500, min_spend=9900))
+    orders, payment = checkout(shopper, [(tee, 1), (mug, 1)])
+    order = orders[0]
+    assert [a["ref"] for a in order.adjustments] == [str(big.pk)]  # one per stacking group: the bigger one
+    assert (order.items_total, order.discount_total, order.total) == (10000, 1500, 8500 + 800)
+    lines = {ln.sku_id: ln for ln in order.lines.all()}
+    assert lines[tee.pk].discounts == [{"source": "coupon", "ref": str(big.pk), "amount": 900, "funded_by": "merchant"}]
+    assert (lines[tee.pk].line_total, lines[mug.pk].line_total) == (5100, 3400)
+    big.refresh_from_db()
+    small.refresh_from_db()
+    assert (big.status, big.order_id, big.held_amount) == ("held", order.pk, 1500)
+    assert small.status == "available"
+    assert payment.amount == order.total
+
+
+def test_free_shipping_is_decided_after_discounts(shopper, shop, tee_and_mug, coupon_template, claim, checkout):
+    tee, mug = tee_and_mug
+    claim(shopper, coupon_template(shop=shop, amount_off=1000))
+    order = checkout(shopper, [(tee, 1), (mug, 1)])[0][0]  # ¥100 − ¥10 = ¥90 < ¥99: shipping is charged
+    assert (order.discount_total, order.shipping_fee, order.total) == (1000, 800, 9800)
+
+
+def test_a_free_shipping_coupon_waives_the_fee(shopper, shop, tee_and_mug, coupon_template, claim, checkout):
+    tee, _mug = tee_and_mug
+    claim(shopper, coupon_template(name="包邮", kind="free_shipping"))
+    order = checkout(shopper, [(tee, 1)])[0][0]
+    assert (order.shipping_fee, order.discount_total, order.total, order.shipping_paid) == (800, 800, 6000, 0)
+    assert order.adjustments[0]["target"] == "shipping" and order.adjustments[0]["funded_by"] == "platform"
+
+
+def test_cancel_gives_the_coupon_back_once(shopper, shop, tee_and_mug, coupon_template, claim, checkout):
+    tee, _mug = tee_and_mug
+    template = coupon_template(shop=shop, budget_amount=5000)
+    coupon = claim(shopper, template)
+    order = checkout(shopper, [(tee, 1)])[0][0]
+    template.refresh_from_db()
+    assert template.spent_amount == 1000
+    order_cancel(order_id=order.pk, reason="changed mind", user=shopper)
+    coupon.refresh_from_db()
+    template.refresh_from_db()
+    assert (coupon.status, coupon.order_id, template.spent_amount) == ("available", None, 0)
+    assert not CouponOrder.objects.filter(order_id=order.pk).exists()
+    again = checkout(shopper, [(tee, 1)])[0][0]
+    assert again.adjustments[0]["ref"] == str(coupon.pk)
+
+
+def test_no_coupons_when_the_shopper_says_none(shopper, shop, tee_and_mug, coupon_template, claim, checkout):
+    tee, _mug = tee_and_mug
+    claim(shopper, coupon_template(shop=shop))
+    order = checkout(shopper, [(tee, 1)], coupons="none")[0][0]
+    assert order.adjustments == [] and order.discount_total == 0
+
+
+def test_paying_uses_it_and_the_platform_pays_the_merchant_its_share(
+        shopper, shop, tee_and_mug, coupon_template, claim, checkout, pay, ledger_balanced):
+    tee, mug = tee_and_mug
+    template = coupon_template(name="Platform ¥20", amount_off=2000)
+    coupon = claim(shopper, template)
+    orders, payment = checkout(shopper, [(tee, 1), (mug, 1)])
+    pay(payment.number)
+    order = orders[0]
+    coupon.refresh_from_db()
+    template.refresh_from_db()
+    assert coupon.status == "used" and coupon.used_at is not None
+    assert (template.used_count, template.used_amount, template.gmv) == (1, 2000, order.total)
+    assert balance(code="expense:coupons") == 2000
+    assert -balance(code=f"merchant:{shop.pk}:pending") == order.total + 2000
+    ledger_balanced()
+    assert Coupon.objects.get(pk=coupon.pk).held_amount == 2000
