@@ -41,6 +41,7 @@ def _mount() -> None:
     from quanzi.commission.api import router as commission
     from quanzi.console.api import router as console
     from quanzi.content.api import router as content
+    from quanzi.coupons.api import router as coupons
     from quanzi.feed.api import router as feed
     from quanzi.flashsale.api import router as flashsale
     from quanzi.groupbuy.api import router as groupbuy
@@ -88,6 +89,7 @@ def _mount() -> None:
     api.add_router("/analytics", analytics)
     api.add_router("/trust", trust)
     api.add_router("/guarantees", guarantees)
+    api.add_router("/coupons", coupons)
     api.add_router("/privacy", privacy)
     api.add_router("/recommend", recommend)
 

@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("quanzi.analytics.urls")),
     path("", include("quanzi.trust.urls")),
     path("", include("quanzi.guarantees.urls")),
+    path("", include("quanzi.coupons.urls")),
     path("", include("quanzi.privacy.urls")),
     path("", include("quanzi.recommend.urls")),
     path("", include("quanzi.search.urls")),

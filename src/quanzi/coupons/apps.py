@@ -23,3 +23,8 @@ class CouponsConfig(AppConfig):
 
         slots.register_page_slots()  # shop, product, "Me", console and operator pages
         checkout_page.register()  # the checkout's coupon picker and the shopper's choice
+
+        from quanzi.core.seeding import seeders
+        from quanzi.coupons import demo
+
+        seeders.register(demo.seeder, order=98)  # after the other apps' orders; before reconciliation (99)

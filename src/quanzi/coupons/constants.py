@@ -32,6 +32,7 @@ class Channel(models.TextChoices):
     PUBLIC = "public", _("Coupon centre, shop and product pages")
     CODE = "code", _("Redeem with a code")
     NEW_USER = "new_user", _("Granted on sign-up")
+    REWARD = "reward", _("Reward for sharing a coupon")
 
 
 class TemplateStatus(models.TextChoices):
@@ -44,3 +45,10 @@ class CouponStatus(models.TextChoices):
     AVAILABLE = "available", _("Available")
     HELD = "held", _("Held by an unpaid order")
     USED = "used", _("Used")
+
+
+class ShareRewardStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting for the order to settle")
+    GRANTED = "granted", _("Granted")
+    VOID = "void", _("Void: the order was refunded")
+    GONE = "gone", _("Rewards ran out")

@@ -7,6 +7,7 @@ from quanzi.accounts.selectors import user_get
 from quanzi.core.events import subscribe
 from quanzi.coupons import services
 from quanzi.orders.events import OrderCancelled, OrderCreated, OrderPaid, OrderRefunded
+from quanzi.settlement.events import OrdersSettled
 
 
 @subscribe(OrderCreated, in_transaction=True)
@@ -32,6 +33,12 @@ def use_coupons(event: OrderPaid) -> None:
 def claw_back_subsidy(event: OrderRefunded) -> None:
     if "coupon" in event.adjustment_sources:
         services.claw_back_for_refund(order_id=event.order_id, key=event.key)
+        services.rewards_void_for_refunded(order_id=event.order_id)
+
+
+@subscribe(OrdersSettled)
+def reward_sharers(event: OrdersSettled) -> None:
+    services.rewards_decide(order_ids=event.order_ids)
 
 
 @subscribe(UserRegistered)

@@ -13,7 +13,15 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.core import clock
-from quanzi.coupons.constants import Channel, CouponStatus, Issuer, Kind, Scope, TemplateStatus
+from quanzi.coupons.constants import (
+    Channel,
+    CouponStatus,
+    Issuer,
+    Kind,
+    Scope,
+    ShareRewardStatus,
+    TemplateStatus,
+)
 
 
 class CouponTemplate(models.Model):
@@ -40,6 +48,10 @@ class CouponTemplate(models.Model):
     budget_amount = models.BigIntegerField(_("budget (fen)"), null=True, blank=True)  # discounts held + used
     spent_amount = models.BigIntegerField(default=0)
     stacking_group = models.CharField(_("stacking group"), max_length=20)  # one coupon per group per order
+    # Share-a-coupon: a shopper may share a public coupon; the sharer earns one of `share_reward` (a coupon of the
+    # same issuer, channel "reward") per friend's order with it that settles not refunded in full.
+    share_reward = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                     verbose_name=_("reward for sharing"))
     status = models.CharField(_("status"), max_length=10, choices=TemplateStatus.choices, default=TemplateStatus.LIVE)
     # What it brought, counted when an order with it is paid (the merchant's "watch" page):
     used_count = models.PositiveIntegerField(default=0)
@@ -82,7 +94,8 @@ class Coupon(models.Model):
     claimed_at = models.DateTimeField(default=clock.now)
     valid_from = models.DateTimeField()
     valid_until = models.DateTimeField()
-    how = models.CharField(max_length=10, default="centre")  # centre | shop | product | code | grant
+    how = models.CharField(max_length=10, default="centre")  # centre | shop | product | code | grant | share | reward
+    share = models.ForeignKey("CouponShare", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     order_id = models.BigIntegerField(null=True, blank=True)  # the order holding or having used it
     held_amount = models.BigIntegerField(default=0)  # the discount it gave that order
     used_at = models.DateTimeField(null=True, blank=True)
@@ -101,5 +114,34 @@ class CouponOrder(models.Model):
     user_id = models.BigIntegerField()
     shop_id = models.BigIntegerField()
     platform_funded = models.BigIntegerField(default=0)  # the platform's share of the order's discounts
+    platform_shipping = models.BigIntegerField(default=0)  # … of which a free-shipping benefit
     subsidy_posted = models.BigIntegerField(default=0)  # paid to the merchant so far, less claw-backs
     paid = models.BooleanField(default=False)
+
+
+class CouponShare(models.Model):
+    """A shopper's link to a coupon (share-a-coupon): friends who open it claim the coupon as from them. The
+    sharer is rewarded — with one unit of the template's `share_reward` coupon — for each friend's order with it
+    that is paid and settles not refunded in full (never for the claim itself)."""
+
+    code = models.CharField(max_length=12, unique=True)
+    template = models.ForeignKey(CouponTemplate, on_delete=models.CASCADE, related_name="shares")
+    sharer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    claims = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["template", "sharer"], name="coupon_share_once")]
+
+
+class ShareReward(models.Model):
+    """The reward a sharer is due for one friend's coupon, from the moment the friend's order with it is paid:
+    waiting → granted when the order settles not refunded in full, or void when it is refunded in full."""
+
+    share = models.ForeignKey(CouponShare, on_delete=models.CASCADE, related_name="rewards")
+    coupon = models.OneToOneField(Coupon, on_delete=models.CASCADE, related_name="share_reward")  # the friend's
+    order_id = models.BigIntegerField(db_index=True)
+    status = models.CharField(max_length=10, choices=ShareRewardStatus.choices, default=ShareRewardStatus.WAITING)
+    reward_coupon = models.ForeignKey(Coupon, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=clock.now)
+    decided_at = models.DateTimeField(null=True, blank=True)

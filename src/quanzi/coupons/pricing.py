@@ -14,7 +14,7 @@ from quanzi.core import clock
 from quanzi.core.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
 from quanzi.coupons import rules, selectors
 from quanzi.coupons.constants import CouponStatus
-from quanzi.orders.pricing import ITEMS, SHIPPING, Adjustment
+from quanzi.orders.pricing import ITEMS, SHIPPING, Adjustment, shipping_fee
 from quanzi.orders.selectors import user_has_paid_order
 
 CHOICE = "coupons"
@@ -133,6 +133,24 @@ def free_shipping_coupons(*, user, groups, context) -> list[Adjustment]:
     return _step("shipping", user=user, groups=groups, context=context)
 
 
+class _LineWithoutCoupons:
+    def __init__(self, line):
+        self.sku, self.quote, self.quantity = line.sku, line.quote, line.quantity
+        self.net = line.subtotal - sum(d["amount"] for d in line.discounts if d["source"] != "coupon")
+
+
+class _WithoutCoupons:
+    """A shop's order as the coupon steps found it (the other steps' discounts kept, no coupon's): what the
+    checkout's coupon list judges each coupon against, so a reason never counts another coupon's discount."""
+
+    def __init__(self, group):
+        self.shop = group.shop
+        self.lines = [_LineWithoutCoupons(line) for line in group.lines]
+        self.shipping_fee = shipping_fee(sum(line.net for line in self.lines))
+        self.shipping_discount = min(self.shipping_fee, sum(a["amount"] for a in group.applied
+                                                            if a["target"] == SHIPPING and a["source"] != "coupon"))
+
+
 def checkout_options(*, user, quote, context: dict) -> dict:
     """Every coupon of the shopper for the checkout page and API: the ones used (with what each saved), the
     others that could be used instead, and the ones that cannot, each with its reason."""
@@ -140,9 +158,10 @@ def checkout_options(*, user, quote, context: dict) -> dict:
     coupons = selectors.usable_coupons(user=user)
     is_new = (not user_has_paid_order(user_id=user.pk)) if any(c.template.new_users_only for c in coupons) else False
     now, rows = clock.now(), []
+    before = [_WithoutCoupons(g) for g in quote.groups]  # judged as the coupon steps found the orders
     for coupon in coupons:
         offer = rules.Offer.of(coupon)
-        verdicts = [rules.judge(offer, g, now=now, is_new_user=is_new) for g in quote.groups]
+        verdicts = [rules.judge(offer, g, now=now, is_new_user=is_new) for g in before]
         best = max(verdicts, key=lambda v: (v.saving, len(v.lines)), default=None)
         rows.append({"coupon": coupon, "offer": offer, "applied": offer.coupon_id in applied,
                      "saving": applied.get(offer.coupon_id, best.saving if best else 0),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -36,12 +37,13 @@ from quanzi.coupons.constants import (
     Issuer,
     Kind,
     Scope,
+    ShareRewardStatus,
     TemplateStatus,
 )
-from quanzi.coupons.models import Coupon, CouponOrder, CouponTemplate
-from quanzi.coupons.states import TEMPLATE
+from quanzi.coupons.models import Coupon, CouponOrder, CouponShare, CouponTemplate, ShareReward
+from quanzi.coupons.states import SHARE_REWARD, TEMPLATE
 from quanzi.ledger.services import Entry, ledger_post
-from quanzi.orders.selectors import order_lines_of
+from quanzi.orders.selectors import order_lines_of, orders_by_id
 
 CODE_RE = re.compile(r"[A-Z0-9]{4,32}")
 MAX_RUN_DAYS = 366
@@ -104,7 +106,7 @@ def _clean_template(data: dict, *, issuer: str, shop) -> dict:
         raise ValidationFailed(_("Choose what the coupon applies to."), code="invalid_scope", fields={"scope": "invalid"})
     out["scope"], out["scope_ids"] = scope, _scope_ids(data, scope, issuer, shop)
     channel = data.get("channel") or Channel.PUBLIC
-    if channel not in Channel.values:
+    if channel not in Channel.values or (channel == Channel.NEW_USER and issuer == Issuer.SHOP):  # gifts: platform
         raise ValidationFailed(_("Choose how shoppers get it."), code="invalid_channel", fields={"channel": "invalid"})
     out["channel"], out["code"] = channel, None
     if channel == Channel.CODE:
@@ -133,7 +135,19 @@ def _clean_template(data: dict, *, issuer: str, shop) -> dict:
         raise ValidationFailed(_("A stacking group is up to 20 letters, digits, - or _."), code="invalid_group",
                                fields={"stacking_group": "invalid"})
     out["stacking_group"] = group
+    out["share_reward"] = _share_reward(data.get("share_reward_id"), issuer=issuer, shop=shop)
     return out
+
+
+def _share_reward(template_id, *, issuer: str, shop) -> CouponTemplate | None:
+    """The coupon a sharer earns: one of the same issuer's `reward` coupons."""
+    if template_id in (None, "", 0):
+        return None
+    template_id = whole_number(template_id, "share_reward_id", low=1, high=2**62, code="invalid_reward")
+    reward = CouponTemplate.objects.filter(pk=template_id, issuer=issuer, shop=shop, channel=Channel.REWARD).first()
+    if reward is None:
+        raise NotFound(_("Choose one of your reward coupons."), code="reward_not_found", fields={"share_reward_id": "unknown"})
+    return reward
 
 
 @transaction.atomic
@@ -173,7 +187,7 @@ def _validity(template: CouponTemplate, now) -> tuple[dt.datetime, dt.datetime]:
 
 
 @transaction.atomic
-def coupon_claim(*, user, template_id: int, how: str = "centre", channel: str = Channel.PUBLIC) -> Coupon:
+def coupon_claim(*, user, template_id: int, how: str = "centre", channel: str = Channel.PUBLIC, share=None) -> Coupon:
     """Give `user` one unit of the template, or a clear reason. Exact under any concurrency: the count moves
     only while units are left (conditional UPDATE) and the shopper's n-th unit is unique, so a lost race rolls
     the count back with the failed insert."""
@@ -186,8 +200,10 @@ def coupon_claim(*, user, template_id: int, how: str = "centre", channel: str = 
     if now < template.starts_at:
         raise BusinessRuleViolation(_("This coupon cannot be claimed yet."), code="coupon_not_started")
     held = Coupon.objects.filter(template=template, user=user).count()
-    if held >= template.per_user_limit:
+    if held >= template.per_user_limit and channel != Channel.REWARD:  # rewards are earned, one per friend's order
         raise BusinessRuleViolation(_("You have already claimed this coupon."), code="claim_limit")
+    if template.issued_count >= template.total_count:  # sold out: answer without queueing for the row lock
+        raise BusinessRuleViolation(_("All of these coupons have been claimed."), code="coupon_sold_out")
     if not CouponTemplate.objects.filter(pk=template.pk, issued_count__lt=F("total_count")).update(
             issued_count=F("issued_count") + 1):
         raise BusinessRuleViolation(_("All of these coupons have been claimed."), code="coupon_sold_out")
@@ -195,7 +211,7 @@ def coupon_claim(*, user, template_id: int, how: str = "centre", channel: str = 
     try:
         with transaction.atomic():
             return Coupon.objects.create(template=template, user=user, n=held + 1, claimed_at=now, how=how[:10],
-                                         valid_from=valid_from, valid_until=valid_until)
+                                         valid_from=valid_from, valid_until=valid_until, share=share)
     except IntegrityError:  # the same shopper's concurrent claim took this unit number first
         raise BusinessRuleViolation(_("You have already claimed this coupon."), code="claim_limit") from None
 
@@ -250,8 +266,10 @@ def hold_for_order(*, order_id: int, user_id: int, shop_id: int, adjustments: li
         if not CouponTemplate.objects.filter(pk=template_id, spent_amount__lte=F("budget_amount") - amount).update(
                 spent_amount=F("spent_amount") + amount):
             raise Conflict(_("This coupon's budget is used up."), code="coupon_budget_spent", fields={"coupons": "budget"})
-    platform = sum(a["amount"] for a in adjustments if a["source"] == "coupon" and a["funded_by"] == "platform")
-    CouponOrder.objects.create(order_id=order_id, user_id=user_id, shop_id=shop_id, platform_funded=platform)
+    platform = [a for a in adjustments if a["source"] == "coupon" and a["funded_by"] == "platform"]
+    CouponOrder.objects.create(order_id=order_id, user_id=user_id, shop_id=shop_id,
+                               platform_funded=sum(a["amount"] for a in platform),
+                               platform_shipping=sum(a["amount"] for a in platform if a["target"] == "shipping"))
 
 
 def _budgeted_amounts(parts: dict[int, int]) -> dict[int, int]:
@@ -294,6 +312,11 @@ def use_for_order(*, order_id: int, total: int) -> None:
     if not held:
         return
     Coupon.objects.filter(pk__in=[c[0] for c in held]).update(status=CouponStatus.USED, used_at=clock.now())
+    ShareReward.objects.bulk_create([  # a friend bought with a shared coupon: its sharer's reward waits for settlement
+        ShareReward(share_id=share_id, coupon_id=coupon_id, order_id=order_id)
+        for coupon_id, share_id in Coupon.objects.filter(pk__in=[c[0] for c in held], share__isnull=False,
+                                                         template__share_reward__isnull=False)
+        .values_list("pk", "share_id")], ignore_conflicts=True)
     for template_id, amount in _sum_by(held).items():
         CouponTemplate.objects.filter(pk=template_id).update(used_count=F("used_count") + 1,
                                                              used_amount=F("used_amount") + amount,
@@ -309,15 +332,18 @@ def use_for_order(*, order_id: int, total: int) -> None:
                              Entry(acct.merchant_pending(record.shop_id), -record.platform_funded)])
 
 
-def platform_share_left(lines) -> int:
-    """The platform's share of the discounts on the parts of the lines not refunded: each line keeps its
-    platform-funded discount × (units not refunded ÷ units), rounded down."""
+def platform_share_left(lines, *, shipping: int = 0, shipped: bool = False) -> int:
+    """The platform's share of the discounts on what the shopper kept: each line keeps its platform-funded
+    discount × (units not refunded ÷ units), rounded down; a platform free-shipping benefit (`shipping`) stays
+    unless every unit came back before the parcel left (then the shopper's shipping is refunded too)."""
     left = 0
+    kept_any = False
     for line in lines:
+        kept_any = kept_any or line.refunded_quantity < line.quantity
         funded = sum(d["amount"] for d in line.discounts or () if d.get("funded_by") == "platform")
         if funded:
             left += funded * (line.quantity - line.refunded_quantity) // line.quantity
-    return left
+    return left + (shipping if kept_any or shipped else 0)
 
 
 def claw_back_for_refund(*, order_id: int, key: str) -> None:
@@ -326,7 +352,10 @@ def claw_back_for_refund(*, order_id: int, key: str) -> None:
     record = CouponOrder.objects.select_for_update().filter(order_id=order_id, paid=True).first()
     if record is None or not record.platform_funded:
         return
-    owed = min(platform_share_left(order_lines_of(order_ids=[order_id])), record.platform_funded)
+    order = orders_by_id(order_ids=[order_id]).get(order_id)
+    shipped = order is not None and order.shipped_at is not None
+    owed = min(platform_share_left(order_lines_of(order_ids=[order_id]), shipping=record.platform_shipping,
+                                   shipped=shipped), record.platform_funded)
     back = record.subsidy_posted - owed
     if back <= 0:
         return
@@ -341,3 +370,91 @@ def settlement_subsidies(orders) -> dict[int, int]:
     deduction (settlement moves it on to the merchant with the order's own money)."""
     return {order_id: -posted for order_id, posted in CouponOrder.objects.filter(
         order_id__in=[o.pk for o in orders], subsidy_posted__gt=0).values_list("order_id", "subsidy_posted")}
+
+
+# ---------------------------------------------------------------- share-a-coupon
+
+SHARE_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def _share_code() -> str:
+    return "".join(secrets.choice(SHARE_CODE_ALPHABET) for _ in range(10))
+
+
+def share_link(*, user, template_id: int) -> CouponShare:
+    """The shopper's link to a public coupon (one per shopper and coupon: sharing again gives the same link)."""
+    now = clock.now()
+    template = CouponTemplate.objects.filter(pk=template_id, channel=Channel.PUBLIC, status=TemplateStatus.LIVE,
+                                             starts_at__lte=now, ends_at__gt=now).first()
+    if template is None:
+        raise NotFound(_("This coupon cannot be shared."), code="coupon_not_found")
+    existing = CouponShare.objects.filter(template=template, sharer=user).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return CouponShare.objects.create(template=template, sharer=user, code=_share_code())
+    except IntegrityError:  # the same shopper's concurrent share made it first
+        return CouponShare.objects.get(template=template, sharer=user)
+
+
+@transaction.atomic
+def coupon_claim_shared(*, user, code: str) -> Coupon:
+    """A friend claims the coupon through a shopper's link: an ordinary claim (units, per-shopper limit) that
+    remembers the link, so the sharer can be rewarded when the friend's order with it settles."""
+    share = CouponShare.objects.filter(code=str(code or "")[:12]).first()
+    if share is None:
+        raise NotFound(_("This link does not exist."), code="share_not_found")
+    if share.sharer_id == user.pk:
+        raise BusinessRuleViolation(_("This is your own link: send it to friends."), code="own_share")
+    coupon = coupon_claim(user=user, template_id=share.template_id, how="share", share=share)
+    CouponShare.objects.filter(pk=share.pk).update(claims=F("claims") + 1)
+    return coupon
+
+
+def rewards_decide(*, order_ids) -> dict[str, int]:
+    """Settlement settled these orders (after the return window): each waiting reward on them is granted — one
+    unit of the reward coupon to the sharer — unless the order was refunded in full (void). Exactly once: the
+    reward row is locked and moved by its state machine."""
+    done = {"granted": 0, "void": 0, "gone": 0}
+    waiting = list(ShareReward.objects.filter(order_id__in=list(order_ids), status=ShareRewardStatus.WAITING)
+                   .values_list("pk", flat=True))
+    if not waiting:
+        return done
+    orders = orders_by_id(order_ids=order_ids)
+    for reward_id in waiting:
+        status = _decide_one(reward_id, orders)
+        if status:
+            done[status] += 1
+    return done
+
+
+@transaction.atomic
+def _decide_one(reward_id: int, orders: dict) -> str:
+    reward = (ShareReward.objects.select_for_update().select_related("share", "share__sharer", "share__template")
+              .filter(pk=reward_id, status=ShareRewardStatus.WAITING).first())
+    if reward is None:
+        return ""
+    order = orders.get(reward.order_id)
+    target, coupon = ShareRewardStatus.VOID, None
+    if order is not None and order.refunded_total < order.total:
+        template_id = reward.share.template.share_reward_id
+        try:
+            coupon = coupon_claim(user=reward.share.sharer, template_id=template_id, how="reward",
+                                  channel=Channel.REWARD) if template_id else None
+            target = ShareRewardStatus.GRANTED if coupon else ShareRewardStatus.GONE
+        except (BusinessRuleViolation, NotFound):
+            target = ShareRewardStatus.GONE  # the reward coupon ran out or ended
+    SHARE_REWARD.check(reward.status, target)
+    reward.status, reward.reward_coupon, reward.decided_at = target, coupon, clock.now()
+    reward.save(update_fields=["status", "reward_coupon", "decided_at"])
+    return str(target)
+
+
+def rewards_void_for_refunded(*, order_id: int) -> int:
+    """A full refund voids the waiting rewards on the order at once (the sharer sees why)."""
+    order = orders_by_id(order_ids=[order_id]).get(order_id)
+    if order is None or order.refunded_total < order.total:
+        return 0
+    return ShareReward.objects.filter(order_id=order_id, status=ShareRewardStatus.WAITING).update(
+        status=ShareRewardStatus.VOID, decided_at=clock.now())

@@ -22,3 +22,13 @@ def give(user, template, how: str = "centre"):
     from quanzi.coupons.services import coupon_claim
 
     return coupon_claim(user=user, template_id=template.pk, how=how, channel=template.channel)
+
+
+def template_counts(*, template_id: int) -> dict:
+    """What a template issued, as the template says and as the rows say (the claim bench's exactness check)."""
+    from quanzi.coupons.models import Coupon, CouponTemplate
+
+    template = CouponTemplate.objects.get(pk=template_id)
+    rows = Coupon.objects.filter(template_id=template_id)
+    return {"issued": template.issued_count, "total": template.total_count, "written": rows.count(),
+            "holders": rows.values("user").distinct().count()}

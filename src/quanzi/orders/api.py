@@ -126,6 +126,7 @@ class AdjustmentOut(Schema):
 class LineDiscountOut(Schema):
     source: str
     ref: str
+    label: str = ""
     amount: MoneyOut
     funded_by: str
 

@@ -112,7 +112,7 @@ class OrderLine(models.Model):
     refunded_amount = models.BigIntegerField(default=0)
     returnable_7day = models.BooleanField(default=True)
     attribution = models.JSONField(default=dict, blank=True)  # filled once at placement, never changed
-    # Which discount took how much from this line: [{"source", "ref", "amount", "funded_by"}]; they sum to
+    # Which discount took how much from this line: [{"source", "ref", "label", "amount", "funded_by"}]; they sum to
     # unit_price × quantity − line_total. A refund of part of the line returns its share of line_total.
     discounts = models.JSONField(default=list, blank=True)
 

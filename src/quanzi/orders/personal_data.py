@@ -65,6 +65,8 @@ declare(
         "orders.OrderLine.title": "the product's title when bought",
         "orders.OrderLine.attribution": "where the purchase came from: ids of a share, note or live room",
         "orders.OrderEvent.data": "the timeline's parameters: numbers, amounts, statuses",
+        "orders.Order.adjustments": "the pricing pipeline's discounts: source, coupon id, offer name, amounts",
+        "orders.OrderLine.discounts": "each discount's share of the line: source, coupon id, offer name, amount",
         "orders.AfterSale.reason": "a reason code picked from a list",
         "orders.AfterSale.merchant_note": "the merchant's answer to the request",
         "orders.AfterSale.operator_note": "the platform's decision on the request",

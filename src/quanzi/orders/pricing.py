@@ -95,7 +95,7 @@ class PricedLine:
     quantity: int
     quote: PriceQuote
     attribution: dict = field(default_factory=dict)
-    discounts: list[dict] = field(default_factory=list)  # {"source", "ref", "amount", "funded_by"} per discount
+    discounts: list[dict] = field(default_factory=list)  # {"source", "ref", "label", "amount", "funded_by"} each
 
     @property
     def subtotal(self) -> int:
@@ -111,22 +111,22 @@ class PricedLine:
         return self.subtotal - self.discount
 
 
-def apply_adjustment(lines: list[PricedLine], adjustment: Adjustment, *, keep: int = 0) -> int:
-    """Spread an ITEMS discount over its lines in proportion to what each still costs, never below
-    zero per line and leaving at least `keep` fen on the lines together (an order is never free).
-    The rounding remainder goes to the lines with the largest remainders, the first such line on a tie
-    (core.money.allocate). Returns the amount actually taken (0: the adjustment does not apply)."""
+def apply_adjustment(lines: list[PricedLine], adjustment: Adjustment) -> int:
+    """Spread an ITEMS discount over its lines in proportion to what each can still give: what it costs now
+    less ¥0.01 per unit, for every unit keeps at least a fen (a refund of any unit returns money, and an
+    order is never free). The rounding remainder goes to the lines with the largest remainders, the first
+    such line on a tie (core.money.allocate). Returns the amount actually taken (0: it does not apply)."""
     from quanzi.core.money import allocate
 
     chosen = [i for i in (adjustment.lines or range(len(lines))) if 0 <= i < len(lines) and lines[i].quote.discountable]
-    room = sum(lines[i].net for i in chosen) - keep
-    amount = max(0, min(adjustment.amount, room, sum(ln.net for ln in lines) - keep))
+    rooms = [max(0, lines[i].net - lines[i].quantity) for i in chosen]
+    amount = max(0, min(adjustment.amount, sum(rooms)))
     if amount <= 0:
         return 0
-    for i, part in zip(chosen, allocate(amount, [lines[i].net for i in chosen]), strict=True):
+    for i, part in zip(chosen, allocate(amount, rooms), strict=True):
         if part:
-            lines[i].discounts.append({"source": adjustment.source, "ref": adjustment.ref, "amount": part,
-                                       "funded_by": adjustment.funded_by})
+            lines[i].discounts.append({"source": adjustment.source, "ref": adjustment.ref, "label": adjustment.label,
+                                       "amount": part, "funded_by": adjustment.funded_by})
     return amount
 
 

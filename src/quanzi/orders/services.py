@@ -166,7 +166,7 @@ class ShopGroup:
         if adjustment.target == pricing.SHIPPING:
             taken = max(0, min(adjustment.amount, self.shipping_fee - self.shipping_discount))
         else:
-            taken = pricing.apply_adjustment(self.lines, adjustment, keep=1)  # an order always costs ≥ 1 fen
+            taken = pricing.apply_adjustment(self.lines, adjustment)  # every unit keeps at least 1 fen
         if taken:
             self.applied.append(adjustment.record(taken))
         return taken

@@ -32,6 +32,9 @@ class StorefrontConfig(AppConfig):
             ("search.tabs", TEMPLATE, "Search page: tabs after Goods. `key` is the `type=` value, `label` the "
                                       "tab, `extra['placeholder']` the search box hint; the template renders the "
                                       "results of the chosen tab only (`context` fetches them)."),
+            ("checkout.offers", TEMPLATE, "Checkout: offers the shopper picks (coupons, points), inside the order "
+                                          "form above the totals; a choice that re-prices the page submits the "
+                                          "`checkout-refresh` GET form, the chosen value rides in the order form."),
             ("checkout.notices", TEMPLATE, "Checkout: notices under the totals."),
             ("order.line_actions", TEMPLATE, "Order detail: actions of one order line (rendered per line, with `line`)."),
             ("order.panels", TEMPLATE, "Order detail: cards between the order's facts and its timeline."),

@@ -175,10 +175,16 @@ def _chosen_address(addresses: list, wanted) -> object | None:
 def _checkout_page(request, items, mode, *, error_ctx: dict | None = None, address_id=None, notes=None):
     context = {"mode": mode, "items": items, "notes": notes or {}, **(error_ctx or {}),
                "pay_minutes": settings.QUANZI["PAYMENT_TIMEOUT_SECONDS"] // 60}
+    choices = page_hooks.checkout_context(request)  # the offers the shopper picked (coupons…)
     try:
-        context["quote"] = services.checkout_quote(user=request.user, items=items)
+        context["quote"] = services.checkout_quote(user=request.user, items=items, context=choices)
     except DomainError as exc:
         context.setdefault("error", exc.message)
+        if choices:  # a choice that cannot be used: say why, and price the page as checkout would choose
+            try:
+                context["quote"] = services.checkout_quote(user=request.user, items=items)
+            except DomainError:
+                pass
     addresses = address_list(user=request.user)
     context.update(addresses=addresses, address=_chosen_address(addresses, address_id),
                    self_url=request.get_full_path())

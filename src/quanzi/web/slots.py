@@ -5,10 +5,10 @@ declares `console.nav`, …) with `declare_slot()`; any app fills one from its `
 
     from quanzi.web.slots import SlotEntry, slots
 
-    slots.register(SlotEntry(slot="product.sections", key="coupons",
-                             template="coupons/partials/product_coupons.html", order=30))
-    slots.register(SlotEntry(slot="console.nav", key="coupons", label=_("Coupons"),
-                             url="coupons:merchant_coupons", active="coupons", order=70))
+    slots.register(SlotEntry(slot="product.sections", key="giftcards",
+                             template="giftcards/partials/product_giftcards.html", order=30))
+    slots.register(SlotEntry(slot="console.nav", key="giftcards", label=_("Gift cards"),
+                             url="giftcards:merchant_giftcards", active="giftcards", order=70))
 
 Two kinds of slot:
 - *template* slots render each entry's partial template, in order, with the page's context
@@ -50,12 +50,12 @@ class SlotDeclaration:
 @dataclass(frozen=True)
 class SlotEntry:
     slot: str
-    key: str  # unique within the slot ("coupons", "coupons.product")
+    key: str  # unique within the slot ("giftcards", "giftcards.product")
     template: str = ""  # template slots: the partial to render
     context: Callable[[Any], dict] | None = None  # template slots: extra variables from the page's context
     stylesheets: tuple[str, ...] = ()  # template slots: static CSS paths the page links in its <head>
     label: Any = ""  # link slots (and tabs such as search.tabs): text (a lazy translation)
-    url: str = ""  # link slots: a URL name ("coupons:merchant_coupons") or a path ("/admin/")
+    url: str = ""  # link slots: a URL name ("giftcards:merchant_giftcards") or a path ("/admin/")
     url_args: Callable[[Any], list] | None = None  # link slots: arguments for reversing `url`
     query: str = ""  # link slots: a query string added to the URL ("status__exact=requested")
     icon: str = ""  # link slots: an icon name (includes/icon.html) or an emoji

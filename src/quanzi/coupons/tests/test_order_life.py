@@ -20,7 +20,8 @@ def test_checkout_takes_the_best_coupon_and_spreads_it_over_the_lines(shopper, s
     assert [a["ref"] for a in order.adjustments] == [str(big.pk)]  # one per stacking group: the bigger one
     assert (order.items_total, order.discount_total, order.total) == (10000, 1500, 8500 + 800)
     lines = {ln.sku_id: ln for ln in order.lines.all()}
-    assert lines[tee.pk].discounts == [{"source": "coupon", "ref": str(big.pk), "amount": 900, "funded_by": "merchant"}]
+    assert lines[tee.pk].discounts == [{"source": "coupon", "ref": str(big.pk), "label": "¥15 off over ¥99",
+                                        "amount": 900, "funded_by": "merchant"}]
     assert (lines[tee.pk].line_total, lines[mug.pk].line_total) == (5100, 3400)
     big.refresh_from_db()
     small.refresh_from_db()
@@ -83,3 +84,63 @@ def test_paying_uses_it_and_the_platform_pays_the_merchant_its_share(
     assert -balance(code=f"merchant:{shop.pk}:pending") == order.total + 2000
     ledger_balanced()
     assert Coupon.objects.get(pk=coupon.pk).held_amount == 2000
+
+
+def test_refunding_a_line_returns_its_share_and_claws_back_the_subsidy_then_settlement_balances(
+        shopper, shop, tee_and_mug, coupon_template, claim, checkout, pay, ledger_balanced):
+    from quanzi.orders.aftersales import aftersale_approve, aftersale_request
+    from quanzi.settlement.services import order_settle
+
+    tee, mug = tee_and_mug
+    claim(shopper, coupon_template(name="Platform ¥20", amount_off=2000))
+    orders, payment = checkout(shopper, [(tee, 2), (mug, 1)])  # ¥160 − ¥20 = ¥140 (free shipping)
+    pay(payment.number)
+    order = orders[0]
+    lines = {ln.sku_id: ln for ln in order.lines.all()}
+    tee_line = lines[tee.pk]
+    assert (tee_line.line_total, lines[mug.pk].line_total) == (12000 - 1500, 4000 - 500)
+    request = aftersale_request(user=shopper, order_id=order.pk, line_id=tee_line.pk, kind="refund_only",
+                                quantity=1, reason="changed_mind")
+    aftersale_approve(shop=shop, after_sale_id=request.pk)
+    tee_line.refresh_from_db()
+    assert tee_line.refunded_amount == 10500 // 2  # half of what the shopper paid for two tees
+    record = CouponOrder.objects.get(order_id=order.pk)
+    assert (record.platform_funded, record.subsidy_posted) == (2000, 1500 - 750 + 500)
+    assert balance(code="expense:coupons") == 2000 - 750
+    order.refresh_from_db()
+    settlement = order_settle(order_id=order.pk)
+    assert settlement.deducted == -1250  # the platform's remaining share reaches the merchant with the order
+    assert -balance(code=f"merchant:{shop.pk}:pending") == 0
+    assert -balance(code=f"merchant:{shop.pk}:available") == settlement.net == order.total - order.refunded_total + 1250 - settlement.fee
+    ledger_balanced()
+
+
+def test_a_shared_coupon_rewards_the_sharer_only_when_the_friends_order_settles_unrefunded(
+        shopper, make_shopper, shop, tee_and_mug, coupon_template, checkout, pay):
+    from quanzi.core.errors import BusinessRuleViolation
+    from quanzi.coupons.models import ShareReward
+    from quanzi.coupons.services import coupon_claim_shared, rewards_decide, share_link
+    from quanzi.orders.services import order_refund_all
+
+    tee, _mug = tee_and_mug
+    reward = coupon_template(shop=shop, name="分享奖励 ¥5", amount_off=500, channel="reward", total_count=10)
+    shared = coupon_template(shop=shop, name="好友券 ¥8", amount_off=800, share_reward_id=reward.pk)
+    link = share_link(user=shopper, template_id=shared.pk)
+    assert share_link(user=shopper, template_id=shared.pk) == link  # sharing again: the same link
+    with pytest.raises(BusinessRuleViolation):
+        coupon_claim_shared(user=shopper, code=link.code)  # not to oneself
+    friends = [make_shopper(), make_shopper()]
+    for friend in friends:
+        coupon_claim_shared(user=friend, code=link.code)
+    link.refresh_from_db()
+    assert link.claims == 2
+    assert not ShareReward.objects.exists()  # a claim earns nothing
+    kept, refunded = (checkout(f, [(tee, 1)], addr=f.addresses.get())[0] for f in friends)
+    for orders in (kept, refunded):
+        pay(orders[0].payment_number)
+    assert ShareReward.objects.filter(status="waiting").count() == 2
+    order_refund_all(order_id=refunded[0].pk, reason="out of stock")
+    assert rewards_decide(order_ids=[kept[0].pk, refunded[0].pk]) == {"granted": 1, "void": 0, "gone": 0}
+    assert sorted(ShareReward.objects.values_list("status", flat=True)) == ["granted", "void"]
+    assert Coupon.objects.filter(user=shopper, template=reward, how="reward").count() == 1
+    assert rewards_decide(order_ids=[kept[0].pk]) == {"granted": 0, "void": 0, "gone": 0}  # once

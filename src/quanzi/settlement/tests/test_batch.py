@@ -86,7 +86,7 @@ def test_orders_settle_equals_order_settle_order_by_order(twins, ledger_balanced
     for single, batched in twins:
         assert _settled(single) == _settled(batched)
     assert published == [[s.pk] for s, _b in twins] + [sorted(batch_ids)]  # one event per call, none for a no-op
-    assert len(ctx.captured_queries) <= 22  # constant: savepoints, locks, reads, ledger, writes, the event (+2: live host commission)
+    assert len(ctx.captured_queries) <= 23  # constant: savepoints, locks, reads, ledger, writes, the event (+2: live host commission, +1: platform coupon subsidies)
     ledger_balanced()
 
 

@@ -108,7 +108,8 @@ def test_product_page_shows_price_range_options_stock_and_shop(
     # 8 for the page + 1 each for "is a group buy / flash sale / bargain running on this product?" (their blocks)
     # + 1 "does a distribution plan pay for sharing it?" (the share button's "earn ¥x")
     # + 1 "which guarantees does the shop keep, with a deposit covering them?" (the badges)
-    with django_assert_max_num_queries(13):
+    # + 1 "which coupons cover this product?" (领券)
+    with django_assert_max_num_queries(14):
         response = client.get(f"/p/{product.pk}/")
 
     page = text(response)

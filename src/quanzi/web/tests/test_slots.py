@@ -88,17 +88,17 @@ def test_the_real_configuration_passes_the_check():
 
 
 def test_an_entry_for_a_slot_nobody_declared_is_an_error(registered):
-    registered(SlotEntry(slot="product.sectoins", key="coupons", template="coupons/partials/product_coupons.html"))
+    registered(SlotEntry(slot="product.sectoins", key="giftcards", template="giftcards/partials/product_giftcards.html"))
 
     errors = _slot_errors()
 
     assert [e.id for e in errors] == ["web.E001"]
-    assert "product.sectoins" in errors[0].msg and "coupons" in errors[0].msg
+    assert "product.sectoins" in errors[0].msg and "giftcards" in errors[0].msg
 
 
 def test_entries_must_fit_their_kind_of_slot(registered):
-    registered(SlotEntry(slot="product.sections", key="coupons"),  # a template slot without a template
-               SlotEntry(slot="console.nav", key="coupons", label="Coupons"))  # a link without a url
+    registered(SlotEntry(slot="product.sections", key="giftcards"),  # a template slot without a template
+               SlotEntry(slot="console.nav", key="giftcards", label="Gift cards"))  # a link without a url
 
     assert sorted(e.id for e in _slot_errors()) == ["web.E002", "web.E003"]
 
@@ -107,9 +107,9 @@ def test_a_slot_is_declared_once_with_one_kind_and_owner():
     assert declaration("product.sections").kind == TEMPLATE and declaration("console.nav").kind == LINKS
     declare_slot("product.sections", kind=TEMPLATE, doc="again", owner="storefront")  # the same again: fine
     with pytest.raises(ValueError):
-        declare_slot("product.sections", kind=LINKS, doc="a clash", owner="coupons")
+        declare_slot("product.sections", kind=LINKS, doc="a clash", owner="giftcards")
     with pytest.raises(ValueError):
-        declare_slot("coupons.box", kind="sidebar", doc="an unknown kind", owner="coupons")
+        declare_slot("giftcards.box", kind="sidebar", doc="an unknown kind", owner="giftcards")
 
 
 # ---------------------------------------------------------------- rendering
@@ -117,39 +117,39 @@ def test_a_slot_is_declared_once_with_one_kind_and_owner():
 
 def test_template_slot_renders_entries_in_order_with_their_own_context(registered, feature_templates):
     registered(
-        SlotEntry(slot="tests.sections", key="coupons.late", template="coupons/partials/product_coupons.html",
-                  context=lambda ctx: {"coupon_text": "second"}, order=999),
-        SlotEntry(slot="tests.sections", key="coupons.early", template="coupons/partials/product_coupons.html",
-                  context=lambda ctx: {"coupon_text": "first"}, order=-1),
+        SlotEntry(slot="tests.sections", key="giftcards.late", template="giftcards/partials/product_giftcards.html",
+                  context=lambda ctx: {"giftcard_text": "second"}, order=999),
+        SlotEntry(slot="tests.sections", key="giftcards.early", template="giftcards/partials/product_giftcards.html",
+                  context=lambda ctx: {"giftcard_text": "first"}, order=-1),
     )
 
     html = render('{% slot "tests.sections" %}', product={"title": "Tea"})
 
     assert html.index("first") < html.index("second")
-    assert html.count('data-testid="coupons-section"') == 2 and "Coupons for Tea" in html
+    assert html.count('data-testid="giftcards-section"') == 2 and "Gift cards for Tea" in html
 
 
 def test_visible_hides_an_entry_and_its_context_is_never_asked(registered, feature_templates):
     def must_not_run(ctx):
         raise AssertionError("a hidden entry fetched its data")
 
-    registered(SlotEntry(slot="tests.sections", key="coupons", template="coupons/partials/product_coupons.html",
+    registered(SlotEntry(slot="tests.sections", key="giftcards", template="giftcards/partials/product_giftcards.html",
                          visible=lambda ctx: ctx["product"]["title"] == "Tea", context=must_not_run))
 
-    assert 'data-testid="coupons-section"' not in render('{% slot "tests.sections" %}', product={"title": "Milk"})
+    assert 'data-testid="giftcards-section"' not in render('{% slot "tests.sections" %}', product={"title": "Milk"})
 
 
 def test_visible_hides_a_link(registered):
-    registered(SlotEntry(slot="tests.staff_menu", key="coupons.ops", label="Coupon ops", url="/coupons/ops/",
+    registered(SlotEntry(slot="tests.staff_menu", key="giftcards.ops", label="Coupon ops", url="/giftcards/ops/",
                          visible=staff_only),
-               SlotEntry(slot="tests.menu", key="coupons.mine", label="My coupons", url="/coupons/",
+               SlotEntry(slot="tests.menu", key="giftcards.mine", label="My giftcards", url="/giftcards/",
                          visible=lambda ctx: False))
     source = ('{% slot_links "tests.staff_menu" as links %}{% for l in links %}[{{ l.label }}]{% endfor %}'
               '{% slot_links "tests.menu" as menu %}{% for l in menu %}[{{ l.label }}]{% endfor %}')
 
     assert "[Coupon ops]" in render(source, user=Staff())
     assert "[Coupon ops]" not in render(source, user=Shopper())
-    assert "[My coupons]" not in render(source, user=Staff())
+    assert "[My giftcards]" not in render(source, user=Staff())
 
 
 def test_slot_arguments_reach_the_partial_and_visible(registered, feature_templates):
@@ -157,20 +157,20 @@ def test_slot_arguments_reach_the_partial_and_visible(registered, feature_templa
         def __init__(self, pk):
             self.pk = pk
 
-    registered(SlotEntry(slot="tests.lines", key="coupons", template="coupons/partials/line_action.html",
+    registered(SlotEntry(slot="tests.lines", key="giftcards", template="giftcards/partials/line_action.html",
                          visible=lambda ctx: ctx["line"].pk != 2))
     source = '{% for ln in lines %}<li>{% slot "tests.lines" line=ln %}</li>{% endfor %}'
 
     html = render(source, lines=[Line(1), Line(2)])
 
-    assert 'data-testid="coupon-line-1"' in html and "coupon-line-2" not in html
+    assert 'data-testid="giftcard-line-1"' in html and "giftcard-line-2" not in html
 
 
 def test_key_renders_only_the_chosen_entry(registered, feature_templates):
-    registered(SlotEntry(slot="tests.tabs", key="coupons", label="Coupons",
-                         template="coupons/partials/product_coupons.html", context=lambda ctx: {"coupon_text": "A"}),
+    registered(SlotEntry(slot="tests.tabs", key="giftcards", label="Gift cards",
+                         template="giftcards/partials/product_giftcards.html", context=lambda ctx: {"giftcard_text": "A"}),
                SlotEntry(slot="tests.tabs", key="vouchers", label="Vouchers",
-                         template="coupons/partials/product_coupons.html", context=lambda ctx: {"coupon_text": "B"}))
+                         template="giftcards/partials/product_giftcards.html", context=lambda ctx: {"giftcard_text": "B"}))
 
     html = render('{% slot "tests.tabs" key="vouchers" %}', product={"title": "x"})
 
@@ -178,18 +178,18 @@ def test_key_renders_only_the_chosen_entry(registered, feature_templates):
 
 
 def test_links_reverse_url_names_keep_paths_add_queries_and_mark_the_active_one(registered):
-    registered(SlotEntry(slot="tests.menu", key="coupons", label="Coupons", url="/merchant/coupons/",
-                         active="coupons", testid="console-nav-coupons"),
-               SlotEntry(slot="tests.menu", key="coupons.orders", label="Orders", url="storefront:order_list",
+    registered(SlotEntry(slot="tests.menu", key="giftcards", label="Gift cards", url="/merchant/giftcards/",
+                         active="giftcards", testid="console-nav-giftcards"),
+               SlotEntry(slot="tests.menu", key="giftcards.orders", label="Orders", url="storefront:order_list",
                          query="tab=paid"),
-               SlotEntry(slot="tests.menu", key="coupons.gone", label="Gone", url="coupons:not_mounted"))
+               SlotEntry(slot="tests.menu", key="giftcards.gone", label="Gone", url="giftcards:not_mounted"))
 
-    links = {link["key"]: link for link in _links("tests.menu", console_tab="coupons")}
+    links = {link["key"]: link for link in _links("tests.menu", console_tab="giftcards")}
 
-    assert links["coupons"]["url"] == "/merchant/coupons/" and links["coupons"]["active"] is True
-    assert links["coupons"]["testid"] == "console-nav-coupons"
-    assert links["coupons.orders"]["url"] == "/orders/?tab=paid" and links["coupons.orders"]["active"] is False
-    assert "coupons.gone" not in links  # a URL that does not reverse is left out, not a dead link
+    assert links["giftcards"]["url"] == "/merchant/giftcards/" and links["giftcards"]["active"] is True
+    assert links["giftcards"]["testid"] == "console-nav-giftcards"
+    assert links["giftcards.orders"]["url"] == "/orders/?tab=paid" and links["giftcards.orders"]["active"] is False
+    assert "giftcards.gone" not in links  # a URL that does not reverse is left out, not a dead link
 
 
 def _links(name, **context):
@@ -199,16 +199,16 @@ def _links(name, **context):
 
 
 def test_entries_come_in_order_then_registration_order(registered):
-    registered(SlotEntry(slot="tests.menu", key="coupons.b", label="B", url="/b/", order=50),
-               SlotEntry(slot="tests.menu", key="coupons.a", label="A", url="/a/", order=50),
-               SlotEntry(slot="tests.menu", key="coupons.first", label="First", url="/first/", order=10))
+    registered(SlotEntry(slot="tests.menu", key="giftcards.b", label="B", url="/b/", order=50),
+               SlotEntry(slot="tests.menu", key="giftcards.a", label="A", url="/a/", order=50),
+               SlotEntry(slot="tests.menu", key="giftcards.first", label="First", url="/first/", order=10))
 
-    assert [e.key for e in entries("tests.menu")] == ["coupons.first", "coupons.b", "coupons.a"]
+    assert [e.key for e in entries("tests.menu")] == ["giftcards.first", "giftcards.b", "giftcards.a"]
 
 
 def test_slot_styles_links_the_entries_stylesheets_once(registered):
-    registered(SlotEntry(slot="tests.sections", key="coupons", template="x.html",
-                         stylesheets=("coupons/css/coupons.css", "web/css/shared.css")),
+    registered(SlotEntry(slot="tests.sections", key="giftcards", template="x.html",
+                         stylesheets=("giftcards/css/giftcards.css", "web/css/shared.css")),
                SlotEntry(slot="tests.tabs", key="vouchers", template="x.html",
                          stylesheets=("web/css/shared.css", "vouchers/css/vouchers.css")),
                SlotEntry(slot="tests.tabs", key="hidden", template="x.html", stylesheets=("hidden/css/hidden.css",),
@@ -216,11 +216,11 @@ def test_slot_styles_links_the_entries_stylesheets_once(registered):
 
     html = render('{% slot_styles "tests.sections" "tests.tabs" %}')
 
-    assert html == ('<link rel="stylesheet" href="/static/coupons/css/coupons.css">'
+    assert html == ('<link rel="stylesheet" href="/static/giftcards/css/giftcards.css">'
                     '<link rel="stylesheet" href="/static/web/css/shared.css">'
                     '<link rel="stylesheet" href="/static/vouchers/css/vouchers.css">'
                     '<link rel="stylesheet" href="/static/hidden/css/hidden.css">')
-    assert "coupons.css" not in render('{% slot_styles "tests.sections" "tests.tabs" key="vouchers" %}')
+    assert "giftcards.css" not in render('{% slot_styles "tests.sections" "tests.tabs" key="vouchers" %}')
 
 
 def test_every_page_that_renders_a_template_slot_links_its_entries_stylesheets():
