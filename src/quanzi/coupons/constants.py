@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MAX_PER_USER = 10  # the most a template may let one shopper claim
 MAX_TOTAL = 10_000_000  # units one template may issue
@@ -36,13 +37,13 @@ class Channel(models.TextChoices):
 
 
 class TemplateStatus(models.TextChoices):
-    LIVE = "live", _("Live")
+    LIVE = "live", pgettext_lazy("coupon status", "Live")
     PAUSED = "paused", _("Paused")
     ENDED = "ended", _("Ended")
 
 
 class CouponStatus(models.TextChoices):
-    AVAILABLE = "available", _("Available")
+    AVAILABLE = "available", pgettext_lazy("coupon status", "Available")
     HELD = "held", _("Held by an unpaid order")
     USED = "used", _("Used")
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from quanzi.core import clock
 from quanzi.coupons.constants import (
@@ -38,7 +39,7 @@ class CouponTemplate(models.Model):
     scope_ids = models.JSONField(_("shop, category or product ids"), default=list, blank=True)
     new_users_only = models.BooleanField(_("new customers only"), default=False)  # no paid order yet
     channel = models.CharField(_("how shoppers get it"), max_length=10, choices=Channel.choices, default=Channel.PUBLIC)
-    code = models.CharField(_("code"), max_length=32, null=True, blank=True, unique=True)  # upper case
+    code = models.CharField(pgettext_lazy("coupon", "code"), max_length=32, null=True, blank=True, unique=True)  # upper case
     starts_at = models.DateTimeField(_("claimable from"), default=clock.now)
     ends_at = models.DateTimeField(_("claimable until"))
     valid_days = models.PositiveSmallIntegerField(_("valid for days after claim"), null=True, blank=True)

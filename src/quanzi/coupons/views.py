@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from quanzi.catalog.selectors import category_list, shop_products_for_console
@@ -155,7 +156,7 @@ def mine(request):
                      "order": order, "not_started": c.valid_from > now,
                      "use_url": reverse("storefront:shop", args=[t.shop_id]) if t.issuer == Issuer.SHOP else home})
     base = reverse("coupons:mine")
-    labels = {"available": _("Available"), "used": _("Used"), "expired": _("Expired"), "shared": _("Shared")}
+    labels = {"available": pgettext("coupon status", "Available"), "used": _("Used"), "expired": _("Expired"), "shared": _("Shared")}
     tabs = [{"url": f"{base}?tab={k}", "label": labels[k], "active": k == tab, "testid": f"cp-mine-tab-{k}"}
             for k in MINE_TABS]
     shares = selectors.shares_of_user(user=request.user) if tab == "shared" else []
