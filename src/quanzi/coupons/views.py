@@ -34,7 +34,7 @@ from quanzi.coupons.constants import (
 from quanzi.orders.selectors import orders_by_id
 from quanzi.shops.access import merchant_required
 from quanzi.web.forms import parse_int, parse_yuan
-from quanzi.web.helpers import error_context, login_required, next_url, redirect
+from quanzi.web.helpers import error_context, login_required, next_url, redirect, staff_required
 
 ISSUER_TABS = ("", Issuer.PLATFORM, Issuer.SHOP)
 MINE_TABS = ("available", "used", "expired", "shared")
@@ -324,27 +324,19 @@ def merchant_status(request, template_id: int):
 
 # ---------------------------------------------------------------- operator
 
-def _staff(request) -> None:
-    if not request.user.is_authenticated or not request.user.is_staff:
-        raise Http404
-
-
-@login_required
+@staff_required
 def ops(request):
-    _staff(request)
     return TemplateResponse(request, "coupons/ops.html", {"rows": _rows(selectors.platform_templates())})
 
 
-@login_required
+@staff_required
 def ops_new(request):
-    _staff(request)
     return _form_page(request, issuer=Issuer.PLATFORM, shop=None, template="coupons/ops_new.html", extra={},
                       done_url=reverse("coupons:ops"))
 
 
-@login_required
+@staff_required  # before the method check: to anyone else the address does not exist
 def ops_status(request, template_id: int):
-    _staff(request)  # before the method check: to anyone else the address does not exist
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     return _set_status(request, template_id=template_id, shop=None, back=reverse("coupons:ops"))

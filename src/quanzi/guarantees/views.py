@@ -27,7 +27,7 @@ from quanzi.payments.services import payment_pay_url
 from quanzi.shops.access import merchant_required
 from quanzi.shops.selectors import shop_get_selling
 from quanzi.web.forms import parse_yuan
-from quanzi.web.helpers import error_context, login_required
+from quanzi.web.helpers import error_context, login_required, staff_required
 
 
 def _kinds() -> list[dict]:
@@ -148,21 +148,14 @@ def merchant_claim(request, number: str):
 
 # ---------------------------------------------------------------- operator
 
-def _staff(request) -> None:
-    if not request.user.is_authenticated or not request.user.is_staff:
-        raise Http404
-
-
-@login_required
+@staff_required
 def ops_queue(request):
-    _staff(request)
     return TemplateResponse(request, "guarantees/ops_queue.html",
                             {"queue": selectors.claims_awaiting_decision()})
 
 
-@login_required
+@staff_required
 def ops_claim(request, number: str):
-    _staff(request)
     claim = selectors.claim_for_operator(number=number)
     if claim is None:
         raise Http404

@@ -4,7 +4,7 @@ and the operator's page (/ops/search/: platform synonyms, top and zero-result qu
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from quanzi.core.errors import DomainError
 from quanzi.search import selectors, services
 from quanzi.shops.access import merchant_required
-from quanzi.web.helpers import int_or_none, login_required
+from quanzi.web.helpers import int_or_none, staff_required
 
 
 def suggestions(request):
@@ -51,14 +51,8 @@ def merchant_synonym_delete(request, synonym_id: int):
     return HttpResponseRedirect(reverse("search:merchant_synonyms"))
 
 
-def _staff(request) -> None:
-    if not request.user.is_authenticated or not request.user.is_staff:
-        raise Http404
-
-
-@login_required
+@staff_required
 def ops(request):
-    _staff(request)
     if request.method == "POST":
         remove = int_or_none(request.POST.get("delete"))
         if remove:

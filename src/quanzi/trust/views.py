@@ -4,7 +4,6 @@ with why each rule fired, its accounts and attributes drawn as a small graph, an
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -14,16 +13,11 @@ from django.views.decorators.http import require_POST
 from quanzi.core.errors import DomainError
 from quanzi.trust import selectors, services
 from quanzi.trust.constants import CaseState
+from quanzi.web.helpers import staff_required
 
 
-def _staff(request) -> None:
-    if not request.user.is_staff:
-        raise Http404
-
-
-@login_required
+@staff_required
 def queue(request):
-    _staff(request)
     state = request.GET.get("state", CaseState.OPEN)
     state = state if state in CaseState.values else CaseState.OPEN
     counts = selectors.case_counts()
@@ -33,10 +27,9 @@ def queue(request):
                                                           "state": state})
 
 
-@login_required
+@staff_required
 @require_POST
 def run(request):
-    _staff(request)
     try:
         counts = services.detection_run()
         messages.success(request, _("Detection ran: %(o)d cases opened, %(u)d updated.")
@@ -46,9 +39,8 @@ def run(request):
     return HttpResponseRedirect(reverse("trust:queue"))
 
 
-@login_required
+@staff_required
 def case(request, number: str):
-    _staff(request)
     found = selectors.case_get(number=number)
     if found is None:
         raise Http404

@@ -13,7 +13,7 @@ from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -47,6 +47,19 @@ def login_required(view):
             next_url = safe_url(request, next_url, "/")
             return hx_redirect(f"{resolve_url(settings.LOGIN_URL)}?next={quote(next_url, safe='/')}")
         return redirect_to_login(next_url)
+
+    return wrapper
+
+
+def staff_required(view):
+    """Operator pages: the login first, then 404 for anyone not staff (the same answer as an unknown page)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_staff:
+            raise Http404
+        return view(request, *args, **kwargs)
 
     return wrapper
 
