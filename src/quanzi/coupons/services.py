@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from quanzi.catalog.selectors import category_ids_with_children, product_ids_of_shop
 from quanzi.core import clock
 from quanzi.core.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
+from quanzi.core.events import publish
 from quanzi.core.money import MAX_AMOUNT
 from quanzi.core.ratelimit import hit
 from quanzi.core.text import check_text
@@ -40,6 +41,7 @@ from quanzi.coupons.constants import (
     ShareRewardStatus,
     TemplateStatus,
 )
+from quanzi.coupons.events import ShareRewarded
 from quanzi.coupons.models import Coupon, CouponOrder, CouponShare, CouponTemplate, ShareReward
 from quanzi.coupons.states import SHARE_REWARD, TEMPLATE
 from quanzi.ledger.services import Entry, ledger_post
@@ -448,6 +450,9 @@ def _decide_one(reward_id: int, orders: dict) -> str:
     SHARE_REWARD.check(reward.status, target)
     reward.status, reward.reward_coupon, reward.decided_at = target, coupon, clock.now()
     reward.save(update_fields=["status", "reward_coupon", "decided_at"])
+    if coupon is not None:
+        publish(ShareRewarded(sharer_id=reward.share.sharer_id, reward_coupon_id=coupon.pk,
+                              reward_name=coupon.template.name, order_id=reward.order_id))
     return str(target)
 
 

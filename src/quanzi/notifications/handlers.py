@@ -11,6 +11,7 @@ from quanzi.commission.events import CommissionAccrued, CommissionReleased
 from quanzi.content.events import Commented, NoteLiked
 from quanzi.core.events import subscribe
 from quanzi.core.money import format_yuan
+from quanzi.coupons.events import ShareRewarded
 from quanzi.notifications.constants import Kind
 from quanzi.notifications.services import notify
 from quanzi.orders.events import OrderDelivered, OrderRefunded, OrderShipped
@@ -28,6 +29,7 @@ MSG_SHIPPED = gettext_noop("Your order %(number)s has shipped")
 MSG_DELIVERED = gettext_noop("Your order %(number)s was delivered")
 MSG_REFUNDED = gettext_noop("A refund of ¥%(amount)s for order %(number)s is on its way")
 MSG_REVIEW_REPLY = gettext_noop("%(shop)s replied to your review")
+MSG_SHARE_REWARD = gettext_noop("A friend bought with the coupon you shared: “%(name)s” is in your coupons")
 MSG_COMMISSION = gettext_noop("A friend bought “%(title)s” through your share: ¥%(amount)s commission, pending until "
                               "the return window closes")
 MSG_COMMISSION_TEAM = gettext_noop("Someone in your team sold “%(title)s”: ¥%(amount)s commission, pending")
@@ -140,3 +142,10 @@ def on_commission_accrued(event: CommissionAccrued) -> None:
 def on_commission_released(event: CommissionReleased) -> None:
     notify(recipient_id=event.beneficiary_id, kind=Kind.EARNINGS, message=MSG_COMMISSION_RELEASED,
            target_type="earnings", target_id=event.order_id, params={"amount": format_yuan(event.amount)})
+
+
+@subscribe(ShareRewarded)
+def on_share_rewarded(event: ShareRewarded) -> None:
+    """The sharer of a coupon learns that a friend's order with it earned them the reward coupon."""
+    notify(recipient_id=event.sharer_id, kind=Kind.EARNINGS, message=MSG_SHARE_REWARD, target_type="coupons",
+           target_id=event.reward_coupon_id, params={"name": event.reward_name})

@@ -18,7 +18,7 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.CASCADE,
                               null=True, blank=True, related_name="+")
-    target_type = models.CharField(max_length=20, blank=True)  # note | user | order | review
+    target_type = models.CharField(max_length=20, blank=True)  # note | user | order | review | earnings | coupons | live
     target_id = models.BigIntegerField(null=True, blank=True)
     message = models.CharField(max_length=200)  # English msgid, translated by text()
     text_params = models.JSONField(default=dict, blank=True)
@@ -59,6 +59,8 @@ class Notification(models.Model):
             return f"/p/{params['product_id']}/"
         if self.target_type == "earnings":
             return "/me/earnings/"
+        if self.target_type == "coupons":
+            return "/me/coupons/"
         if self.target_type == "live" and params.get("number"):
             return f"/live/{params['number']}/"
         return "/notifications/"

@@ -116,7 +116,7 @@ def test_refunding_a_line_returns_its_share_and_claws_back_the_subsidy_then_sett
 
 
 def test_a_shared_coupon_rewards_the_sharer_only_when_the_friends_order_settles_unrefunded(
-        shopper, make_shopper, shop, tee_and_mug, coupon_template, checkout, pay):
+        shopper, make_shopper, shop, tee_and_mug, coupon_template, checkout, pay, django_capture_on_commit_callbacks):
     from quanzi.core.errors import BusinessRuleViolation
     from quanzi.coupons.models import ShareReward
     from quanzi.coupons.services import coupon_claim_shared, rewards_decide, share_link
@@ -140,7 +140,12 @@ def test_a_shared_coupon_rewards_the_sharer_only_when_the_friends_order_settles_
         pay(orders[0].payment_number)
     assert ShareReward.objects.filter(status="waiting").count() == 2
     order_refund_all(order_id=refunded[0].pk, reason="out of stock")
-    assert rewards_decide(order_ids=[kept[0].pk, refunded[0].pk]) == {"granted": 1, "void": 0, "gone": 0}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert rewards_decide(order_ids=[kept[0].pk, refunded[0].pk]) == {"granted": 1, "void": 0, "gone": 0}
+    from quanzi.notifications.testing import notifications_of
+
+    [told] = notifications_of(user=shopper, kind="earnings")
+    assert "分享奖励 ¥5" in told.text() and told.link() == "/me/coupons/"
     assert sorted(ShareReward.objects.values_list("status", flat=True)) == ["granted", "void"]
     assert Coupon.objects.filter(user=shopper, template=reward, how="reward").count() == 1
     assert rewards_decide(order_ids=[kept[0].pk]) == {"granted": 0, "void": 0, "gone": 0}  # once
