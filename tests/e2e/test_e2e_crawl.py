@@ -55,7 +55,20 @@ def demo_world(transactional_db):
     run = run_seeders(small=True)
     assert {"shop", "social", "groupbuy", "bargain", "flash", "live"} <= set(run.added), run.added
     return {"anonymous": None, "shopper": (DEMO_SHOPPER["phone"], DEMO_SHOPPER["password"]),
-            "merchant": (run.results["live"]["host_login"], MERCHANT_PASSWORD)}
+            "merchant": (run.results["live"]["host_login"], MERCHANT_PASSWORD),
+            "shopper_group_order": _group_order_path(DEMO_SHOPPER["phone"])}
+
+
+def _group_order_path(phone: str) -> str:
+    """The demo shopper's group-buy order: its page links to the group. The crawl takes one order of the
+    order list (the first, the last seeded), which need not be a group's, so it starts there too."""
+    from quanzi.accounts.selectors import user_get_by_phone
+    from quanzi.orders.testing import order_lines_of_price
+
+    shopper = user_get_by_phone(phone=phone)
+    numbers = [ln.order.number for ln in order_lines_of_price(price_source="group") if ln.order.user_id == shopper.pk]
+    assert numbers, "the demo shopper has no group-buy order"
+    return f"/orders/{numbers[-1]}/"
 
 
 def test_every_page_a_crawl_reaches_fits_logs_no_error_and_passes_axe(browser, site, demo_world):
@@ -85,7 +98,7 @@ def test_every_page_a_crawl_reaches_fits_logs_no_error_and_passes_axe(browser, s
                 login_page = context.new_page()
                 log_in(login_page, *demo_world[role])
                 login_page.close()
-            start = ("/", "/merchant/") if role == "merchant" else ("/",)
+            start = {"merchant": ("/", "/merchant/"), "shopper": ("/", demo_world["shopper_group_order"])}.get(role, ("/",))
             results[role, screen] = crawl(context, site=site, label=f"{role}/{screen}", start=start,
                                           max_pages=MAX_PAGES, logged_in=signed_in,
                                           run_axe=run_axe(screen, signed_in),
