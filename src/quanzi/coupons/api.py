@@ -139,7 +139,7 @@ class TemplateIn(Schema):
         "friend's order with it that settles not refunded in full"))
 
 
-class ShareOut(Schema):
+class CouponShareOut(Schema):
     code: str
     url: str = Field(description="the link to send: friends claim the coupon there")
     template_id: int
@@ -323,13 +323,13 @@ def _share_out(request, link, waiting: int = 0, granted: int = 0) -> dict:
             "rewards_waiting": waiting, "rewards_granted": granted}
 
 
-@router.post("/{template_id}/share", auth=auth, response={201: ShareOut},
+@router.post("/{template_id}/share", auth=auth, response={201: CouponShareOut},
              summary="Your link to share a public coupon (the same link each time)")
 def share(request, template_id: int):
     return 201, _share_out(request, services.share_link(user=request.auth, template_id=_id(template_id, "coupon")))
 
 
-@router.get("/shared", auth=auth, response=list[ShareOut],
+@router.get("/shared", auth=auth, response=list[CouponShareOut],
             summary="Your shared links: friends who claimed, rewards waiting for their orders to settle and earned")
 def shared(request):
     return [_share_out(request, s, s.waiting, s.granted) for s in selectors.shares_of_user(user=request.auth)]
